@@ -1,0 +1,86 @@
+/** The native application spec (`mooring.dev/v1` Application), after validation and defaults. */
+
+export interface HelmSource {
+  releaseName?: string;
+  valueFiles?: string[];
+  /** Inline values, YAML text (as in Argo CD) or an object. */
+  values?: string | Record<string, unknown>;
+  parameters?: { name: string; value: string; forceString?: boolean }[];
+  skipCrds?: boolean;
+}
+
+export interface KustomizeSource {
+  namePrefix?: string;
+  nameSuffix?: string;
+  images?: string[];
+  commonLabels?: Record<string, string>;
+  commonAnnotations?: Record<string, string>;
+  namespace?: string;
+}
+
+export interface DirectorySource {
+  recurse?: boolean;
+  include?: string;
+  exclude?: string;
+}
+
+export interface AppSource {
+  repoURL: string;
+  /** Branch, tag, full or short SHA, or HEAD. */
+  targetRevision: string;
+  path: string;
+  helm?: HelmSource;
+  kustomize?: KustomizeSource;
+  directory?: DirectorySource;
+}
+
+export interface AppDestination {
+  cluster: string;
+  namespace: string;
+}
+
+export interface RetryPolicy {
+  limit: number;
+  backoff: { duration: string; factor: number; maxDuration: string };
+}
+
+export interface SyncPolicy {
+  automated?: { prune: boolean; selfHeal: boolean };
+  /** Git poll interval, e.g. "3m". */
+  interval: string;
+  syncOptions: string[];
+  retry?: RetryPolicy;
+}
+
+export interface RollbackPolicy {
+  automatic: boolean;
+  healthTimeout: string;
+}
+
+export interface IgnoreDifference {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
+  managedFieldsManagers?: string[];
+}
+
+export interface AutoscalingPolicy {
+  target: string;
+  min: number;
+  max: number;
+  query: string;
+  targetValue: number;
+}
+
+export interface AppSpec {
+  name: string;
+  source: AppSource;
+  destination: AppDestination;
+  syncPolicy: SyncPolicy;
+  rollback: RollbackPolicy;
+  ignoreDifferences: IgnoreDifference[];
+  autoscaling?: AutoscalingPolicy;
+}
