@@ -1,0 +1,220 @@
+/**
+ * The activities of one cluster's agent: Git, render, and the cluster verbs of a sync. Each is an
+ * adapter: it rebuilds the plan from the manifest store, calls a manager verb, heartbeats while it
+ * waits, and returns a small JSON result. Secret values never leave this process.
+ */
+import { Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import type {
+  ApplyStepInput,
+  ChangeEntry,
+  ClusterActivities,
+  DetectDriftResult,
+  PlanInput,
+  PrepareSyncResult,
+  PruneInput,
+  RunSyncFailHooksInput,
+  ScaleTargetInput,
+  WaitHealthyInput,
+} from '../contracts.js';
+import { ApplyRejected, HealthDegraded } from '../errors.js';
+import { createGitActivities } from '../git/git-activities.js';
+import { RepoCache } from '../git/repo-cache.js';
+import { aggregateHealth } from '../health/index.js';
+import { createRenderActivities } from '../render/render-activity.js';
+import { ManifestStore } from '../render/manifest-store.js';
+import { displayName, keyOf, keyString } from '../types.js';
+import type { KubeObject } from '../types.js';
+import { isHook } from './hooks.js';
+import { KubeClient } from './kube-client.js';
+import { loadPlan } from './load-plan.js';
+import type { LoadedPlan } from './load-plan.js';
+import { ApplyError, applyAll, applyObject, defaultApplyOptions } from './manager-apply.js';
+import { deleteAll } from './manager-delete.js';
+import { runHooks } from './manager-hooks.js';
+import { listTracked } from './manager-inventory.js';
+import { observeHealth, waitForSet } from './manager-wait.js';
+import { waitEstablished } from './manager-crds.js';
+import { selectPrunable } from './prune.js';
+
+export interface ClusterActivitiesOptions {
+  cluster: string;
+  kubeconfig?: string;
+  log?: Logger;
+  metrics?: {
+    k8sRequests: { inc(labels: { verb: string; code: string }): void };
+    gitRequestDuration: { observe(labels: { op: string }, seconds: number): void };
+  };
+  /** Injected for tests and benchmarks; built from the defaults otherwise. */
+  repoCache?: RepoCache;
+  store?: ManifestStore;
+}
+
+export const AUTOSCALER_FIELD_MANAGER = 'mooring-autoscaler';
+
+/** Heartbeat and cancellation when running as an activity; no-ops when called directly (bench). */
+function activityContext(): { heartbeat: (details?: unknown) => void; signal?: AbortSignal } {
+  try {
+    const ctx = Context.current();
+    return { heartbeat: (d) => ctx.heartbeat(d), signal: ctx.cancellationSignal };
+  } catch {
+    return { heartbeat: () => undefined };
+  }
+}
+
+export async function createClusterActivities(options: ClusterActivitiesOptions): Promise<{ activities: ClusterActivities; client: KubeClient; close: () => void }> {
+  const client = await KubeClient.fromKubeconfig({
+    path: options.kubeconfig,
+    observer: (verb, code) => options.metrics?.k8sRequests.inc({ verb, code: String(code) }),
+  });
+  const repoCache = options.repoCache ?? new RepoCache();
+  const store = options.store ?? new ManifestStore();
+  const git = createGitActivities({ cache: repoCache });
+  const render = createRenderActivities({ store, checkout: (url, sha) => repoCache.checkout(url, sha) });
+  const timed = <T>(op: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    return run().finally(() => options.metrics?.gitRequestDuration.observe({ op }, (performance.now() - started) / 1000));
+  };
+
+  async function planFor(input: PlanInput): Promise<LoadedPlan> {
+    return await loadPlan(client, store, input);
+  }
+
+  function stepObjects(loaded: LoadedPlan, phase: string, wave: number): KubeObject[] {
+    return loaded.plan.phases.find((p) => p.phase === phase)?.waves.find((w) => w.wave === wave)?.objects ?? [];
+  }
+
+  async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
+    const desired = new Set(loaded.objects.map((o) => keyString(keyOf(o))));
+    return selectPrunable(input.app, await listTracked(client, input.app, signal), desired);
+  }
+
+  const activities: ClusterActivities = {
+    resolveRevision: (input) => timed('resolve', () => git.resolveRevision(input)),
+    checkRemote: (input) => timed('ls-remote', () => git.checkRemote(input)),
+    renderManifests: (input) => render.renderManifests(input),
+
+    async prepareSync(input): Promise<PrepareSyncResult> {
+      const { signal } = activityContext();
+      const loaded = await planFor(input);
+      if (loaded.plan.createNamespace) {
+        await applyObject(client, loaded.plan.createNamespace, { ...defaultApplyOptions(), signal });
+      }
+      const crdKinds = new Set(loaded.plan.crdKinds);
+      const namespacesInSync = new Set(loaded.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+      const changes = { created: 0, configured: 0, unchanged: 0 };
+      const problems: string[] = [];
+      const checkable = loaded.objects.filter((o) => !crdKinds.has(`${keyOf(o).group}/${o.kind}`) && o.metadata.name);
+      const results = await Promise.allSettled(checkable.map((o) => applyObject(client, o, { ...defaultApplyOptions(), dryRun: true, signal })));
+      for (const [i, r] of results.entries()) {
+        const obj = checkable[i]!;
+        if (r.status === 'fulfilled') {
+          if (r.value.change.action in changes) changes[r.value.change.action as keyof typeof changes] += 1;
+        } else if (namespacesInSync.has(obj.metadata.namespace) && /namespaces? "[^"]+" not found/.test(String((r.reason as Error).message))) {
+          changes.created += 1; // its namespace is created earlier in this sync
+        } else {
+          problems.push((r.reason as Error).message);
+        }
+      }
+      if (problems.length > 0) {
+        const transient = results.some((r) => r.status === 'rejected' && r.reason instanceof ApplyError && !r.reason.rejected);
+        const message = `Dry run rejected ${problems.length} object(s), nothing was applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+        if (transient) throw new Error(message);
+        throw new ApplyRejected(message);
+      }
+      const orphans = await orphansOf(input, loaded, signal);
+      return {
+        steps: loaded.plan.phases.flatMap((p) => p.waves.map((w) => ({
+          phase: p.phase,
+          wave: w.wave,
+          objects: w.objects.filter((o) => !isHook(o)).length,
+          hooks: w.objects.filter(isHook).length,
+        }))),
+        changes,
+        orphans: orphans.prune.length,
+        hasSyncFailHooks: loaded.plan.syncFailHooks.length > 0,
+      };
+    },
+
+    async applyStep(input: ApplyStepInput) {
+      const { heartbeat, signal } = activityContext();
+      const loaded = await planFor(input);
+      const objects = stepObjects(loaded, input.phase, input.wave);
+      const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+      const resources = objects.filter((o) => !isHook(o) && !crds.includes(o));
+      const changes: ChangeEntry[] = [];
+      heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });
+      if (crds.length > 0) {
+        changes.push(...(await applyAll(client, crds, { ...defaultApplyOptions(), signal })).map((a) => a.change));
+        await waitEstablished(client, crds, { timeoutMs: 60_000, signal });
+      }
+      changes.push(...(await applyAll(client, resources, { ...defaultApplyOptions(), signal })).map((a) => a.change));
+      const hooks = objects.filter(isHook);
+      if (hooks.length > 0) {
+        changes.push(...await runHooks(client, hooks, { timeoutMs: input.waitTimeoutMs, signal, onProgress: (m) => heartbeat(m) }));
+      }
+      if (input.waitHealthy && resources.length > 0) {
+        const waited = await waitForSet(client, resources, { timeoutMs: input.waitTimeoutMs, signal, onProgress: (h) => heartbeat({ health: h }) });
+        if (waited.health !== 'Healthy' && waited.health !== 'Suspended') {
+          throw new HealthDegraded(`Wave ${input.wave} of ${input.phase} did not become healthy: ${waited.message ?? waited.health}`);
+        }
+      }
+      return { changes };
+    },
+
+    async pruneOrphans(input: PruneInput) {
+      const { signal } = activityContext();
+      const loaded = await planFor(input);
+      const selection = await orphansOf(input, loaded, signal);
+      const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', dryRun: input.dryRun, signal });
+      const skipped = selection.skipped.map((s): ChangeEntry => ({ ...keyOf(s.obj), action: 'skipped', reason: s.reason }));
+      if (deleted.length > 0) options.log?.info({ app: input.app, pruned: deleted.map((d) => displayName(d)) }, 'pruned objects');
+      return { changes: [...deleted, ...skipped] };
+    },
+
+    async waitHealthy(input: WaitHealthyInput) {
+      const { heartbeat, signal } = activityContext();
+      const loaded = await planFor(input);
+      const waited = await waitForSet(client, loaded.resources, {
+        timeoutMs: input.timeoutMs,
+        signal,
+        onProgress: (health, resources) => heartbeat({ health, notHealthy: resources.filter((r) => r.health !== 'Healthy').length }),
+      });
+      return { ...waited, finishedAt: new Date().toISOString() };
+    },
+
+    async detectDrift(input): Promise<DetectDriftResult> {
+      const { signal } = activityContext();
+      const loaded = await planFor(input);
+      const predicted = await Promise.all(loaded.resources.map((o) => applyObject(client, o, { ...defaultApplyOptions(), dryRun: true, signal })));
+      const changes = predicted.map((p) => p.change).filter((c) => c.action !== 'unchanged');
+      const orphans = await orphansOf(input, loaded, signal);
+      changes.push(...orphans.prune.map((o): ChangeEntry => ({ ...keyOf(o), action: 'deleted', reason: 'not in Git (requires pruning)' })));
+      const observed = await observeHealth(client, loaded.resources, signal);
+      const health = aggregateHealth(observed.results);
+      const unhealthy = observed.resources.find((r) => r.health === health && health !== 'Healthy');
+      return {
+        drifted: changes.length > 0,
+        changedObjects: changes.length,
+        changes,
+        health,
+        healthMessage: unhealthy ? `${displayName(unhealthy)}: ${unhealthy.message ?? unhealthy.health}` : undefined,
+      };
+    },
+
+    async runSyncFailHooks(input: RunSyncFailHooksInput) {
+      const { heartbeat, signal } = activityContext();
+      const loaded = await planFor(input);
+      const changes = await runHooks(client, loaded.plan.syncFailHooks, { timeoutMs: input.waitTimeoutMs, signal, onProgress: (m) => heartbeat(m) });
+      return { changes };
+    },
+
+    async scaleTarget(input: ScaleTargetInput) {
+      const [kind = '', name = ''] = input.target.split('/');
+      const obj: KubeObject = { apiVersion: 'apps/v1', kind, metadata: { name, namespace: input.namespace }, spec: { replicas: input.replicas } };
+      await client.apply(obj, { fieldManager: AUTOSCALER_FIELD_MANAGER, force: true, dryRun: false });
+      return { ...keyOf(obj), action: 'configured', reason: `replicas=${input.replicas}` };
+    },
+  };
+  return { activities, client, close: () => client.close() };
+}

@@ -1,0 +1,54 @@
+/**
+ * Rebuilds a sync plan from stored manifests: the same manifest key and options always give the
+ * same plan, so every step of a sync (and a retry on another worker) works from identical input.
+ */
+import type { PlanInput } from '../contracts.js';
+import { MooringError } from '../errors.js';
+import type { ManifestStore } from '../render/manifest-store.js';
+import { groupOf } from '../types.js';
+import type { KubeObject } from '../types.js';
+import type { KubeClient } from './kube-client.js';
+import { planSync } from './sync-plan.js';
+import type { SyncPlan } from './sync-plan.js';
+import { stampTracking } from './tracking.js';
+import { isHook } from './hooks.js';
+
+/** The manifests of a sync are gone from this worker's store (a new worker, a wiped cache). */
+export class ManifestsMissing extends MooringError {
+  readonly retryable = false;
+}
+
+/** Kinds that configure Mooring itself; app-of-apps registers them instead of applying them. */
+const MOORING_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/ApplicationSet', 'mooring.dev/Application']);
+
+export interface LoadedPlan {
+  plan: SyncPlan;
+  /** Every object of the plan (all phases), tracking stamped. */
+  objects: KubeObject[];
+  /** Non-hook objects: what the app consists of, for health, drift and prune. */
+  resources: KubeObject[];
+}
+
+export function appOptionEnabled(syncOptions: readonly string[], name: string): boolean {
+  return syncOptions.some((o) => o.replace(/\s/g, '') === `${name}=true`);
+}
+
+export async function loadPlan(client: KubeClient, store: ManifestStore, input: PlanInput): Promise<LoadedPlan> {
+  const manifests = await store.get(input.manifestKey);
+  if (!manifests) throw new ManifestsMissing(`Rendered manifests ${input.manifestKey.slice(0, 12)} are not in this worker's store; the sync must render again`);
+  const desired = manifests.filter((o) => !MOORING_KINDS.has(`${groupOf(o.apiVersion)}/${o.kind}`));
+  const scopes = new Map<string, boolean | undefined>();
+  await Promise.all([...new Set(desired.map((o) => `${o.apiVersion}\u0000${o.kind}`))].map(async (id) => {
+    const [apiVersion = '', kind = ''] = id.split('\u0000');
+    scopes.set(`${groupOf(apiVersion)}/${kind}`, await client.isNamespaced(apiVersion, kind));
+  }));
+  const plan = planSync(desired.map((o) => stampTracking(input.app, o)), {
+    namespace: input.namespace,
+    createNamespace: appOptionEnabled(input.syncOptions, 'CreateNamespace') ? input.namespace : undefined,
+    isNamespaced: (group, kind) => scopes.get(`${group}/${kind}`),
+  });
+  const objects = plan.phases.flatMap((p) => p.waves.flatMap((w) => w.objects));
+  // A namespace made by CreateNamespace is not part of the app (Argo CD neither tracks nor prunes it).
+  const resources = objects.filter((o) => !isHook(o) && o !== plan.createNamespace);
+  return { plan, objects, resources };
+}

@@ -1,0 +1,58 @@
+/**
+ * Finds the live objects an app owns, across every listable kind the server serves, by the
+ * `mooring.dev/app` label, then keeps only those whose tracking annotation verifies. The kinds
+ * come from discovery (preferred versions), cached for a minute.
+ */
+import pLimit from 'p-limit';
+import { MOORING_APP_LABEL } from '../render/annotations.js';
+import type { KubeObject } from '../types.js';
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-errors.js';
+import { isTrackedBy } from './tracking.js';
+
+interface ListableKind {
+  apiVersion: string;
+  kind: string;
+}
+
+const cache = new WeakMap<KubeClient, { at: number; kinds: Promise<ListableKind[]> }>();
+const TTL_MS = 60_000;
+
+/** Every kind the server lets us list (preferred version of each group, no subresources). */
+export async function listableKinds(client: KubeClient): Promise<ListableKind[]> {
+  const hit = cache.get(client);
+  if (hit && Date.now() - hit.at < TTL_MS) return await hit.kinds;
+  const kinds = discover(client);
+  cache.set(client, { at: Date.now(), kinds });
+  kinds.catch(() => cache.delete(client));
+  return await kinds;
+}
+
+async function discover(client: KubeClient): Promise<ListableKind[]> {
+  const versions: string[] = ['v1'];
+  const groups = await client.request<{ groups: { preferredVersion: { groupVersion: string } }[] }>('GET', '/apis');
+  versions.push(...groups.groups.map((g) => g.preferredVersion.groupVersion));
+  const result: ListableKind[] = [];
+  await Promise.all(versions.map(async (apiVersion) => {
+    const path = apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`;
+    const list = await client.request<{ resources: { name: string; kind: string; verbs: string[] }[] }>('GET', path).catch(() => ({ resources: [] }));
+    for (const r of list.resources) {
+      if (!r.name.includes('/') && r.verbs.includes('list') && r.verbs.includes('delete')) result.push({ apiVersion, kind: r.kind });
+    }
+  }));
+  // Events and the like carry no app labels but are numerous; leave them out.
+  return result.filter((k) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints'].includes(k.kind));
+}
+
+/** Live objects of `app`, verified by tracking id. */
+export async function listTracked(client: KubeClient, app: string, signal?: AbortSignal): Promise<KubeObject[]> {
+  const kinds = await listableKinds(client);
+  const limit = pLimit(8);
+  const lists = await Promise.all(kinds.map((k) => limit(() =>
+    client.list(k.apiVersion, k.kind, { labelSelector: `${MOORING_APP_LABEL}=${app}`, signal }).catch((err: unknown) => {
+      // A kind we may not list (RBAC) or that vanished since discovery holds nothing of ours we can touch.
+      if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
+      throw err;
+    }))));
+  return lists.flat().filter((obj) => isTrackedBy(app, obj));
+}

@@ -1,0 +1,84 @@
+/**
+ * Waits for a set of objects to become healthy: polls them, assesses each with the health rules,
+ * reports progress through a callback (the activity heartbeats from it), fails fast when an object
+ * is definitively failed (Degraded rollout, failed Job, crash-looping Pod), and gives up at a
+ * deadline. Never throws for health; the result says how the wait ended.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ResourceHealth } from '../contracts.js';
+import { aggregateHealth, assessHealth, rolloutFailure } from '../health/index.js';
+import type { HealthResult } from '../health/index.js';
+import { displayName, keyOf } from '../types.js';
+import type { HealthStatusCode, KubeObject } from '../types.js';
+import type { KubeClient } from './kube-client.js';
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** @default 500 */
+  intervalMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (health: HealthStatusCode, resources: ResourceHealth[]) => void;
+  /** Pods of a workload crash-looping end the wait at once. @default true */
+  failFast?: boolean;
+}
+
+export interface WaitResult {
+  health: HealthStatusCode;
+  message?: string;
+  resources: ResourceHealth[];
+  timedOut: boolean;
+}
+
+/** Reads each object and its health once. */
+export async function observeHealth(client: KubeClient, objects: readonly KubeObject[], signal?: AbortSignal): Promise<{ resources: ResourceHealth[]; live: (KubeObject | undefined)[]; results: HealthResult[] }> {
+  const live = await Promise.all(objects.map((obj) => client.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, signal)));
+  const results = live.map((obj): HealthResult => (obj ? assessHealth(obj) : { status: 'Missing', message: 'not found in the cluster' }));
+  const resources = objects.map((obj, i): ResourceHealth => ({ ...keyOf(obj), health: results[i]!.status, message: results[i]!.message }));
+  return { resources, live, results };
+}
+
+export async function waitForSet(client: KubeClient, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitResult> {
+  const deadline = Date.now() + options.timeoutMs;
+  const interval = options.intervalMs ?? 500;
+  for (;;) {
+    const { resources, live, results } = await observeHealth(client, objects, options.signal);
+    const health = aggregateHealth(results);
+    options.onProgress?.(health, resources);
+    if (health === 'Healthy' || health === 'Suspended') return { health, resources, timedOut: false };
+    if (options.failFast !== false) {
+      const failure = await firstFailure(client, live, options.signal);
+      if (failure) return { health: 'Degraded', message: failure, resources, timedOut: false };
+      const degraded = resources.find((r) => r.health === 'Degraded');
+      if (degraded) return { health: 'Degraded', message: `${displayName(degraded)}: ${degraded.message ?? 'Degraded'}`, resources, timedOut: false };
+    }
+    if (Date.now() >= deadline) {
+      const waiting = resources.filter((r) => r.health !== 'Healthy').map((r) => `${displayName(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
+      return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
+    }
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
+  }
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/**
+ * A definitive failure among the objects or the pods of their workloads: a rollout past its
+ * progress deadline, a failed Job, or a workload's pod crash-looping or unable to pull its image,
+ * which no amount of waiting fixes.
+ */
+async function firstFailure(client: KubeClient, live: readonly (KubeObject | undefined)[], signal?: AbortSignal): Promise<string | undefined> {
+  for (const obj of live) {
+    if (!obj) continue;
+    const failure = rolloutFailure(obj);
+    if (failure) return `${displayName(keyOf(obj))}: ${failure}`;
+    const selector = (obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
+    if (!WORKLOADS.has(obj.kind) || !selector || Object.keys(selector).length === 0) continue;
+    const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const pods = await client.list('v1', 'Pod', { namespace: obj.metadata.namespace, labelSelector, signal });
+    for (const pod of pods) {
+      const podFailure = pod.metadata.deletionTimestamp ? undefined : rolloutFailure(pod);
+      if (podFailure) return `${displayName(keyOf(obj))}: pod ${pod.metadata.name}: ${podFailure}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/** Read-only trees at a commit: written through a temporary directory and a rename, never edited. */
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { GitRunner } from './_git-runner.js';
+
+/** What {@link writeTree} writes. */
+export interface TreeRequest {
+  url: string;
+  mirror: string;
+  sha: string;
+  /** The final directory; it appears complete or not at all. */
+  target: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes the tree of `sha` from `mirror` into `target`, read-only. The index lives in a private
+ * file, so the mirror is never touched and concurrent writers do not collide; when another process
+ * renamed its tree into place first, that tree is kept.
+ */
+export async function writeTree(git: GitRunner, request: TreeRequest): Promise<void> {
+  const { url, mirror, sha, target, signal } = request;
+  const temp = `${target}.tmp-${randomUUID()}`;
+  const index = `${temp}.index`;
+  try {
+    await mkdir(temp, { recursive: true });
+    await git.run(['read-tree', '--reset', '-u', sha], {
+      url, action: `check out ${sha} from`, cwd: mirror, signal, extraEnv: { GIT_INDEX_FILE: index, GIT_WORK_TREE: temp },
+    });
+    await makeReadOnly(temp);
+    await rename(temp, target).catch((error: unknown) => {
+      if (!existsSync(target)) throw error;
+    });
+  } finally {
+    await rm(index, { force: true });
+    if (existsSync(temp)) await removeTree(temp);
+  }
+}
+
+/** Removes the write bits of every file and directory under `dir` (symlinks are left as they are). */
+export async function makeReadOnly(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await makeReadOnly(path);
+    else if (entry.isFile()) await chmod(path, (await stat(path)).mode & 0o555);
+  }
+  await chmod(dir, 0o555);
+}
+
+/** Deletes a tree made by {@link makeReadOnly}: directories get their write bit back first. */
+export async function removeTree(dir: string): Promise<void> {
+  await makeWritable(dir).catch(() => undefined); // a missing or half-made tree is removed by rm below
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
+  }
+}

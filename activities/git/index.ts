@@ -1,0 +1,15 @@
+export { RepoCache } from './repo-cache.js';
+export { DEFAULT_GIT_TIMEOUTS, type GitCallOptions, type GitTimeouts, type RepoCacheOptions, type RepoCacheStats } from './types.js';
+export { CREDENTIALS_FILE_ENV, DEFAULT_TOKEN_USERNAME, GitCredentials, type GitCredentialEntry, type ResolvedGitCredentials } from './credentials.js';
+export { REDACTED, redactText, redactUrl, type RedactOptions } from './redact.js';
+export { classifyGitError, gitErrorKind, GIT_ERROR_RULES, type GitErrorKind, type GitFailureContext } from './classify.js';
+export { normalizeRepoUrl, remoteUrl, repoHash } from './repo-url.js';
+export { isFullSha, parseRefLines, parseRevision, pickRef, type ParsedRevision, type ResolvedRef, type RevisionKind } from './revision.js';
+export {
+  createGitActivities,
+  type CheckRemoteInput,
+  type CheckRemoteResult,
+  type GitActivityDeps,
+  type ResolveRevisionInput,
+  type ResolveRevisionResult,
+} from './git-activities.js';

@@ -1,0 +1,192 @@
+/**
+ * The Git layer: one bare mirror per repository URL, shared by every app that uses the repository.
+ *
+ * It decides which commit a `targetRevision` (branch, tag, full or short SHA, `HEAD`) means, and
+ * hands out read-only trees at a commit. It never renders, never writes to a remote, and never
+ * takes credentials from its callers: they come from `credentials.ts`, and every error message is
+ * redacted (`redact.ts`) and typed (`classify.ts`).
+ *
+ * Rule order of `resolve`: a full SHA is answered from the mirror when present (else one fetch);
+ * any other revision is looked up with `git ls-remote` (full ref, then tag, then branch, as
+ * gitrevisions(7)), and the mirror is fetched only when it lacks that commit; a hex revision that
+ * names no ref is an abbreviated SHA, resolved in the mirror (fetching once if needed).
+ *
+ * Concurrency: fetches of one repository, ls-remote calls for one revision and checkouts of one
+ * commit are single-flighted. A caller that joins a fetch in flight may get the commit the remote
+ * had when that fetch started; the next poll sees anything newer.
+ */
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { RepoNotFound, RevisionNotFound } from '../errors.js';
+import { GitCredentials } from './credentials.js';
+import { redactText, redactUrl } from './redact.js';
+import { remoteUrl, repoHash } from './repo-url.js';
+import { isFullSha, parseRefLines, parseRevision, pickRef, type ParsedRevision, type ResolvedRef } from './revision.js';
+import { DEFAULT_GIT_TIMEOUTS, type GitCallOptions, type RepoCacheOptions, type RepoCacheStats } from './types.js';
+import { GitRunner } from './_git-runner.js';
+import { SingleFlight } from './_single-flight.js';
+import { writeTree } from './_tree.js';
+
+/** One bare mirror per normalized repository URL, with revision resolution and read-only trees. */
+export class RepoCache {
+  /** The cache directory (`repos/` holds mirrors, `trees/` holds checked-out trees). */
+  readonly cacheDir: string;
+  readonly #git: GitRunner;
+  readonly #stats: RepoCacheStats = { fetchCalls: 0, fetches: 0, lsRemotes: 0, checkouts: 0 };
+  readonly #fetches = new SingleFlight<void>();
+  readonly #listings = new SingleFlight<Map<string, string>>();
+  readonly #checkouts = new SingleFlight<string>();
+
+  constructor(options: RepoCacheOptions = {}) {
+    this.cacheDir = options.cacheDir ?? join(process.env.MOORING_CACHE || join(homedir(), '.cache', 'mooring'), 'git');
+    const credentials = options.credentials ?? GitCredentials.fromEnv();
+    this.#git = new GitRunner(this.cacheDir, credentials, { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts });
+  }
+
+  /** A snapshot of the work counters. */
+  get stats(): Readonly<RepoCacheStats> {
+    return { ...this.#stats };
+  }
+
+  /** The bare mirror directory of `url` (it may not exist yet). */
+  mirrorPath(url: string): string {
+    return join(this.cacheDir, 'repos', `${repoHash(url)}.git`);
+  }
+
+  /** Fetches all branches and tags of `url` into its mirror; concurrent calls share one fetch. */
+  async fetch(url: string, options: GitCallOptions = {}): Promise<void> {
+    this.#checkUrl(url);
+    this.#stats.fetchCalls += 1;
+    await this.#fetches.run(repoHash(url), (signal) => this.#fetchNow(url, signal), options.signal);
+  }
+
+  /** Resolves `targetRevision` to the commit it names now (rule order in the module comment). */
+  async resolve(url: string, targetRevision: string, options: GitCallOptions = {}): Promise<ResolvedRef> {
+    this.#checkUrl(url);
+    const revision = this.#parse(url, targetRevision);
+    const { signal } = options;
+    if (revision.kind === 'sha') {
+      await this.#ensureCommit(url, { sha: revision.text, ref: revision.text }, targetRevision, signal);
+      return { sha: revision.text, ref: revision.text };
+    }
+    const remote = pickRef(revision, await this.#listRefs(url, revision, signal));
+    if (remote) {
+      await this.#ensureCommit(url, remote, targetRevision, signal);
+      return remote;
+    }
+    if (revision.kind === 'short-sha') {
+      let sha = await this.#revParse(url, revision.text, signal);
+      if (sha === undefined) {
+        await this.fetch(url, options);
+        sha = await this.#revParse(url, revision.text, signal);
+      }
+      if (sha !== undefined) return { sha, ref: sha };
+    }
+    throw this.#notFound(url, targetRevision, 'no branch, tag or commit has that name');
+  }
+
+  /**
+   * The cheap poll check: the commit `targetRevision` names on the remote, from `git ls-remote`
+   * without fetching. A full SHA is returned as is (a commit never moves); an abbreviated SHA is
+   * answered from the mirror. `undefined` when the remote advertises no such ref (or the mirror
+   * lacks the abbreviated SHA): call `resolve` to fetch and get a typed error.
+   */
+  async lsRemote(url: string, targetRevision: string, options: GitCallOptions = {}): Promise<string | undefined> {
+    this.#checkUrl(url);
+    const revision = this.#parse(url, targetRevision);
+    if (revision.kind === 'sha') return revision.text;
+    const remote = pickRef(revision, await this.#listRefs(url, revision, options.signal));
+    if (remote) return remote.sha;
+    return revision.kind === 'short-sha' ? this.#revParse(url, revision.text, options.signal) : undefined;
+  }
+
+  /**
+   * The path of a read-only tree of `url` at commit `sha` (a full SHA), written once into
+   * `<cacheDir>/trees/<hash>-<sha>` through a temporary directory and a rename, then reused.
+   */
+  async checkout(url: string, sha: string, options: GitCallOptions = {}): Promise<string> {
+    this.#checkUrl(url);
+    if (!isFullSha(sha)) {
+      throw new TypeError(`Cannot check out "${sha}" from "${redactUrl(url)}": expected a full commit SHA`);
+    }
+    const commit = sha.toLowerCase();
+    const target = join(this.cacheDir, 'trees', `${repoHash(url)}-${commit}`);
+    if (existsSync(target)) return target;
+    return this.#checkouts.run(target, async (signal) => {
+      if (existsSync(target)) return target;
+      await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, signal);
+      this.#stats.checkouts += 1;
+      await writeTree(this.#git, { url, mirror: this.mirrorPath(url), sha: commit, target, signal });
+      return target;
+    }, options.signal);
+  }
+
+  async #fetchNow(url: string, signal: AbortSignal): Promise<void> {
+    const mirror = this.mirrorPath(url);
+    if (!existsSync(mirror)) {
+      const temp = `${mirror}.tmp-${randomUUID()}`;
+      await this.#git.run(['init', '--bare', temp], { url, action: 'create a mirror of', signal });
+      await rename(temp, mirror).catch(async (error: unknown) => {
+        await rm(temp, { recursive: true, force: true });
+        if (!existsSync(mirror)) throw error; // else another process created it first: use theirs
+      });
+    }
+    this.#stats.fetches += 1;
+    const refspecs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
+    await this.#git.run(['fetch', '--prune', '--verbose', '--no-write-fetch-head', remoteUrl(url), ...refspecs], {
+      url, action: 'fetch', cwd: mirror, network: true, timeoutMs: this.#git.timeouts.fetch, signal,
+    });
+  }
+
+  async #listRefs(url: string, revision: ParsedRevision, signal?: AbortSignal): Promise<Map<string, string>> {
+    const key = `${repoHash(url)}\n${revision.patterns.join('\n')}`;
+    return this.#listings.run(key, async (shared) => {
+      this.#stats.lsRemotes += 1;
+      const output = await this.#git.run(['ls-remote', remoteUrl(url), ...revision.patterns], {
+        url, action: 'list refs of', revision: revision.text, network: true, timeoutMs: this.#git.timeouts.lsRemote, signal: shared,
+      });
+      return parseRefLines(output);
+    }, signal);
+  }
+
+  /** Makes sure the mirror has `ref.sha`, fetching once (and the ref itself if it is no branch or tag). */
+  async #ensureCommit(url: string, ref: ResolvedRef, targetRevision: string, signal?: AbortSignal): Promise<void> {
+    if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
+    await this.fetch(url, { signal });
+    if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
+    if (ref.ref.startsWith('refs/') && !/^refs\/(heads|tags)\//.test(ref.ref)) {
+      await this.#git.run(['fetch', '--no-write-fetch-head', remoteUrl(url), ref.ref], {
+        url, action: 'fetch', revision: targetRevision, cwd: this.mirrorPath(url), network: true,
+        timeoutMs: this.#git.timeouts.fetch, signal,
+      });
+      if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
+    }
+    throw this.#notFound(url, targetRevision, `commit ${ref.sha} is not in the repository`);
+  }
+
+  #revParse(url: string, revision: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.#git.revParse(this.mirrorPath(url), { url, action: 'resolve a revision in', revision, signal });
+  }
+
+  /** git would read a URL starting with "-" as an option. */
+  #checkUrl(url: string): void {
+    const trimmed = url.trim();
+    if (trimmed === '' || trimmed.startsWith('-')) {
+      throw new RepoNotFound(`Cannot use repository URL "${redactUrl(url)}": expected a URL or a path not starting with "-"`);
+    }
+  }
+
+  #parse(url: string, targetRevision: string): ParsedRevision {
+    const revision = parseRevision(targetRevision);
+    if (!revision) throw this.#notFound(url, targetRevision, 'not a valid branch, tag or commit name');
+    return revision;
+  }
+
+  #notFound(url: string, targetRevision: string, why: string): RevisionNotFound {
+    const text = redactText(`Cannot resolve revision "${targetRevision}" in "${redactUrl(url)}": ${why}`);
+    return new RevisionNotFound(text);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Benchmark of the poll path: `checkRemote` (git ls-remote, no fetch) and `resolveRevision`
+ * against an unchanged local bare repository with a warm cache. Goal: checkRemote median < 20 ms.
+ *
+ *   node --import tsx bench/git-revision-check.ts [runs=25]
+ *
+ * Prints one JSON line, then one line for humans.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitCredentials, RepoCache, createGitActivities } from '../activities/git/index.js';
+
+const GOAL_MS = 20;
+const runs = Math.max(20, Number.parseInt(process.argv[2] ?? '25', 10) || 25);
+
+const root = mkdtempSync(join(tmpdir(), 'mooring-bench-git-'));
+try {
+  const remote = join(root, 'remote.git');
+  const work = join(root, 'work');
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' };
+  const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env }).toString().trim();
+  git(root, 'init', '-q', '--bare', '-b', 'main', remote);
+  git(root, 'init', '-q', '-b', 'main', work);
+  writeFileSync(join(work, 'app.yaml'), 'replicas: 1\n');
+  git(work, 'add', '-A');
+  git(work, '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'bench');
+  git(work, 'push', '-q', remote, 'HEAD:refs/heads/main');
+  const sha = git(work, 'rev-parse', 'HEAD');
+
+  const cache = new RepoCache({ cacheDir: join(root, 'cache'), credentials: new GitCredentials([]) });
+  const { checkRemote, resolveRevision } = createGitActivities({ cache });
+  const input = { repoURL: remote, targetRevision: 'main' };
+  await resolveRevision(input); // warm: creates the mirror and fetches once
+  await checkRemote({ ...input, knownSha: sha });
+
+  const checkRemoteMs = await timeRuns(async () => {
+    const result = await checkRemote({ ...input, knownSha: sha });
+    if (result.moved || result.sha !== sha) throw new Error(`Unexpected checkRemote result: ${JSON.stringify(result)}`);
+  });
+  const resolveRevisionMs = await timeRuns(async () => {
+    if ((await resolveRevision(input)).sha !== sha) throw new Error('Unexpected resolveRevision result');
+  });
+
+  const report = {
+    bench: 'git-revision-check',
+    runs,
+    goalMs: GOAL_MS,
+    checkRemote: summary(checkRemoteMs),
+    resolveRevision: summary(resolveRevisionMs),
+    gitWork: cache.stats,
+    git: execFileSync('git', ['--version']).toString().trim(),
+    node: process.version,
+  };
+  console.log(JSON.stringify(report));
+  const verdict = report.checkRemote.medianMs < GOAL_MS ? 'meets' : 'misses';
+  console.log(
+    `checkRemote median ${report.checkRemote.medianMs} ms (${verdict} the ${GOAL_MS} ms goal), ` +
+    `resolveRevision median ${report.resolveRevision.medianMs} ms, over ${runs} warm runs; ` +
+    `${report.gitWork.fetches} fetch in total`,
+  );
+} finally {
+  execFileSync('chmod', ['-R', 'u+w', root]);
+  rmSync(root, { recursive: true, force: true });
+}
+
+async function timeRuns(run: () => Promise<void>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+function summary(times: number[]): { medianMs: number; p90Ms: number; minMs: number; maxMs: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 === 1
+    ? (sorted[Math.floor(middle)] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+  return { medianMs: round(median), p90Ms: at(0.9), minMs: round(sorted[0] ?? NaN), maxMs: round(sorted.at(-1) ?? NaN) };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

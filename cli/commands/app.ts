@@ -1,0 +1,226 @@
+/** `mooring app …`: manage applications through their entity workflows. */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { parseApplications } from '../../config/parse-application.js';
+import type { AppSpec } from '../../config/types.js';
+import { parseDuration } from '../../config/duration.js';
+import { listApplications } from '../../activities/control/list-applications.js';
+import {
+  applicationWorkflowId,
+  pauseUpdate,
+  resumeUpdate,
+  rollbackUpdate,
+  setSpecUpdate,
+  statusQuery,
+  syncUpdate,
+  WORKFLOW_TASK_QUEUE,
+} from '../../workflows/messages.js';
+import type { AppStatus, SyncAccepted } from '../../workflows/messages.js';
+import { searchAttributes } from '../../workflows/search-attributes.js';
+import { withClient } from '../connection.js';
+import { formatDuration, shortSha, table } from '../format.js';
+
+const QUERY_TIMEOUT_MS = 3000;
+
+async function specFiles(path: string): Promise<string[]> {
+  if (!(await stat(path)).isDirectory()) return [path];
+  const entries = await readdir(path, { recursive: true });
+  return entries.filter((e) => /\.(ya?ml|json)$/.test(e)).sort().map((e) => join(path, e));
+}
+
+/** Reads every Application / ApplicationSet in a file or directory; warnings go to stderr. */
+export async function loadSpecs(path: string): Promise<AppSpec[]> {
+  const apps: AppSpec[] = [];
+  for (const file of await specFiles(path)) {
+    const result = parseApplications(await readFile(file, 'utf8'), file);
+    for (const w of result.warnings) console.error(`warning: ${w.message}`);
+    apps.push(...result.apps);
+  }
+  return apps;
+}
+
+/** Creates the app's workflow or updates its spec; returns what happened, kubectl style. */
+export async function applySpec(client: Client, spec: AppSpec): Promise<'created' | 'configured' | 'unchanged'> {
+  const workflowId = applicationWorkflowId(spec.name);
+  const existed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const start = new WithStartWorkflowOperation('applicationWorkflow', {
+    workflowId,
+    taskQueue: WORKFLOW_TASK_QUEUE,
+    args: [{ spec }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
+    typedSearchAttributes: searchAttributes({ MooringApp: spec.name, MooringCluster: spec.destination.cluster, MooringSyncStatus: 'Unknown', MooringHealth: 'Unknown', MooringPhase: 'Idle' }),
+  });
+  const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, { args: [spec], startWorkflowOperation: start });
+  return existed ? (changed ? 'configured' : 'unchanged') : 'created';
+}
+
+/** Live status from the workflow, or (no worker answering) the search attributes, marked stale. */
+export async function readStatus(client: Client, name: string): Promise<{ status: AppStatus; stale: boolean }> {
+  const handle = client.workflow.getHandle(applicationWorkflowId(name));
+  try {
+    const status = await Promise.race([
+      handle.query(statusQuery),
+      delay(QUERY_TIMEOUT_MS).then(() => { throw new Error('no worker answered'); }),
+    ]);
+    return { status, stale: false };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new Error(`Application "${name}" not found`, { cause: err });
+    const summary = (await listApplications(client, `WorkflowId = '${applicationWorkflowId(name)}'`))[0];
+    if (!summary) throw new Error(`Application "${name}" not found`, { cause: err });
+    return {
+      stale: true,
+      status: {
+        name, cluster: summary.cluster, namespace: summary.namespace, repoURL: summary.repoURL, path: '', targetRevision: summary.targetRevision,
+        headRevision: summary.headRevision, deployedRevision: summary.deployedRevision, sync: (summary.sync ?? 'Unknown') as AppStatus['sync'],
+        health: (summary.health ?? 'Unknown') as AppStatus['health'], paused: false, badRevisions: [], resources: [], history: [], consecutiveFailures: 0,
+      },
+    };
+  }
+}
+
+const STALE_NOTE = 'note: no worker answered; this comes from search attributes and may be stale';
+
+function printStatus(s: AppStatus): void {
+  const mode = s.pinnedRevision ? `pinned to ${shortSha(s.pinnedRevision)} (resume to follow ${s.targetRevision})` : s.paused ? 'paused' : 'auto';
+  console.log(`Name:          ${s.name}`);
+  console.log(`Source:        ${s.repoURL} ${s.path}@${s.targetRevision}`);
+  console.log(`Destination:   ${s.cluster}/${s.namespace}`);
+  console.log(`Sync Status:   ${s.sync} (head ${shortSha(s.headRevision)}, deployed ${shortSha(s.deployedRevision)})`);
+  console.log(`Health:        ${s.health}${s.healthMessage && s.health !== 'Healthy' ? ` - ${s.healthMessage}` : ''}`);
+  console.log(`Mode:          ${mode}`);
+  if (s.badRevisions.length) console.log(`Bad revisions: ${s.badRevisions.map(shortSha).join(', ')}`);
+  const op = s.operation ?? s.lastOperation;
+  if (op) console.log(`Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${op.initiatedBy}${op.message ? `: ${op.message}` : ''}`);
+  if (s.resources.length) {
+    console.log('');
+    console.log(table(['KIND', 'NAMESPACE', 'NAME', 'HEALTH', 'MESSAGE'], s.resources.map((r) => [r.kind, r.namespace, r.name, r.health, r.message ?? ''])));
+  }
+}
+
+function printHistory(s: AppStatus): void {
+  console.log(table(['ID', 'REVISION', 'OUTCOME', 'BY', 'DURATION', 'DEPLOYED AT', 'MESSAGE'],
+    s.history.map((h) => [String(h.id), shortSha(h.revision), h.outcome + (h.rolledBackTo ? ` → ${shortSha(h.rolledBackTo)}` : ''), h.initiatedBy, formatDuration(h.durationMs), h.deployedAt, h.message ?? ''])));
+}
+
+/** Polls status until `done` says so; prints each new operation step. */
+export async function waitFor(client: Client, name: string, done: (s: AppStatus) => boolean, timeoutMs: number): Promise<AppStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let lastLine = '';
+  for (;;) {
+    const { status } = await readStatus(client, name);
+    const line = status.operation ? `  ${status.operation.step}` : `  ${status.sync} / ${status.health}`;
+    if (line !== lastLine) console.error(line);
+    lastLine = line;
+    if (done(status)) return status;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${formatDuration(timeoutMs)}: ${status.name} is ${status.sync} and ${status.health}`);
+    await delay(500);
+  }
+}
+
+async function waitForOperation(client: Client, name: string, accepted: SyncAccepted, timeoutMs: number): Promise<AppStatus> {
+  const status = await waitFor(client, name, (s) => s.lastOperation?.id === accepted.operationId && s.operation?.id !== accepted.operationId, timeoutMs);
+  const entry = status.history.find((h) => h.id === accepted.operationId);
+  console.log(`operation #${accepted.operationId}: ${entry?.outcome ?? status.lastOperation?.phase}${status.lastOperation?.message ? ` - ${status.lastOperation.message}` : ''}`);
+  if (entry && entry.outcome !== 'Succeeded') process.exitCode = 1;
+  return status;
+}
+
+export function registerAppCommands(program: Command): void {
+  const app = program.command('app').description('Manage applications');
+  const run = (fn: (client: Client) => Promise<void>) => withClient(program, fn);
+
+  app.command('apply').description('Create or update applications from a file or directory (idempotent)')
+    .requiredOption('-f, --filename <path>', 'Application / ApplicationSet YAML file or directory')
+    .action((opts: { filename: string }) => run(async (client) => {
+      for (const spec of await loadSpecs(opts.filename)) {
+        console.log(`application.mooring.dev/${spec.name} ${await applySpec(client, spec)}`);
+      }
+    }));
+
+  app.command('list').description('List applications').option('-o, --output <format>', 'wide | json | yaml')
+    .action((opts: { output?: string }) => run(async (client) => {
+      const apps = await listApplications(client);
+      if (opts.output === 'json') return console.log(JSON.stringify(apps, null, 2));
+      if (opts.output === 'yaml') return console.log(stringify(apps));
+      const wide = opts.output === 'wide';
+      const header = ['NAME', 'CLUSTER', 'NAMESPACE', 'SYNC', 'HEALTH', 'REVISION', ...(wide ? ['REPO', 'TARGET'] : [])];
+      console.log(table(header, apps.map((a) => [a.name, a.cluster, a.namespace, a.sync ?? 'Unknown', a.health ?? 'Unknown', shortSha(a.deployedRevision), ...(wide ? [a.repoURL, a.targetRevision] : [])])));
+    }));
+
+  app.command('get <name>').description('Show status, resources, last operation').option('-o, --output <format>', 'json | yaml')
+    .action((name: string, opts: { output?: string }) => run(async (client) => {
+      const { status, stale } = await readStatus(client, name);
+      if (opts.output === 'json') console.log(JSON.stringify(status, null, 2));
+      else if (opts.output === 'yaml') console.log(stringify(status));
+      else printStatus(status);
+      if (stale) console.error(STALE_NOTE);
+    }));
+
+  app.command('history <name>').description('Deployment history')
+    .action((name: string) => run(async (client) => {
+      const { status, stale } = await readStatus(client, name);
+      printHistory(status);
+      if (stale) console.error(STALE_NOTE);
+    }));
+
+  app.command('sync <name>').description('Sync now (to the target revision or --revision)')
+    .option('--revision <rev>', 'branch, tag or SHA').option('--prune', 'delete objects no longer in Git').option('--dry-run', 'plan only')
+    .option('--wait', 'wait for the operation to finish').option('--timeout <duration>', 'with --wait', '10m')
+    .action((name: string, opts: { revision?: string; prune?: boolean; dryRun?: boolean; wait?: boolean; timeout: string }) => run(async (client) => {
+      const accepted = await client.workflow.getHandle(applicationWorkflowId(name)).executeUpdate(syncUpdate, { args: [{ revision: opts.revision, prune: opts.prune, dryRun: opts.dryRun }] });
+      console.log(`sync operation #${accepted.operationId} accepted (${accepted.workflowId})`);
+      if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
+    }));
+
+  app.command('rollback <name> [revisionOrId]').description('Roll back to a history id or revision and pin the app there until resume')
+    .option('--wait', 'wait for the rollback to finish').option('--timeout <duration>', 'with --wait', '10m')
+    .action((name: string, target: string | undefined, opts: { wait?: boolean; timeout: string }) => run(async (client) => {
+      let request: { historyId?: number; toRevision?: string };
+      if (target === undefined) {
+        const { status } = await readStatus(client, name);
+        const previous = [...status.history].reverse().find((h) => h.outcome === 'Succeeded' && h.revision !== status.deployedRevision);
+        if (!previous) throw new Error(`Application "${name}" has no earlier healthy revision to roll back to`);
+        request = { historyId: previous.id };
+      } else {
+        request = /^\d+$/.test(target) ? { historyId: Number(target) } : { toRevision: target };
+      }
+      const accepted = await client.workflow.getHandle(applicationWorkflowId(name)).executeUpdate(rollbackUpdate, { args: [request] });
+      console.log(`rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`);
+      if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
+    }));
+
+  for (const [verb, update, text] of [['pause', pauseUpdate, 'Stop auto-sync'], ['resume', resumeUpdate, 'Resume auto-sync and drop a rollback pin']] as const) {
+    app.command(`${verb} <name>`).description(text).action((name: string) => run(async (client) => {
+      const status = await client.workflow.getHandle(applicationWorkflowId(name)).executeUpdate(update);
+      console.log(`${name}: ${status.paused ? 'paused' : 'auto-sync'}${status.pinnedRevision ? `, pinned to ${shortSha(status.pinnedRevision)}` : ''}`);
+    }));
+  }
+
+  app.command('wait <name>').description('Wait until the app is healthy and/or synced')
+    .option('--health', 'wait for Healthy').option('--sync', 'wait for Synced').option('--timeout <duration>', 'give up after', '5m')
+    .action((name: string, opts: { health?: boolean; sync?: boolean; timeout: string }) => run(async (client) => {
+      const both = !opts.health && !opts.sync;
+      const status = await waitFor(client, name, (s) => !s.operation && (!(opts.health || both) || s.health === 'Healthy') && (!(opts.sync || both) || s.sync === 'Synced'), parseDuration(opts.timeout));
+      console.log(`${name}: ${status.sync} / ${status.health} at ${shortSha(status.deployedRevision)}`);
+    }));
+
+  app.command('terminate <name>').description('Cancel the running operation')
+    .action((name: string) => run(async (client) => {
+      const { status } = await readStatus(client, name);
+      if (!status.operation) return console.log(`${name}: no operation is running`);
+      await client.workflow.getHandle(status.operation.workflowId).cancel();
+      console.log(`${name}: cancel requested for operation #${status.operation.id}`);
+    }));
+
+  app.command('delete <name>').description('Stop managing the app; its objects stay in the cluster')
+    .action((name: string) => run(async (client) => {
+      await client.workflow.getHandle(applicationWorkflowId(name)).terminate('deleted with mooring app delete');
+      console.log(`application.mooring.dev/${name} deleted (objects left in the cluster)`);
+    }));
+}

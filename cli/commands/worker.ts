@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { runWorker } from '../../workers/worker.js';
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('Run the Mooring worker: workflows plus the activities of one cluster')
+    .option('--cluster <name>', 'cluster whose activities this process serves', 'local')
+    .option('--kubeconfig <path>', 'kubeconfig of that cluster (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--agent', 'run only the cluster activities (an agent next to the cluster)', false)
+    .option('--metrics-port <port>', 'prom-client /metrics port on 127.0.0.1 (0 disables)', '9464')
+    .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
+    .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
+    .action(async (opts: { cluster: string; kubeconfig?: string; agent: boolean; metricsPort: string; gitPoll: string; driftScan: string }) => {
+      const globals = program.opts<{ address: string; namespace: string }>();
+      await runWorker({
+        address: globals.address,
+        namespace: globals.namespace,
+        cluster: opts.cluster,
+        kubeconfig: opts.kubeconfig,
+        agentOnly: opts.agent,
+        metricsPort: Number(opts.metricsPort),
+        schedules: { gitPoll: opts.gitPoll, driftScan: opts.driftScan },
+      });
+    });
+}

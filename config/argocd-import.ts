@@ -1,0 +1,152 @@
+/**
+ * Conversion of an Argo CD `argoproj.io/v1alpha1` Application into an AppSpec. Every Argo field
+ * Mooring does not act on is reported as a warning naming it; nothing is dropped silently.
+ */
+import { ARGO_APPLICATION_SCHEMA, unsupportedFields, unsupportedReason } from './argocd-schema.js';
+import { NATIVE_API_VERSION, nativeAppSpec, type AppSpecResult } from './native-app.js';
+import { checkSchema } from './schema-check.js';
+import type { FieldPath, SpecDocument } from './spec-document.js';
+import type { SpecWarning } from './spec-error.js';
+
+/** Argo CD's API version for Application and ApplicationSet. */
+export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+/** The API server URL Argo CD uses for the cluster it runs in; Mooring's cluster `local`. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+/** The cluster name Argo CD uses for the cluster it runs in. */
+export const IN_CLUSTER_NAME = 'in-cluster';
+
+/** Options of `importArgoApplication`. */
+export interface ArgoImportOptions {
+  /**
+   * The name of the cluster registered for an API server URL, or undefined when none is.
+   * @default undefined (no cluster is registered: the URL's host name is used, with a warning)
+   */
+  clusterByServer?: (server: string) => string | undefined;
+}
+
+interface ArgoSource {
+  repoURL: string;
+  path?: string;
+  targetRevision?: string;
+  helm?: { valueFiles?: string[]; values?: string; valuesObject?: Record<string, unknown>; parameters?: { name: string; value?: string; forceString?: boolean }[]; releaseName?: string; skipCrds?: boolean };
+  kustomize?: Record<string, unknown>;
+  directory?: Record<string, unknown>;
+}
+
+interface ArgoApplication {
+  metadata: { name: string };
+  spec: {
+    source?: ArgoSource;
+    sources?: ArgoSource[];
+    destination: { server?: string; name?: string; namespace: string };
+    syncPolicy?: {
+      automated?: { prune?: boolean; selfHeal?: boolean };
+      syncOptions?: string[];
+      retry?: { limit?: number; backoff?: { duration?: string; factor?: number; maxDuration?: string } };
+    };
+    ignoreDifferences?: Record<string, unknown>[];
+  };
+}
+
+/**
+ * Converts an Argo CD Application document (or a scoped view holding one generated from an
+ * ApplicationSet) into an AppSpec with Mooring's defaults, plus warnings for ignored fields.
+ *
+ * @throws {SpecError} naming the file, line, object and field of the first problem
+ */
+export function importArgoApplication(doc: SpecDocument, options: ArgoImportOptions = {}): AppSpecResult {
+  checkSchema(doc, ARGO_APPLICATION_SCHEMA, structuredClone(doc.value));
+  const argo = doc.value as ArgoApplication;
+  const warnings = unsupportedFields(doc.value, ARGO_APPLICATION_SCHEMA).map((path) => doc.warning(path, unsupportedReason(path)));
+  const { spec } = argo;
+  const { source, sourcePath } = pickSource(doc, spec, warnings);
+  const helm = source.helm;
+  if (helm?.values !== undefined && helm.valuesObject !== undefined) {
+    warnings.push(doc.warning([...sourcePath, 'helm', 'values'], 'is ignored because valuesObject is set (valuesObject takes precedence, as in Argo CD)'));
+  }
+  const retry = spec.syncPolicy?.retry;
+  if (retry?.limit !== undefined && retry.limit < 0) {
+    warnings.push(doc.warning(['spec', 'syncPolicy', 'retry', 'limit'], `unlimited retries are not supported by Mooring: current value is ${retry.limit}; using the default limit of 5`));
+  }
+  const native = {
+    apiVersion: NATIVE_API_VERSION,
+    kind: 'Application',
+    metadata: { name: argo.metadata.name },
+    spec: {
+      source: {
+        repoURL: source.repoURL,
+        path: source.path || '.',
+        targetRevision: source.targetRevision || 'HEAD',
+        helm: helm && {
+          releaseName: helm.releaseName,
+          valueFiles: helm.valueFiles,
+          values: helm.valuesObject ?? helm.values,
+          parameters: helm.parameters?.map((p) => ({ name: p.name, value: p.value ?? '', forceString: p.forceString })),
+          skipCrds: helm.skipCrds,
+        },
+        kustomize: pick(source.kustomize, ['namePrefix', 'nameSuffix', 'images', 'commonLabels', 'commonAnnotations', 'namespace']),
+        directory: pick(source.directory, ['recurse', 'include', 'exclude']),
+      },
+      destination: { cluster: clusterOf(doc, spec.destination, options, warnings), namespace: spec.destination.namespace },
+      syncPolicy: spec.syncPolicy && {
+        automated: spec.syncPolicy.automated && { prune: spec.syncPolicy.automated.prune ?? false, selfHeal: spec.syncPolicy.automated.selfHeal ?? false },
+        syncOptions: spec.syncPolicy.syncOptions,
+        retry: retry && {
+          limit: retry.limit !== undefined && retry.limit >= 0 ? retry.limit : undefined,
+          backoff: retry.backoff && {
+            duration: seconds(retry.backoff.duration),
+            factor: retry.backoff.factor,
+            maxDuration: seconds(retry.backoff.maxDuration),
+          },
+        },
+      },
+      ignoreDifferences: spec.ignoreDifferences?.map((rule) => pick(rule, ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'])),
+    },
+  };
+  // Only supported Argo fields were copied above, so the JSON round trip just drops absent ones.
+  const result = nativeAppSpec(doc, { imported: JSON.parse(JSON.stringify(native)) });
+  return { app: result.app, warnings: [...warnings, ...result.warnings] };
+}
+
+function pickSource(doc: SpecDocument, spec: ArgoApplication['spec'], warnings: SpecWarning[]): { source: ArgoSource; sourcePath: FieldPath } {
+  const first = spec.sources?.[0];
+  if (!first) {
+    if (!spec.source) throw doc.error(['spec', 'source'], 'is required (or spec.sources)');
+    return { source: spec.source, sourcePath: ['spec', 'source'] };
+  }
+  if (spec.source) warnings.push(doc.warning(['spec', 'source'], 'is ignored because spec.sources is set (as in Argo CD)'));
+  const count = spec.sources?.length ?? 0;
+  warnings.push(doc.warning(['spec', 'sources'], `multiple sources are not supported by Mooring: only the first (${first.repoURL}) is used`));
+  for (let i = 1; i < count; i++) warnings.push(doc.warning(['spec', 'sources', i], 'is ignored (only the first source is used)'));
+  return { source: first, sourcePath: ['spec', 'sources', 0] };
+}
+
+function clusterOf(doc: SpecDocument, dest: ArgoApplication['spec']['destination'], options: ArgoImportOptions, warnings: SpecWarning[]): string {
+  const { name, server } = dest;
+  if (name !== undefined && server !== undefined) {
+    throw doc.error(['spec', 'destination'], `must set server or name, not both: current values are ${JSON.stringify(server)} and ${JSON.stringify(name)}`);
+  }
+  if (name !== undefined) return name === IN_CLUSTER_NAME ? 'local' : name;
+  if (server === undefined) throw doc.error(['spec', 'destination', 'server'], 'is required (or spec.destination.name)');
+  if (server.replace(/\/+$/, '') === IN_CLUSTER_SERVER) return 'local';
+  const registered = options.clusterByServer?.(server);
+  if (registered) return registered;
+  let host: string;
+  try {
+    host = new URL(server).hostname;
+  } catch {
+    throw doc.error(['spec', 'destination', 'server'], `must be an API server URL: current value is ${JSON.stringify(server)}`);
+  }
+  warnings.push(doc.warning(['spec', 'destination', 'server'], `no cluster is registered for ${JSON.stringify(server)}: using cluster "${host}"; register the cluster under that name or map its URL`));
+  return host;
+}
+
+/** Argo CD also accepts a bare number of seconds for backoff durations. */
+function seconds(duration: string | undefined): string | undefined {
+  return duration !== undefined && /^[0-9]+$/.test(duration) ? `${duration}s` : duration;
+}
+
+/** The supported fields of an Argo object; the others were reported by `unsupportedFields`. */
+function pick(value: Record<string, unknown> | undefined, keys: readonly string[]): Record<string, unknown> | undefined {
+  return value && Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]]));
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ManifestInvalid } from '../../../../activities/errors.js';
+import { assertNoEscapingSymlinks, resolveAppDir } from '../../../../activities/render/repo-paths.js';
+import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
+
+describe('resolveAppDir', () => {
+  let repo: TempRepo;
+  let outside: TempRepo;
+  before(async () => {
+    repo = await tempRepo({ 'apps/web/svc.yaml': manifest('Service', 'web'), 'README.md': '# repo' });
+    outside = await tempRepo({ 'secret.yaml': manifest('Secret', 'stolen') });
+    await repo.link('apps/escape', outside.root);
+    await repo.link('apps/alias', 'web');
+  });
+  after(async () => {
+    await repo.remove();
+    await outside.remove();
+  });
+
+  it('resolves a relative path, with or without ./ and slashes', async () => {
+    for (const path of ['apps/web', './apps/web/', 'apps//web']) {
+      assert.equal((await resolveAppDir(repo.root, path)).appDir, join(repo.root, 'apps/web'));
+    }
+    assert.equal((await resolveAppDir(repo.root, '.')).appDir, repo.root);
+    assert.equal((await resolveAppDir(repo.root, '')).appDir, repo.root);
+  });
+
+  it('follows a symlinked app directory that stays inside', async () => {
+    assert.equal((await resolveAppDir(repo.root, 'apps/alias')).appDir, join(repo.root, 'apps/web'));
+  });
+
+  const rejected: [string, RegExp][] = [
+    ['../other', /Invalid app path "\.\.\/other": it must be relative to the repository root and contain no "\.\." segment/],
+    ['apps/../../etc', /contain no "\.\." segment/],
+    ['/etc', /Invalid app path "\/etc"/],
+    ['apps/missing', /App path "apps\/missing" does not exist in the repository/],
+    ['README.md', /App path "README.md" is not a directory/],
+    ['apps/escape', /App path "apps\/escape" resolves outside the repository through a symlink/],
+  ];
+  for (const [path, message] of rejected) {
+    it(`rejects "${path}"`, async () => {
+      await assert.rejects(resolveAppDir(repo.root, path), (error: unknown) => {
+        assert.ok(error instanceof ManifestInvalid);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+});
+
+describe('assertNoEscapingSymlinks', () => {
+  it('accepts symlinks that stay inside the repository, even dangling ones', async () => {
+    const repo = await tempRepo({ 'a/x.yaml': manifest('Service', 'x') });
+    try {
+      await repo.link('b/x.yaml', '../a/x.yaml');
+      await repo.link('b/dir', '../a');
+      await repo.link('b/gone.yaml', 'missing.yaml');
+      await assertNoEscapingSymlinks(repo.root);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it('rejects a file or directory symlink anywhere in the tree pointing outside', async () => {
+    for (const target of ['/etc/hostname', '/etc', '../../../../../../../../tmp/nowhere']) {
+      const repo = await tempRepo({ 'a/x.yaml': manifest('Service', 'x') });
+      try {
+        await repo.link('deep/er/link', target);
+        await assert.rejects(assertNoEscapingSymlinks(repo.root),
+          new ManifestInvalid(`Symlink "deep/er/link" points outside the repository: link target is "${target}"`));
+      } finally {
+        await repo.remove();
+      }
+    }
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The fleet schedules, created or updated idempotently at worker start. They show on the Web UI's
+ * Schedules page, where an operator can pause or trigger them.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Client, ScheduleOptions, ScheduleUpdateOptions } from '@temporalio/client';
+import { WORKFLOW_TASK_QUEUE } from '../workflows/messages.js';
+
+export interface ScheduleIntervals {
+  /** @default '1m' */
+  gitPoll?: string;
+  /** @default '3m' */
+  driftScan?: string;
+}
+
+export const GIT_POLL_SCHEDULE = 'git-poll';
+export const DRIFT_SCAN_SCHEDULE = 'drift-scan';
+
+function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
+  const base = (id: string, workflowType: string, every: string, jitter: string, note: string): ScheduleOptions => ({
+    scheduleId: id,
+    spec: { intervals: [{ every }], jitter },
+    action: {
+      type: 'startWorkflow',
+      workflowType,
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      workflowId: id,
+      workflowExecutionTimeout: '10m',
+      staticSummary: note,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2m', pauseOnFailure: false },
+    state: { note },
+  });
+  return [
+    base(GIT_POLL_SCHEDULE, 'gitPollWorkflow', intervals.gitPoll ?? '1m', '10s', 'one remote check per repository and revision; refresh apps whose commit moved'),
+    base(DRIFT_SCAN_SCHEDULE, 'driftScanWorkflow', intervals.driftScan ?? '3m', '15s', 'diff every app against its live objects; signal driftDetected'),
+  ];
+}
+
+/** Creates each schedule, or updates its spec, action and policies while keeping its paused state. */
+export async function ensureSchedules(client: Client, intervals: ScheduleIntervals = {}): Promise<void> {
+  for (const def of definitions(intervals)) {
+    try {
+      await client.schedule.create(def);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(def.scheduleId).update((prev): ScheduleUpdateOptions => ({
+        ...prev,
+        spec: def.spec,
+        action: def.action as ScheduleUpdateOptions['action'],
+        policies: def.policies ?? prev.policies,
+      }));
+    }
+  }
+}

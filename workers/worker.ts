@@ -1,0 +1,116 @@
+/**
+ * The Mooring worker: one process runs the workflows (task queue `mooring`) and, as the agent of
+ * one cluster, that cluster's activities (`mooring-cluster-<name>`). With `agentOnly` it runs only
+ * the cluster activities, next to the cluster it owns. Shuts down gracefully on SIGTERM/SIGINT.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
+import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
+import { createControlActivities } from '../activities/control/control-activities.js';
+import { listApplications } from '../activities/control/list-applications.js';
+import { clusterTaskQueue, WORKFLOW_TASK_QUEUE } from '../workflows/messages.js';
+import { createLogger } from './logger.js';
+import { MooringMetrics } from './metrics.js';
+import { ensureSchedules } from './schedules.js';
+import type { ScheduleIntervals } from './schedules.js';
+import { ensureWorkflowBundle } from './workflow-bundle.js';
+
+export interface WorkerOptions {
+  /** @default process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' */
+  address?: string;
+  /** @default process.env.TEMPORAL_NAMESPACE ?? 'default' */
+  namespace?: string;
+  /** @default 'local' */
+  cluster?: string;
+  /** @default $KUBECONFIG or ~/.kube/config */
+  kubeconfig?: string;
+  /** Run only the cluster's activities (no workflows, no schedules). */
+  agentOnly?: boolean;
+  /** prom-client `/metrics` port on 127.0.0.1. @default 9464; 0 disables */
+  metricsPort?: number;
+  schedules?: ScheduleIntervals | false;
+  /** Resolves when the worker should stop (tests); SIGTERM/SIGINT also stop it. */
+  stop?: Promise<void>;
+}
+
+export async function runWorker(options: WorkerOptions = {}): Promise<void> {
+  const log = createLogger('mooring-worker');
+  const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const cluster = options.cluster ?? 'local';
+  const metricsPort = options.metricsPort ?? 9464;
+  const corePort = metricsPort > 0 ? metricsPort + 1 : 0;
+
+  installRuntime(log, corePort);
+  const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace });
+
+  const metrics = new MooringMetrics(() => listApplications(client));
+  const metricsServer = metricsPort > 0
+    ? await metrics.serve({ host: '127.0.0.1', port: metricsPort, coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics` })
+    : undefined;
+
+  const clusterActivities = await createClusterActivities({
+    cluster,
+    kubeconfig: options.kubeconfig,
+    log,
+    metrics,
+  });
+  const workers: Worker[] = [
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: clusterTaskQueue(cluster),
+      activities: clusterActivities.activities,
+      maxConcurrentActivityTaskExecutions: 32,
+    }),
+  ];
+  if (!options.agentOnly) {
+    workers.push(await Worker.create({
+      connection,
+      namespace,
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      workflowBundle: { codePath: await ensureWorkflowBundle() },
+      activities: createControlActivities({
+        client,
+        onOperation: (r) => {
+          metrics.syncTotal.inc({ app: r.app, outcome: r.outcome });
+          metrics.syncDuration.observe({ app: r.app }, r.durationMs / 1000);
+          if (r.outcome === 'RolledBack') metrics.rollbackTotal.inc({ app: r.app, trigger: 'automatic' });
+          if (r.initiatedBy === 'rollback') metrics.rollbackTotal.inc({ app: r.app, trigger: 'manual' });
+          if (r.initiatedBy === 'self-heal') metrics.driftDetected.inc({ app: r.app });
+        },
+      }),
+    }));
+    if (options.schedules !== false) await ensureSchedules(client, options.schedules || {});
+  }
+  log.info({ address, namespace, cluster, agentOnly: !!options.agentOnly, metricsPort }, 'worker started');
+
+  const shutdown = () => workers.forEach((w) => w.shutdown());
+  void options.stop?.then(shutdown);
+  try {
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    log.info('worker stopped');
+    clusterActivities.close();
+    metricsServer?.close();
+    await clientConnection.close();
+    await connection.close();
+  }
+}
+
+let runtimeInstalled = false;
+
+/** Core telemetry and logging; must run before the first connection of the process. */
+function installRuntime(log: ReturnType<typeof createLogger>, corePort: number): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel, (entry) => {
+      log[entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug']({ ...entry.meta }, entry.message);
+    }),
+    telemetryOptions: corePort > 0 ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${corePort}` } } } : {},
+  });
+}

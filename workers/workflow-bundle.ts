@@ -1,0 +1,33 @@
+/**
+ * The prebuilt workflow bundle: built once (`npm run build`, or on first worker start) into
+ * `dist/workflow-bundle.js`, and rebuilt when a workflow source is newer than the bundle.
+ */
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const WORKFLOWS_ENTRY = join(root, 'workflows', 'index.ts');
+export const BUNDLE_PATH = join(root, 'dist', 'workflow-bundle.js');
+
+async function newestSource(): Promise<number> {
+  let newest = 0;
+  for (const dir of ['workflows', 'activities', 'config']) {
+    for (const entry of await readdir(join(root, dir), { recursive: true })) {
+      if (!entry.endsWith('.ts')) continue;
+      newest = Math.max(newest, (await stat(join(root, dir, entry))).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Path of an up-to-date bundle, building it when missing or stale. */
+export async function ensureWorkflowBundle(options: { force?: boolean } = {}): Promise<string> {
+  const built = await stat(BUNDLE_PATH).then((s) => s.mtimeMs, () => 0);
+  if (!options.force && built > 0 && built >= (await newestSource())) return BUNDLE_PATH;
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY });
+  await mkdir(dirname(BUNDLE_PATH), { recursive: true });
+  await writeFile(BUNDLE_PATH, code);
+  return BUNDLE_PATH;
+}

@@ -1,0 +1,259 @@
+/**
+ * The application entity's state and the decisions on it: what a refresh, a drift report or an
+ * operator's request turns into, and how an operation's result is recorded. Pure and
+ * deterministic: the workflow feeds it messages and results, and runs the operations it asks for.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { AppSpec } from '../config/types.js';
+import type { HealthStatusCode, SyncStatusCode } from '../activities/types.js';
+import type { AppStatus, DriftInput, HistoryEntry, Initiator, OperationState, ResourceState, RollbackRequest, SyncRequest } from './messages.js';
+import type { SyncWorkflowResult } from './sync.js';
+
+/** How many history entries an app keeps (Argo CD keeps 10 by default). */
+export const HISTORY_LIMIT = 25;
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** State carried across continue-as-new. */
+export interface CarriedState {
+  seq: number;
+  history: HistoryEntry[];
+  badRevisions: string[];
+  consecutiveFailures: number;
+  headRevision?: string;
+  deployedRevision?: string;
+  lastHealthyRevision?: string;
+  manifestKey?: string;
+  paused: boolean;
+  pinnedRevision?: string;
+  sync: SyncStatusCode;
+  /** The last drift report found live objects that differ from the deployed revision. */
+  drifted: boolean;
+  health: HealthStatusCode;
+  healthMessage?: string;
+  resources: ResourceState[];
+  lastOperation?: OperationState;
+  pending: PendingWork;
+}
+
+export type ManualOperation =
+  | { kind: 'sync'; request: SyncRequest; id: number }
+  | { kind: 'rollback'; revision: string; id: number };
+
+export interface PendingWork {
+  manual: ManualOperation[];
+  refresh?: { sha?: string; reason: string };
+  drift?: DriftInput;
+}
+
+/** An operation the workflow must run as a sync child. */
+export interface OperationRequest {
+  revision: string;
+  initiatedBy: Initiator;
+  prune: boolean;
+  dryRun: boolean;
+  reason: string;
+}
+
+export function initialState(): CarriedState {
+  return {
+    seq: 0,
+    history: [],
+    badRevisions: [],
+    consecutiveFailures: 0,
+    paused: false,
+    sync: 'Unknown',
+    drifted: false,
+    health: 'Unknown',
+    resources: [],
+    pending: { manual: [], refresh: { reason: 'first start' } },
+  };
+}
+
+export class ApplicationEntity {
+  spec: AppSpec;
+  readonly state: CarriedState;
+  operation: OperationState | undefined;
+
+  constructor(spec: AppSpec, state: CarriedState) {
+    this.spec = spec;
+    this.state = state;
+  }
+
+  hasWork(): boolean {
+    const p = this.state.pending;
+    return p.manual.length > 0 || p.refresh !== undefined || p.drift !== undefined;
+  }
+
+  /** Auto-sync may deploy new commits: automated, not paused, not pinned by a manual rollback. */
+  autoSyncEnabled(): boolean {
+    return this.spec.syncPolicy.automated !== undefined && !this.state.paused && this.state.pinnedRevision === undefined;
+  }
+
+  requestRefresh(reason: string, sha?: string): void {
+    this.state.pending.refresh = { reason, sha: sha ?? this.state.pending.refresh?.sha };
+  }
+
+  nextOperationId(): number {
+    this.state.seq += 1;
+    return this.state.seq;
+  }
+
+  queueSync(request: SyncRequest): number {
+    const id = this.nextOperationId();
+    this.state.pending.manual.push({ kind: 'sync', request, id });
+    return id;
+  }
+
+  /** Validates a rollback request and returns the full SHA it designates; throws for bad input. */
+  rollbackTarget(request: RollbackRequest): string {
+    if (request.historyId !== undefined) {
+      const entry = this.state.history.find((h) => h.id === request.historyId);
+      if (!entry) throw ApplicationFailure.nonRetryable(`History id ${request.historyId} does not exist: known ids are ${this.state.history.map((h) => h.id).join(', ') || 'none'}`, 'InvalidRollback');
+      return entry.outcome === 'RolledBack' && entry.rolledBackTo ? entry.rolledBackTo : entry.revision;
+    }
+    const wanted = request.toRevision?.trim().toLowerCase();
+    if (!wanted) throw ApplicationFailure.nonRetryable('A rollback needs toRevision or historyId', 'InvalidRollback');
+    const known = this.state.history.find((h) => h.revision.startsWith(wanted) && h.outcome === 'Succeeded');
+    if (known) return known.revision;
+    if (FULL_SHA.test(wanted)) return wanted;
+    throw ApplicationFailure.nonRetryable(`Revision "${request.toRevision}" is not in this app's history of healthy deployments: give a full SHA or a history id`, 'InvalidRollback');
+  }
+
+  queueRollback(revision: string): number {
+    const id = this.nextOperationId();
+    this.state.pinnedRevision = revision;
+    this.state.pending.manual.push({ kind: 'rollback', revision, id });
+    return id;
+  }
+
+  pause(): void {
+    this.state.paused = true;
+  }
+
+  resume(): void {
+    this.state.paused = false;
+    this.state.pinnedRevision = undefined;
+    this.requestRefresh('resumed');
+  }
+
+  noteDrift(drift: DriftInput): void {
+    this.state.pending.drift = drift;
+  }
+
+  /** A refresh resolved the target revision to `sha`: what, if anything, to deploy. */
+  onHeadResolved(sha: string, reason: string): OperationRequest | undefined {
+    if (sha !== this.state.headRevision) {
+      this.state.headRevision = sha;
+      this.state.consecutiveFailures = 0; // a new commit earns a fresh start
+    }
+    this.#updateSyncStatus();
+    const wanted = this.state.pinnedRevision ?? sha;
+    if (wanted === this.state.deployedRevision) return undefined;
+    if (!this.autoSyncEnabled() || this.state.badRevisions.includes(sha)) return undefined;
+    return { revision: sha, initiatedBy: 'auto-sync', prune: this.spec.syncPolicy.automated?.prune ?? false, dryRun: false, reason: reason === 'first start' ? 'initial sync' : 'new commit' };
+  }
+
+  /** A drift report from drift-scan: update status, and self-heal when the policy says so. */
+  onDrift(drift: DriftInput): OperationRequest | undefined {
+    if (drift.health) {
+      this.state.health = drift.health;
+      this.state.healthMessage = drift.healthMessage;
+    }
+    this.state.drifted = drift.drifted;
+    this.#updateSyncStatus();
+    const automated = this.spec.syncPolicy.automated;
+    const revision = this.state.deployedRevision;
+    if (!drift.drifted || !automated?.selfHeal || this.state.paused || revision === undefined) return undefined;
+    return { revision, initiatedBy: 'self-heal', prune: automated.prune, dryRun: false, reason: `self-heal, ${drift.changedObjects} changed` };
+  }
+
+  /** Records a finished operation in history and status. */
+  record(op: OperationState, request: OperationRequest, result: SyncWorkflowResult, durationMs: number): void {
+    const s = this.state;
+    this.operation = undefined;
+    s.lastOperation = { ...op, phase: result.phase, step: 'done', message: result.message };
+    if (request.dryRun) return;
+    if (result.outcome !== 'Superseded') {
+      s.history.push({
+        id: op.id,
+        revision: result.revision,
+        deployedAt: result.finishedAt ?? '',
+        outcome: result.outcome,
+        initiatedBy: request.initiatedBy,
+        durationMs,
+        message: result.message,
+        rolledBackTo: result.rolledBackTo,
+      });
+      if (s.history.length > HISTORY_LIMIT) s.history.splice(0, s.history.length - HISTORY_LIMIT);
+    }
+    s.health = result.health;
+    s.healthMessage = result.healthMessage;
+    if (result.resources.length > 0) s.resources = result.resources;
+    if (result.manifestKey && result.outcome !== 'Failed') s.manifestKey = result.manifestKey;
+    if (result.runningRevision) s.deployedRevision = result.runningRevision;
+    switch (result.outcome) {
+      case 'Succeeded':
+        s.lastHealthyRevision = result.revision;
+        s.badRevisions = s.badRevisions.filter((r) => r !== result.revision);
+        s.consecutiveFailures = 0;
+        break;
+      case 'RolledBack':
+      case 'Failed':
+        if (result.badRevision && !s.badRevisions.includes(result.revision)) s.badRevisions.push(result.revision);
+        if (s.badRevisions.length > HISTORY_LIMIT) s.badRevisions.shift();
+        s.consecutiveFailures += 1;
+        break;
+      case 'Superseded':
+        break;
+    }
+    if (result.outcome === 'Succeeded') s.drifted = false;
+    this.#updateSyncStatus();
+  }
+
+  /** Synced when the wanted revision is deployed and the last drift scan found no difference. */
+  #updateSyncStatus(): void {
+    const s = this.state;
+    const wanted = s.pinnedRevision ?? s.headRevision;
+    if (wanted === undefined || s.deployedRevision === undefined) s.sync = s.headRevision ? 'OutOfSync' : 'Unknown';
+    else s.sync = wanted === s.deployedRevision && !s.drifted ? 'Synced' : 'OutOfSync';
+  }
+
+  /** An explicit sync or rollback of a bad revision clears its mark: the operator asked for it. */
+  forgive(revision: string): void {
+    this.state.badRevisions = this.state.badRevisions.filter((r) => r !== revision);
+  }
+
+  status(): AppStatus {
+    const s = this.state;
+    return {
+      name: this.spec.name,
+      cluster: this.spec.destination.cluster,
+      namespace: this.spec.destination.namespace,
+      repoURL: this.spec.source.repoURL,
+      path: this.spec.source.path,
+      targetRevision: this.spec.source.targetRevision,
+      headRevision: s.headRevision,
+      deployedRevision: s.deployedRevision,
+      lastHealthyRevision: s.lastHealthyRevision,
+      sync: s.sync,
+      health: s.health,
+      healthMessage: s.healthMessage,
+      paused: s.paused,
+      pinnedRevision: s.pinnedRevision,
+      badRevisions: [...s.badRevisions],
+      operation: this.operation,
+      lastOperation: s.lastOperation,
+      resources: s.resources,
+      history: [...s.history],
+      consecutiveFailures: s.consecutiveFailures,
+    };
+  }
+
+  /** The phase shown in the `MooringPhase` search attribute. */
+  phase(): string {
+    if (this.operation) return 'Syncing';
+    if (this.state.pinnedRevision) return 'Pinned';
+    if (this.state.paused) return 'Paused';
+    return 'Idle';
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Scheduled every three minutes (Temporal Schedule `drift-scan`): compares every deployed app's
+ * live objects with its deployed revision, a few apps at a time, and signals `driftDetected` to
+ * the apps whose live state or health differs from what they last recorded.
+ */
+import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import type { ClusterActivities, ControlActivities } from '../activities/contracts.js';
+import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import { mapBounded } from './fleet.js';
+import { clusterTaskQueue, driftDetectedSignal } from './messages.js';
+
+export interface DriftScanResult {
+  scanned: number;
+  drifted: string[];
+  healthChanged: string[];
+  errors: string[];
+}
+
+const CONCURRENCY = 4;
+
+export async function driftScanWorkflow(): Promise<DriftScanResult> {
+  const control = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
+  const apps = (await control.listApplications()).filter((a) => a.manifestKey);
+  const result: DriftScanResult = { scanned: apps.length, drifted: [], healthChanged: [], errors: [] };
+  await mapBounded(apps, CONCURRENCY, async (app) => {
+    const cluster = proxyActivities<ClusterActivities>({
+      taskQueue: clusterTaskQueue(app.cluster),
+      startToCloseTimeout: '2m',
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+    });
+    try {
+      const drift = await cluster.detectDrift({
+        app: app.name,
+        manifestKey: app.manifestKey ?? '',
+        namespace: app.namespace,
+        syncOptions: app.syncOptions,
+        ignoreDifferences: app.ignoreDifferences,
+      });
+      const healthChanged = drift.health !== app.health;
+      if (drift.drifted === (app.drifted ?? false) && !drift.drifted && !healthChanged) return;
+      if (drift.drifted) result.drifted.push(app.name);
+      if (healthChanged) result.healthChanged.push(app.name);
+      await getExternalWorkflowHandle(app.workflowId).signal(driftDetectedSignal, {
+        drifted: drift.drifted,
+        changedObjects: drift.changedObjects,
+        health: drift.health,
+        healthMessage: drift.healthMessage,
+      });
+    } catch (err) {
+      result.errors.push(`${app.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return result;
+}

@@ -1,0 +1,45 @@
+/**
+ * Scheduled every minute (Temporal Schedule `git-poll`): one remote check per distinct
+ * (repository, target revision), however many apps share it, and a `refresh` signal only to the
+ * apps whose target commit moved.
+ */
+import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import type { ClusterActivities, ControlActivities } from '../activities/contracts.js';
+import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import { groupByRevision, mapBounded } from './fleet.js';
+import { clusterTaskQueue, refreshSignal } from './messages.js';
+
+export interface GitPollResult {
+  apps: number;
+  remoteChecks: number;
+  refreshed: string[];
+  errors: string[];
+}
+
+const CONCURRENCY = 8;
+
+export async function gitPollWorkflow(): Promise<GitPollResult> {
+  const control = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
+  const apps = await control.listApplications();
+  const groups = groupByRevision(apps);
+  const refreshed: string[] = [];
+  const errors: string[] = [];
+  await mapBounded(groups, CONCURRENCY, async (group) => {
+    const git = proxyActivities<ClusterActivities>({
+      taskQueue: clusterTaskQueue(group.cluster),
+      startToCloseTimeout: '30s',
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+    });
+    try {
+      const { sha } = await git.checkRemote({ repoURL: group.repoURL, targetRevision: group.targetRevision });
+      for (const app of group.apps) {
+        if (app.headRevision === sha) continue;
+        await getExternalWorkflowHandle(app.workflowId).signal(refreshSignal, { sha, reason: 'new commit' });
+        refreshed.push(app.name);
+      }
+    } catch (err) {
+      errors.push(`${group.repoURL}@${group.targetRevision}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return { apps: apps.length, remoteChecks: groups.length, refreshed, errors };
+}

@@ -1,0 +1,5 @@
+/** The workflows the worker registers (the bundle's entry point). */
+export { applicationWorkflow } from './application.js';
+export { syncWorkflow } from './sync.js';
+export { gitPollWorkflow } from './git-poll.js';
+export { driftScanWorkflow } from './drift-scan.js';
