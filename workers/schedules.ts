@@ -11,6 +11,8 @@ export interface ScheduleIntervals {
   gitPoll?: string;
   /** @default '3m' */
   driftScan?: string;
+  /** @default 'mooring' */
+  taskQueue?: string;
 }
 
 export const GIT_POLL_SCHEDULE = 'git-poll';
@@ -23,7 +25,7 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     action: {
       type: 'startWorkflow',
       workflowType,
-      taskQueue: WORKFLOW_TASK_QUEUE,
+      taskQueue: intervals.taskQueue ?? WORKFLOW_TASK_QUEUE,
       workflowId: id,
       workflowExecutionTimeout: '10m',
       staticSummary: note,

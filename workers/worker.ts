@@ -8,7 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import type { LogLevel } from '@temporalio/worker';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
-import { listApplications } from '../activities/control/list-applications.js';
+import { applicationsOnQueue, listApplications } from '../activities/control/list-applications.js';
 import { clusterTaskQueue, WORKFLOW_TASK_QUEUE } from '../workflows/messages.js';
 import { createLogger } from './logger.js';
 import { MooringMetrics } from './metrics.js';
@@ -25,6 +25,8 @@ export interface WorkerOptions {
   cluster?: string;
   /** @default $KUBECONFIG or ~/.kube/config */
   kubeconfig?: string;
+  /** Workflow task queue; tests use their own. @default 'mooring' */
+  taskQueue?: string;
   /** Run only the cluster's activities (no workflows, no schedules). */
   agentOnly?: boolean;
   /** prom-client `/metrics` port on 127.0.0.1. @default 9464; 0 disables */
@@ -39,6 +41,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
   const cluster = options.cluster ?? 'local';
+  const taskQueue = options.taskQueue ?? WORKFLOW_TASK_QUEUE;
   const metricsPort = options.metricsPort ?? 9464;
   const corePort = metricsPort > 0 ? metricsPort + 1 : 0;
 
@@ -47,7 +50,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace });
 
-  const metrics = new MooringMetrics(() => listApplications(client));
+  const metrics = new MooringMetrics(() => listApplications(client, applicationsOnQueue(taskQueue)));
   const metricsServer = metricsPort > 0
     ? await metrics.serve({ host: '127.0.0.1', port: metricsPort, coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics` })
     : undefined;
@@ -71,10 +74,11 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     workers.push(await Worker.create({
       connection,
       namespace,
-      taskQueue: WORKFLOW_TASK_QUEUE,
+      taskQueue,
       workflowBundle: { codePath: await ensureWorkflowBundle() },
       activities: createControlActivities({
         client,
+        taskQueue,
         onOperation: (r) => {
           metrics.syncTotal.inc({ app: r.app, outcome: r.outcome });
           metrics.syncDuration.observe({ app: r.app }, r.durationMs / 1000);
@@ -84,7 +88,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         },
       }),
     }));
-    if (options.schedules !== false) await ensureSchedules(client, options.schedules || {});
+    if (options.schedules !== false) await ensureSchedules(client, { ...options.schedules, taskQueue });
   }
   log.info({ address, namespace, cluster, agentOnly: !!options.agentOnly, metricsPort }, 'worker started');
 

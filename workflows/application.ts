@@ -41,7 +41,6 @@ import {
   supersedeSignal,
   syncUpdate,
   syncWorkflowId,
-  WORKFLOW_TASK_QUEUE,
 } from './messages.js';
 import type { OperationState } from './messages.js';
 import { searchAttributes } from './search-attributes.js';
@@ -159,7 +158,6 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     const startedAt = workflowNow();
     const child: ChildWorkflowHandle<typeof syncWorkflow> = await startChild(syncWorkflow, {
       workflowId,
-      taskQueue: WORKFLOW_TASK_QUEUE,
       args: [{
         app: app.spec.name,
         spec: app.spec,

@@ -21,6 +21,11 @@ interface AppMemo {
   ignoreDifferences?: IgnoreDifference[];
 }
 
+/** The apps served by one workflow task queue (a worker manages only its own). */
+export function applicationsOnQueue(taskQueue: string): string {
+  return `${APPLICATION_QUERY} AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+}
+
 export async function listApplications(client: Client, query = APPLICATION_QUERY): Promise<ApplicationSummary[]> {
   const apps: ApplicationSummary[] = [];
   for await (const wf of client.workflow.list({ query })) {

@@ -45,12 +45,12 @@ export async function loadSpecs(path: string): Promise<AppSpec[]> {
 }
 
 /** Creates the app's workflow or updates its spec; returns what happened, kubectl style. */
-export async function applySpec(client: Client, spec: AppSpec): Promise<'created' | 'configured' | 'unchanged'> {
+export async function applySpec(client: Client, spec: AppSpec, taskQueue = WORKFLOW_TASK_QUEUE): Promise<'created' | 'configured' | 'unchanged'> {
   const workflowId = applicationWorkflowId(spec.name);
   const existed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
   const start = new WithStartWorkflowOperation('applicationWorkflow', {
     workflowId,
-    taskQueue: WORKFLOW_TASK_QUEUE,
+    taskQueue,
     args: [{ spec }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,

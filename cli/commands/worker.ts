@@ -8,15 +8,17 @@ export function registerWorkerCommand(program: Command): void {
     .option('--cluster <name>', 'cluster whose activities this process serves', 'local')
     .option('--kubeconfig <path>', 'kubeconfig of that cluster (default: $KUBECONFIG or ~/.kube/config)')
     .option('--agent', 'run only the cluster activities (an agent next to the cluster)', false)
+    .option('--task-queue <name>', 'workflow task queue', 'mooring')
     .option('--metrics-port <port>', 'prom-client /metrics port on 127.0.0.1 (0 disables)', '9464')
     .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
     .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
-    .action(async (opts: { cluster: string; kubeconfig?: string; agent: boolean; metricsPort: string; gitPoll: string; driftScan: string }) => {
+    .action(async (opts: { cluster: string; taskQueue: string; kubeconfig?: string; agent: boolean; metricsPort: string; gitPoll: string; driftScan: string }) => {
       const globals = program.opts<{ address: string; namespace: string }>();
       await runWorker({
         address: globals.address,
         namespace: globals.namespace,
         cluster: opts.cluster,
+        taskQueue: opts.taskQueue,
         kubeconfig: opts.kubeconfig,
         agentOnly: opts.agent,
         metricsPort: Number(opts.metricsPort),
