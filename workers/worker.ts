@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
+import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
 import { applicationsOnQueue, listApplications } from '../activities/control/list-applications.js';
@@ -111,10 +112,15 @@ let runtimeInstalled = false;
 function installRuntime(log: ReturnType<typeof createLogger>, corePort: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({
+  try {
+    Runtime.install({
     logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel, (entry) => {
       log[entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug']({ ...entry.meta }, entry.message);
     }),
     telemetryOptions: corePort > 0 ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${corePort}` } } } : {},
-  });
+    });
+  } catch (err) {
+    // The embedding process (a test) installed its own Runtime first; keep it.
+    if (!(err instanceof IllegalStateError)) throw err;
+  }
 }
