@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerAppCommands } from './commands/app.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { registerHealthCommand } from './commands/health.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .option('--namespace <name>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
     .showHelpAfterError();
   registerAppCommands(program);
+  registerClusterCommands(program);
   registerHealthCommand(program);
   registerWorkerCommand(program);
   return program;

@@ -1,12 +1,14 @@
 /** `mooring app …`: manage applications through their entity workflows. */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { parseApplications } from '../../config/parse-application.js';
+import { loadApplications } from '../../config/load-applications.js';
+import { ClusterRegistry } from '../../config/cluster-registry.js';
+import { RepoCache } from '../../activities/git/repo-cache.js';
 import type { AppSpec } from '../../config/types.js';
 import { parseDuration } from '../../config/duration.js';
 import { listApplications } from '../../activities/control/list-applications.js';
@@ -33,11 +35,25 @@ async function specFiles(path: string): Promise<string[]> {
   return entries.filter((e) => /\.(ya?ml|json)$/.test(e)).sort().map((e) => join(path, e));
 }
 
+/** Directories of a repository at a revision, for ApplicationSet git generators (read-only clone). */
+async function listRepoDirectories(repoURL: string, revision: string): Promise<string[]> {
+  const cache = new RepoCache();
+  const { sha } = await cache.resolve(repoURL, revision);
+  const root = await cache.checkout(repoURL, sha);
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name))).filter((d) => !d.split('/').some((p) => p.startsWith('.'))).sort();
+}
+
 /** Reads every Application / ApplicationSet in a file or directory; warnings go to stderr. */
 export async function loadSpecs(path: string): Promise<AppSpec[]> {
+  const registry = await ClusterRegistry.load();
   const apps: AppSpec[] = [];
   for (const file of await specFiles(path)) {
-    const result = parseApplications(await readFile(file, 'utf8'), file);
+    const result = await loadApplications(await readFile(file, 'utf8'), file, {
+      clusterByServer: (server) => registry.byServer(server),
+      clusters: () => registry.list(),
+      listDirectories: listRepoDirectories,
+    });
     for (const w of result.warnings) console.error(`warning: ${w.message}`);
     apps.push(...result.apps);
   }
