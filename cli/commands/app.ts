@@ -5,7 +5,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { loadApplications } from '../../config/load-applications.js';
 import { ClusterRegistry } from '../../config/cluster-registry.js';
 import { RepoCache } from '../../activities/git/repo-cache.js';
@@ -25,7 +24,8 @@ import {
 import type { AppStatus, SyncAccepted } from '../../workflows/messages.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
 import { withClient } from '../connection.js';
-import { formatDuration, shortSha, table } from '../format.js';
+import { formatDuration, shortSha } from '../format.js';
+import { parseOutputFormat, renderAppList, renderHistory, renderStatus } from '../render-status.js';
 
 const QUERY_TIMEOUT_MS = 3000;
 
@@ -102,28 +102,6 @@ export async function readStatus(client: Client, name: string): Promise<{ status
 
 const STALE_NOTE = 'note: no worker answered; this comes from search attributes and may be stale';
 
-function printStatus(s: AppStatus): void {
-  const mode = s.pinnedRevision ? `pinned to ${shortSha(s.pinnedRevision)} (resume to follow ${s.targetRevision})` : s.paused ? 'paused' : 'auto';
-  console.log(`Name:          ${s.name}`);
-  console.log(`Source:        ${s.repoURL} ${s.path}@${s.targetRevision}`);
-  console.log(`Destination:   ${s.cluster}/${s.namespace}`);
-  console.log(`Sync Status:   ${s.sync} (head ${shortSha(s.headRevision)}, deployed ${shortSha(s.deployedRevision)})`);
-  console.log(`Health:        ${s.health}${s.healthMessage && s.health !== 'Healthy' ? ` - ${s.healthMessage}` : ''}`);
-  console.log(`Mode:          ${mode}`);
-  if (s.badRevisions.length) console.log(`Bad revisions: ${s.badRevisions.map(shortSha).join(', ')}`);
-  const op = s.operation ?? s.lastOperation;
-  if (op) console.log(`Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${op.initiatedBy}${op.message ? `: ${op.message}` : ''}`);
-  if (s.resources.length) {
-    console.log('');
-    console.log(table(['KIND', 'NAMESPACE', 'NAME', 'HEALTH', 'MESSAGE'], s.resources.map((r) => [r.kind, r.namespace, r.name, r.health, r.message ?? ''])));
-  }
-}
-
-function printHistory(s: AppStatus): void {
-  console.log(table(['ID', 'REVISION', 'OUTCOME', 'BY', 'DURATION', 'DEPLOYED AT', 'MESSAGE'],
-    s.history.map((h) => [String(h.id), shortSha(h.revision), h.outcome + (h.rolledBackTo ? ` → ${shortSha(h.rolledBackTo)}` : ''), h.initiatedBy, formatDuration(h.durationMs), h.deployedAt, h.message ?? ''])));
-}
-
 /** Polls status until `done` says so; prints each new operation step. */
 export async function waitFor(client: Client, name: string, done: (s: AppStatus) => boolean, timeoutMs: number): Promise<AppStatus> {
   const deadline = Date.now() + timeoutMs;
@@ -161,27 +139,23 @@ export function registerAppCommands(program: Command): void {
 
   app.command('list').description('List applications').option('-o, --output <format>', 'wide | json | yaml')
     .action((opts: { output?: string }) => run(async (client) => {
-      const apps = await listApplications(client);
-      if (opts.output === 'json') return console.log(JSON.stringify(apps, null, 2));
-      if (opts.output === 'yaml') return console.log(stringify(apps));
-      const wide = opts.output === 'wide';
-      const header = ['NAME', 'CLUSTER', 'NAMESPACE', 'SYNC', 'HEALTH', 'REVISION', ...(wide ? ['REPO', 'TARGET'] : [])];
-      console.log(table(header, apps.map((a) => [a.name, a.cluster, a.namespace, a.sync ?? 'Unknown', a.health ?? 'Unknown', shortSha(a.deployedRevision), ...(wide ? [a.repoURL, a.targetRevision] : [])])));
+      const format = parseOutputFormat(opts.output, ['text', 'wide', 'json', 'yaml']);
+      console.log(renderAppList(await listApplications(client), format));
     }));
 
   app.command('get <name>').description('Show status, resources, last operation').option('-o, --output <format>', 'json | yaml')
     .action((name: string, opts: { output?: string }) => run(async (client) => {
+      const format = parseOutputFormat(opts.output, ['text', 'json', 'yaml']);
       const { status, stale } = await readStatus(client, name);
-      if (opts.output === 'json') console.log(JSON.stringify(status, null, 2));
-      else if (opts.output === 'yaml') console.log(stringify(status));
-      else printStatus(status);
+      console.log(renderStatus(status, format));
       if (stale) console.error(STALE_NOTE);
     }));
 
-  app.command('history <name>').description('Deployment history')
-    .action((name: string) => run(async (client) => {
+  app.command('history <name>').description('Deployment history').option('-o, --output <format>', 'json | yaml')
+    .action((name: string, opts: { output?: string }) => run(async (client) => {
+      const format = parseOutputFormat(opts.output, ['text', 'json', 'yaml']);
       const { status, stale } = await readStatus(client, name);
-      printHistory(status);
+      console.log(renderHistory(status, format));
       if (stale) console.error(STALE_NOTE);
     }));
 

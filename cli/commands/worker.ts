@@ -12,7 +12,8 @@ export function registerWorkerCommand(program: Command): void {
     .option('--metrics-port <port>', 'prom-client /metrics port on 127.0.0.1 (0 disables)', '9464')
     .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
     .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
-    .action(async (opts: { cluster: string; taskQueue: string; kubeconfig?: string; agent: boolean; metricsPort: string; gitPoll: string; driftScan: string }) => {
+    .option('--no-schedules', 'do not create or update the git-poll and drift-scan schedules (they are global)')
+    .action(async (opts: { cluster: string; taskQueue: string; kubeconfig?: string; agent: boolean; metricsPort: string; gitPoll: string; driftScan: string; schedules: boolean }) => {
       const globals = program.opts<{ address: string; namespace: string }>();
       await runWorker({
         address: globals.address,
@@ -22,7 +23,7 @@ export function registerWorkerCommand(program: Command): void {
         kubeconfig: opts.kubeconfig,
         agentOnly: opts.agent,
         metricsPort: Number(opts.metricsPort),
-        schedules: { gitPoll: opts.gitPoll, driftScan: opts.driftScan },
+        schedules: opts.schedules ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan } : false,
       });
     });
 }

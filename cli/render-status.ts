@@ -1,0 +1,60 @@
+/** Text a person reads from `app get`, `app history` and `app list`: pure, so goldens pin it. */
+import { stringify } from 'yaml';
+import type { ApplicationSummary } from '../activities/contracts.js';
+import type { AppStatus } from '../workflows/messages.js';
+import { formatDuration, shortSha, table } from './format.js';
+
+export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';
+
+export function parseOutputFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
+  const format = (value ?? 'text') as OutputFormat;
+  if (!allowed.includes(format)) throw new Error(`Output format "${value}" is not supported here: use one of ${allowed.filter((f) => f !== 'text').join(', ')}`);
+  return format;
+}
+
+function structured(value: unknown, format: OutputFormat): string | undefined {
+  if (format === 'json') return JSON.stringify(value, null, 2);
+  if (format === 'yaml') return stringify(value).trimEnd();
+  return undefined;
+}
+
+export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): string {
+  const data = structured(s, format);
+  if (data !== undefined) return data;
+  const mode = s.pinnedRevision ? `pinned to ${shortSha(s.pinnedRevision)} (resume to follow ${s.targetRevision})` : s.paused ? 'paused' : 'auto';
+  const lines = [
+    `Name:          ${s.name}`,
+    `Source:        ${s.repoURL} ${s.path}@${s.targetRevision}`,
+    `Destination:   ${s.cluster}/${s.namespace}`,
+    `Sync Status:   ${s.sync} (head ${shortSha(s.headRevision)}, deployed ${shortSha(s.deployedRevision)})`,
+    `Health:        ${s.health}${s.healthMessage && s.health !== 'Healthy' ? ` - ${s.healthMessage}` : ''}`,
+    `Mode:          ${mode}`,
+  ];
+  if (s.badRevisions.length) lines.push(`Bad revisions: ${s.badRevisions.map(shortSha).join(', ')}`);
+  const op = s.operation ?? s.lastOperation;
+  if (op) lines.push(`Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${op.initiatedBy}${s.operation ? ` (${op.step})` : ''}${op.message ? `: ${op.message}` : ''}`);
+  if (s.resources.length) {
+    lines.push('', table(['KIND', 'NAMESPACE', 'NAME', 'HEALTH', 'MESSAGE'], s.resources.map((r) => [r.kind, r.namespace, r.name, r.health, r.message ?? ''])));
+  }
+  const recent = s.history.slice(-3);
+  if (recent.length) lines.push('', `Recent history (mooring app history ${s.name} for all):`, renderHistory({ ...s, history: recent }));
+  return lines.join('\n');
+}
+
+export function renderHistory(s: AppStatus, format: OutputFormat = 'text'): string {
+  const data = structured(s.history, format);
+  if (data !== undefined) return data;
+  return table(['ID', 'REVISION', 'OUTCOME', 'BY', 'DURATION', 'DEPLOYED AT', 'MESSAGE'],
+    s.history.map((h) => [String(h.id), shortSha(h.revision), h.outcome + (h.rolledBackTo ? ` → ${shortSha(h.rolledBackTo)}` : ''), h.initiatedBy, formatDuration(h.durationMs), h.deployedAt, h.message ?? '']));
+}
+
+export function renderAppList(apps: readonly ApplicationSummary[], format: OutputFormat = 'text'): string {
+  const data = structured(apps, format);
+  if (data !== undefined) return data;
+  const wide = format === 'wide';
+  const header = ['NAME', 'CLUSTER', 'NAMESPACE', 'SYNC', 'HEALTH', 'REVISION', ...(wide ? ['HEAD', 'REPO', 'TARGET'] : [])];
+  return table(header, apps.map((a) => [
+    a.name, a.cluster, a.namespace, a.sync ?? 'Unknown', a.health ?? 'Unknown', shortSha(a.deployedRevision),
+    ...(wide ? [shortSha(a.headRevision), a.repoURL, a.targetRevision] : []),
+  ]));
+}
