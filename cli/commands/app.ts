@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadApplications } from '../../config/load-applications.js';
@@ -11,6 +11,9 @@ import { RepoCache } from '../../activities/git/repo-cache.js';
 import type { AppSpec } from '../../config/types.js';
 import { parseDuration } from '../../config/duration.js';
 import { listApplications } from '../../activities/control/list-applications.js';
+import { applySpec } from '../../activities/control/apply-spec.js';
+
+export { applySpec };
 import {
   applicationWorkflowId,
   pauseUpdate,
@@ -58,22 +61,6 @@ export async function loadSpecs(path: string): Promise<AppSpec[]> {
     apps.push(...result.apps);
   }
   return apps;
-}
-
-/** Creates the app's workflow or updates its spec; returns what happened, kubectl style. */
-export async function applySpec(client: Client, spec: AppSpec, taskQueue = WORKFLOW_TASK_QUEUE): Promise<'created' | 'configured' | 'unchanged'> {
-  const workflowId = applicationWorkflowId(spec.name);
-  const existed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
-  const start = new WithStartWorkflowOperation('applicationWorkflow', {
-    workflowId,
-    taskQueue,
-    args: [{ spec }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
-    typedSearchAttributes: searchAttributes({ MooringApp: spec.name, MooringCluster: spec.destination.cluster, MooringSyncStatus: 'Unknown', MooringHealth: 'Unknown', MooringPhase: 'Idle' }),
-  });
-  const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, { args: [spec], startWorkflowOperation: start });
-  return existed ? (changed ? 'configured' : 'unchanged') : 'created';
 }
 
 /** Live status from the workflow, or (no worker answering) the search attributes, marked stale. */
