@@ -19,13 +19,10 @@ import {
   pauseUpdate,
   resumeUpdate,
   rollbackUpdate,
-  setSpecUpdate,
   statusQuery,
   syncUpdate,
-  WORKFLOW_TASK_QUEUE,
 } from '../../workflows/messages.js';
 import type { AppStatus, SyncAccepted } from '../../workflows/messages.js';
-import { searchAttributes } from '../../workflows/search-attributes.js';
 import { withClient } from '../connection.js';
 import { formatDuration, shortSha } from '../format.js';
 import { parseOutputFormat, renderAppList, renderHistory, renderStatus } from '../render-status.js';
