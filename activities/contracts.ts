@@ -179,3 +179,34 @@ export interface ControlActivities {
   /** Counts a finished operation in the worker's metrics (called as a local activity). */
   recordOperation(record: OperationRecord): Promise<void>;
 }
+
+/** Result of `diffApplication`: counts here, the full per-object diff in the worker's diff store. */
+export interface DiffApplicationResult {
+  summary: Record<'create' | 'update' | 'delete' | 'unchanged', number>;
+  manifestKey: string;
+  /** Key of the stored diff (`readStoredDiff` in activities/cluster/diff-store.ts); Secret values masked. */
+  diffKey: string;
+  /** Ignore rules that could not be honoured. */
+  warnings: string[];
+}
+
+export interface ClusterActivities {
+  /** Per-object diff of the desired state against the cluster (server-side dry run); writes nothing. */
+  diffApplication(input: PlanInput): Promise<DiffApplicationResult>;
+}
+
+export interface RegisterApplicationsInput {
+  app: string;
+  manifestKey: string;
+  revision: string;
+}
+
+export interface RegisterApplicationsResult {
+  registered: { name: string; outcome: 'created' | 'configured' | 'unchanged' }[];
+  warnings: string[];
+}
+
+/** App of apps: registers the Applications an app renders. On the cluster's queue (needs the manifest store). */
+export interface AppOfAppsActivities {
+  registerApplications(input: RegisterApplicationsInput): Promise<RegisterApplicationsResult>;
+}

@@ -9,6 +9,7 @@ import type { LogLevel } from '@temporalio/worker';
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
+import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
 import { applicationsOnQueue, listApplications } from '../activities/control/list-applications.js';
 import { clusterTaskQueue, WORKFLOW_TASK_QUEUE } from '../workflows/messages.js';
 import { createLogger } from './logger.js';
@@ -67,7 +68,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       connection,
       namespace,
       taskQueue: clusterTaskQueue(cluster),
-      activities: clusterActivities.activities,
+      activities: { ...clusterActivities.activities, ...createAppOfAppsActivities({ client, taskQueue }) },
       maxConcurrentActivityTaskExecutions: 32,
     }),
   ];
