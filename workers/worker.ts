@@ -33,6 +33,8 @@ export interface WorkerOptions {
   agentOnly?: boolean;
   /** prom-client `/metrics` port on 127.0.0.1. @default 9464; 0 disables */
   metricsPort?: number;
+  /** Address `/metrics` listens on; 0.0.0.0 in a pod so Prometheus and probes reach it. @default '127.0.0.1' */
+  metricsHost?: string;
   schedules?: ScheduleIntervals | false;
   /** Resolves when the worker should stop (tests); SIGTERM/SIGINT also stop it. */
   stop?: Promise<void>;
@@ -54,7 +56,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
 
   const metrics = new MooringMetrics(() => listApplications(client, applicationsOnQueue(taskQueue)));
   const metricsServer = metricsPort > 0
-    ? await metrics.serve({ host: '127.0.0.1', port: metricsPort, coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics` })
+    ? await metrics.serve({ host: options.metricsHost ?? '127.0.0.1', port: metricsPort, coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics` })
     : undefined;
 
   const clusterActivities = await createClusterActivities({

@@ -9,11 +9,12 @@ export function registerWorkerCommand(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig of that cluster (default: $KUBECONFIG or ~/.kube/config)')
     .option('--agent', 'run only the cluster activities (an agent next to the cluster)', false)
     .option('--task-queue <name>', 'workflow task queue', 'mooring')
-    .option('--metrics-port <port>', 'prom-client /metrics port on 127.0.0.1 (0 disables)', '9464')
+    .option('--metrics-port <port>', '/metrics port (0 disables)', '9464')
+    .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
     .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
     .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
     .option('--no-schedules', 'do not create or update the git-poll and drift-scan schedules (they are global)')
-    .action(async (opts: { cluster: string; taskQueue: string; kubeconfig?: string; agent: boolean; metricsPort: string; gitPoll: string; driftScan: string; schedules: boolean }) => {
+    .action(async (opts: { cluster: string; taskQueue: string; kubeconfig?: string; agent: boolean; metricsPort: string; metricsHost: string; gitPoll: string; driftScan: string; schedules: boolean }) => {
       const globals = program.opts<{ address: string; namespace: string }>();
       await runWorker({
         address: globals.address,
@@ -23,6 +24,7 @@ export function registerWorkerCommand(program: Command): void {
         kubeconfig: opts.kubeconfig,
         agentOnly: opts.agent,
         metricsPort: Number(opts.metricsPort),
+        metricsHost: opts.metricsHost,
         schedules: opts.schedules ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan } : false,
       });
     });
