@@ -2,7 +2,7 @@
  * The prebuilt workflow bundle: built once (`npm run build`, or on first worker start) into
  * `dist/workflow-bundle.js`, and rebuilt when a workflow source is newer than the bundle.
  */
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -28,6 +28,9 @@ export async function ensureWorkflowBundle(options: { force?: boolean } = {}): P
   if (!options.force && built > 0 && built >= (await newestSource())) return BUNDLE_PATH;
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY });
   await mkdir(dirname(BUNDLE_PATH), { recursive: true });
-  await writeFile(BUNDLE_PATH, code);
+  // Several workers (test files run side by side) may rebuild at once: never expose a half-written file.
+  const partial = `${BUNDLE_PATH}.${process.pid}.tmp`;
+  await writeFile(partial, code);
+  await rename(partial, BUNDLE_PATH);
   return BUNDLE_PATH;
 }
