@@ -113,8 +113,9 @@ export class ApplicationEntity {
     }
     const wanted = request.toRevision?.trim().toLowerCase();
     if (!wanted) throw ApplicationFailure.nonRetryable('A rollback needs toRevision or historyId', 'InvalidRollback');
-    const known = this.state.history.find((h) => h.revision.startsWith(wanted) && h.outcome === 'Succeeded');
-    if (known) return known.revision;
+    const known = [...new Set(this.state.history.filter((h) => h.revision.startsWith(wanted) && h.outcome === 'Succeeded').map((h) => h.revision))];
+    if (known.length > 1) throw ApplicationFailure.nonRetryable(`Revision "${request.toRevision}" is ambiguous: it matches ${known.map((r) => r.slice(0, 12)).join(', ')}; give more characters`, 'InvalidRollback');
+    if (known[0] !== undefined) return known[0];
     if (FULL_SHA.test(wanted)) return wanted;
     throw ApplicationFailure.nonRetryable(`Revision "${request.toRevision}" is not in this app's history of healthy deployments: give a full SHA or a history id`, 'InvalidRollback');
   }

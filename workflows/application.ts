@@ -181,10 +181,11 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       // A refresh while an auto-sync runs: if the branch moved, the running revision is obsolete.
       const refresh = app.state.pending.refresh;
       const head = await resolveHead(refresh?.sha);
+      if (done) continue; // the operation ended meanwhile: the main loop handles the refresh
       if (head && head !== request.revision && app.autoSyncEnabled() && !app.state.badRevisions.includes(head)) {
         superseded = true;
         app.requestRefresh('new commit', head);
-        await child.signal(supersedeSignal);
+        await child.signal(supersedeSignal).catch(() => undefined); // it may end before the signal lands
       } else if (app.state.pending.refresh === refresh) {
         app.state.pending.refresh = undefined;
       }
@@ -220,15 +221,13 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       pending.refresh = undefined;
       const head = await resolveHead(refresh.sha);
       const op = head ? app.onHeadResolved(head, refresh.reason) : undefined;
-      publish();
-      if (op) await run(op);
+      if (op) await run(op); // run() publishes the new state with the operation; the main loop otherwise
       return;
     }
     if (pending.drift) {
       const drift = pending.drift;
       pending.drift = undefined;
       const op = app.onDrift(drift);
-      publish();
       if (op) await run(op);
     }
   }

@@ -193,7 +193,8 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
     if (superseded) return supersededResult(input.revision);
     throw err;
   }
-  if (superseded) return supersededResult(input.revision);
+  // A wait that ended healthy just as the newer commit arrived still counts as a success.
+  if (superseded && !first.ok) return supersededResult(input.revision);
   if (first.ok) {
     setStep('done');
     return { outcome: 'Succeeded', phase: 'Succeeded', revision: input.revision, runningRevision: input.dryRun ? undefined : input.revision, message: first.message, badRevision: false, health: first.health, healthMessage: first.healthMessage, resources: toStates(first.resources), manifestKey: first.manifestKey, finishedAt: first.finishedAt };
