@@ -1,0 +1,176 @@
+/**
+ * Scripted stand-ins for the cluster and control activities: the workflow tests decide what the
+ * remote head is, how each revision's health wait ends, and what a drift scan finds, and read back
+ * every call the workflows made. No cluster, no Git.
+ */
+import { Context } from '@temporalio/activity';
+import type {
+  ApplicationSummary,
+  ClusterActivities,
+  ControlActivities,
+  DetectDriftResult,
+  ResourceHealth,
+  WaitHealthyResult,
+} from '../../../activities/contracts.js';
+import type { HealthStatusCode } from '../../../activities/types.js';
+
+/**
+ * How a revision's health wait ends: `Healthy`, `Degraded` (fails fast), `timeout` (not healthy
+ * within healthTimeout), or `block` (heartbeats until the workflow cancels the wait or the test
+ * changes the revision's script).
+ */
+export type HealthScript = 'Healthy' | 'Degraded' | 'timeout' | 'block';
+
+export interface StubCall {
+  activity: string;
+  app?: string;
+  revision?: string;
+  input: unknown;
+}
+
+/** A fake 40-hex commit SHA, distinct per label (also in its first 7 characters). */
+export function sha(label: string): string {
+  let hex = '';
+  let h = 0x811c9dc5;
+  for (let round = 0; hex.length < 40; round++) {
+    for (const ch of `${round}:${label}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    hex += h.toString(16).padStart(8, '0');
+  }
+  return hex.slice(0, 40);
+}
+
+/** The mutable script plus the call log, shared by the stub activities and the test. */
+export class ActivityScript {
+  /** `repoURL@targetRevision` → the commit the branch points at now. */
+  readonly heads = new Map<string, string>();
+  /** Commit → how its health wait ends; `Healthy` when absent. */
+  readonly health = new Map<string, HealthScript>();
+  /** App name → what detectDrift reports. */
+  readonly drift = new Map<string, DetectDriftResult>();
+  /** What listApplications returns. */
+  applications: ApplicationSummary[] = [];
+  readonly calls: StubCall[] = [];
+  /** Health waits that ended because the workflow cancelled them, by revision. */
+  readonly cancelledWaits: string[] = [];
+
+  setHead(repoURL: string, commit: string, targetRevision = 'main'): void {
+    this.heads.set(`${repoURL}@${targetRevision}`, commit);
+  }
+
+  /** Calls of one activity, optionally for one app only. */
+  callsOf(activity: keyof ClusterActivities | keyof ControlActivities, app?: string): StubCall[] {
+    return this.calls.filter((c) => c.activity === activity && (app === undefined || c.app === app));
+  }
+
+  /** Revisions an app's pipeline rendered, in order: one entry per deploy or rollback attempt. */
+  rendered(app: string): string[] {
+    return this.callsOf('renderManifests', app).map((c) => c.revision ?? '');
+  }
+}
+
+const MANIFEST_KEY = /^stub:(.+):([0-9a-f]{40})$/;
+
+function fromKey(manifestKey: string): { app: string; revision: string } {
+  const m = MANIFEST_KEY.exec(manifestKey);
+  if (!m) throw new Error(`Manifest key "${manifestKey}" was not made by the stub renderManifests`);
+  return { app: m[1] ?? '', revision: m[2] ?? '' };
+}
+
+/** Heartbeats while `blocked()`; rejects with CancelledFailure once a cancellation arrives. */
+async function holdWhile(blocked: () => boolean): Promise<void> {
+  const ctx = Context.current();
+  while (blocked()) {
+    ctx.heartbeat();
+    await ctx.sleep(100);
+  }
+}
+
+/** Cluster activities driven by `script`. */
+export function stubClusterActivities(script: ActivityScript): ClusterActivities {
+  const log = (activity: string, input: unknown, app?: string, revision?: string): void => {
+    script.calls.push({ activity, app, revision, input });
+  };
+  const head = (repoURL: string, targetRevision: string): string => {
+    if (/^[0-9a-f]{40}$/.test(targetRevision)) return targetRevision;
+    const commit = script.heads.get(`${repoURL}@${targetRevision}`);
+    if (!commit) throw new Error(`No scripted head for ${repoURL}@${targetRevision}`);
+    return commit;
+  };
+  return {
+    async resolveRevision(input) {
+      log('resolveRevision', input);
+      return { sha: head(input.repoURL, input.targetRevision) };
+    },
+    async checkRemote(input) {
+      log('checkRemote', input);
+      const commit = head(input.repoURL, input.targetRevision);
+      return { sha: commit, moved: commit !== input.knownSha };
+    },
+    async renderManifests(input) {
+      log('renderManifests', input, input.appName, input.revision);
+      return { manifestKey: `stub:${input.appName}:${input.revision}`, objectCount: 1, kinds: { Deployment: 1 }, hookCount: 0 };
+    },
+    async prepareSync(input) {
+      log('prepareSync', input, input.app, fromKey(input.manifestKey).revision);
+      return { steps: [{ phase: 'Sync', wave: 0, objects: 1, hooks: 0 }], changes: { created: 0, configured: 1, unchanged: 0 }, orphans: 0, hasSyncFailHooks: false };
+    },
+    async applyStep(input) {
+      log('applyStep', input, input.app, fromKey(input.manifestKey).revision);
+      return { changes: [] };
+    },
+    async pruneOrphans(input) {
+      log('pruneOrphans', input, input.app, fromKey(input.manifestKey).revision);
+      return { changes: [] };
+    },
+    async waitHealthy(input): Promise<WaitHealthyResult> {
+      const { app, revision } = fromKey(input.manifestKey);
+      log('waitHealthy', input, app, revision);
+      try {
+        await holdWhile(() => script.health.get(revision) === 'block');
+      } catch (err) {
+        script.cancelledWaits.push(revision);
+        throw err;
+      }
+      const behaviour = script.health.get(revision) ?? 'Healthy';
+      const finishedAt = new Date().toISOString();
+      const deployment = (health: HealthStatusCode): ResourceHealth[] => [{ group: 'apps', kind: 'Deployment', namespace: input.namespace, name: app, health }];
+      switch (behaviour) {
+        case 'Degraded':
+          return { health: 'Degraded', message: `Deployment ${app}: pods crash-looping`, resources: deployment('Degraded'), timedOut: false, finishedAt };
+        case 'timeout':
+          return { health: 'Progressing', message: `Deployment ${app}: 0 of 1 replicas available`, resources: deployment('Progressing'), timedOut: true, finishedAt };
+        default:
+          return { health: 'Healthy', resources: deployment('Healthy'), timedOut: false, finishedAt };
+      }
+    },
+    async detectDrift(input) {
+      log('detectDrift', input, input.app);
+      return script.drift.get(input.app) ?? { drifted: false, changedObjects: 0, changes: [], health: 'Healthy' };
+    },
+    async runSyncFailHooks(input) {
+      log('runSyncFailHooks', input, input.app);
+      return { changes: [] };
+    },
+    async diffApplication(input) {
+      log('diffApplication', input, input.app);
+      return { summary: { create: 0, update: 0, delete: 0, unchanged: 1 }, manifestKey: input.manifestKey, diffKey: `stub-diff:${input.app}`, warnings: [] };
+    },
+    async scaleTarget(input) {
+      log('scaleTarget', input);
+      return { group: 'apps', kind: 'Deployment', namespace: input.namespace, name: input.target, action: 'configured' };
+    },
+  };
+}
+
+/** Control activities driven by `script`. */
+export function stubControlActivities(script: ActivityScript): ControlActivities {
+  return {
+    async listApplications() {
+      script.calls.push({ activity: 'listApplications', input: undefined });
+      return script.applications;
+    },
+    async recordOperation(record) {
+      script.calls.push({ activity: 'recordOperation', app: record.app, input: record });
+    },
+  };
+}

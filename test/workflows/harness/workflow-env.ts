@@ -1,0 +1,144 @@
+/**
+ * Runs Mooring's real workflow code on a Temporal server with stub activities, each test file on
+ * its own task queues, and drives application workflows the way the CLI does: `applySpec`
+ * (update-with-start), then signals, updates and the status query. Cleans up what it started.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { AppSpec } from '../../../config/types.js';
+import { applySpec } from '../../../activities/control/apply-spec.js';
+import { applicationWorkflowId, clusterTaskQueue, statusQuery } from '../../../workflows/messages.js';
+import type { AppStatus } from '../../../workflows/messages.js';
+import { WORKFLOWS_ENTRY } from '../../../workers/workflow-bundle.js';
+import { uniqueSuffix } from '../../support/stack.js';
+import { waitFor } from '../../support/wait.js';
+import { eventTypes } from './history-json.js';
+import { ActivityScript, stubClusterActivities, stubControlActivities } from './stub-activities.js';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The current workflow code, bundled once per test process (never the cached dist/ bundle). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietLogger });
+  return bundle;
+}
+
+const noop = (): void => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+export interface WorkflowTestEnv {
+  client: Client;
+  /** Workflow task queue of this environment's worker. */
+  taskQueue: string;
+  /** Cluster name: its activities run on `mooring-cluster-<cluster>`. */
+  cluster: string;
+  script: ActivityScript;
+  suffix: string;
+  /** A valid spec for a new app `<prefix>-<suffix>`, auto-sync with automatic rollback. */
+  spec(prefix: string, change?: (spec: AppSpec) => void): AppSpec;
+  /** Creates (or reconfigures) the app as `mooring app apply` does. */
+  apply(spec: AppSpec): Promise<WorkflowHandle>;
+  handle(app: string): WorkflowHandle;
+  status(app: string): Promise<AppStatus>;
+  /** Polls the status query until `done` holds; the message shows the last status. */
+  waitStatus(app: string, what: string, done: (s: AppStatus) => boolean, timeoutMs?: number): Promise<AppStatus>;
+  /**
+   * Waits until the app's workflow has nothing in flight (no workflow task, activity or child):
+   * everything it was told so far has been handled, so "nothing happened" can be asserted.
+   */
+  idle(app: string): Promise<void>;
+  /** Event types of the app's current run, in order. */
+  eventTypes(workflowId: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface WorkflowEnvOptions {
+  /** @default TEMPORAL_ADDRESS or 127.0.0.1:7233 */
+  address?: string;
+  /** Use an existing connection and client (e.g. a TestWorkflowEnvironment's). */
+  nativeConnection?: NativeConnection;
+  client?: Client;
+  /** Worker option; tests of continue-as-new lower it to keep history small. */
+  maxCachedWorkflows?: number;
+}
+
+/** Starts a workflow worker (stub control activities) and a cluster worker (stub cluster activities). */
+export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promise<WorkflowTestEnv> {
+  const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const suffix = uniqueSuffix();
+  const taskQueue = `test-wf-${suffix}`;
+  const cluster = `test-wf-${suffix}`;
+  const script = new ActivityScript();
+  const ownConnection = options.nativeConnection ? undefined : await NativeConnection.connect({ address });
+  const connection = options.nativeConnection ?? ownConnection as NativeConnection;
+  const clientConnection = options.client ? undefined : await Connection.connect({ address });
+  const client = options.client ?? new Client({ connection: clientConnection as Connection });
+
+  const workflowWorker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: stubControlActivities(script),
+    maxCachedWorkflows: options.maxCachedWorkflows,
+  });
+  const clusterWorker = await Worker.create({ connection, taskQueue: clusterTaskQueue(cluster), activities: stubClusterActivities(script) });
+  const running = Promise.all([workflowWorker.run(), clusterWorker.run()]);
+  const apps = new Set<string>();
+
+  const env: WorkflowTestEnv = {
+    client, taskQueue, cluster, script, suffix,
+    spec(prefix, change) {
+      const name = `${prefix}-${suffix}`;
+      const spec: AppSpec = {
+        name,
+        source: { repoURL: `https://git.example.test/mooring/${name}.git`, targetRevision: 'main', path: 'guestbook' },
+        destination: { cluster, namespace: name },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
+        rollback: { automatic: true, healthTimeout: '2m' },
+        ignoreDifferences: [],
+      };
+      change?.(spec);
+      return spec;
+    },
+    async apply(spec) {
+      apps.add(spec.name);
+      await applySpec(client, spec, taskQueue);
+      return env.handle(spec.name);
+    },
+    handle: (app) => client.workflow.getHandle(applicationWorkflowId(app)),
+    status: (app) => env.handle(app).query(statusQuery),
+    async waitStatus(app, what, done, timeoutMs = 30_000) {
+      let last: AppStatus | undefined;
+      return await waitFor(`${app}: ${what}`, async () => {
+        last = await env.status(app);
+        return done(last) ? last : undefined;
+      }, { timeoutMs, describe: () => `last status: ${JSON.stringify(last, null, 2)}` });
+    },
+    async idle(app) {
+      await waitFor(`${app} to be idle`, async () => {
+        const { raw } = await env.handle(app).describe();
+        const busy = raw.pendingWorkflowTask || (raw.pendingActivities?.length ?? 0) > 0 || (raw.pendingChildren?.length ?? 0) > 0;
+        return busy ? undefined : true;
+      });
+    },
+    async eventTypes(workflowId) {
+      return eventTypes(await client.workflow.getHandle(workflowId).fetchHistory());
+    },
+    async close() {
+      for (const app of apps) {
+        // A running operation is stopped first: its worker goes away with this environment.
+        const status = await env.status(app).catch(() => undefined);
+        if (status?.operation) await client.workflow.getHandle(status.operation.workflowId).terminate('test finished').catch(() => undefined);
+        await env.handle(app).terminate('test finished').catch(() => undefined);
+      }
+      workflowWorker.shutdown();
+      clusterWorker.shutdown();
+      await running;
+      await ownConnection?.close();
+      await clientConnection?.close();
+    },
+  };
+  return env;
+}
