@@ -1,0 +1,94 @@
+/**
+ * Records workflow histories from a real run for the replay tests (test/workflows/replay.test.ts):
+ * the real worker on its own task queue against the local stack, the guestbook example in a real
+ * local Git repository, one healthy sync, then a crash-looping commit that is rolled back. Writes
+ * the application workflow's and both sync children's histories to test/fixtures/histories/.
+ *
+ *   eval "$(scripts/stack env)" && node --import tsx scripts/record-histories.ts
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parseDocument } from 'yaml';
+import { applySpec } from '../activities/control/apply-spec.js';
+import { parseApplications } from '../config/parse-application.js';
+import { runWorker } from '../workers/worker.js';
+import { applicationWorkflowId, refreshSignal, statusQuery, syncWorkflowId } from '../workflows/messages.js';
+import type { AppStatus } from '../workflows/messages.js';
+import { historyToJson } from '../test/workflows/harness/history-json.js';
+import { kubectl, projectRoot, uniqueSuffix } from '../test/support/stack.js';
+import { waitFor } from '../test/support/wait.js';
+
+const run = promisify(execFile);
+const OUT = join(projectRoot, 'test/fixtures/histories');
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Mooring', GIT_AUTHOR_EMAIL: 'record@mooring.dev', GIT_COMMITTER_NAME: 'Mooring', GIT_COMMITTER_EMAIL: 'record@mooring.dev' };
+const git = async (cwd: string, ...args: string[]): Promise<string> => (await run('git', args, { cwd, env: GIT_ENV })).stdout.trim();
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const suffix = uniqueSuffix();
+const name = `rec-guestbook-${suffix}`;
+const cluster = `rec-${suffix}`;
+const taskQueue = `rec-${suffix}`;
+const repo = await mkdtemp(join(tmpdir(), 'mooring-record-'));
+let release: () => void = () => undefined;
+const worker = runWorker({ taskQueue, cluster, schedules: false, metricsPort: 0, stop: new Promise<void>((r) => { release = r; }) });
+const client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) });
+const handle = client.workflow.getHandle(applicationWorkflowId(name));
+
+async function waitStatus(what: string, done: (s: AppStatus) => boolean): Promise<AppStatus> {
+  let last: AppStatus | undefined;
+  return await waitFor(what, async () => (done(last = await handle.query(statusQuery)) ? last : undefined), {
+    timeoutMs: 180_000, intervalMs: 1000, describe: () => JSON.stringify({ ...last, resources: undefined }),
+  });
+}
+
+try {
+  await cp(join(projectRoot, 'config/examples/guestbook'), join(repo, 'guestbook'), { recursive: true });
+  await git(repo, 'init', '-q', '-b', 'main');
+  await git(repo, 'add', '.');
+  await git(repo, 'commit', '-q', '-m', 'guestbook');
+
+  const doc = parseDocument(await readFile(join(projectRoot, 'config/examples/guestbook-app.yaml'), 'utf8'));
+  doc.setIn(['metadata', 'name'], name);
+  doc.setIn(['spec', 'source', 'repoURL'], repo);
+  doc.setIn(['spec', 'destination', 'cluster'], cluster);
+  doc.setIn(['spec', 'destination', 'namespace'], name);
+  doc.setIn(['spec', 'rollback', 'healthTimeout'], '60s');
+  const spec = parseApplications(String(doc), `${name}.yaml`).apps[0];
+  if (!spec) throw new Error(`The guestbook spec for ${name} parsed to no application`);
+  await applySpec(client, spec, taskQueue);
+  await waitStatus('the first sync', (s) => s.history.length === 1 && !s.operation);
+  console.log('first sync recorded');
+
+  const deployment = join(repo, 'guestbook/deployment.yaml');
+  const manifest = parseDocument(await readFile(deployment, 'utf8'));
+  manifest.setIn(['spec', 'template', 'metadata', 'labels', 'mooring.dev/simulate'], 'crashloop');
+  await writeFile(deployment, String(manifest));
+  await git(repo, 'commit', '-q', '-am', 'crash-looping pods');
+  await handle.signal(refreshSignal, { reason: 'new commit' });
+  const status = await waitStatus('the rollback', (s) => s.history.length === 2 && !s.operation);
+  if (status.history[1]?.outcome !== 'RolledBack') throw new Error(`Expected a RolledBack sync, got ${JSON.stringify(status.history[1])}`);
+  console.log('rollback recorded');
+
+  await mkdir(OUT, { recursive: true });
+  const files: [string, string][] = [
+    ['application.json', handle.workflowId],
+    ['sync-succeeded.json', syncWorkflowId(name, status.history[0]?.id ?? 0)],
+    ['sync-rolled-back.json', syncWorkflowId(name, status.history[1]?.id ?? 0)],
+  ];
+  for (const [file, workflowId] of files) {
+    await writeFile(join(OUT, file), `${historyToJson(await client.workflow.getHandle(workflowId).fetchHistory())}\n`);
+    console.log(`wrote test/fixtures/histories/${file} (${workflowId})`);
+  }
+} finally {
+  await handle.terminate('histories recorded').catch(() => undefined);
+  await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']).catch(() => undefined);
+  release();
+  await worker.catch((err: unknown) => console.error(`worker failed: ${String(err)}`));
+  await client.connection.close();
+  await rm(repo, { recursive: true, force: true });
+}
