@@ -1,0 +1,87 @@
+/**
+ * End to end on the real stack: the worker process is killed with SIGKILL in the middle of an
+ * apply (a PreSync hook that takes seconds); a new worker process finishes the same operation,
+ * and the app's history holds exactly one entry for it.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { stringify } from 'yaml';
+import { applicationWorkflowId, refreshSignal } from '../../workflows/messages.js';
+import { syncStepQuery } from '../../workflows/sync.js';
+import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import type { E2eApp, E2eEnv } from '../support/e2e.js';
+import { kubectl, projectRoot } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
+import { spawnWorker } from '../support/worker-process.js';
+import type { WorkerProcess } from '../support/worker-process.js';
+
+/** A PreSync hook Pod that runs for 8 s (kwok stage scripts/stages/pod-slow-complete.yaml). */
+const SLOW_HOOK = stringify({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name: 'guestbook-migrate',
+    labels: { 'mooring.dev/simulate': 'slow' },
+    annotations: { 'mooring.dev/hook': 'PreSync', 'mooring.dev/hook-delete-policy': 'BeforeHookCreation' },
+  },
+  spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:1' }] },
+});
+
+describe('worker killed during an apply', () => {
+  let env: E2eEnv;
+  let app: E2eApp;
+  const workers: WorkerProcess[] = [];
+  const logFile = (n: number) => join(tmpdir(), `mooring-e2e-crash-worker-${n}.log`);
+  before(async () => {
+    await kubectl(['apply', '-f', join(projectRoot, 'scripts/stages/pod-slow-complete.yaml')]);
+    env = await startE2e('crash', { worker: false });
+    workers.push(spawnWorker(env.taskQueue, env.cluster, logFile(1)));
+    app = await env.createApp('gb-crash');
+    const head = await app.repo.head();
+    await app.waitStatus(`initial sync of ${head}`, settledAt(head), 120_000);
+  });
+  after(async () => {
+    for (const w of workers) await w.kill('SIGTERM');
+    await env?.close();
+  });
+
+  test('a restarted worker completes the same sync, recorded once', async () => {
+    const sha = await app.repo.commit('guestbook 0.3 with a migration hook', {
+      'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }),
+      'guestbook/migrate-hook.yaml': SLOW_HOOK,
+    });
+    const appHandle = env.client.workflow.getHandle(applicationWorkflowId(app.name));
+    await appHandle.signal(refreshSignal, { reason: 'test push' });
+    const op = (await app.waitStatus(`an operation for ${sha}`, (s) => s.operation?.revision === sha)).operation;
+    assert.ok(op);
+    const child = env.client.workflow.getHandle(op.workflowId);
+    await waitFor(`${op.workflowId} to reach the PreSync apply`, async () => {
+      const step = await child.query(syncStepQuery);
+      return step.startsWith('apply PreSync') ? step : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor('the hook Pod to run', async () => {
+      const phase = await kubectl(['get', 'pod', 'guestbook-migrate', '-n', app.namespace, '-o', 'jsonpath={.status.phase}']);
+      return phase === 'Running' ? phase : undefined;
+    }, { timeoutMs: 30_000 });
+
+    await workers[0]?.kill('SIGKILL');
+    workers.push(spawnWorker(env.taskQueue, env.cluster, logFile(2)));
+
+    // The killed attempt is noticed by its heartbeat timeout (30 s), then retried on the new worker.
+    const status = await app.waitStatus(`sync of ${sha} after the restart`, settledAt(sha), 150_000);
+    const entries = status.history.filter((h) => h.revision === sha);
+    assert.equal(entries.length, 1, JSON.stringify(status.history));
+    assert.equal(entries[0]?.id, op.id);
+    assert.equal(entries[0]?.outcome, 'Succeeded');
+    assert.equal(status.history.filter((h) => h.id === op.id).length, 1);
+
+    const events = (await child.fetchHistory()).events ?? [];
+    const attempts = events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+    assert.ok(attempts.some((a) => a >= 2), `expected a retried activity after the kill, attempts: ${attempts.join(', ')}`);
+    const live = await app.deployment();
+    assert.equal(live.spec.template.spec.containers[0]?.image, 'gcr.io/heptio-images/ks-guestbook-demo:0.3');
+    assert.equal(live.status?.readyReplicas, 2);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * End-to-end harness on the real local stack: a Mooring worker of the test's own (task queue,
+ * cluster), the guestbook example in a real bare Git repository, apps registered through the
+ * CLI's `applySpec`, and cleanup of everything the test created (workflows, namespaces, repos).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parseDocument } from 'yaml';
+import { applySpec } from '../../cli/commands/app.js';
+import { parseApplications } from '../../config/parse-application.js';
+import type { AppSpec } from '../../config/types.js';
+import { applicationWorkflowId, statusQuery } from '../../workflows/messages.js';
+import type { AppStatus } from '../../workflows/messages.js';
+import { runWorker } from '../../workers/worker.js';
+import { createTestGitRepo } from './git-repo.js';
+import type { TestGitRepo } from './git-repo.js';
+import { kubectl, kubectlJson, projectRoot, temporalAddress, uniqueSuffix } from './stack.js';
+import { waitFor } from './wait.js';
+
+let runtimeReady = false;
+
+/** Quiet Core logs; call before any worker or connection of the test process exists. */
+export function installQuietRuntime(): void {
+  if (runtimeReady) return;
+  runtimeReady = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export interface AppOptions {
+  /** `rollback.healthTimeout` of the spec. @default '60s' */
+  healthTimeout?: string;
+  /** Replaces the spec's `syncPolicy.automated`. */
+  automated?: { prune: boolean; selfHeal: boolean };
+}
+
+/** One registered app: its repository, spec and status. */
+export interface E2eApp {
+  name: string;
+  namespace: string;
+  repo: TestGitRepo;
+  spec: AppSpec;
+  status(): Promise<AppStatus>;
+  /** Polls the status query until `done` holds; the message shows the last status. */
+  waitStatus(what: string, done: (s: AppStatus) => boolean, timeoutMs?: number): Promise<AppStatus>;
+  /** The live guestbook Deployment. */
+  deployment(): Promise<LiveDeployment>;
+}
+
+export interface LiveDeployment {
+  spec: { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } } };
+  status?: { readyReplicas?: number; updatedReplicas?: number };
+}
+
+export interface E2eEnv {
+  suffix: string;
+  taskQueue: string;
+  cluster: string;
+  client: Client;
+  /** Creates the repository and registers the app (as `mooring app apply` does). */
+  createApp(prefix: string, options?: AppOptions): Promise<E2eApp>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const GUESTBOOK = join(projectRoot, 'config/examples/guestbook');
+const GUESTBOOK_APP = join(projectRoot, 'config/examples/guestbook-app.yaml');
+
+/** The guestbook Deployment manifest with a few fields changed, as a commit would change it. */
+export async function guestbookDeployment(change: { image?: string; simulate?: 'crashloop' | 'never-ready' | 'slow'; progressDeadlineSeconds?: number; replicas?: number }): Promise<string> {
+  const doc = parseDocument(await readFile(join(GUESTBOOK, 'deployment.yaml'), 'utf8'));
+  if (change.image) doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'image'], change.image);
+  if (change.simulate) doc.setIn(['spec', 'template', 'metadata', 'labels', 'mooring.dev/simulate'], change.simulate);
+  if (change.progressDeadlineSeconds) doc.setIn(['spec', 'progressDeadlineSeconds'], change.progressDeadlineSeconds);
+  if (change.replicas !== undefined) doc.setIn(['spec', 'replicas'], change.replicas);
+  return String(doc);
+}
+
+async function appSpec(name: string, repoURL: string, cluster: string, namespace: string, options: AppOptions): Promise<AppSpec> {
+  const doc = parseDocument(await readFile(GUESTBOOK_APP, 'utf8'));
+  doc.setIn(['metadata', 'name'], name);
+  doc.setIn(['spec', 'source', 'repoURL'], repoURL);
+  doc.setIn(['spec', 'destination', 'cluster'], cluster);
+  doc.setIn(['spec', 'destination', 'namespace'], namespace);
+  doc.setIn(['spec', 'rollback', 'healthTimeout'], options.healthTimeout ?? '60s');
+  if (options.automated) doc.setIn(['spec', 'syncPolicy', 'automated'], doc.createNode(options.automated));
+  const { apps } = parseApplications(String(doc), `${name}.yaml`);
+  const spec = apps[0];
+  if (!spec) throw new Error(`The guestbook spec for ${name} parsed to no application`);
+  return spec;
+}
+
+/** Starts the test's own worker (unless `worker: false`) and returns the harness. */
+export async function startE2e(prefix: string, options: { worker?: boolean } = {}): Promise<E2eEnv> {
+  installQuietRuntime();
+  const suffix = uniqueSuffix();
+  const taskQueue = `test-${prefix}-${suffix}`;
+  const cluster = `test-${prefix}-${suffix}`;
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const client = new Client({ connection });
+  const apps: E2eApp[] = [];
+
+  let stopWorker = async (): Promise<void> => undefined;
+  if (options.worker !== false) {
+    let release: () => void = () => undefined;
+    const stop = new Promise<void>((resolve) => { release = resolve; });
+    const running = runWorker({ taskQueue, cluster, schedules: false, metricsPort: 0, stop });
+    running.catch((err: unknown) => console.error(`worker ${taskQueue} failed: ${String(err)}`));
+    stopWorker = async () => {
+      release();
+      await running.catch(() => undefined);
+    };
+  }
+
+  async function createApp(appPrefix: string, appOptions: AppOptions = {}): Promise<E2eApp> {
+    const name = `${appPrefix}-${suffix}`;
+    const namespace = `e2e-${appPrefix}-${suffix}`;
+    const repo = await createTestGitRepo(GUESTBOOK, 'guestbook');
+    const spec = await appSpec(name, repo.url, cluster, namespace, appOptions);
+    await applySpec(client, spec, taskQueue);
+    const handle = client.workflow.getHandle(applicationWorkflowId(name));
+    const status = () => handle.query(statusQuery);
+    const app: E2eApp = {
+      name, namespace, repo, spec, status,
+      async waitStatus(what, done, timeoutMs = 90_000) {
+        let last: AppStatus | undefined;
+        return await waitFor(`${name}: ${what}`, async () => {
+          last = await status();
+          return done(last) ? last : undefined;
+        }, { timeoutMs, describe: () => `last status: ${JSON.stringify({ ...last, resources: undefined }, null, 1)}` });
+      },
+      deployment: () => kubectlJson<LiveDeployment>(['get', 'deployment', 'guestbook-ui', '-n', namespace]),
+    };
+    apps.push(app);
+    return app;
+  }
+
+  async function close(): Promise<void> {
+    for (const app of apps) {
+      const query = `MooringApp = '${app.name}' AND ExecutionStatus = 'Running'`;
+      const ids = new Set([applicationWorkflowId(app.name)]);
+      for await (const wf of client.workflow.list({ query })) ids.add(wf.workflowId);
+      for (const id of ids) {
+        await client.workflow.getHandle(id).terminate('end-to-end test cleanup').catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
+      }
+      await kubectl(['delete', 'namespace', app.namespace, '--wait=false', '--ignore-not-found']);
+      await app.repo.remove();
+    }
+    await stopWorker();
+    await connection.close();
+  }
+
+  return { suffix, taskQueue, cluster, client, createApp, stopWorker, close };
+}
+
+/** True when the app runs `sha`, in sync and healthy, with no operation in flight. */
+export function settledAt(sha: string): (s: AppStatus) => boolean {
+  return (s) => s.deployedRevision === sha && s.sync === 'Synced' && s.health === 'Healthy' && s.operation === undefined;
+}

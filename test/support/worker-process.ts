@@ -1,0 +1,45 @@
+/**
+ * A Mooring worker as a separate OS process (`bin/mooring worker`), in its own process group so a
+ * test can kill it the hard way, as a crash or an OOM kill would.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot, temporalAddress } from './stack.js';
+
+export interface WorkerProcess {
+  pid: number;
+  /** Path of the file that receives the worker's stdout and stderr. */
+  logFile: string;
+  /** Sends `signal` to the whole process group and resolves once the worker process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `bin/mooring worker` for one task queue and cluster, without metrics or schedules. */
+export function spawnWorker(taskQueue: string, cluster: string, logFile: string): WorkerProcess {
+  const fd = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(join(projectRoot, 'bin/mooring'), [
+    '--address', temporalAddress(),
+    'worker', '--task-queue', taskQueue, '--cluster', cluster, '--metrics-port', '0', '--no-schedules',
+  ], { detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`Cannot start bin/mooring worker for ${taskQueue}: no process id (see ${logFile})`);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return {
+    pid,
+    logFile,
+    async kill(signal) {
+      try {
+        process.kill(-pid, signal);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+      await exited;
+    },
+  };
+}
