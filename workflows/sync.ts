@@ -15,7 +15,8 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
-import type { ClusterActivities, PlanInput, ResourceHealth } from '../activities/contracts.js';
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { AppOfAppsActivities, ClusterActivities, PlanInput, ResourceHealth } from '../activities/contracts.js';
 import type { HealthStatusCode } from '../activities/types.js';
 import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
 import { parseDuration } from '../config/duration.js';
@@ -72,13 +73,14 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
 
   const taskQueue = clusterTaskQueue(spec.destination.cluster);
   const nonRetryableErrorTypes = [...NON_RETRYABLE_ERRORS];
-  const quick = proxyActivities<ClusterActivities>({
+  const quickOptions: ActivityOptions = {
     taskQueue,
     startToCloseTimeout: '2m',
     retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
-  });
+  };
+  const quick = proxyActivities<ClusterActivities & AppOfAppsActivities>(quickOptions);
   const retry = spec.syncPolicy.retry;
-  const apply = proxyActivities<ClusterActivities>({
+  const applyOptions: ActivityOptions = {
     taskQueue,
     startToCloseTimeout: '10m',
     heartbeatTimeout: '30s',
@@ -89,7 +91,8 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
       maximumAttempts: (retry?.limit ?? 4) + 1,
       nonRetryableErrorTypes,
     },
-  });
+  };
+  const apply = proxyActivities<ClusterActivities>(applyOptions);
   const healthTimeoutMs = parseDuration(spec.rollback.healthTimeout);
   const wait = proxyActivities<ClusterActivities>({
     taskQueue,
@@ -123,7 +126,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
     let touchedCluster = false;
     try {
       setStep(`render${label}`);
-      const rendered = await quick.renderManifests({
+      const rendered = await quick.renderManifests.executeWithOptions({ ...quickOptions, summary: `render ${spec.source.path}@${short(revision)}` }, [{
         appName: input.app,
         repoURL: spec.source.repoURL,
         revision,
@@ -132,7 +135,12 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
         helm: spec.source.helm,
         kustomize: spec.source.kustomize,
         directory: spec.source.directory,
-      });
+      }]);
+      if ((rendered.kinds.Application ?? 0) + (rendered.kinds.ApplicationSet ?? 0) > 0 && !input.dryRun) {
+        // App of apps: child Applications become Mooring apps of their own instead of cluster objects.
+        setStep(`register child applications${label}`);
+        await quick.registerApplications({ app: input.app, manifestKey: rendered.manifestKey, revision });
+      }
       const plan: PlanInput = {
         app: input.app,
         manifestKey: rendered.manifestKey,
@@ -141,7 +149,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
         ignoreDifferences: spec.ignoreDifferences,
       };
       setStep(`dry-run${label}`);
-      const prepared = await quick.prepareSync(plan);
+      const prepared = await quick.prepareSync.executeWithOptions({ ...quickOptions, summary: `dry-run ${rendered.objectCount} objects` }, [plan]);
       if (input.dryRun) {
         return { ok: true, message: `dry run: ${describeChanges(prepared.changes)}, ${prepared.orphans} to prune`, health: 'Unknown', resources: [], manifestKey: rendered.manifestKey, touchedCluster };
       }
@@ -150,7 +158,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
       for (const [i, planned] of prepared.steps.entries()) {
         setStep(`apply ${planned.phase} wave ${planned.wave}${label}`);
         const waitHealthy = i < prepared.steps.length - 1;
-        await apply.applyStep({ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs });
+        await apply.applyStep.executeWithOptions({ ...applyOptions, summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks` }, [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }]);
       }
       if (input.prune || purpose === 'rollback') {
         setStep(`prune${label}`);

@@ -1,0 +1,84 @@
+/**
+ * App of apps on the real stack: an app whose manifests hold a native Application and an Argo CD
+ * Application registers both as Mooring apps (their own entity workflows) instead of applying
+ * them to the cluster, and each child syncs its own path to Healthy.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { applySpec } from '../../activities/control/apply-spec.js';
+import { parseApplications } from '../../config/parse-application.js';
+import { applicationWorkflowId, statusQuery } from '../../workflows/messages.js';
+import type { AppStatus } from '../../workflows/messages.js';
+import { startE2e } from '../support/e2e.js';
+import type { E2eEnv } from '../support/e2e.js';
+import { createTestGitRepo } from '../support/git-repo.js';
+import type { TestGitRepo } from '../support/git-repo.js';
+import { kubectl, kubectlJson, projectRoot } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
+
+describe('app of apps', () => {
+  let env: E2eEnv;
+  let repo: TestGitRepo;
+  const names: string[] = [];
+  const namespaces: string[] = [];
+
+  before(async () => {
+    env = await startE2e('aoa');
+    repo = await createTestGitRepo(`${projectRoot}/config/examples/guestbook`, 'guestbook');
+  });
+  after(async () => {
+    for (const name of names) {
+      await env.client.workflow.getHandle(applicationWorkflowId(name)).terminate('test cleanup').catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
+    }
+    for (const ns of namespaces) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+    await repo?.remove();
+    await env?.close();
+  });
+
+  test('child Applications in the rendered manifests become Mooring apps and sync', async () => {
+    const native = `native-${env.suffix}`;
+    const argo = `argo-${env.suffix}`;
+    const parent = `parent-${env.suffix}`;
+    names.push(parent, native, argo);
+    namespaces.push(`e2e-${native}`, `e2e-${argo}`);
+    await repo.commit('apps', {
+      'apps/native.yaml': [
+        'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${native}}`, 'spec:',
+        `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
+        `  destination: {cluster: ${env.cluster}, namespace: e2e-${native}}`,
+        '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}', '',
+      ].join('\n'),
+      'apps/argo.yaml': [
+        'apiVersion: argoproj.io/v1alpha1', 'kind: Application', `metadata: {name: ${argo}, namespace: argocd}`, 'spec:',
+        '  project: default',
+        `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
+        `  destination: {name: ${env.cluster}, namespace: e2e-${argo}}`,
+        '  syncPolicy: {automated: {prune: true}, syncOptions: [CreateNamespace=true]}', '',
+      ].join('\n'),
+    });
+    const { apps } = parseApplications([
+      'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${parent}}`, 'spec:',
+      `  source: {repoURL: ${repo.url}, targetRevision: main, path: apps}`,
+      `  destination: {cluster: ${env.cluster}, namespace: e2e-${parent}}`,
+      '  syncPolicy: {automated: {prune: true, selfHeal: false}}', '',
+    ].join('\n'), 'parent.yaml');
+    await applySpec(env.client, apps[0]!, env.taskQueue);
+
+    for (const child of [native, argo]) {
+      const status = await waitFor(`child app ${child} to be Synced and Healthy`, async () => {
+        const s: AppStatus = await env.client.workflow.getHandle(applicationWorkflowId(child)).query(statusQuery);
+        return s.sync === 'Synced' && s.health === 'Healthy' ? s : undefined;
+      }, { timeoutMs: 90_000 });
+      assert.equal(status.cluster, env.cluster);
+      const live = await kubectlJson<{ status?: { readyReplicas?: number } }>(['get', 'deployment', 'guestbook-ui', '-n', `e2e-${child}`]);
+      assert.equal(live.status?.readyReplicas, 2);
+    }
+    const parentStatus: AppStatus = await env.client.workflow.getHandle(applicationWorkflowId(parent)).query(statusQuery);
+    assert.equal(parentStatus.history.at(-1)?.outcome, 'Succeeded');
+    // The Application objects were registered, not applied: the cluster has no such kind.
+    await assert.rejects(kubectl(['get', 'applications.argoproj.io', '-A']), /the server doesn't have a resource type/);
+  });
+});
