@@ -10,6 +10,7 @@ import type {
   ChangeEntry,
   ClusterActivities,
   DetectDriftResult,
+  DiffApplicationResult,
   PlanInput,
   PrepareSyncResult,
   PruneInput,
@@ -17,7 +18,7 @@ import type {
   ScaleTargetInput,
   WaitHealthyInput,
 } from '../contracts.js';
-import { ApplyRejected, HealthDegraded } from '../errors.js';
+import { HealthDegraded } from '../errors.js';
 import { createGitActivities } from '../git/git-activities.js';
 import { RepoCache } from '../git/repo-cache.js';
 import { aggregateHealth } from '../health/index.js';
@@ -29,12 +30,17 @@ import { isHook } from './hooks.js';
 import { KubeClient } from './kube-client.js';
 import { loadPlan } from './load-plan.js';
 import type { LoadedPlan } from './load-plan.js';
-import { ApplyError, applyAll, applyObject, defaultApplyOptions } from './manager-apply.js';
+import { applyAll, defaultApplyOptions } from './manager-apply.js';
 import { deleteAll } from './manager-delete.js';
 import { runHooks } from './manager-hooks.js';
 import { listTracked } from './manager-inventory.js';
 import { observeHealth, waitForSet } from './manager-wait.js';
 import { waitEstablished } from './manager-crds.js';
+import { countActions, diffApp } from './manager-diff.js';
+import { dryRunPlan } from './manager-dry-run.js';
+import { PredictionCache } from './prediction-cache.js';
+import { diffDir, storeDiff } from './diff-store.js';
+import type { DiffAction } from './diff.js';
 import { selectPrunable } from './prune.js';
 
 export interface ClusterActivitiesOptions {
@@ -51,6 +57,14 @@ export interface ClusterActivitiesOptions {
 }
 
 export const AUTOSCALER_FIELD_MANAGER = 'mooring-autoscaler';
+
+/** How a diff action reads in a drift report. */
+const DRIFT_CHANGE: Record<DiffAction, Pick<ChangeEntry, 'action' | 'reason'>> = {
+  unchanged: { action: 'unchanged' },
+  create: { action: 'created', reason: 'missing from the cluster' },
+  update: { action: 'configured', reason: 'differs from Git' },
+  delete: { action: 'deleted', reason: 'not in Git (requires pruning)' },
+};
 
 /** Heartbeat and cancellation when running as an activity; no-ops when called directly (bench). */
 function activityContext(): { heartbeat: (details?: unknown) => void; signal?: AbortSignal } {
@@ -69,6 +83,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   });
   const repoCache = options.repoCache ?? new RepoCache();
   const store = options.store ?? new ManifestStore();
+  const predictions = new PredictionCache();
   const git = createGitActivities({ cache: repoCache });
   const render = createRenderActivities({ store, checkout: (url, sha) => repoCache.checkout(url, sha) });
   const timed = <T>(op: string, run: () => Promise<T>): Promise<T> => {
@@ -86,7 +101,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
 
   async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
     const desired = new Set(loaded.objects.map((o) => keyString(keyOf(o))));
-    return selectPrunable(input.app, await listTracked(client, input.app, signal), desired);
+    return selectPrunable(input.app, await listTracked(client, input.app, { signal }), desired);
   }
 
   const activities: ClusterActivities = {
@@ -97,31 +112,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     async prepareSync(input): Promise<PrepareSyncResult> {
       const { signal } = activityContext();
       const loaded = await planFor(input);
-      if (loaded.plan.createNamespace) {
-        await applyObject(client, loaded.plan.createNamespace, { ...defaultApplyOptions(), signal });
-      }
-      const crdKinds = new Set(loaded.plan.crdKinds);
-      const namespacesInSync = new Set(loaded.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
-      const changes = { created: 0, configured: 0, unchanged: 0 };
-      const problems: string[] = [];
-      const checkable = loaded.objects.filter((o) => !crdKinds.has(`${keyOf(o).group}/${o.kind}`) && o.metadata.name);
-      const results = await Promise.allSettled(checkable.map((o) => applyObject(client, o, { ...defaultApplyOptions(), dryRun: true, signal })));
-      for (const [i, r] of results.entries()) {
-        const obj = checkable[i]!;
-        if (r.status === 'fulfilled') {
-          if (r.value.change.action in changes) changes[r.value.change.action as keyof typeof changes] += 1;
-        } else if (namespacesInSync.has(obj.metadata.namespace) && /namespaces? "[^"]+" not found/.test(String((r.reason as Error).message))) {
-          changes.created += 1; // its namespace is created earlier in this sync
-        } else {
-          problems.push((r.reason as Error).message);
-        }
-      }
-      if (problems.length > 0) {
-        const transient = results.some((r) => r.status === 'rejected' && r.reason instanceof ApplyError && !r.reason.rejected);
-        const message = `Dry run rejected ${problems.length} object(s), nothing was applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
-        if (transient) throw new Error(message);
-        throw new ApplyRejected(message);
-      }
+      const changes = await dryRunPlan(client, loaded, { signal });
       const orphans = await orphansOf(input, loaded, signal);
       return {
         steps: loaded.plan.phases.flatMap((p) => p.waves.map((w) => ({
@@ -186,11 +177,11 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     async detectDrift(input): Promise<DetectDriftResult> {
       const { signal } = activityContext();
       const loaded = await planFor(input);
-      const predicted = await Promise.all(loaded.resources.map((o) => applyObject(client, o, { ...defaultApplyOptions(), dryRun: true, signal })));
-      const changes = predicted.map((p) => p.change).filter((c) => c.action !== 'unchanged');
-      const orphans = await orphansOf(input, loaded, signal);
-      changes.push(...orphans.prune.map((o): ChangeEntry => ({ ...keyOf(o), action: 'deleted', reason: 'not in Git (requires pruning)' })));
-      const observed = await observeHealth(client, loaded.resources, signal);
+      const [diffs, observed] = await Promise.all([
+        diffApp(client, loaded, input.ignoreDifferences, input.app, { signal, predictions }),
+        observeHealth(client, loaded.resources, signal),
+      ]);
+      const changes = diffs.filter((d) => d.action !== 'unchanged').map((d): ChangeEntry => ({ ...d.ref, ...DRIFT_CHANGE[d.action] }));
       const health = aggregateHealth(observed.results);
       const unhealthy = observed.resources.find((r) => r.health === health && health !== 'Healthy');
       return {
@@ -200,6 +191,16 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         health,
         healthMessage: unhealthy ? `${displayName(unhealthy)}: ${unhealthy.message ?? unhealthy.health}` : undefined,
       };
+    },
+
+    async diffApplication(input: PlanInput): Promise<DiffApplicationResult> {
+      const { signal } = activityContext();
+      const diffs = await diffApp(client, await planFor(input), input.ignoreDifferences, input.app, { signal, predictions });
+      const summary = countActions(diffs);
+      const warnings = [...new Set(diffs.flatMap((d) => d.warnings))];
+      const objects = diffs.filter((d) => d.action !== 'unchanged').map((d) => ({ ...d.ref, action: d.action, diff: d.diff }));
+      const diffKey = await storeDiff(diffDir(store.dir), { app: input.app, manifestKey: input.manifestKey, objects, unchanged: summary.unchanged, warnings });
+      return { summary, manifestKey: input.manifestKey, diffKey, warnings };
     },
 
     async runSyncFailHooks(input: RunSyncFailHooksInput) {

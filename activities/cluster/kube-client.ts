@@ -186,11 +186,12 @@ export class KubeClient {
     });
   }
 
-  async create(obj: KubeObject, options: { fieldManager: string; dryRun?: boolean; signal?: AbortSignal }): Promise<KubeObject> {
+  /** Creates an object (POST); `fieldValidation: 'Strict'` rejects unknown and duplicate fields as apply does. */
+  async create(obj: KubeObject, options: { fieldManager: string; dryRun?: boolean; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'; signal?: AbortSignal }): Promise<KubeObject> {
     const path = await this.pathFor({ ...obj, namespace: obj.metadata.namespace });
     return await this.request<KubeObject>('POST', path, {
       body: obj,
-      query: { fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined },
+      query: { fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined, fieldValidation: options.fieldValidation },
       signal: options.signal,
     });
   }

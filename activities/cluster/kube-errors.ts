@@ -25,8 +25,25 @@ export class KubeApiError extends Error {
   static fromResponse(status: number, body: unknown, request: string): KubeApiError {
     const s = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;
     const message = s.message ?? (typeof body === 'string' && body ? body.slice(0, 500) : `${request} returned HTTP ${status}`);
+    const typed = typedPatchProblems(message);
+    if (status === 500 && typed) return new KubeApiError(422, 'Invalid', typed.map((c) => `${c.field}: ${c.message}`).join('; '), typed);
     return new KubeApiError(status, s.reason ?? `HTTP${status}`, message, s.details?.causes ?? []);
   }
+}
+
+/**
+ * A server-side apply whose body does not fit the schema fails with HTTP 500 and a message like
+ * `failed to create typed patch object (ns/name; apps/v1, Kind=Deployment): .spec.replicas:
+ * expected numeric (int or float), got string`. That is the manifest's fault, not the server's:
+ * this returns its field problems (Go value dumps shortened), or undefined for any other message.
+ */
+export function typedPatchProblems(message: string): { field: string; message: string }[] | undefined {
+  if (!message.includes('failed to create typed patch object')) return undefined;
+  const problems = [...message.matchAll(/(?:^|[\s:])\.([A-Za-z0-9_[\]."/-]+): ([^\n]+)/g)].map((m) => ({
+    field: m[1]!,
+    message: m[2]!.replace(/&value\.valueUnstructured\{Value:(.*?)\}/g, '$1').trim(),
+  }));
+  return problems.length > 0 ? problems : [{ field: '', message }];
 }
 
 /** Worth retrying: throttling, server errors, timeouts, conflicts, network failures. */

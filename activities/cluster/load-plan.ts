@@ -12,6 +12,7 @@ import { planSync } from './sync-plan.js';
 import type { SyncPlan } from './sync-plan.js';
 import { stampTracking } from './tracking.js';
 import { isHook } from './hooks.js';
+import { scopeResolver, withDefaultNamespace } from './namespace-default.js';
 
 /** The manifests of a sync are gone from this worker's store (a new worker, a wiped cache). */
 export class ManifestsMissing extends MooringError {
@@ -42,10 +43,14 @@ export async function loadPlan(client: KubeClient, store: ManifestStore, input: 
     const [apiVersion = '', kind = ''] = id.split('\u0000');
     scopes.set(`${groupOf(apiVersion)}/${kind}`, await client.isNamespaced(apiVersion, kind));
   }));
-  const plan = planSync(desired.map((o) => stampTracking(input.app, o)), {
+  const isNamespaced = (group: string, kind: string): boolean | undefined => scopes.get(`${group}/${kind}`);
+  // The tracking id names the object's namespace, so settle the namespace before stamping it.
+  const namespaced = scopeResolver(desired, isNamespaced);
+  const stamped = desired.map((o) => stampTracking(input.app, withDefaultNamespace(o, input.namespace, namespaced)));
+  const plan = planSync(stamped, {
     namespace: input.namespace,
     createNamespace: appOptionEnabled(input.syncOptions, 'CreateNamespace') ? input.namespace : undefined,
-    isNamespaced: (group, kind) => scopes.get(`${group}/${kind}`),
+    isNamespaced,
   });
   const objects = plan.phases.flatMap((p) => p.waves.flatMap((w) => w.objects));
   // A namespace made by CreateNamespace is not part of the app (Argo CD neither tracks nor prunes it).

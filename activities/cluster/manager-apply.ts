@@ -1,8 +1,8 @@
 /**
- * Server-side apply of a set of objects with field manager `mooring`. Every object is first
- * applied as a dry run; when the predicted result equals the live object (after the diff
+ * Server-side apply of a set of objects with field manager `mooring`. Every object that exists is
+ * first applied as a dry run; when the predicted result equals the live object (after the diff
  * normalisation) nothing is written and the change is `unchanged`, so a re-sync causes no
- * resourceVersion churn. Kinds apply in `compareForApply` order; objects of one kind in parallel.
+ * resourceVersion churn. An object that does not exist is applied at once. Kinds apply in `compareForApply` order; objects of one kind in parallel.
  */
 import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
@@ -44,6 +44,11 @@ export async function applyObject(client: KubeClient, obj: KubeObject, options: 
   const ref = keyOf(obj);
   try {
     const live = await client.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, options.signal);
+    if (!live && !options.dryRun) {
+      // Nothing to compare with: apply at once (one round trip instead of two).
+      const result = await client.apply(obj, { fieldManager: options.fieldManager, force: options.force, dryRun: false, signal: options.signal });
+      return { change: { ...ref, action: 'created' }, result };
+    }
     const predicted = await client.apply(obj, { fieldManager: options.fieldManager, force: options.force, dryRun: true, signal: options.signal });
     if (live && sameState(predicted, live)) return { change: { ...ref, action: 'unchanged' }, result: live };
     const action = live ? 'configured' : 'created';

@@ -1,10 +1,12 @@
 /**
  * Finds the live objects an app owns, across every listable kind the server serves, by the
  * `mooring.dev/app` label, then keeps only those whose tracking annotation verifies. The kinds
- * come from discovery (preferred versions), cached for a minute.
+ * come from discovery (preferred versions), cached for a minute. A drift check may list fewer
+ * kinds (see ListTrackedOptions.likelyKinds); prune always lists them all.
  */
 import pLimit from 'p-limit';
 import { MOORING_APP_LABEL } from '../render/annotations.js';
+import { groupOf } from '../types.js';
 import type { KubeObject } from '../types.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-errors.js';
@@ -44,15 +46,40 @@ async function discover(client: KubeClient): Promise<ListableKind[]> {
   return result.filter((k) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints'].includes(k.kind));
 }
 
+const kindOf = (k: { apiVersion: string; kind: string }): string => `${groupOf(k.apiVersion)}/${k.kind}`;
+
+/** Per client and app: when every kind was last listed, and the kinds that held the app's objects since. */
+const scans = new WeakMap<KubeClient, Map<string, { at: number; kinds: Set<string> }>>();
+const FULL_SCAN_MS = 600_000;
+
+export interface ListTrackedOptions {
+  signal?: AbortSignal;
+  /**
+   * `group/Kind` of the app's desired objects. With it, and a full listing of this app less than
+   * ten minutes old, only these kinds and the kinds that held the app's objects then are listed
+   * (a drift check); without it every kind is (what prune must do).
+   */
+  likelyKinds?: ReadonlySet<string>;
+}
+
 /** Live objects of `app`, verified by tracking id. */
-export async function listTracked(client: KubeClient, app: string, signal?: AbortSignal): Promise<KubeObject[]> {
-  const kinds = await listableKinds(client);
-  const limit = pLimit(8);
+export async function listTracked(client: KubeClient, app: string, options: ListTrackedOptions = {}): Promise<KubeObject[]> {
+  const { signal, likelyKinds } = options;
+  const all = await listableKinds(client);
+  let perApp = scans.get(client);
+  if (!perApp) scans.set(client, (perApp = new Map()));
+  const last = perApp.get(app);
+  const narrow = likelyKinds !== undefined && last !== undefined && Date.now() - last.at < FULL_SCAN_MS;
+  const kinds = narrow ? all.filter((k) => likelyKinds.has(kindOf(k)) || last.kinds.has(kindOf(k))) : all;
+  const limit = pLimit(16);
   const lists = await Promise.all(kinds.map((k) => limit(() =>
     client.list(k.apiVersion, k.kind, { labelSelector: `${MOORING_APP_LABEL}=${app}`, signal }).catch((err: unknown) => {
       // A kind we may not list (RBAC) or that vanished since discovery holds nothing of ours we can touch.
       if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
       throw err;
     }))));
-  return lists.flat().filter((obj) => isTrackedBy(app, obj));
+  const tracked = lists.flat().filter((obj) => isTrackedBy(app, obj));
+  if (narrow) for (const obj of tracked) last.kinds.add(kindOf(obj));
+  else perApp.set(app, { at: Date.now(), kinds: new Set(tracked.map(kindOf)) });
+  return tracked;
 }

@@ -1,0 +1,125 @@
+/**
+ * The per-object diff of an app: each desired object is applied as a server-side dry run and the
+ * prediction compared with the live object (diffObjects: status and server metadata ignored,
+ * ignoreDifferences honoured, Secret values masked); tracked live objects that left Git are
+ * deletes. Nothing is written. Hooks and Skip objects are not part of the diff (as in Argo CD).
+ * detectDrift and diffApplication both use this, so they never disagree.
+ *
+ * Round trips: one label-selected list per likely kind (ListTrackedOptions.likelyKinds), a GET only
+ * for desired objects not among the app's tracked ones, and a dry run only when the desired object
+ * or the live one changed since the last (PredictionCache). A prediction made on a newer live
+ * object than the one read (a controller wrote it meanwhile) is compared with a fresh read.
+ */
+import pLimit from 'p-limit';
+import type { IgnoreDifference } from '../../config/types.js';
+import type { ObjectRef } from '../contracts.js';
+import { keyOf, keyString } from '../types.js';
+import type { KubeObject } from '../types.js';
+import { diffObjects } from './diff.js';
+import type { DiffAction } from './diff.js';
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-errors.js';
+import type { LoadedPlan } from './load-plan.js';
+import { describeFailure, FIELD_MANAGER } from './manager-apply.js';
+import { listTracked } from './manager-inventory.js';
+import { PredictionCache } from './prediction-cache.js';
+import { selectPrunable } from './prune.js';
+
+export interface AppObjectDiff {
+  ref: ObjectRef;
+  action: DiffAction;
+  /** Unified diff (Secret values masked); `""` when unchanged. */
+  diff: string;
+  warnings: string[];
+}
+
+export interface DiffAppOptions {
+  signal?: AbortSignal;
+  /** Objects compared at once. @default 16 */
+  concurrency?: number;
+  /** Dry-run results to reuse while neither side changed; pass one per worker. @default none kept */
+  predictions?: PredictionCache;
+}
+
+/**
+ * A dry run cannot predict an object whose namespace or kind does not exist yet (created by
+ * CreateNamespace, a Namespace or a CRD in the same sync): the desired object itself is then the
+ * prediction of a create.
+ */
+function notYetPossible(err: unknown, obj: KubeObject, plan: LoadedPlan): boolean {
+  if (!(err instanceof KubeApiError) || err.status !== 404) return false;
+  const kind = `${keyOf(obj).group}/${obj.kind}`;
+  if (plan.plan.crdKinds.includes(kind)) return true;
+  return /namespaces? "[^"]+" not found/.test(err.message);
+}
+
+async function diffOne(obj: KubeObject, tracked: KubeObject | undefined, plan: LoadedPlan, ctx: Required<Pick<DiffAppOptions, 'predictions'>> & { client: KubeClient; rules: readonly IgnoreDifference[]; signal?: AbortSignal }): Promise<AppObjectDiff> {
+  const { client, signal } = ctx;
+  const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+  let live: KubeObject | undefined;
+  let predicted: KubeObject;
+  try {
+    live = tracked ?? await client.get(ref, signal);
+    for (let attempt = 1; ; attempt++) {
+      const key = PredictionCache.keyOf(obj, live);
+      const remembered = ctx.predictions.get(key);
+      if (remembered) {
+        predicted = remembered;
+        break;
+      }
+      predicted = await client.apply(obj, { fieldManager: FIELD_MANAGER, force: true, dryRun: true, signal });
+      // The prediction is made on the object as it is now; a controller may have written it since
+      // we read it (a Deployment's revision annotation right after an apply): read it again.
+      const version = predicted.metadata.resourceVersion;
+      if (!live || version === live.metadata.resourceVersion) {
+        ctx.predictions.set(key, predicted);
+        break;
+      }
+      if (attempt === 3) break;
+      live = await client.get(ref, signal);
+    }
+  } catch (err) {
+    if (!notYetPossible(err, obj, plan)) throw describeFailure(obj, err);
+    live = undefined;
+    predicted = obj;
+  }
+  return { ref: keyOf(obj), ...diffObjects(predicted, live, ctx.rules) };
+}
+
+/**
+ * Diffs every resource of `loaded` (non-hook objects, CreateNamespace's namespace excluded) against
+ * the cluster, then adds a `delete` for each tracked live object of `app` that left Git and would be
+ * pruned. Results are in plan order, deletes last.
+ * @throws {ApplyError} naming the object when the server rejects a dry run
+ */
+export async function diffApp(
+  client: KubeClient,
+  loaded: LoadedPlan,
+  rules: readonly IgnoreDifference[],
+  app: string,
+  options: DiffAppOptions = {},
+): Promise<AppObjectDiff[]> {
+  const limit = pLimit(options.concurrency ?? 16);
+  const likelyKinds = new Set(loaded.objects.map((o) => `${keyOf(o).group}/${o.kind}`));
+  const tracked = await listTracked(client, app, { signal: options.signal, likelyKinds });
+  const liveByKey = new Map(tracked.map((o) => [keyString(keyOf(o)), o]));
+  const ctx = { client, rules, signal: options.signal, predictions: options.predictions ?? new PredictionCache() };
+  // A listed object serves as the live side only in the version the manifest uses.
+  const listed = (obj: KubeObject): KubeObject | undefined => {
+    const found = liveByKey.get(keyString(keyOf(obj)));
+    return found?.apiVersion === obj.apiVersion ? found : undefined;
+  };
+  const diffs = await Promise.all(loaded.resources.map((obj) => limit(() => diffOne(obj, listed(obj), loaded, ctx))));
+  const desired = new Set(loaded.objects.map((o) => keyString(keyOf(o))));
+  for (const orphan of selectPrunable(app, tracked, desired).prune) {
+    diffs.push({ ref: keyOf(orphan), ...diffObjects(undefined, orphan, rules) });
+  }
+  return diffs;
+}
+
+/** Counts by action. */
+export function countActions(diffs: readonly AppObjectDiff[]): Record<DiffAction, number> {
+  const counts: Record<DiffAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0 };
+  for (const d of diffs) counts[d.action] += 1;
+  return counts;
+}

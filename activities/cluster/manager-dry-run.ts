@@ -1,0 +1,102 @@
+/**
+ * The dry run of a whole sync before its first write: every object (hooks included) is sent to
+ * the API server as a server-side apply dry run, so one invalid object anywhere (any phase, any
+ * wave) stops the sync before anything is applied. Two kinds of object cannot be dry-run as they
+ * are, because what they need is created by the same sync:
+ * - objects in a namespace the sync creates (CreateNamespace, or a Namespace in the manifests)
+ *   are validated by a create dry run in `default` (validation does not depend on the namespace);
+ * - custom resources of a CRD the sync applies are counted as created, unvalidated, until the
+ *   CRD is served (once it is, they are dry-run like the rest).
+ * Hooks are validated by a create dry run: they are created anew on each sync (a live hook of the
+ * same name is deleted first, BeforeHookCreation), so applying onto the old one is not what runs.
+ * Nothing is ever written.
+ */
+import pLimit from 'p-limit';
+import { ApplyRejected } from '../errors.js';
+import { keyOf } from '../types.js';
+import type { KubeObject } from '../types.js';
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-errors.js';
+import type { LoadedPlan } from './load-plan.js';
+import { isHook } from './hooks.js';
+import { ApplyError, applyObject, defaultApplyOptions, describeFailure, FIELD_MANAGER } from './manager-apply.js';
+
+export type PredictedAction = 'created' | 'configured' | 'unchanged';
+
+const STAND_IN_NAMESPACE = 'default';
+
+interface Context {
+  client: KubeClient;
+  crdKinds: ReadonlySet<string>;
+  namespacesInSync: ReadonlySet<string>;
+  signal?: AbortSignal;
+}
+
+function missingNamespace(err: unknown, obj: KubeObject, ctx: Context): boolean {
+  const ns = obj.metadata.namespace;
+  return err instanceof KubeApiError && err.status === 404 && ns !== undefined && ctx.namespacesInSync.has(ns) && err.message.includes(`"${ns}" not found`);
+}
+
+function missingKind(err: unknown, obj: KubeObject, ctx: Context): boolean {
+  return err instanceof KubeApiError && err.status === 404 && ctx.crdKinds.has(`${keyOf(obj).group}/${obj.kind}`);
+}
+
+/** Validates `obj` by a create dry run (an object of that name already existing means it passed validation). */
+async function createDryRun(obj: KubeObject, ctx: Context): Promise<void> {
+  try {
+    await ctx.client.create(obj, { fieldManager: FIELD_MANAGER, dryRun: true, fieldValidation: 'Strict', signal: ctx.signal });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 409 && err.reason === 'AlreadyExists') return;
+    throw err;
+  }
+}
+
+async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedAction> {
+  const elsewhere = (): KubeObject => ({ ...obj, metadata: { ...obj.metadata, namespace: STAND_IN_NAMESPACE } });
+  try {
+    if (obj.metadata.name && !isHook(obj)) return (await applyObject(ctx.client, obj, { ...defaultApplyOptions(), dryRun: true, signal: ctx.signal })).change.action as PredictedAction;
+    try {
+      await createDryRun(obj, ctx);
+    } catch (err) {
+      if (!missingNamespace(err, obj, ctx)) throw err;
+      await createDryRun(elsewhere(), ctx);
+    }
+    return 'created';
+  } catch (err) {
+    const cause = err instanceof ApplyError ? err.cause : err;
+    if (missingKind(cause, obj, ctx)) return 'created';
+    if (!missingNamespace(cause, obj, ctx)) throw describeFailure(obj, err);
+    try {
+      await createDryRun(elsewhere(), ctx);
+    } catch (inner) {
+      throw describeFailure(obj, inner);
+    }
+    return 'created';
+  }
+}
+
+/**
+ * Dry-runs every object of the plan and counts what the apply would do.
+ * @throws {ApplyRejected} listing every rejected object (each message names the object and, when
+ *   the server says, the field); a plain Error when a failure may be transient (retry)
+ */
+export async function dryRunPlan(client: KubeClient, loaded: LoadedPlan, options: { signal?: AbortSignal; concurrency?: number } = {}): Promise<Record<PredictedAction, number>> {
+  const ctx: Context = {
+    client,
+    crdKinds: new Set(loaded.plan.crdKinds),
+    namespacesInSync: new Set(loaded.objects.filter((o) => o.kind === 'Namespace' && keyOf(o).group === '').map((o) => o.metadata.name ?? '')),
+    signal: options.signal,
+  };
+  const limit = pLimit(options.concurrency ?? 16);
+  const results = await Promise.allSettled(loaded.objects.map((obj) => limit(() => predictOne(obj, ctx))));
+  const changes: Record<PredictedAction, number> = { created: 0, configured: 0, unchanged: 0 };
+  const problems: Error[] = [];
+  for (const r of results) {
+    if (r.status === 'fulfilled') changes[r.value] += 1;
+    else problems.push(r.reason instanceof Error ? r.reason : new Error(String(r.reason)));
+  }
+  if (problems.length === 0) return changes;
+  const message = `Dry run rejected ${problems.length} object(s), nothing was applied:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`;
+  if (problems.some((p) => !(p instanceof ApplyError) || !p.rejected)) throw new Error(message);
+  throw new ApplyRejected(message);
+}
