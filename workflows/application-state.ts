@@ -141,12 +141,17 @@ export class ApplicationEntity {
     this.state.pending.drift = drift;
   }
 
+  /** Records the commit the target revision points to now. */
+  noteHead(sha: string): void {
+    if (sha === this.state.headRevision) return;
+    this.state.headRevision = sha;
+    this.state.consecutiveFailures = 0; // a new commit earns a fresh start
+    this.#updateSyncStatus();
+  }
+
   /** A refresh resolved the target revision to `sha`: what, if anything, to deploy. */
   onHeadResolved(sha: string, reason: string): OperationRequest | undefined {
-    if (sha !== this.state.headRevision) {
-      this.state.headRevision = sha;
-      this.state.consecutiveFailures = 0; // a new commit earns a fresh start
-    }
+    this.noteHead(sha);
     this.#updateSyncStatus();
     const wanted = this.state.pinnedRevision ?? sha;
     if (wanted === this.state.deployedRevision) return undefined;

@@ -37,6 +37,7 @@ import {
   rollbackSignal,
   rollbackUpdate,
   setSpecUpdate,
+  specQuery,
   statusQuery,
   supersedeSignal,
   syncUpdate,
@@ -68,6 +69,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   // ---- handlers: registered before the first await --------------------------------------------
   setHandler(statusQuery, () => app.status());
+  setHandler(specQuery, () => app.spec);
   setHandler(refreshSignal, (input) => app.requestRefresh(input?.reason ?? 'refresh', input?.sha));
   setHandler(driftDetectedSignal, (drift) => app.noteDrift(drift));
   setHandler(pauseSignal, () => app.pause());
@@ -168,7 +170,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         lastHealthyRevision: app.state.lastHealthyRevision,
       }],
       staticSummary: `sync ${app.spec.name} → ${short(request.revision)} (${request.reason})`,
-      typedSearchAttributes: searchAttributes({ MooringApp: app.spec.name, MooringCluster: app.spec.destination.cluster, MooringRevision: request.revision, MooringPhase: 'starting' }),
+      typedSearchAttributes: searchAttributes({ MooringApp: app.spec.name, MooringCluster: app.spec.destination.cluster, MooringRevision: request.revision, MooringPhase: 'Running' }),
       parentClosePolicy: 'REQUEST_CANCEL',
     });
     let done = false;
@@ -213,6 +215,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         ? await resolveRevisionOrRecord(manual.request.revision, manual.id)
         : await resolveHead();
       if (!head) return;
+      if (!manual.request.revision) app.noteHead(head); // a sync to the target revision also refreshes it
       if (!manual.request.dryRun) app.forgive(head);
       return run({ revision: head, initiatedBy: 'operator', prune: manual.request.prune ?? app.spec.syncPolicy.automated?.prune ?? false, dryRun: manual.request.dryRun ?? false, reason: 'operator sync' }, manual.id);
     }

@@ -3,3 +3,4 @@ export { applicationWorkflow } from './application.js';
 export { syncWorkflow } from './sync.js';
 export { gitPollWorkflow } from './git-poll.js';
 export { driftScanWorkflow } from './drift-scan.js';
+export { diffWorkflow } from './diff.js';

@@ -134,6 +134,7 @@ export const pauseUpdate = defineUpdate<AppStatus, []>('pause');
 export const resumeUpdate = defineUpdate<AppStatus, []>('resume');
 
 export const statusQuery = defineQuery<AppStatus>('status');
+export const specQuery = defineQuery<AppSpec>('spec');
 
 /** Search attribute names, registered by `scripts/stack up` and in docker-compose. */
 export const SEARCH_ATTRIBUTES = ['MooringApp', 'MooringCluster', 'MooringSyncStatus', 'MooringHealth', 'MooringRevision', 'MooringPhase'] as const;

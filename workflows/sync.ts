@@ -102,9 +102,14 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
     retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
   });
 
+  // The step is answered by a query (the CLI and UI ask for it); only the final outcome is written
+  // to the MooringPhase search attribute, so a routine sync stays within its history budget.
   const setStep = (next: string): void => {
     step = next;
-    upsertSearchAttributes(searchAttributes({ MooringPhase: next }));
+  };
+  const finish = (outcome: SyncWorkflowOutcome): void => {
+    step = 'done';
+    upsertSearchAttributes(searchAttributes({ MooringPhase: outcome }));
   };
   setHandler(syncStepQuery, () => step);
 
@@ -188,23 +193,21 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
     }
   }
 
-  upsertSearchAttributes(searchAttributes({
-    MooringApp: input.app,
-    MooringCluster: spec.destination.cluster,
-    MooringRevision: input.revision,
-  }));
-
   let first: Deployed;
   try {
     first = await deploy(input.revision, 'deploy');
   } catch (err) {
-    if (superseded) return supersededResult(input.revision);
-    throw err;
+    if (!superseded) throw err;
+    finish('Superseded');
+    return supersededResult(input.revision);
   }
   // A wait that ended healthy just as the newer commit arrived still counts as a success.
-  if (superseded && !first.ok) return supersededResult(input.revision);
+  if (superseded && !first.ok) {
+    finish('Superseded');
+    return supersededResult(input.revision);
+  }
   if (first.ok) {
-    setStep('done');
+    finish('Succeeded');
     return { outcome: 'Succeeded', phase: 'Succeeded', revision: input.revision, runningRevision: input.dryRun ? undefined : input.revision, message: first.message, badRevision: false, health: first.health, healthMessage: first.healthMessage, resources: toStates(first.resources), manifestKey: first.manifestKey, finishedAt: first.finishedAt };
   }
 
@@ -212,7 +215,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
   const target = input.lastHealthyRevision;
   const canRollBack = spec.rollback.automatic && first.touchedCluster && target !== undefined && target !== input.revision;
   if (!canRollBack) {
-    setStep('failed');
+    finish('Failed');
     const why = first.touchedCluster && spec.rollback.automatic ? '; no earlier healthy revision to roll back to' : '';
     return { outcome: 'Failed', phase: 'Failed', revision: input.revision, message: failedMessage + why, badRevision: true, health: first.health, healthMessage: first.healthMessage, resources: toStates(first.resources), manifestKey: first.manifestKey };
   }
@@ -220,10 +223,10 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
   // Rollback runs to completion even if the operation is cancelled meanwhile.
   const back = await CancellationScope.nonCancellable(() => deploy(target, 'rollback'));
   if (back.ok) {
-    setStep('rolled back');
+    finish('RolledBack');
     return { outcome: 'RolledBack', phase: 'Failed', revision: input.revision, runningRevision: target, rolledBackTo: target, message: `${failedMessage}; rolled back to ${short(target)}, which is healthy`, badRevision: true, health: back.health, healthMessage: back.healthMessage, resources: toStates(back.resources), manifestKey: back.manifestKey, finishedAt: back.finishedAt };
   }
-  setStep('failed');
+  finish('Failed');
   return { outcome: 'Failed', phase: 'Failed', revision: input.revision, message: `${failedMessage}; rollback to ${short(target)} also failed: ${back.message}`, badRevision: true, health: 'Degraded', healthMessage: back.message, resources: toStates(back.resources) };
 }
 

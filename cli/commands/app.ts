@@ -12,6 +12,9 @@ import type { AppSpec } from '../../config/types.js';
 import { parseDuration } from '../../config/duration.js';
 import { listApplications } from '../../activities/control/list-applications.js';
 import { applySpec } from '../../activities/control/apply-spec.js';
+import { formatDiff, readStoredDiff } from '../../activities/cluster/diff-store.js';
+import { diffWorkflow } from '../../workflows/diff.js';
+import { syncStepQuery } from '../../workflows/sync.js';
 
 export { applySpec };
 import {
@@ -19,6 +22,7 @@ import {
   pauseUpdate,
   resumeUpdate,
   rollbackUpdate,
+  specQuery,
   statusQuery,
   syncUpdate,
 } from '../../workflows/messages.js';
@@ -68,6 +72,11 @@ export async function readStatus(client: Client, name: string): Promise<{ status
       handle.query(statusQuery),
       delay(QUERY_TIMEOUT_MS).then(() => { throw new Error('no worker answered'); }),
     ]);
+    if (status.operation) {
+      // The running sync knows its own step; the app records only that it runs.
+      const step = await client.workflow.getHandle(status.operation.workflowId).query(syncStepQuery).catch(() => undefined);
+      if (step) status.operation = { ...status.operation, step };
+    }
     return { status, stale: false };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new Error(`Application "${name}" not found`, { cause: err });
@@ -115,9 +124,10 @@ export function registerAppCommands(program: Command): void {
 
   app.command('apply').description('Create or update applications from a file or directory (idempotent)')
     .requiredOption('-f, --filename <path>', 'Application / ApplicationSet YAML file or directory')
-    .action((opts: { filename: string }) => run(async (client) => {
+    .option('--task-queue <name>', 'workflow task queue of the worker that manages the apps', 'mooring')
+    .action((opts: { filename: string; taskQueue: string }) => run(async (client) => {
       for (const spec of await loadSpecs(opts.filename)) {
-        console.log(`application.mooring.dev/${spec.name} ${await applySpec(client, spec)}`);
+        console.log(`application.mooring.dev/${spec.name} ${await applySpec(client, spec, opts.taskQueue)}`);
       }
     }));
 
@@ -182,6 +192,29 @@ export function registerAppCommands(program: Command): void {
       const both = !opts.health && !opts.sync;
       const status = await waitFor(client, name, (s) => !s.operation && (!(opts.health || both) || s.health === 'Healthy') && (!(opts.sync || both) || s.sync === 'Synced'), parseDuration(opts.timeout));
       console.log(`${name}: ${status.sync} / ${status.health} at ${shortSha(status.deployedRevision)}`);
+    }));
+
+  app.command('diff <name>').description('Compare Git (target revision or --revision) with the cluster; exit 0 no diff, 1 diff, 2 error')
+    .option('--revision <rev>', 'branch, tag or SHA')
+    .action((name: string, opts: { revision?: string }) => run(async (client) => {
+      const handle = client.workflow.getHandle(applicationWorkflowId(name));
+      const [description, spec] = await Promise.all([handle.describe(), handle.query(specQuery)]);
+      const result = await client.workflow.execute(diffWorkflow, {
+        taskQueue: description.taskQueue,
+        workflowId: `app/${name}/diff-${Date.now().toString(36)}`,
+        args: [{ spec, revision: opts.revision }],
+        staticSummary: `diff ${name} ${opts.revision ?? spec.source.targetRevision}`,
+      });
+      const stored = await readStoredDiff(result.diffKey);
+      const changed = result.summary.create + result.summary.update + result.summary.delete;
+      if (stored) {
+        const text = formatDiff(stored);
+        if (text) console.log(text);
+      }
+      console.error(`${name} @ ${shortSha(result.revision)}: ${result.summary.create} to create, ${result.summary.update} to update, ${result.summary.delete} to delete, ${result.summary.unchanged} unchanged`);
+      for (const w of result.warnings) console.error(`warning: ${w}`);
+      if (!stored && changed > 0) console.error(`the full diff is on the agent's machine under its manifest store (diff ${result.diffKey.slice(0, 12)})`);
+      process.exitCode = changed > 0 ? 1 : 0;
     }));
 
   app.command('terminate <name>').description('Cancel the running operation')

@@ -1,0 +1,112 @@
+/**
+ * The CLI end to end, as an operator uses it: apply → wait → diff → sync → rollback → history,
+ * every step through `bin/mooring` against the real stack (the test runs the worker in-process
+ * on its own task queue).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { applicationWorkflowId } from '../../workflows/messages.js';
+import { guestbookDeployment, startE2e } from '../support/e2e.js';
+import type { E2eEnv } from '../support/e2e.js';
+import { createTestGitRepo } from '../support/git-repo.js';
+import type { TestGitRepo } from '../support/git-repo.js';
+import { kubectl, kubectlJson, projectRoot } from '../support/stack.js';
+
+const run = promisify(execFile);
+
+async function mooring(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(join(projectRoot, 'bin/mooring'), args, { timeout: 180_000 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('the mooring CLI end to end', () => {
+  let env: E2eEnv;
+  let repo: TestGitRepo;
+  let dir: string;
+  let name: string;
+  let namespace: string;
+
+  before(async () => {
+    env = await startE2e('cli');
+    repo = await createTestGitRepo(`${projectRoot}/config/examples/guestbook`, 'guestbook');
+    dir = await mkdtemp(join(tmpdir(), 'mooring-cli-e2e-'));
+    name = `cli-${env.suffix}`;
+    namespace = `e2e-cli-${env.suffix}`;
+  });
+  after(async () => {
+    await env.client.workflow.getHandle(applicationWorkflowId(name)).terminate('test cleanup').catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    });
+    await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
+    await repo?.remove();
+    await rm(dir, { recursive: true, force: true });
+    await env?.close();
+  });
+
+  test('apply, wait, diff, sync, rollback and history', async () => {
+    const spec = join(dir, 'app.yaml');
+    await writeFile(spec, [
+      'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${name}}`, 'spec:',
+      `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
+      `  destination: {cluster: ${env.cluster}, namespace: ${namespace}}`,
+      '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}',
+      '  rollback: {automatic: true, healthTimeout: 60s}', '',
+    ].join('\n'));
+    const applied = await mooring(['app', 'apply', '-f', spec, '--task-queue', env.taskQueue]);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(applied.stdout.trim(), `application.mooring.dev/${name} created`);
+    assert.equal((await mooring(['app', 'apply', '-f', spec, '--task-queue', env.taskQueue])).stdout.trim(), `application.mooring.dev/${name} unchanged`);
+
+    const waited = await mooring(['app', 'wait', name, '--timeout', '2m']);
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.match(waited.stdout, new RegExp(`${name}: Synced / Healthy at [0-9a-f]{7}`));
+    const first = await repo.head();
+
+    const clean = await mooring(['app', 'diff', name]);
+    assert.equal(clean.code, 0, `no diff expected right after a sync: ${clean.stdout}${clean.stderr}`);
+    assert.match(clean.stderr, /0 to create, 0 to update, 0 to delete, 3 unchanged/);
+
+    // A commit the app is not told about: diff at the branch shows exactly the image change.
+    const second = await repo.commit('guestbook 0.3', { 'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }) });
+    const changed = await mooring(['app', 'diff', name]);
+    assert.equal(changed.code, 1, changed.stderr);
+    assert.match(changed.stdout, /-\s+- image: gcr.io\/heptio-images\/ks-guestbook-demo:0.2/);
+    assert.match(changed.stdout, /\+\s+- image: gcr.io\/heptio-images\/ks-guestbook-demo:0.3/);
+    assert.match(changed.stderr, /0 to create, 1 to update, 0 to delete/);
+
+    const synced = await mooring(['app', 'sync', name, '--wait', '--timeout', '2m']);
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.match(synced.stdout, /operation #\d+: Succeeded/);
+    const live = await kubectlJson<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(['get', 'deployment', 'guestbook-ui', '-n', namespace]);
+    assert.equal(live.spec.template.spec.containers[0]?.image, 'gcr.io/heptio-images/ks-guestbook-demo:0.3');
+
+    const back = await mooring(['app', 'rollback', name, first.slice(0, 12), '--wait', '--timeout', '2m']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /pinned until "mooring app resume/);
+    const got = await mooring(['app', 'get', name]);
+    assert.match(got.stdout, new RegExp(`Mode:\\s+pinned to ${first.slice(0, 7)}`));
+    assert.match(got.stdout, /Deployment\s+\S+\s+guestbook-ui\s+Healthy/);
+
+    const history = await mooring(['app', 'history', name, '-o', 'json']);
+    const entries = JSON.parse(history.stdout) as { revision: string; outcome: string; initiatedBy: string }[];
+    assert.deepEqual(entries.map((e) => [e.revision, e.outcome, e.initiatedBy]), [
+      [first, 'Succeeded', 'auto-sync'],
+      [second, 'Succeeded', 'operator'],
+      [first, 'Succeeded', 'rollback'],
+    ]);
+    const listed = await mooring(['app', 'list', '-o', 'wide']);
+    // Pinned to the first commit: Synced to the pin, while HEAD shows where the branch is.
+    assert.match(listed.stdout, new RegExp(`${name}\\s+${env.cluster}\\s+${namespace}\\s+Synced\\s+Healthy\\s+${first.slice(0, 7)}\\s+${second.slice(0, 7)}`));
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * A one-off diff (`mooring app diff`): resolve the revision, render it and compare it with the
+ * cluster by server-side dry run. Writes nothing; the full diff stays in the agent's store and
+ * only counts and its key come back.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { AppSpec } from '../config/types.js';
+import type { ClusterActivities, DiffApplicationResult } from '../activities/contracts.js';
+import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import { clusterTaskQueue } from './messages.js';
+
+export interface DiffWorkflowInput {
+  spec: AppSpec;
+  /** Branch, tag or SHA; the spec's targetRevision when absent. */
+  revision?: string;
+}
+
+export interface DiffWorkflowResult extends DiffApplicationResult {
+  revision: string;
+}
+
+export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkflowResult> {
+  const { spec } = input;
+  const cluster = proxyActivities<ClusterActivities>({
+    taskQueue: clusterTaskQueue(spec.destination.cluster),
+    startToCloseTimeout: '2m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  });
+  const { sha } = await cluster.resolveRevision({ repoURL: spec.source.repoURL, targetRevision: input.revision ?? spec.source.targetRevision });
+  const rendered = await cluster.renderManifests({
+    appName: spec.name,
+    repoURL: spec.source.repoURL,
+    revision: sha,
+    path: spec.source.path,
+    namespace: spec.destination.namespace,
+    helm: spec.source.helm,
+    kustomize: spec.source.kustomize,
+    directory: spec.source.directory,
+  });
+  const diff = await cluster.diffApplication({
+    app: spec.name,
+    manifestKey: rendered.manifestKey,
+    namespace: spec.destination.namespace,
+    syncOptions: spec.syncPolicy.syncOptions,
+    ignoreDifferences: spec.ignoreDifferences,
+  });
+  return { ...diff, revision: sha };
+}
