@@ -30,7 +30,7 @@ async function mooring(args: string[], env: Record<string, string> = {}): Promis
 
 const HELP = [
   [], ['app'], ['app', 'apply'], ['app', 'list'], ['app', 'get'], ['app', 'sync'], ['app', 'rollback'], ['app', 'history'],
-  ['app', 'pause'], ['app', 'resume'], ['app', 'wait'], ['app', 'terminate'], ['app', 'delete'],
+  ['app', 'diff'], ['app', 'pause'], ['app', 'resume'], ['app', 'wait'], ['app', 'terminate'], ['app', 'delete'],
   ['cluster'], ['cluster', 'list'], ['cluster', 'add'], ['worker'], ['health'],
 ];
 
