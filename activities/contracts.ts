@@ -210,3 +210,14 @@ export interface RegisterApplicationsResult {
 export interface AppOfAppsActivities {
   registerApplications(input: RegisterApplicationsInput): Promise<RegisterApplicationsResult>;
 }
+
+export interface DeleteApplicationInput {
+  app: string;
+  /** @default 'foreground' */
+  propagation?: 'foreground' | 'background' | 'orphan';
+}
+
+export interface ClusterActivities {
+  /** `app delete --cascade`: deletes every live object tracked as the app's (not `Delete=false` ones). */
+  deleteApplicationResources(input: DeleteApplicationInput): Promise<PruneResult>;
+}

@@ -4,3 +4,4 @@ export { syncWorkflow } from './sync.js';
 export { gitPollWorkflow } from './git-poll.js';
 export { driftScanWorkflow } from './drift-scan.js';
 export { diffWorkflow } from './diff.js';
+export { cascadeDeleteWorkflow } from './delete.js';

@@ -3,9 +3,11 @@
  * adapter: it rebuilds the plan from the manifest store, calls a manager verb, heartbeats while it
  * waits, and returns a small JSON result. Secret values never leave this process.
  */
+import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type {
+  DeleteApplicationInput,
   ApplyStepInput,
   ChangeEntry,
   ClusterActivities,
@@ -42,6 +44,7 @@ import { PredictionCache } from './prediction-cache.js';
 import { diffDir, storeDiff } from './diff-store.js';
 import type { DiffAction } from './diff.js';
 import { selectPrunable } from './prune.js';
+import { syncOptions } from './sync-options.js';
 
 export interface ClusterActivitiesOptions {
   cluster: string;
@@ -70,6 +73,8 @@ const DRIFT_CHANGE: Record<DiffAction, Pick<ChangeEntry, 'action' | 'reason'>> =
 function activityContext(): { heartbeat: (details?: unknown) => void; signal?: AbortSignal } {
   try {
     const ctx = Context.current();
+    // One activity runs many API requests in parallel, each listening on this signal.
+    setMaxListeners(256, ctx.cancellationSignal);
     return { heartbeat: (d) => ctx.heartbeat(d), signal: ctx.cancellationSignal };
   } catch {
     return { heartbeat: () => undefined };
@@ -160,6 +165,20 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', dryRun: input.dryRun, signal });
       const skipped = selection.skipped.map((s): ChangeEntry => ({ ...keyOf(s.obj), action: 'skipped', reason: s.reason }));
       if (deleted.length > 0) options.log?.info({ app: input.app, pruned: deleted.map((d) => displayName(d)) }, 'pruned objects');
+      return { changes: [...deleted, ...skipped] };
+    },
+
+    async deleteApplicationResources(input: DeleteApplicationInput) {
+      const { signal } = activityContext();
+      const tracked = await listTracked(client, input.app, { signal });
+      const kept = tracked.filter((o) => syncOptions(o).delete !== 'allowed');
+      const selection = selectPrunable(input.app, tracked.filter((o) => !kept.includes(o)), new Set());
+      const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', signal });
+      const skipped = [
+        ...kept.map((o): ChangeEntry => ({ ...keyOf(o), action: 'skipped', reason: 'Delete=false' })),
+        ...selection.skipped.map((s): ChangeEntry => ({ ...keyOf(s.obj), action: 'skipped', reason: s.reason })),
+      ];
+      options.log?.info({ app: input.app, deleted: deleted.length }, 'deleted application resources');
       return { changes: [...deleted, ...skipped] };
     },
 

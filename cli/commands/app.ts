@@ -14,6 +14,7 @@ import { listApplications } from '../../activities/control/list-applications.js'
 import { applySpec } from '../../activities/control/apply-spec.js';
 import { formatDiff, readStoredDiff } from '../../activities/cluster/diff-store.js';
 import { diffWorkflow } from '../../workflows/diff.js';
+import { cascadeDeleteWorkflow } from '../../workflows/delete.js';
 import { syncStepQuery } from '../../workflows/sync.js';
 
 export { applySpec };
@@ -101,10 +102,16 @@ export async function waitFor(client: Client, name: string, done: (s: AppStatus)
   let lastLine = '';
   for (;;) {
     const { status } = await readStatus(client, name);
-    const line = status.operation ? `  ${status.operation.step}` : `  ${status.sync} / ${status.health}`;
-    if (line !== lastLine) console.error(line);
+    const line = status.operation ? `  #${status.operation.id} ${status.operation.step}` : `  ${status.sync} / ${status.health}`;
+    if (line !== lastLine) {
+      // On a terminal the step line updates in place; in logs and pipes each change is a line.
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
+      else console.error(line);
+    }
     lastLine = line;
-    if (done(status)) return status;
+    const finished = done(status);
+    if (process.stderr.isTTY && finished) process.stderr.write('\n');
+    if (finished) return status;
     if (Date.now() > deadline) throw new Error(`Timed out after ${formatDuration(timeoutMs)}: ${status.name} is ${status.sync} and ${status.health}`);
     await delay(500);
   }
@@ -225,9 +232,23 @@ export function registerAppCommands(program: Command): void {
       console.log(`${name}: cancel requested for operation #${status.operation.id}`);
     }));
 
-  app.command('delete <name>').description('Stop managing the app; its objects stay in the cluster')
-    .action((name: string) => run(async (client) => {
-      await client.workflow.getHandle(applicationWorkflowId(name)).terminate('deleted with mooring app delete');
-      console.log(`application.mooring.dev/${name} deleted (objects left in the cluster)`);
+  app.command('delete <name>').description('Stop managing the app; with --cascade also delete its objects from the cluster')
+    .option('--cascade', 'delete every object the app deployed (except Delete=false ones)')
+    .action((name: string, opts: { cascade?: boolean }) => run(async (client) => {
+      const handle = client.workflow.getHandle(applicationWorkflowId(name));
+      const [description, spec] = await Promise.all([handle.describe(), opts.cascade ? handle.query(specQuery) : undefined]);
+      await handle.terminate(`deleted with mooring app delete${opts.cascade ? ' --cascade' : ''}`);
+      if (!opts.cascade || !spec) {
+        console.log(`application.mooring.dev/${name} deleted (objects left in the cluster)`);
+        return;
+      }
+      const result = await client.workflow.execute(cascadeDeleteWorkflow, {
+        taskQueue: description.taskQueue,
+        workflowId: `app/${name}/delete`,
+        args: [{ app: name, cluster: spec.destination.cluster }],
+        staticSummary: `delete the objects of ${name}`,
+      });
+      for (const c of result.changes) console.log(`${c.kind}/${c.namespace ? `${c.namespace}/` : ''}${c.name} ${c.action}${c.reason && c.action === 'skipped' ? ` (${c.reason})` : ''}`);
+      console.log(`application.mooring.dev/${name} deleted with ${result.changes.filter((c) => c.action === 'deleted').length} objects`);
     }));
 }

@@ -1,5 +1,6 @@
 /**
- * The CLI end to end, as an operator uses it: apply → wait → diff → sync → rollback → history,
+ * The CLI end to end, as an operator uses it: apply → wait → diff → sync → rollback → history →
+ * delete --cascade,
  * every step through `bin/mooring` against the real stack (the test runs the worker in-process
  * on its own task queue).
  */
@@ -17,6 +18,7 @@ import type { E2eEnv } from '../support/e2e.js';
 import { createTestGitRepo } from '../support/git-repo.js';
 import type { TestGitRepo } from '../support/git-repo.js';
 import { kubectl, kubectlJson, projectRoot } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 
@@ -45,6 +47,7 @@ describe('the mooring CLI end to end', () => {
     namespace = `e2e-cli-${env.suffix}`;
   });
   after(async () => {
+    // The test ends with `app delete`, which already stopped the workflow; this covers a failed run.
     await env.client.workflow.getHandle(applicationWorkflowId(name)).terminate('test cleanup').catch((err: unknown) => {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     });
@@ -108,5 +111,14 @@ describe('the mooring CLI end to end', () => {
     const listed = await mooring(['app', 'list', '-o', 'wide']);
     // Pinned to the first commit: Synced to the pin, while HEAD shows where the branch is.
     assert.match(listed.stdout, new RegExp(`${name}\\s+${env.cluster}\\s+${namespace}\\s+Synced\\s+Healthy\\s+${first.slice(0, 7)}\\s+${second.slice(0, 7)}`));
+
+    const deleted = await mooring(['app', 'delete', name, '--cascade']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stdout, new RegExp(`Deployment/${namespace}/guestbook-ui deleted`));
+    assert.match(deleted.stdout, new RegExp(`application.mooring.dev/${name} deleted with 3 objects`));
+    await waitFor('the Deployment to be gone', async () => {
+      const out = await kubectl(['get', 'deployment', '-n', namespace, '-o', 'name']);
+      return out.trim() === '' ? true : undefined;
+    }, { timeoutMs: 60_000 });
   });
 });

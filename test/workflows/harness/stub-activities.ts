@@ -155,6 +155,10 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
       log('diffApplication', input, input.app);
       return { summary: { create: 0, update: 0, delete: 0, unchanged: 1 }, manifestKey: input.manifestKey, diffKey: `stub-diff:${input.app}`, warnings: [] };
     },
+    async deleteApplicationResources(input) {
+      log('deleteApplicationResources', input, input.app);
+      return { changes: [] };
+    },
     async scaleTarget(input) {
       log('scaleTarget', input);
       return { group: 'apps', kind: 'Deployment', namespace: input.namespace, name: input.target, action: 'configured' };
