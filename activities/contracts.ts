@@ -173,11 +173,9 @@ export interface OperationRecord {
   drift?: boolean;
 }
 
-/** Activities that talk to Temporal itself or the worker's metrics; they run on the workflow task queue. */
+/** Activities that talk to Temporal itself; they run on the workflow task queue. */
 export interface ControlActivities {
   listApplications(): Promise<ApplicationSummary[]>;
-  /** Counts a finished operation in the worker's metrics (called as a local activity). */
-  recordOperation(record: OperationRecord): Promise<void>;
 }
 
 /** Result of `diffApplication`: counts here, the full per-object diff in the worker's diff store. */

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ApplicationSummary } from '../activities/contracts.js';
+import type { ApplicationSummary, OperationRecord } from '../activities/contracts.js';
 
 export class MooringMetrics {
   readonly registry = new Registry();
@@ -30,6 +30,15 @@ export class MooringMetrics {
         }
       },
     });
+  }
+
+  /** Counts a finished operation (reported by the application workflow through its metrics sink). */
+  recordOperation(r: OperationRecord): void {
+    this.syncTotal.inc({ app: r.app, outcome: r.outcome });
+    this.syncDuration.observe({ app: r.app }, r.durationMs / 1000);
+    if (r.outcome === 'RolledBack') this.rollbackTotal.inc({ app: r.app, trigger: 'automatic' });
+    if (r.initiatedBy === 'rollback') this.rollbackTotal.inc({ app: r.app, trigger: 'manual' });
+    if (r.initiatedBy === 'self-heal') this.driftDetected.inc({ app: r.app });
   }
 
   /** Serves `/metrics` (ours, then Core's) on host:port; resolves once listening. */

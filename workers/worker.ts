@@ -5,7 +5,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { LogLevel } from '@temporalio/worker';
+import type { InjectedSinks, LogLevel } from '@temporalio/worker';
+import type { MooringSinks } from '../workflows/sinks.js';
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
@@ -80,17 +81,12 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       namespace,
       taskQueue,
       workflowBundle: { codePath: await ensureWorkflowBundle() },
-      activities: createControlActivities({
-        client,
-        taskQueue,
-        onOperation: (r) => {
-          metrics.syncTotal.inc({ app: r.app, outcome: r.outcome });
-          metrics.syncDuration.observe({ app: r.app }, r.durationMs / 1000);
-          if (r.outcome === 'RolledBack') metrics.rollbackTotal.inc({ app: r.app, trigger: 'automatic' });
-          if (r.initiatedBy === 'rollback') metrics.rollbackTotal.inc({ app: r.app, trigger: 'manual' });
-          if (r.initiatedBy === 'self-heal') metrics.driftDetected.inc({ app: r.app });
+      activities: createControlActivities({ client, taskQueue }),
+      sinks: {
+        metrics: {
+          operationFinished: { fn: (_info, record) => metrics.recordOperation(record), callDuringReplay: false },
         },
-      }),
+      } satisfies InjectedSinks<MooringSinks>,
     }));
     if (options.schedules !== false) await ensureSchedules(client, { ...options.schedules, taskQueue });
   }

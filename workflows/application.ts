@@ -10,9 +10,10 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
-  proxyLocalActivities,
+  proxySinks,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
@@ -20,7 +21,8 @@ import {
 } from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
-import type { ClusterActivities, ControlActivities } from '../activities/contracts.js';
+import type { ClusterActivities } from '../activities/contracts.js';
+import type { MooringSinks } from './sinks.js';
 import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
 import { ApplicationEntity, initialState } from './application-state.js';
 import type { CarriedState, OperationRequest } from './application-state.js';
@@ -65,7 +67,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   });
 
-  const local = proxyLocalActivities<ControlActivities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 2 } });
+  const { metrics } = proxySinks<MooringSinks>();
 
   // ---- handlers: registered before the first await --------------------------------------------
   setHandler(statusQuery, () => app.status());
@@ -199,8 +201,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     const durationMs = workflowNow() - startedAt;
     app.record(op, request, outcome, durationMs);
     publish();
-    await local.recordOperation({ app: app.spec.name, outcome: outcome.outcome, initiatedBy: request.initiatedBy, durationMs })
-      .catch(() => undefined); // metrics are best effort; the history entry is the record
+    metrics.operationFinished({ app: app.spec.name, outcome: outcome.outcome, initiatedBy: request.initiatedBy, durationMs });
   }
 
   async function handleNext(): Promise<void> {
@@ -245,10 +246,24 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   }
 
   // ---- main loop ----------------------------------------------------------------------------------
+  // One long-lived safety timer, re-armed when it fires, rather than a timeout on every wait: a
+  // timer per loop would add a start and a cancel event to every operation's history.
+  let safetyDue = false;
+  const armSafetyTimer = (): void => {
+    void sleep(SAFETY_REFRESH).then(() => {
+      safetyDue = true;
+      armSafetyTimer();
+    });
+  };
+  armSafetyTimer();
+
   publish();
   for (;;) {
-    const woke = await condition(() => app.hasWork() || workflowInfo().continueAsNewSuggested, SAFETY_REFRESH);
-    if (!woke) app.requestRefresh('periodic check');
+    await condition(() => app.hasWork() || safetyDue || workflowInfo().continueAsNewSuggested);
+    if (safetyDue) {
+      safetyDue = false;
+      app.requestRefresh('periodic check');
+    }
     if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof applicationWorkflow>({ spec: app.spec, carried: app.state });

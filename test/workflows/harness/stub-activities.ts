@@ -173,8 +173,5 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
       script.calls.push({ activity: 'listApplications', input: undefined });
       return script.applications;
     },
-    async recordOperation(record) {
-      script.calls.push({ activity: 'recordOperation', app: record.app, input: record });
-    },
   };
 }
