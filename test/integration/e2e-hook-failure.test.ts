@@ -1,0 +1,65 @@
+/**
+ * End to end on the real stack: a commit whose PreSync hook Job fails is rolled back to the
+ * previous healthy revision (cause: the hook), its failed hook is removed by the HookFailed delete
+ * policy, and the new Deployment image never reaches the cluster.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { applicationWorkflowId, refreshSignal } from '../../workflows/messages.js';
+import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import type { E2eApp, E2eEnv } from '../support/e2e.js';
+import { kubectl, projectRoot } from '../support/stack.js';
+
+const GOOD_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.2';
+
+/** A PreSync migration Job whose pod exits 1 (kwok stage scripts/stages/pod-fail.yaml). */
+const FAILING_HOOK = stringify({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: {
+    name: 'guestbook-migrate',
+    annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookFailed' },
+  },
+  spec: {
+    backoffLimit: 0,
+    template: {
+      metadata: { labels: { 'mooring.dev/simulate': 'fail' } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:2' }] },
+    },
+  },
+});
+
+describe('hook failure', () => {
+  let env: E2eEnv;
+  let app: E2eApp;
+  before(async () => {
+    await kubectl(['apply', '-f', join(projectRoot, 'scripts/stages/pod-fail.yaml')]);
+    env = await startE2e('hookfail');
+    app = await env.createApp('gb-hookfail');
+    await app.waitStatus('initial sync', settledAt(await app.repo.head()));
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  test('a failing PreSync hook rolls the app back and nothing of the new revision is applied', async () => {
+    const good = await app.repo.head();
+    const bad = await app.repo.commit('guestbook 0.3 with a failing migration', {
+      'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }),
+      'guestbook/migrate-hook.yaml': FAILING_HOOK,
+    });
+    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { sha: bad, reason: 'test push' });
+    const status = await app.waitStatus(`rollback of ${bad}`, (s) => s.history.some((h) => h.revision === bad) && !s.operation, 120_000);
+    const entry = status.history.find((h) => h.revision === bad);
+    assert.equal(entry?.outcome, 'RolledBack');
+    assert.equal(entry?.rolledBackTo, good);
+    assert.match(entry?.message ?? '', /HookFailed: Hook Job\/\S+\/guestbook-migrate failed/);
+    assert.deepEqual(status.badRevisions, [bad]);
+    assert.equal(status.deployedRevision, good);
+    assert.equal((await app.deployment()).spec.template.spec.containers[0]?.image, GOOD_IMAGE, 'the PreSync hook failed before the Sync phase');
+    const jobs = await kubectl(['get', 'jobs', '-n', app.namespace, '-o', 'name']);
+    assert.equal(jobs.trim(), '', 'HookFailed deleted the failed hook Job');
+  });
+});
