@@ -14,7 +14,7 @@ import type { KubeClient } from './kube-client.js';
 
 export interface WaitOptions {
   timeoutMs: number;
-  /** @default 500 */
+  /** @default 250 */
   intervalMs?: number;
   signal?: AbortSignal;
   onProgress?: (health: HealthStatusCode, resources: ResourceHealth[]) => void;
@@ -39,7 +39,7 @@ export async function observeHealth(client: KubeClient, objects: readonly KubeOb
 
 export async function waitForSet(client: KubeClient, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitResult> {
   const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 500;
+  const interval = options.intervalMs ?? 250;
   for (;;) {
     const { resources, live, results } = await observeHealth(client, objects, options.signal);
     const health = aggregateHealth(results);
