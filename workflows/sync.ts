@@ -165,13 +165,13 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
         const waitHealthy = i < prepared.steps.length - 1;
         await apply.applyStep.executeWithOptions({ ...applyOptions, summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks` }, [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }]);
       }
-      if (input.prune || purpose === 'rollback') {
-        setStep(`prune${label}`);
-        await apply.pruneOrphans({ ...plan, propagation: 'foreground' });
-      }
-      setStep(`wait healthy${label}`);
+      // Prune runs while the desired objects roll out: it only touches objects no longer desired.
+      const pruning = input.prune || purpose === 'rollback' ? apply.pruneOrphans({ ...plan, propagation: 'foreground' }) : undefined;
+      pruning?.catch(() => undefined); // awaited below; this keeps a superseded wait from leaving it unhandled
+      setStep(`wait healthy${pruning ? ' and prune' : ''}${label}`);
       const waitCall = () => wait.waitHealthy({ ...plan, timeoutMs: healthTimeoutMs });
       const waited = purpose === 'deploy' ? await healthWait.run(waitCall) : await waitCall();
+      await pruning;
       const ok = waited.health === 'Healthy';
       if (!ok && prepared.hasSyncFailHooks) {
         setStep(`SyncFail hooks${label}`);

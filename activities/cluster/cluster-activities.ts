@@ -104,9 +104,14 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     return loaded.plan.phases.find((p) => p.phase === phase)?.waves.find((w) => w.wave === wave)?.objects ?? [];
   }
 
-  async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
+  /**
+   * Tracked live objects that are no longer desired. `estimate` lists only the likely kinds (see
+   * ListTrackedOptions) — enough for a count; prune itself always lists every kind.
+   */
+  async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal, estimate = false) {
     const desired = new Set(loaded.objects.map((o) => keyString(keyOf(o))));
-    return selectPrunable(input.app, await listTracked(client, input.app, { signal }), desired);
+    const likelyKinds = estimate ? new Set(loaded.objects.map((o) => `${keyOf(o).group}/${o.kind}`)) : undefined;
+    return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 
   const activities: ClusterActivities = {
@@ -118,7 +123,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const { signal } = activityContext();
       const loaded = await planFor(input);
       const changes = await dryRunPlan(client, loaded, { signal });
-      const orphans = await orphansOf(input, loaded, signal);
+      const orphans = await orphansOf(input, loaded, signal, true);
       return {
         steps: loaded.plan.phases.flatMap((p) => p.waves.map((w) => ({
           phase: p.phase,

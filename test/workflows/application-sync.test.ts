@@ -22,14 +22,7 @@ describe('application workflow: auto-sync and automatic rollback', () => {
   before(async () => { env = await startWorkflowEnv(); });
   after(async () => { await env?.close(); });
 
-  /** Creates an app whose branch points at `first` and waits for its first sync to be recorded. */
-  async function syncedApp(prefix: string, first: string): Promise<AppSpec> {
-    const spec = env.spec(prefix);
-    env.script.setHead(spec.source.repoURL, first);
-    await env.apply(spec);
-    await env.waitStatus(spec.name, 'the first sync', (s) => s.history.length === 1 && !s.operation);
-    return spec;
-  }
+  const syncedApp = (prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec> => env.syncedApp(prefix, first, change);
 
   async function pushCommit(spec: AppSpec, commit: string): Promise<void> {
     env.script.setHead(spec.source.repoURL, commit);

@@ -40,6 +40,8 @@ export interface WorkflowTestEnv {
   spec(prefix: string, change?: (spec: AppSpec) => void): AppSpec;
   /** Creates (or reconfigures) the app as `mooring app apply` does. */
   apply(spec: AppSpec): Promise<WorkflowHandle>;
+  /** A new app whose branch points at `first`, once its first sync is recorded. */
+  syncedApp(prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec>;
   handle(app: string): WorkflowHandle;
   status(app: string): Promise<AppStatus>;
   /** Polls the status query until `done` holds; the message shows the last status. */
@@ -106,6 +108,13 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
       apps.add(spec.name);
       await applySpec(client, spec, taskQueue);
       return env.handle(spec.name);
+    },
+    async syncedApp(prefix, first, change) {
+      const spec = env.spec(prefix, change);
+      script.setHead(spec.source.repoURL, first);
+      await env.apply(spec);
+      await env.waitStatus(spec.name, 'the first sync', (s) => s.history.length === 1 && !s.operation);
+      return spec;
     },
     handle: (app) => client.workflow.getHandle(applicationWorkflowId(app)),
     status: (app) => env.handle(app).query(statusQuery),
