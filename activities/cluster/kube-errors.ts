@@ -59,10 +59,4 @@ export function isRejection(err: unknown): err is KubeApiError {
   return err instanceof KubeApiError && [400, 403, 404, 405, 415, 422].includes(err.status);
 }
 
-export function isImmutableFieldError(err: unknown): boolean {
-  return err instanceof KubeApiError && err.status === 422 && /field is immutable|immutable/i.test(err.message);
-}
 
-export function isNotFound(err: unknown): boolean {
-  return err instanceof KubeApiError && err.status === 404;
-}
