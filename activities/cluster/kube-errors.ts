@@ -58,5 +58,3 @@ export function isTransient(err: unknown): boolean {
 export function isRejection(err: unknown): err is KubeApiError {
   return err instanceof KubeApiError && [400, 403, 404, 405, 415, 422].includes(err.status);
 }
-
-
