@@ -19,8 +19,8 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { applicationWorkflowId, refreshSignal, syncWorkflowId } from '../workflows/messages.js';
-import type { AppStatus } from '../workflows/messages.js';
+import { applicationWorkflowId, refreshSignal, syncWorkflowId } from '../contract/messages.js';
+import type { AppStatus } from '../contract/messages.js';
 import { guestbookDeployment, settledAt, startE2e } from '../test/support/e2e.js';
 import type { E2eApp, E2eEnv } from '../test/support/e2e.js';
 import { countEvents, waitQuiescent } from '../test/support/workflow-history.js';

@@ -4,8 +4,8 @@
  * nothing and never calls a cluster.
  */
 import { parseAllDocuments } from 'yaml';
-import { aggregateHealth, assessHealth } from '../activities/health/index.js';
-import type { HealthStatusCode, KubeObject } from '../activities/types.js';
+import { aggregateHealth, assessHealth } from '../core/health/index.js';
+import type { HealthStatusCode, KubeObject } from '../contract/kube-object.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,7 @@
 /** Text a person reads from `app get`, `app history` and `app list`: pure, so goldens pin it. */
 import { stringify } from 'yaml';
-import type { ApplicationSummary } from '../activities/contracts.js';
-import type { AppStatus } from '../workflows/messages.js';
+import type { ApplicationSummary } from '../contract/activities.js';
+import type { AppStatus } from '../contract/messages.js';
 import { formatDuration, shortSha, table } from './format.js';
 
 export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ApplicationSummary, OperationRecord } from '../activities/contracts.js';
+import type { ApplicationSummary, OperationRecord } from '../contract/activities.js';
 
 export class MooringMetrics {
   readonly registry = new Registry();

@@ -4,7 +4,7 @@
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Client, ScheduleOptions, ScheduleUpdateOptions } from '@temporalio/client';
-import { WORKFLOW_TASK_QUEUE } from '../workflows/messages.js';
+import { WORKFLOW_TASK_QUEUE } from '../contract/messages.js';
 
 export interface ScheduleIntervals {
   /** @default '1m' */

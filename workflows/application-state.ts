@@ -5,8 +5,8 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
-import type { HealthStatusCode, SyncStatusCode } from '../activities/types.js';
-import type { AppStatus, DriftInput, HistoryEntry, Initiator, OperationState, ResourceState, RollbackRequest, SyncRequest } from './messages.js';
+import type { HealthStatusCode, SyncStatusCode } from '../contract/kube-object.js';
+import type { AppStatus, DriftInput, HistoryEntry, Initiator, OperationState, ResourceState, RollbackRequest, SyncRequest } from '../contract/messages.js';
 import type { SyncWorkflowResult } from './sync.js';
 
 /** How many history entries an app keeps (Argo CD keeps 10 by default). */

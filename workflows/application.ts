@@ -21,9 +21,9 @@ import {
 } from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
-import type { ClusterActivities } from '../activities/contracts.js';
+import type { ClusterActivities } from '../contract/activities.js';
 import type { MooringSinks } from './sinks.js';
-import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { ApplicationEntity, initialState } from './application-state.js';
 import type { CarriedState, OperationRequest } from './application-state.js';
 import { workflowNow } from './clock.js';
@@ -44,9 +44,9 @@ import {
   supersedeSignal,
   syncUpdate,
   syncWorkflowId,
-} from './messages.js';
-import type { OperationState } from './messages.js';
-import { searchAttributes } from './search-attributes.js';
+} from '../contract/messages.js';
+import type { OperationState } from '../contract/messages.js';
+import { searchAttributes } from '../contract/search-attributes.js';
 import { short, syncWorkflow } from './sync.js';
 import type { SyncWorkflowResult } from './sync.js';
 

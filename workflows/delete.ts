@@ -3,9 +3,9 @@
  * object tracked as the app's, in reverse apply order, on the app's cluster.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { ClusterActivities, PruneResult } from '../activities/contracts.js';
-import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
-import { clusterTaskQueue } from './messages.js';
+import type { ClusterActivities, PruneResult } from '../contract/activities.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
+import { clusterTaskQueue } from '../contract/messages.js';
 
 export interface CascadeDeleteInput {
   app: string;

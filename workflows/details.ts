@@ -1,5 +1,5 @@
 /** The markdown an application shows in the Web UI's "Current details" panel. */
-import type { AppStatus } from './messages.js';
+import type { AppStatus } from '../contract/messages.js';
 
 export function renderDetails(status: AppStatus): string {
   const short = (sha?: string) => (sha ? sha.slice(0, 7) : '—');

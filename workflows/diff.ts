@@ -5,9 +5,9 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
-import type { ClusterActivities, DiffApplicationResult } from '../activities/contracts.js';
-import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
-import { clusterTaskQueue } from './messages.js';
+import type { ClusterActivities, DiffApplicationResult } from '../contract/activities.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
+import { clusterTaskQueue } from '../contract/messages.js';
 
 export interface DiffWorkflowInput {
   spec: AppSpec;

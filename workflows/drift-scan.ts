@@ -4,10 +4,10 @@
  * the apps whose live state or health differs from what they last recorded.
  */
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import type { ClusterActivities, ControlActivities } from '../activities/contracts.js';
-import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { mapBounded } from './fleet.js';
-import { clusterTaskQueue, driftDetectedSignal } from './messages.js';
+import { clusterTaskQueue, driftDetectedSignal } from '../contract/messages.js';
 
 export interface DriftScanResult {
   scanned: number;

@@ -1,5 +1,5 @@
 /** Helpers for the scheduled fleet workflows: grouping apps and bounded fan-out. */
-import type { ApplicationSummary } from '../activities/contracts.js';
+import type { ApplicationSummary } from '../contract/activities.js';
 
 /** Runs `work` over `items`, at most `limit` at a time, preserving order of results. */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

@@ -4,10 +4,10 @@
  * apps whose target commit moved.
  */
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import type { ClusterActivities, ControlActivities } from '../activities/contracts.js';
-import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { groupByRevision, mapBounded } from './fleet.js';
-import { clusterTaskQueue, refreshSignal } from './messages.js';
+import { clusterTaskQueue, refreshSignal } from '../contract/messages.js';
 
 export interface GitPollResult {
   apps: number;

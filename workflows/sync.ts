@@ -16,13 +16,13 @@ import {
 } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { AppOfAppsActivities, ClusterActivities, PlanInput, ResourceHealth } from '../activities/contracts.js';
-import type { HealthStatusCode } from '../activities/types.js';
-import { NON_RETRYABLE_ERRORS } from '../activities/errors.js';
+import type { AppOfAppsActivities, ClusterActivities, PlanInput, ResourceHealth } from '../contract/activities.js';
+import type { HealthStatusCode } from '../contract/kube-object.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { parseDuration } from '../config/duration.js';
-import { clusterTaskQueue, supersedeSignal } from './messages.js';
-import type { Initiator, OperationPhase, ResourceState } from './messages.js';
-import { searchAttributes } from './search-attributes.js';
+import { clusterTaskQueue, supersedeSignal } from '../contract/messages.js';
+import type { Initiator, OperationPhase, ResourceState } from '../contract/messages.js';
+import { searchAttributes } from '../contract/search-attributes.js';
 
 export interface SyncWorkflowInput {
   app: string;

@@ -19,16 +19,16 @@ import type {
   RunSyncFailHooksInput,
   ScaleTargetInput,
   WaitHealthyInput,
-} from '../contracts.js';
-import { HealthDegraded } from '../errors.js';
+} from '../../contract/activities.js';
+import { HealthDegraded } from '../../contract/errors.js';
 import { createGitActivities } from '../git/git-activities.js';
 import { RepoCache } from '../git/repo-cache.js';
-import { aggregateHealth } from '../health/index.js';
+import { aggregateHealth } from '../../core/health/index.js';
 import { createRenderActivities } from '../render/render-activity.js';
 import { ManifestStore } from '../render/manifest-store.js';
-import { displayName, keyOf, keyString } from '../types.js';
-import type { KubeObject } from '../types.js';
-import { isHook } from './hooks.js';
+import { displayName, keyOf, keyString } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
+import { isHook } from '../../core/sync/hooks.js';
 import { KubeClient } from './kube-client.js';
 import { loadPlan } from './load-plan.js';
 import type { LoadedPlan } from './load-plan.js';
@@ -42,9 +42,9 @@ import { countActions, diffApp } from './manager-diff.js';
 import { dryRunPlan } from './manager-dry-run.js';
 import { PredictionCache } from './prediction-cache.js';
 import { diffDir, storeDiff } from './diff-store.js';
-import type { DiffAction } from './diff.js';
-import { selectPrunable } from './prune.js';
-import { syncOptions } from './sync-options.js';
+import type { DiffAction } from '../../core/diff/diff.js';
+import { selectPrunable } from '../../core/sync/prune.js';
+import { syncOptions } from '../../core/sync/sync-options.js';
 
 export interface ClusterActivitiesOptions {
   cluster: string;

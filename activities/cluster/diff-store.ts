@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ObjectRef } from '../contracts.js';
+import type { ObjectRef } from '../../contract/activities.js';
 import { writeFileAtomic } from '../render/atomic-write.js';
 import { defaultCacheDir } from '../render/manifest-store.js';
-import { displayName } from '../types.js';
-import type { DiffAction } from './diff.js';
+import { displayName } from '../../contract/kube-object.js';
+import type { DiffAction } from '../../core/diff/diff.js';
 
 export interface StoredObjectDiff extends ObjectRef {
   action: DiffAction;

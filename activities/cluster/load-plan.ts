@@ -2,17 +2,17 @@
  * Rebuilds a sync plan from stored manifests: the same manifest key and options always give the
  * same plan, so every step of a sync (and a retry on another worker) works from identical input.
  */
-import type { PlanInput } from '../contracts.js';
-import { MooringError } from '../errors.js';
+import type { PlanInput } from '../../contract/activities.js';
+import { MooringError } from '../../contract/errors.js';
 import type { ManifestStore } from '../render/manifest-store.js';
-import { groupOf } from '../types.js';
-import type { KubeObject } from '../types.js';
+import { groupOf } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
-import { planSync } from './sync-plan.js';
-import type { SyncPlan } from './sync-plan.js';
-import { stampTracking } from './tracking.js';
-import { isHook } from './hooks.js';
-import { scopeResolver, withDefaultNamespace } from './namespace-default.js';
+import { planSync } from '../../core/sync/sync-plan.js';
+import type { SyncPlan } from '../../core/sync/sync-plan.js';
+import { stampTracking } from '../../core/sync/tracking.js';
+import { isHook } from '../../core/sync/hooks.js';
+import { scopeResolver, withDefaultNamespace } from '../../core/sync/namespace-default.js';
 
 /** The manifests of a sync are gone from this worker's store (a new worker, a wiped cache). */
 export class ManifestsMissing extends MooringError {

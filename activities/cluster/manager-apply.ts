@@ -6,12 +6,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
-import type { ChangeEntry } from '../contracts.js';
-import { ApplyRejected } from '../errors.js';
-import { displayName, groupOf, keyOf } from '../types.js';
-import type { KubeObject } from '../types.js';
-import { applyRank } from './apply-order.js';
-import { normalizeForDiff } from './diff-normalize.js';
+import type { ChangeEntry } from '../../contract/activities.js';
+import { ApplyRejected } from '../../contract/errors.js';
+import { displayName, groupOf, keyOf } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
+import { applyRank } from '../../core/sync/apply-order.js';
+import { normalizeForDiff } from '../../core/diff/diff-normalize.js';
 import type { KubeClient } from './kube-client.js';
 import { isRejection, KubeApiError } from './kube-errors.js';
 

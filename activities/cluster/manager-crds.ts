@@ -1,6 +1,6 @@
 /** Waits until CustomResourceDefinitions are Established, so their custom resources can apply. */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 
 function established(crd: KubeObject | undefined): boolean {

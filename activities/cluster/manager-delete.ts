@@ -1,8 +1,8 @@
 /** Deletes objects (prune) in the given order and waits for them to be gone. */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ChangeEntry } from '../contracts.js';
-import { keyOf } from '../types.js';
-import type { KubeObject } from '../types.js';
+import type { ChangeEntry } from '../../contract/activities.js';
+import { keyOf } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 
 export type Propagation = 'foreground' | 'background' | 'orphan';

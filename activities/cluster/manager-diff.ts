@@ -12,18 +12,18 @@
  */
 import pLimit from 'p-limit';
 import type { IgnoreDifference } from '../../config/types.js';
-import type { ObjectRef } from '../contracts.js';
-import { keyOf, keyString } from '../types.js';
-import type { KubeObject } from '../types.js';
-import { diffObjects } from './diff.js';
-import type { DiffAction } from './diff.js';
+import type { ObjectRef } from '../../contract/activities.js';
+import { keyOf, keyString } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
+import { diffObjects } from '../../core/diff/diff.js';
+import type { DiffAction } from '../../core/diff/diff.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { describeFailure, FIELD_MANAGER } from './manager-apply.js';
 import { listTracked } from './manager-inventory.js';
 import { PredictionCache } from './prediction-cache.js';
-import { selectPrunable } from './prune.js';
+import { selectPrunable } from '../../core/sync/prune.js';
 
 export interface AppObjectDiff {
   ref: ObjectRef;

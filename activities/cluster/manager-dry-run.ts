@@ -12,13 +12,13 @@
  * Nothing is ever written.
  */
 import pLimit from 'p-limit';
-import { ApplyRejected } from '../errors.js';
-import { keyOf } from '../types.js';
-import type { KubeObject } from '../types.js';
+import { ApplyRejected } from '../../contract/errors.js';
+import { keyOf } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
-import { isHook } from './hooks.js';
+import { isHook } from '../../core/sync/hooks.js';
 import { ApplyError, applyObject, defaultApplyOptions, describeFailure, FIELD_MANAGER } from './manager-apply.js';
 
 export type PredictedAction = 'created' | 'configured' | 'unchanged';

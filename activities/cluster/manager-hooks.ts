@@ -3,15 +3,15 @@
  * apply each hook after honouring `BeforeHookCreation`, wait until it completes, then apply the
  * `HookSucceeded` / `HookFailed` delete policies. A failed or timed-out hook fails the step.
  */
-import type { ChangeEntry } from '../contracts.js';
-import { HookFailed } from '../errors.js';
-import { displayName, keyOf } from '../types.js';
-import type { KubeObject } from '../types.js';
+import type { ChangeEntry } from '../../contract/activities.js';
+import { HookFailed } from '../../contract/errors.js';
+import { displayName, keyOf } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import { applyObject, defaultApplyOptions, describeFailure } from './manager-apply.js';
 import type { KubeClient } from './kube-client.js';
 import { waitForSet } from './manager-wait.js';
 import { waitForDeletion } from './manager-delete.js';
-import { hookDeletePolicies } from './hooks.js';
+import { hookDeletePolicies } from '../../core/sync/hooks.js';
 
 export interface HookRunOptions {
   timeoutMs: number;

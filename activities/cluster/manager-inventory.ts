@@ -5,12 +5,12 @@
  * kinds (see ListTrackedOptions.likelyKinds); prune always lists them all.
  */
 import pLimit from 'p-limit';
-import { MOORING_APP_LABEL } from '../render/annotations.js';
-import { groupOf } from '../types.js';
-import type { KubeObject } from '../types.js';
+import { MOORING_APP_LABEL } from '../../core/manifests/annotations.js';
+import { groupOf } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-errors.js';
-import { isTrackedBy } from './tracking.js';
+import { isTrackedBy } from '../../core/sync/tracking.js';
 
 interface ListableKind {
   apiVersion: string;

@@ -5,11 +5,11 @@
  * deadline. Never throws for health; the result says how the wait ended.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ResourceHealth } from '../contracts.js';
-import { aggregateHealth, assessHealth, rolloutFailure } from '../health/index.js';
-import type { HealthResult } from '../health/index.js';
-import { displayName, keyOf } from '../types.js';
-import type { HealthStatusCode, KubeObject } from '../types.js';
+import type { ResourceHealth } from '../../contract/activities.js';
+import { aggregateHealth, assessHealth, rolloutFailure } from '../../core/health/index.js';
+import type { HealthResult } from '../../core/health/index.js';
+import { displayName, keyOf } from '../../contract/kube-object.js';
+import type { HealthStatusCode, KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 
 export interface WaitOptions {

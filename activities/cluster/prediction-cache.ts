@@ -6,8 +6,8 @@
  * oldest are dropped beyond a size limit. Kept in memory only: predictions may hold Secret data.
  */
 import { createHash } from 'node:crypto';
-import { keyOf, keyString } from '../types.js';
-import type { KubeObject } from '../types.js';
+import { keyOf, keyString } from '../../contract/kube-object.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 
 export interface PredictionCacheOptions {
   /** @default 5000 */

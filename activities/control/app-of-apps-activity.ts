@@ -1,6 +1,6 @@
 /** The activity behind app-of-apps: runs on the cluster's queue, where the rendered manifests are. */
 import type { Client } from '@temporalio/client';
-import type { RegisterApplicationsInput, RegisterApplicationsResult } from '../contracts.js';
+import type { RegisterApplicationsInput, RegisterApplicationsResult } from '../../contract/activities.js';
 import { ManifestStore } from '../render/manifest-store.js';
 import { registerApplications } from './register-applications.js';
 

@@ -1,7 +1,7 @@
 /** Activities that talk to Temporal itself; on the workflow queue. */
 import type { Client } from '@temporalio/client';
-import type { ControlActivities } from '../contracts.js';
-import { applicationsOnQueue, listApplications } from './list-applications.js';
+import type { ControlActivities } from '../../contract/activities.js';
+import { applicationsOnQueue, listApplications } from '../../client/list-applications.js';
 
 export function createControlActivities(deps: { client: Client; taskQueue: string }): ControlActivities {
   return {

@@ -7,10 +7,10 @@ import type { Client } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { ClusterRegistry } from '../../config/cluster-registry.js';
 import { loadApplications } from '../../config/load-applications.js';
-import type { KubeObject } from '../types.js';
-import { groupOf } from '../types.js';
-import { applySpec } from './apply-spec.js';
-import type { ApplyOutcome } from './apply-spec.js';
+import type { KubeObject } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/kube-object.js';
+import { applySpec } from '../../client/apply-spec.js';
+import type { ApplyOutcome } from '../../client/apply-spec.js';
 
 const APP_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/ApplicationSet', 'mooring.dev/Application']);
 

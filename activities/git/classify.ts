@@ -1,4 +1,4 @@
-import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../errors.js';
+import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../../contract/errors.js';
 import { redactText, redactUrl } from './redact.js';
 
 /** The typed failures a git command can end in. */

@@ -20,7 +20,7 @@ import { rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { RepoNotFound, RevisionNotFound } from '../errors.js';
+import { RepoNotFound, RevisionNotFound } from '../../contract/errors.js';
 import { GitCredentials } from './credentials.js';
 import { redactText, redactUrl } from './redact.js';
 import { remoteUrl, repoHash } from './repo-url.js';

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../core/manifests/canonical-json.js';
 
 /** `$MOORING_CACHE`, or `~/.cache/mooring`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { ManifestStore } from './manifest-store.js';
 import { RenderCache } from './render-cache.js';
 import { renderSource } from './render-source.js';
-import { summarizeManifests } from './summarize-manifests.js';
-import type { RenderInput, RenderSummary } from './types.js';
+import { summarizeManifests } from '../../core/manifests/summarize-manifests.js';
+import type { RenderInput, RenderSummary } from '../../core/manifests/types.js';
 
 /** Returns a read-only directory holding the repository at commit `sha`. */
 export type CheckoutFn = (repoURL: string, sha: string) => Promise<string>;

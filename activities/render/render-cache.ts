@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { canonicalJson } from './canonical-json.js';
-import type { RenderInput, RenderSummary } from './types.js';
+import { canonicalJson } from '../../core/manifests/canonical-json.js';
+import type { RenderInput, RenderSummary } from '../../core/manifests/types.js';
 
 /** Bump when rendering changes its output for the same inputs, to invalidate old entries. */
 export const RENDER_FORMAT_VERSION = 1;

@@ -6,11 +6,11 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DirectorySource } from '../../config/types.js';
-import { ManifestInvalid } from '../errors.js';
-import { compileDirectoryFilter, type PathFilter } from './directory-glob.js';
-import { parseManifestEntries } from './parse-manifests.js';
+import { ManifestInvalid } from '../../contract/errors.js';
+import { compileDirectoryFilter, type PathFilter } from '../../core/manifests/directory-glob.js';
+import { parseManifestEntries } from '../../core/manifests/parse-manifests.js';
 import { assertSymlinkInside, isHiddenDir, repoRelative } from './repo-paths.js';
-import type { ManifestEntry } from './types.js';
+import type { ManifestEntry } from '../../core/manifests/types.js';
 
 /** Options of `renderDirectory`. */
 export interface RenderDirectoryOptions extends DirectorySource {

@@ -6,12 +6,12 @@ import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { HelmSource } from '../../config/types.js';
-import { ManifestInvalid } from '../errors.js';
-import { helmTemplateArgs } from './helm-args.js';
-import { parseManifestEntries } from './parse-manifests.js';
+import { ManifestInvalid } from '../../contract/errors.js';
+import { helmTemplateArgs } from '../../core/manifests/helm-args.js';
+import { parseManifestEntries } from '../../core/manifests/parse-manifests.js';
 import { isInside, repoRelative } from './repo-paths.js';
 import { runTool } from './run-tool.js';
-import type { ManifestEntry } from './types.js';
+import type { ManifestEntry } from '../../core/manifests/types.js';
 
 /** Options of `renderHelm`. */
 export interface RenderHelmOptions {

@@ -6,12 +6,12 @@ import { cp, lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { KustomizeSource } from '../../config/types.js';
-import { ManifestInvalid } from '../errors.js';
-import { KUSTOMIZATION_FILES, kustomizeEditCommands } from './kustomize-edits.js';
-import { parseManifestEntries } from './parse-manifests.js';
+import { ManifestInvalid } from '../../contract/errors.js';
+import { KUSTOMIZATION_FILES, kustomizeEditCommands } from '../../core/manifests/kustomize-edits.js';
+import { parseManifestEntries } from '../../core/manifests/parse-manifests.js';
 import { exists, repoRelative } from './repo-paths.js';
 import { runTool } from './run-tool.js';
-import type { ManifestEntry } from './types.js';
+import type { ManifestEntry } from '../../core/manifests/types.js';
 
 /** Options of `renderKustomize`. */
 export interface RenderKustomizeOptions {

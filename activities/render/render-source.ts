@@ -3,15 +3,15 @@
  * renderer, maps Helm hooks and rejects duplicate objects. Reads only inside the checkout.
  */
 import type { DirectorySource, HelmSource, KustomizeSource } from '../../config/types.js';
-import type { KubeObject } from '../types.js';
-import { mapHelmHook } from './helm-hooks.js';
+import type { KubeObject } from '../../contract/kube-object.js';
+import { mapHelmHook } from '../../core/manifests/helm-hooks.js';
 import { renderDirectory } from './render-directory.js';
 import { renderHelm } from './render-helm.js';
 import { renderKustomize } from './render-kustomize.js';
 import { assertNoEscapingSymlinks, resolveAppDir } from './repo-paths.js';
 import { detectSourceType } from './source-type.js';
-import type { ManifestEntry, SourceType } from './types.js';
-import { assertUniqueObjects } from './unique-objects.js';
+import type { ManifestEntry, SourceType } from '../../core/manifests/types.js';
+import { assertUniqueObjects } from '../../core/manifests/unique-objects.js';
 
 /** Options of `renderSource`. */
 export interface RenderSourceOptions {

@@ -4,7 +4,7 @@
  */
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ManifestInvalid } from '../errors.js';
+import { ManifestInvalid } from '../../contract/errors.js';
 
 /** True when `path` is `root` itself or below it; both must be absolute and normalized. */
 export function isInside(root: string, path: string): boolean {

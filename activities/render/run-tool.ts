@@ -4,7 +4,7 @@
  * (trimmed, credentials removed); a missing binary or a timeout stays a plain, retryable Error.
  */
 import { execFile } from 'node:child_process';
-import { ManifestInvalid } from '../errors.js';
+import { ManifestInvalid } from '../../contract/errors.js';
 
 /** A rendering tool and the environment variable that can point at its binary. */
 export type ToolName = 'kustomize' | 'helm';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AppSource } from '../../config/types.js';
 import { findKustomization } from './render-kustomize.js';
 import { exists } from './repo-paths.js';
-import type { SourceType } from './types.js';
+import type { SourceType } from '../../core/manifests/types.js';
 
 /**
  * The source type of `appDir`: the one explicit option block (`helm`, `kustomize` or `directory`)

@@ -10,8 +10,8 @@ import { ClusterRegistry } from '../../config/cluster-registry.js';
 import { RepoCache } from '../../activities/git/repo-cache.js';
 import type { AppSpec } from '../../config/types.js';
 import { parseDuration } from '../../config/duration.js';
-import { listApplications } from '../../activities/control/list-applications.js';
-import { applySpec } from '../../activities/control/apply-spec.js';
+import { listApplications } from '../../client/list-applications.js';
+import { applySpec } from '../../client/apply-spec.js';
 import { formatDiff, readStoredDiff } from '../../activities/cluster/diff-store.js';
 import { diffWorkflow } from '../../workflows/diff.js';
 import { cascadeDeleteWorkflow } from '../../workflows/delete.js';
@@ -26,8 +26,8 @@ import {
   specQuery,
   statusQuery,
   syncUpdate,
-} from '../../workflows/messages.js';
-import type { AppStatus, SyncAccepted } from '../../workflows/messages.js';
+} from '../../contract/messages.js';
+import type { AppStatus, SyncAccepted } from '../../contract/messages.js';
 import { withClient } from '../connection.js';
 import { formatDuration, shortSha } from '../format.js';
 import { parseOutputFormat, renderAppList, renderHistory, renderStatus } from '../render-status.js';

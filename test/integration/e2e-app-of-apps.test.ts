@@ -6,10 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { applySpec } from '../../activities/control/apply-spec.js';
+import { applySpec } from '../../client/apply-spec.js';
 import { parseApplications } from '../../config/parse-application.js';
-import { applicationWorkflowId, statusQuery } from '../../workflows/messages.js';
-import type { AppStatus } from '../../workflows/messages.js';
+import { applicationWorkflowId, statusQuery } from '../../contract/messages.js';
+import type { AppStatus } from '../../contract/messages.js';
 import { startE2e } from '../support/e2e.js';
 import type { E2eEnv } from '../support/e2e.js';
 import { createTestGitRepo } from '../support/git-repo.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { applicationWorkflowId, refreshSignal } from '../../workflows/messages.js';
+import { applicationWorkflowId, refreshSignal } from '../../contract/messages.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { projectRoot, temporalAddress } from '../support/stack.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { stringify } from 'yaml';
-import { applicationWorkflowId, refreshSignal } from '../../workflows/messages.js';
+import { applicationWorkflowId, refreshSignal } from '../../contract/messages.js';
 import { syncStepQuery } from '../../workflows/sync.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';

@@ -18,7 +18,7 @@ import type {
   PruneResult,
   RenderManifestsInput,
   WaitHealthyResult,
-} from '../../activities/contracts.js';
+} from '../../contract/activities.js';
 import { RepoCache } from '../../activities/git/repo-cache.js';
 import { ManifestStore } from '../../activities/render/manifest-store.js';
 import { projectRoot } from '../support/stack.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { diffDir, readStoredDiff } from '../../activities/cluster/diff-store.js';
-import type { PlanInput } from '../../activities/contracts.js';
+import type { PlanInput } from '../../contract/activities.js';
 import { Engine, fixturesDir, TestRepo } from './engine-harness.js';
 import { kubectl, uniqueSuffix } from '../support/stack.js';
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApplyRejected } from '../../activities/errors.js';
+import { ApplyRejected } from '../../contract/errors.js';
 import { Engine, TestRepo } from './engine-harness.js';
 import { kubectl, uniqueSuffix } from '../support/stack.js';
 

@@ -11,7 +11,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../../activities/errors.js';
+import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../../contract/errors.js';
 import { GitCredentials, RepoCache, createGitActivities } from '../../activities/git/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mooring-git-'));

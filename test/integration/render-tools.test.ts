@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ManifestInvalid } from '../../activities/errors.js';
+import { ManifestInvalid } from '../../contract/errors.js';
 import {
-  ManifestStore, createRenderActivities, renderSource, toolBinary, type RenderInput, type RenderSummary, type ToolName,
+  ManifestStore, createRenderActivities, renderSource, toolBinary, type ToolName,
 } from '../../activities/render/index.js';
-import type { KubeObject } from '../../activities/types.js';
+import type { RenderInput, RenderSummary } from '../../core/manifests/index.js';
+import type { KubeObject } from '../../contract/kube-object.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../shared/examples/argocd-example-apps', import.meta.url));
 const SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DRIFT_SCAN_SCHEDULE, ensureSchedules, GIT_POLL_SCHEDULE } from '../../workers/schedules.js';
-import { applicationWorkflowId, syncWorkflowId } from '../../workflows/messages.js';
+import { applicationWorkflowId, syncWorkflowId } from '../../contract/messages.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { temporalUiUrl } from '../support/stack.js';

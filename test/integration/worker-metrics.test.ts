@@ -6,10 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
-import { applySpec } from '../../activities/control/apply-spec.js';
+import { applySpec } from '../../client/apply-spec.js';
 import { parseApplications } from '../../config/parse-application.js';
 import { runWorker } from '../../workers/worker.js';
-import { applicationWorkflowId, statusQuery } from '../../workflows/messages.js';
+import { applicationWorkflowId, statusQuery } from '../../contract/messages.js';
 import { createTestGitRepo } from '../support/git-repo.js';
 import type { TestGitRepo } from '../support/git-repo.js';
 import { kubectl, projectRoot, temporalAddress, uniqueSuffix } from '../support/stack.js';

@@ -9,7 +9,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import {
   driftDetectedSignal, pauseUpdate, refreshSignal, resumeUpdate, rollbackSignal, rollbackUpdate,
-} from '../../workflows/messages.js';
+} from '../../contract/messages.js';
 import type { AppSpec } from '../../config/types.js';
 import { sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';

@@ -6,11 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { ApplicationSummary } from '../../activities/contracts.js';
+import type { ApplicationSummary } from '../../contract/activities.js';
 import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { driftScanWorkflow } from '../../workflows/drift-scan.js';
-import { applicationWorkflowId } from '../../workflows/messages.js';
+import { applicationWorkflowId } from '../../contract/messages.js';
 import { sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApplicationSummary } from '../../../activities/contracts.js';
-import type { AppStatus } from '../../../workflows/messages.js';
+import type { ApplicationSummary } from '../../../contract/activities.js';
+import type { AppStatus } from '../../../contract/messages.js';
 import { parseOutputFormat, renderAppList, renderHistory, renderStatus } from '../../../cli/render-status.js';
 import { assertGolden } from '../../support/golden.js';
 

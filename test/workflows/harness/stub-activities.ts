@@ -11,8 +11,8 @@ import type {
   DetectDriftResult,
   ResourceHealth,
   WaitHealthyResult,
-} from '../../../activities/contracts.js';
-import type { HealthStatusCode } from '../../../activities/types.js';
+} from '../../../contract/activities.js';
+import type { HealthStatusCode } from '../../../contract/kube-object.js';
 
 /**
  * How a revision's health wait ends: `Healthy`, `Degraded` (fails fast), `timeout` (not healthy

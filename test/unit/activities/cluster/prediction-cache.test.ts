@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PredictionCache } from '../../../../activities/cluster/prediction-cache.js';
-import type { KubeObject } from '../../../../activities/types.js';
+import type { KubeObject } from '../../../../contract/kube-object.js';
 
 const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' }, data: { x: '1' } };
 const live = (resourceVersion: string): KubeObject => ({ ...desired, metadata: { ...desired.metadata, uid: 'u1', resourceVersion } });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGitError, gitErrorKind, type GitErrorKind } from '../../../../activities/git/classify.js';
-import { AuthFailed, RevisionNotFound, Unreachable } from '../../../../activities/errors.js';
+import { AuthFailed, RevisionNotFound, Unreachable } from '../../../../contract/errors.js';
 
 // Real git 2.39 output for each situation (HTTP, SSH, git://, local paths).
 const cases: [string, GitErrorKind | undefined][] = [

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../../../activities/types.js';
+import type { KubeObject } from '../../../../contract/kube-object.js';
 import { ManifestStore, defaultCacheDir } from '../../../../activities/render/manifest-store.js';
 
 const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } };

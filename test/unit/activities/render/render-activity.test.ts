@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ManifestInvalid } from '../../../../activities/errors.js';
-import { ManifestStore, createRenderActivities, type RenderInput } from '../../../../activities/render/index.js';
+import { ManifestInvalid } from '../../../../contract/errors.js';
+import { ManifestStore, createRenderActivities } from '../../../../activities/render/index.js';
+import type { RenderInput } from '../../../../core/manifests/index.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';

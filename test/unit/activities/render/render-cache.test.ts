@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RenderCache, renderCacheKey } from '../../../../activities/render/render-cache.js';
-import type { RenderInput } from '../../../../activities/render/types.js';
+import type { RenderInput } from '../../../../core/manifests/types.js';
 
 const input: RenderInput = {
   appName: 'guestbook',

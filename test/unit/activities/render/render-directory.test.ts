@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ManifestInvalid } from '../../../../activities/errors.js';
+import { ManifestInvalid } from '../../../../contract/errors.js';
 import { listManifestFiles, renderDirectory } from '../../../../activities/render/render-directory.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
 

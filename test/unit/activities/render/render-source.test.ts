@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ManifestInvalid } from '../../../../activities/errors.js';
+import { ManifestInvalid } from '../../../../contract/errors.js';
 import { renderSource } from '../../../../activities/render/render-source.js';
-import { summarizeManifests } from '../../../../activities/render/summarize-manifests.js';
-import { keyOf, displayName } from '../../../../activities/types.js';
+import { summarizeManifests } from '../../../../core/manifests/summarize-manifests.js';
+import { keyOf, displayName } from '../../../../contract/kube-object.js';
 import { copyExamples, examplesMissing } from './examples.js';
 import { manifest, tempRepo } from './temp-repo.js';
 

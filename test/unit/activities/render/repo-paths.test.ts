@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ManifestInvalid } from '../../../../activities/errors.js';
+import { ManifestInvalid } from '../../../../contract/errors.js';
 import { assertNoEscapingSymlinks, resolveAppDir } from '../../../../activities/render/repo-paths.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
 

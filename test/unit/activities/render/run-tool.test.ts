@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManifestInvalid } from '../../../../activities/errors.js';
+import { ManifestInvalid } from '../../../../contract/errors.js';
 import { cleanToolOutput, runTool, toolBinary } from '../../../../activities/render/run-tool.js';
 
 describe('toolBinary', () => {

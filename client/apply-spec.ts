@@ -1,0 +1,27 @@
+/**
+ * Registers an application: starts its entity workflow, or updates the spec of the running one
+ * (update-with-start, so it is one idempotent call). Used by `mooring app apply` and by
+ * app-of-apps syncs.
+ */
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type { AppSpec } from '../config/types.js';
+import { applicationWorkflowId, setSpecUpdate, WORKFLOW_TASK_QUEUE } from '../contract/messages.js';
+import { searchAttributes } from '../contract/search-attributes.js';
+
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+
+export async function applySpec(client: Client, spec: AppSpec, taskQueue = WORKFLOW_TASK_QUEUE): Promise<ApplyOutcome> {
+  const workflowId = applicationWorkflowId(spec.name);
+  const existed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const start = new WithStartWorkflowOperation('applicationWorkflow', {
+    workflowId,
+    taskQueue,
+    args: [{ spec }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
+    typedSearchAttributes: searchAttributes({ MooringApp: spec.name, MooringCluster: spec.destination.cluster, MooringSyncStatus: 'Unknown', MooringHealth: 'Unknown', MooringPhase: 'Idle' }),
+  });
+  const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, { args: [spec], startWorkflowOperation: start });
+  return existed ? (changed ? 'configured' : 'unchanged') : 'created';
+}

@@ -1,0 +1,56 @@
+/**
+ * Lists running application workflows from Temporal visibility: search attributes give status,
+ * the `app` memo gives what the fleet workflows need (repo, revision, manifest key). Works with no
+ * query handler involved, so it is cheap for a thousand apps.
+ */
+import type { Client } from '@temporalio/client';
+import type { ApplicationSummary } from '../contract/activities.js';
+import type { IgnoreDifference } from '../config/types.js';
+
+export const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
+
+interface AppMemo {
+  repoURL?: string;
+  targetRevision?: string;
+  path?: string;
+  namespace?: string;
+  headRevision?: string;
+  manifestKey?: string;
+  drifted?: boolean;
+  syncOptions?: string[];
+  ignoreDifferences?: IgnoreDifference[];
+}
+
+/** The apps served by one workflow task queue (a worker manages only its own). */
+export function applicationsOnQueue(taskQueue: string): string {
+  return `${APPLICATION_QUERY} AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+}
+
+export async function listApplications(client: Client, query = APPLICATION_QUERY): Promise<ApplicationSummary[]> {
+  const apps: ApplicationSummary[] = [];
+  for await (const wf of client.workflow.list({ query })) {
+    const memo = (wf.memo?.app ?? {}) as AppMemo;
+    const attr = (name: string): string | undefined => {
+      const v = wf.searchAttributes?.[name];
+      return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+    };
+    const name = attr('MooringApp') ?? wf.workflowId.replace(/^app\//, '');
+    apps.push({
+      name,
+      workflowId: wf.workflowId,
+      cluster: attr('MooringCluster') ?? 'local',
+      repoURL: memo.repoURL ?? '',
+      targetRevision: memo.targetRevision ?? 'HEAD',
+      headRevision: memo.headRevision || undefined,
+      deployedRevision: attr('MooringRevision') || undefined,
+      manifestKey: memo.manifestKey || undefined,
+      namespace: memo.namespace ?? '',
+      syncOptions: memo.syncOptions ?? [],
+      ignoreDifferences: memo.ignoreDifferences ?? [],
+      sync: attr('MooringSyncStatus'),
+      health: attr('MooringHealth'),
+      drifted: memo.drifted,
+    });
+  }
+  return apps.filter((a) => a.repoURL);
+}

@@ -1,0 +1,143 @@
+/**
+ * Every message an application workflow understands, with its input and result types. Shared by
+ * the workflows, the worker, the CLI and the tests, so a wire name is written only here.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AppSpec } from '../config/types.js';
+import type { HealthStatusCode, SyncStatusCode } from './kube-object.js';
+
+export const WORKFLOW_TASK_QUEUE = 'mooring';
+
+/** Task queue of the agent that owns a cluster's credentials. */
+export function clusterTaskQueue(cluster: string): string {
+  return `mooring-cluster-${cluster}`;
+}
+
+export function applicationWorkflowId(app: string): string {
+  return `app/${app}`;
+}
+
+export function syncWorkflowId(app: string, seq: number): string {
+  return `app/${app}/op-${seq}`;
+}
+
+export type OperationPhase = 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
+export type SyncOutcome = 'Succeeded' | 'Failed' | 'RolledBack';
+export type Initiator = 'auto-sync' | 'self-heal' | 'operator' | 'rollback' | 'scale';
+
+export interface HistoryEntry {
+  id: number;
+  revision: string;
+  deployedAt: string;
+  outcome: SyncOutcome;
+  initiatedBy: Initiator;
+  durationMs: number;
+  message?: string;
+  /** For RolledBack: the revision the app was returned to. */
+  rolledBackTo?: string;
+}
+
+export interface ResourceState {
+  kind: string;
+  namespace: string;
+  name: string;
+  health: HealthStatusCode;
+  message?: string;
+}
+
+export interface OperationState {
+  id: number;
+  workflowId: string;
+  revision: string;
+  phase: OperationPhase;
+  initiatedBy: Initiator;
+  step: string;
+  message?: string;
+}
+
+export interface AppStatus {
+  name: string;
+  cluster: string;
+  namespace: string;
+  repoURL: string;
+  path: string;
+  targetRevision: string;
+  /** Commit the target revision resolves to now. */
+  headRevision?: string;
+  /** Commit currently deployed (last sync that left the app running that revision). */
+  deployedRevision?: string;
+  /** Last revision that became Healthy; the automatic rollback target. */
+  lastHealthyRevision?: string;
+  sync: SyncStatusCode;
+  health: HealthStatusCode;
+  healthMessage?: string;
+  paused: boolean;
+  /** Set by a manual rollback: the app stays on this revision until `resume`. */
+  pinnedRevision?: string;
+  badRevisions: string[];
+  operation?: OperationState;
+  lastOperation?: OperationState;
+  resources: ResourceState[];
+  history: HistoryEntry[];
+  consecutiveFailures: number;
+}
+
+export interface RefreshInput {
+  /** The commit the caller saw (git-poll passes it); resolved by the workflow when absent. */
+  sha?: string;
+  reason?: string;
+}
+
+export interface DriftInput {
+  drifted: boolean;
+  changedObjects: number;
+  health?: HealthStatusCode;
+  healthMessage?: string;
+}
+
+export interface ScaleInput {
+  target: string;
+  replicas: number;
+}
+
+export interface SyncRequest {
+  /** A branch, tag or SHA; the spec's targetRevision when absent. */
+  revision?: string;
+  /** Overrides syncPolicy.automated.prune for this operation. */
+  prune?: boolean;
+  dryRun?: boolean;
+}
+
+export interface SyncAccepted {
+  operationId: number;
+  workflowId: string;
+}
+
+export interface RollbackRequest {
+  /** A commit (full or short SHA) the app ran before. */
+  toRevision?: string;
+  /** An id from the app's history. */
+  historyId?: number;
+}
+
+export const refreshSignal = defineSignal<[RefreshInput?]>('refresh');
+export const driftDetectedSignal = defineSignal<[DriftInput]>('driftDetected');
+export const scaleSignal = defineSignal<[ScaleInput]>('scale');
+export const rollbackSignal = defineSignal<[RollbackRequest]>('rollback');
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+
+export const syncUpdate = defineUpdate<SyncAccepted, [SyncRequest]>('sync');
+export const rollbackUpdate = defineUpdate<SyncAccepted, [RollbackRequest]>('rollback');
+export const setSpecUpdate = defineUpdate<{ changed: boolean }, [AppSpec]>('setSpec');
+export const pauseUpdate = defineUpdate<AppStatus, []>('pause');
+export const resumeUpdate = defineUpdate<AppStatus, []>('resume');
+
+export const statusQuery = defineQuery<AppStatus>('status');
+export const specQuery = defineQuery<AppSpec>('spec');
+
+/** Search attribute names, registered by `scripts/stack up` and in docker-compose. */
+export const SEARCH_ATTRIBUTES = ['MooringApp', 'MooringCluster', 'MooringSyncStatus', 'MooringHealth', 'MooringRevision', 'MooringPhase'] as const;
+
+/** Parent → sync child: a newer commit arrived; stop waiting for health and end the operation. */
+export const supersedeSignal = defineSignal('supersede');

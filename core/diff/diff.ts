@@ -1,0 +1,56 @@
+import { createTwoFilesPatch } from 'diff';
+import { stringify } from 'yaml';
+import type { IgnoreDifference } from '../../config/types.js';
+import { displayName, keyOf, type KubeObject } from '../../contract/kube-object.js';
+import { normalizeForDiff } from './diff-normalize.js';
+import type { ManagedFieldsEntry } from './managed-fields.js';
+import { maskSecrets } from './secret-mask.js';
+
+/** What applying the desired object would do to the live one. */
+export type DiffAction = 'create' | 'update' | 'delete' | 'unchanged';
+
+export interface ObjectDiff {
+  action: DiffAction;
+  /** Unified diff of the normalized objects as YAML, Secret values masked; `""` when unchanged. */
+  diff: string;
+  /** Ignore rules that could not be honoured, for the operator. */
+  warnings: string[];
+}
+
+/** YAML with sorted keys and no line folding, so equal objects give equal text. */
+export function stableYaml(obj: KubeObject | undefined): string {
+  return obj === undefined ? '' : stringify(obj, { sortMapEntries: true, lineWidth: 0 });
+}
+
+/**
+ * Compares the predicted live object (the server-side apply dry-run result; undefined when the
+ * object leaves Git) with the live one (undefined when absent). Both sides are normalized with
+ * normalizeForDiff, using the live managedFields for `managedFieldsManagers` rules; Secret values
+ * are masked before the text diff is made, so they can never appear in it.
+ * @throws {TypeError} when both objects are undefined
+ */
+export function diffObjects(
+  desiredPredicted: KubeObject | undefined,
+  live: KubeObject | undefined,
+  rules: readonly IgnoreDifference[],
+): ObjectDiff {
+  const subject = desiredPredicted ?? live;
+  if (subject === undefined) throw new TypeError('Cannot diff two absent objects: pass the desired or the live object');
+  const managedFields = live?.metadata.managedFields as ManagedFieldsEntry[] | undefined;
+  const warnings: string[] = [];
+  const normalize = (obj: KubeObject | undefined): KubeObject | undefined => {
+    if (obj === undefined) return undefined;
+    const result = normalizeForDiff(obj, rules, managedFields ? { managedFields } : {});
+    warnings.push(...result.warnings);
+    return result.object;
+  };
+  const before = normalize(live);
+  const after = normalize(desiredPredicted);
+  const action: DiffAction =
+    before === undefined ? 'create' : after === undefined ? 'delete' : stableYaml(before) === stableYaml(after) ? 'unchanged' : 'update';
+  if (action === 'unchanged') return { action, diff: '', warnings: [...new Set(warnings)] };
+  const [maskedBefore, maskedAfter] = maskSecrets(before, after);
+  const name = displayName(keyOf(subject));
+  const diff = createTwoFilesPatch(`${name} (live)`, `${name} (desired)`, stableYaml(maskedBefore), stableYaml(maskedAfter));
+  return { action, diff, warnings: [...new Set(warnings)] };
+}
