@@ -19,7 +19,8 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { applicationWorkflowId, refreshSignal, syncWorkflowId } from '../contract/messages.js';
+import { refreshSignal } from '../contract/messages.js';
+import { applicationWorkflowId, syncWorkflowId, WORKFLOW_TYPES } from '../contract/ids.js';
 import type { AppStatus } from '../contract/messages.js';
 import { guestbookDeployment, settledAt, startE2e } from '../test/support/e2e.js';
 import type { E2eApp, E2eEnv } from '../test/support/e2e.js';
@@ -99,7 +100,7 @@ async function gitPollRuns(env: E2eEnv, app: E2eApp): Promise<Summary | undefine
   const schedule = await env.client.schedule.create({
     scheduleId,
     spec: { intervals: [{ every: '1m' }], jitter: '10s' },
-    action: { type: 'startWorkflow', workflowType: 'gitPollWorkflow', taskQueue: env.taskQueue, workflowId: scheduleId, workflowExecutionTimeout: '10m' },
+    action: { type: 'startWorkflow', workflowType: WORKFLOW_TYPES.gitPoll, taskQueue: env.taskQueue, workflowId: scheduleId, workflowExecutionTimeout: '10m' },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2m' },
   });
   try {

@@ -6,15 +6,16 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { AppSpec } from '../config/types.js';
-import { applicationWorkflowId, setSpecUpdate, WORKFLOW_TASK_QUEUE } from '../contract/messages.js';
+import { setSpecUpdate } from '../contract/messages.js';
+import { applicationWorkflowId, DEFAULT_TASK_QUEUE, WORKFLOW_TYPES } from '../contract/ids.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
-export async function applySpec(client: Client, spec: AppSpec, taskQueue = WORKFLOW_TASK_QUEUE): Promise<ApplyOutcome> {
+export async function applySpec(client: Client, spec: AppSpec, taskQueue = DEFAULT_TASK_QUEUE): Promise<ApplyOutcome> {
   const workflowId = applicationWorkflowId(spec.name);
   const existed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
-  const start = new WithStartWorkflowOperation('applicationWorkflow', {
+  const start = new WithStartWorkflowOperation(WORKFLOW_TYPES.application, {
     workflowId,
     taskQueue,
     args: [{ spec }],

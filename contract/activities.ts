@@ -5,15 +5,9 @@
  */
 import type { AppSource, IgnoreDifference } from '../config/types.js';
 import type { HealthStatusCode } from './kube-object.js';
+import type { ObjectRef } from './object-ref.js';
 
 export type SyncPhaseName = 'PreSync' | 'Sync' | 'PostSync';
-
-export interface ObjectRef {
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
 
 export type ChangeAction = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped';
 
@@ -127,12 +121,6 @@ export interface RunSyncFailHooksInput extends PlanInput {
   waitTimeoutMs: number;
 }
 
-export interface ScaleTargetInput {
-  namespace: string;
-  target: string;
-  replicas: number;
-}
-
 /** Activities that run on a cluster's task queue (`mooring-cluster-<name>`). */
 export interface ClusterActivities {
   resolveRevision(input: ResolveRevisionInput): Promise<{ sha: string }>;
@@ -144,7 +132,10 @@ export interface ClusterActivities {
   waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyResult>;
   detectDrift(input: PlanInput): Promise<DetectDriftResult>;
   runSyncFailHooks(input: RunSyncFailHooksInput): Promise<ApplyStepResult>;
-  scaleTarget(input: ScaleTargetInput): Promise<ChangeEntry>;
+  /** Per-object diff of the desired state against the cluster (server-side dry run); writes nothing. */
+  diffApplication(input: PlanInput): Promise<DiffApplicationResult>;
+  /** `app delete --cascade`: deletes every live object tracked as the app's (not `Delete=false` ones). */
+  deleteApplicationResources(input: DeleteApplicationInput): Promise<PruneResult>;
 }
 
 export interface ApplicationSummary {
@@ -188,11 +179,6 @@ export interface DiffApplicationResult {
   warnings: string[];
 }
 
-export interface ClusterActivities {
-  /** Per-object diff of the desired state against the cluster (server-side dry run); writes nothing. */
-  diffApplication(input: PlanInput): Promise<DiffApplicationResult>;
-}
-
 export interface RegisterApplicationsInput {
   app: string;
   manifestKey: string;
@@ -213,9 +199,4 @@ export interface DeleteApplicationInput {
   app: string;
   /** @default 'foreground' */
   propagation?: 'foreground' | 'background' | 'orphan';
-}
-
-export interface ClusterActivities {
-  /** `app delete --cascade`: deletes every live object tracked as the app's (not `Delete=false` ones). */
-  deleteApplicationResources(input: DeleteApplicationInput): Promise<PruneResult>;
 }

@@ -1,29 +1,14 @@
 /**
- * Every message an application workflow understands, with its input and result types. Shared by
- * the workflows, the worker, the CLI and the tests, so a wire name is written only here.
+ * Every message the application and sync workflows understand, with its input and result types.
+ * Shared by the workflows, the worker, the CLI and the tests, so a wire name is written only here.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
 import type { HealthStatusCode, SyncStatusCode } from './kube-object.js';
 
-export const WORKFLOW_TASK_QUEUE = 'mooring';
-
-/** Task queue of the agent that owns a cluster's credentials. */
-export function clusterTaskQueue(cluster: string): string {
-  return `mooring-cluster-${cluster}`;
-}
-
-export function applicationWorkflowId(app: string): string {
-  return `app/${app}`;
-}
-
-export function syncWorkflowId(app: string, seq: number): string {
-  return `app/${app}/op-${seq}`;
-}
-
 export type OperationPhase = 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
 export type SyncOutcome = 'Succeeded' | 'Failed' | 'RolledBack';
-export type Initiator = 'auto-sync' | 'self-heal' | 'operator' | 'rollback' | 'scale';
+export type Initiator = 'auto-sync' | 'self-heal' | 'operator' | 'rollback';
 
 export interface HistoryEntry {
   id: number;
@@ -95,11 +80,6 @@ export interface DriftInput {
   healthMessage?: string;
 }
 
-export interface ScaleInput {
-  target: string;
-  replicas: number;
-}
-
 export interface SyncRequest {
   /** A branch, tag or SHA; the spec's targetRevision when absent. */
   revision?: string;
@@ -122,7 +102,6 @@ export interface RollbackRequest {
 
 export const refreshSignal = defineSignal<[RefreshInput?]>('refresh');
 export const driftDetectedSignal = defineSignal<[DriftInput]>('driftDetected');
-export const scaleSignal = defineSignal<[ScaleInput]>('scale');
 export const rollbackSignal = defineSignal<[RollbackRequest]>('rollback');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -136,8 +115,7 @@ export const resumeUpdate = defineUpdate<AppStatus, []>('resume');
 export const statusQuery = defineQuery<AppStatus>('status');
 export const specQuery = defineQuery<AppSpec>('spec');
 
-/** Search attribute names, registered by `scripts/stack up` and in docker-compose. */
-export const SEARCH_ATTRIBUTES = ['MooringApp', 'MooringCluster', 'MooringSyncStatus', 'MooringHealth', 'MooringRevision', 'MooringPhase'] as const;
-
 /** Parent → sync child: a newer commit arrived; stop waiting for health and end the operation. */
 export const supersedeSignal = defineSignal('supersede');
+/** A sync child's current step (`render`, `apply Sync wave 0`, …), for the CLI and the Web UI. */
+export const syncStepQuery = defineQuery<string>('step');

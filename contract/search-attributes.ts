@@ -13,6 +13,9 @@ export const SEARCH_ATTRIBUTE_KEYS = {
 
 export type MooringSearchAttribute = keyof typeof SEARCH_ATTRIBUTE_KEYS;
 
+/** Every Mooring search attribute (all Keyword): `scripts/stack up` and docker-compose register these. */
+export const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_KEYS) as readonly MooringSearchAttribute[];
+
 /** `{ MooringPhase: 'apply' }` → the typed pairs `upsertSearchAttributes` and start options take. */
 export function searchAttributes(values: Partial<Record<MooringSearchAttribute, string | undefined>>): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [];

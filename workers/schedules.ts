@@ -4,7 +4,7 @@
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Client, ScheduleOptions, ScheduleUpdateOptions } from '@temporalio/client';
-import { WORKFLOW_TASK_QUEUE } from '../contract/messages.js';
+import { DEFAULT_TASK_QUEUE, SCHEDULE_IDS, WORKFLOW_TYPES } from '../contract/ids.js';
 
 export interface ScheduleIntervals {
   /** @default '1m' */
@@ -15,9 +15,6 @@ export interface ScheduleIntervals {
   taskQueue?: string;
 }
 
-export const GIT_POLL_SCHEDULE = 'git-poll';
-export const DRIFT_SCAN_SCHEDULE = 'drift-scan';
-
 function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
   const base = (id: string, workflowType: string, every: string, jitter: string, note: string): ScheduleOptions => ({
     scheduleId: id,
@@ -25,7 +22,7 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     action: {
       type: 'startWorkflow',
       workflowType,
-      taskQueue: intervals.taskQueue ?? WORKFLOW_TASK_QUEUE,
+      taskQueue: intervals.taskQueue ?? DEFAULT_TASK_QUEUE,
       workflowId: id,
       workflowExecutionTimeout: '10m',
       staticSummary: note,
@@ -34,8 +31,8 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     state: { note },
   });
   return [
-    base(GIT_POLL_SCHEDULE, 'gitPollWorkflow', intervals.gitPoll ?? '1m', '10s', 'one remote check per repository and revision; refresh apps whose commit moved'),
-    base(DRIFT_SCAN_SCHEDULE, 'driftScanWorkflow', intervals.driftScan ?? '3m', '15s', 'diff every app against its live objects; signal driftDetected'),
+    base(SCHEDULE_IDS.gitPoll, WORKFLOW_TYPES.gitPoll, intervals.gitPoll ?? '1m', '10s', 'one remote check per repository and revision; refresh apps whose commit moved'),
+    base(SCHEDULE_IDS.driftScan, WORKFLOW_TYPES.driftScan, intervals.driftScan ?? '3m', '15s', 'diff every app against its live objects; signal driftDetected'),
   ];
 }
 

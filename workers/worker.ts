@@ -6,13 +6,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { InjectedSinks, LogLevel } from '@temporalio/worker';
-import type { MooringSinks } from '../workflows/sinks.js';
+import type { MooringSinks } from '../contract/sinks.js';
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
 import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
-import { clusterTaskQueue, WORKFLOW_TASK_QUEUE } from '../contract/messages.js';
+import { clusterTaskQueue, DEFAULT_TASK_QUEUE } from '../contract/ids.js';
 import { createLogger } from './logger.js';
 import { MooringMetrics } from './metrics.js';
 import { ensureSchedules } from './schedules.js';
@@ -46,7 +46,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
   const cluster = options.cluster ?? 'local';
-  const taskQueue = options.taskQueue ?? WORKFLOW_TASK_QUEUE;
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const metricsPort = options.metricsPort ?? 9464;
   const corePort = metricsPort > 0 ? metricsPort + 1 : 0;
 

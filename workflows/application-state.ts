@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
 import type { HealthStatusCode, SyncStatusCode } from '../contract/kube-object.js';
 import type { AppStatus, DriftInput, HistoryEntry, Initiator, OperationState, ResourceState, RollbackRequest, SyncRequest } from '../contract/messages.js';
-import type { SyncWorkflowResult } from './sync.js';
+import type { SyncWorkflowResult } from '../contract/workflows.js';
 
 /** How many history entries an app keeps (Argo CD keeps 10 by default). */
 export const HISTORY_LIMIT = 25;

@@ -22,33 +22,18 @@ import {
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
 import type { ClusterActivities } from '../contract/activities.js';
-import type { MooringSinks } from './sinks.js';
+import type { MooringSinks } from '../contract/sinks.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { ApplicationEntity, initialState } from './application-state.js';
 import type { CarriedState, OperationRequest } from './application-state.js';
 import { workflowNow } from './clock.js';
 import { renderDetails } from './details.js';
-import {
-  clusterTaskQueue,
-  driftDetectedSignal,
-  pauseSignal,
-  pauseUpdate,
-  refreshSignal,
-  resumeSignal,
-  resumeUpdate,
-  rollbackSignal,
-  rollbackUpdate,
-  setSpecUpdate,
-  specQuery,
-  statusQuery,
-  supersedeSignal,
-  syncUpdate,
-  syncWorkflowId,
-} from '../contract/messages.js';
+import { driftDetectedSignal, pauseSignal, pauseUpdate, refreshSignal, resumeSignal, resumeUpdate, rollbackSignal, rollbackUpdate, setSpecUpdate, specQuery, statusQuery, supersedeSignal, syncUpdate } from '../contract/messages.js';
+import { clusterTaskQueue, syncWorkflowId } from '../contract/ids.js';
 import type { OperationState } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { short, syncWorkflow } from './sync.js';
-import type { SyncWorkflowResult } from './sync.js';
+import type { SyncWorkflowResult } from '../contract/workflows.js';
 
 export interface ApplicationWorkflowInput {
   spec: AppSpec;

@@ -3,21 +3,11 @@
  * cluster by server-side dry run. Writes nothing; the full diff stays in the agent's store and
  * only counts and its key come back.
  */
+import type { DiffWorkflowInput, DiffWorkflowResult } from '../contract/workflows.js';
 import { proxyActivities } from '@temporalio/workflow';
-import type { AppSpec } from '../config/types.js';
-import type { ClusterActivities, DiffApplicationResult } from '../contract/activities.js';
+import type { ClusterActivities } from '../contract/activities.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
-import { clusterTaskQueue } from '../contract/messages.js';
-
-export interface DiffWorkflowInput {
-  spec: AppSpec;
-  /** Branch, tag or SHA; the spec's targetRevision when absent. */
-  revision?: string;
-}
-
-export interface DiffWorkflowResult extends DiffApplicationResult {
-  revision: string;
-}
+import { clusterTaskQueue } from '../contract/ids.js';
 
 export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkflowResult> {
   const { spec } = input;

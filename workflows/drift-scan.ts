@@ -3,18 +3,13 @@
  * live objects with its deployed revision, a few apps at a time, and signals `driftDetected` to
  * the apps whose live state or health differs from what they last recorded.
  */
+import type { DriftScanResult } from '../contract/workflows.js';
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { mapBounded } from './fleet.js';
-import { clusterTaskQueue, driftDetectedSignal } from '../contract/messages.js';
-
-export interface DriftScanResult {
-  scanned: number;
-  drifted: string[];
-  healthChanged: string[];
-  errors: string[];
-}
+import { driftDetectedSignal } from '../contract/messages.js';
+import { clusterTaskQueue } from '../contract/ids.js';
 
 const CONCURRENCY = 4;
 

@@ -3,18 +3,13 @@
  * (repository, target revision), however many apps share it, and a `refresh` signal only to the
  * apps whose target commit moved.
  */
+import type { GitPollResult } from '../contract/workflows.js';
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { groupByRevision, mapBounded } from './fleet.js';
-import { clusterTaskQueue, refreshSignal } from '../contract/messages.js';
-
-export interface GitPollResult {
-  apps: number;
-  remoteChecks: number;
-  refreshed: string[];
-  errors: string[];
-}
+import { refreshSignal } from '../contract/messages.js';
+import { clusterTaskQueue } from '../contract/ids.js';
 
 const CONCURRENCY = 8;
 

@@ -4,59 +4,26 @@
  * revision does not become healthy, the same pipeline again for the last healthy revision.
  * No Kubernetes detail lives here; every side effect is an activity on the cluster's queue.
  */
+import type { SyncWorkflowInput, SyncWorkflowOutcome, SyncWorkflowResult } from '../contract/workflows.js';
 import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  defineQuery,
   isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { AppSpec } from '../config/types.js';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { AppOfAppsActivities, ClusterActivities, PlanInput, ResourceHealth } from '../contract/activities.js';
 import type { HealthStatusCode } from '../contract/kube-object.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { parseDuration } from '../config/duration.js';
-import { clusterTaskQueue, supersedeSignal } from '../contract/messages.js';
-import type { Initiator, OperationPhase, ResourceState } from '../contract/messages.js';
+import { supersedeSignal, syncStepQuery } from '../contract/messages.js';
+import { clusterTaskQueue } from '../contract/ids.js';
+import type { ResourceState } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 
-export interface SyncWorkflowInput {
-  app: string;
-  spec: AppSpec;
-  /** Full commit SHA to deploy. */
-  revision: string;
-  initiatedBy: Initiator;
-  prune: boolean;
-  dryRun: boolean;
-  /** Where to go back to when `revision` does not become healthy. */
-  lastHealthyRevision?: string;
-}
-
-export type SyncWorkflowOutcome = 'Succeeded' | 'Failed' | 'RolledBack' | 'Superseded';
-
-export interface SyncWorkflowResult {
-  outcome: SyncWorkflowOutcome;
-  phase: OperationPhase;
-  revision: string;
-  /** The revision running when the operation ended (the rollback target after a rollback). */
-  runningRevision?: string;
-  rolledBackTo?: string;
-  message: string;
-  /** Why the revision was rejected: the commit should not be auto-synced again. */
-  badRevision: boolean;
-  health: HealthStatusCode;
-  healthMessage?: string;
-  resources: ResourceState[];
-  manifestKey?: string;
-  finishedAt?: string;
-}
-
-/** The operation's current step, for the CLI and the Web UI. */
-export const syncStepQuery = defineQuery<string>('step');
 
 const ROLLOUT_MARGIN_MS = 30_000;
 

@@ -17,7 +17,6 @@ import type {
   PrepareSyncResult,
   PruneInput,
   RunSyncFailHooksInput,
-  ScaleTargetInput,
   WaitHealthyInput,
 } from '../../contract/activities.js';
 import { HealthDegraded } from '../../contract/errors.js';
@@ -26,7 +25,7 @@ import { RepoCache } from '../git/repo-cache.js';
 import { aggregateHealth } from '../../core/health/index.js';
 import { createRenderActivities } from '../render/render-activity.js';
 import { ManifestStore } from '../render/manifest-store.js';
-import { displayName, keyOf, keyString } from '../../contract/kube-object.js';
+import { formatRef, refOf, refKey } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { isHook } from '../../core/sync/hooks.js';
 import { KubeClient } from './kube-client.js';
@@ -58,8 +57,6 @@ export interface ClusterActivitiesOptions {
   repoCache?: RepoCache;
   store?: ManifestStore;
 }
-
-export const AUTOSCALER_FIELD_MANAGER = 'mooring-autoscaler';
 
 /** How a diff action reads in a drift report. */
 const DRIFT_CHANGE: Record<DiffAction, Pick<ChangeEntry, 'action' | 'reason'>> = {
@@ -109,8 +106,8 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
    * ListTrackedOptions) — enough for a count; prune itself always lists every kind.
    */
   async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal, estimate = false) {
-    const desired = new Set(loaded.objects.map((o) => keyString(keyOf(o))));
-    const likelyKinds = estimate ? new Set(loaded.objects.map((o) => `${keyOf(o).group}/${o.kind}`)) : undefined;
+    const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
+    const likelyKinds = estimate ? new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`)) : undefined;
     return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 
@@ -168,8 +165,8 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const loaded = await planFor(input);
       const selection = await orphansOf(input, loaded, signal);
       const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', dryRun: input.dryRun, signal });
-      const skipped = selection.skipped.map((s): ChangeEntry => ({ ...keyOf(s.obj), action: 'skipped', reason: s.reason }));
-      if (deleted.length > 0) options.log?.info({ app: input.app, pruned: deleted.map((d) => displayName(d)) }, 'pruned objects');
+      const skipped = selection.skipped.map((s): ChangeEntry => ({ ...refOf(s.obj), action: 'skipped', reason: s.reason }));
+      if (deleted.length > 0) options.log?.info({ app: input.app, pruned: deleted.map((d) => formatRef(d)) }, 'pruned objects');
       return { changes: [...deleted, ...skipped] };
     },
 
@@ -180,8 +177,8 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const selection = selectPrunable(input.app, tracked.filter((o) => !kept.includes(o)), new Set());
       const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', signal });
       const skipped = [
-        ...kept.map((o): ChangeEntry => ({ ...keyOf(o), action: 'skipped', reason: 'Delete=false' })),
-        ...selection.skipped.map((s): ChangeEntry => ({ ...keyOf(s.obj), action: 'skipped', reason: s.reason })),
+        ...kept.map((o): ChangeEntry => ({ ...refOf(o), action: 'skipped', reason: 'Delete=false' })),
+        ...selection.skipped.map((s): ChangeEntry => ({ ...refOf(s.obj), action: 'skipped', reason: s.reason })),
       ];
       options.log?.info({ app: input.app, deleted: deleted.length }, 'deleted application resources');
       return { changes: [...deleted, ...skipped] };
@@ -213,7 +210,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         changedObjects: changes.length,
         changes,
         health,
-        healthMessage: unhealthy ? `${displayName(unhealthy)}: ${unhealthy.message ?? unhealthy.health}` : undefined,
+        healthMessage: unhealthy ? `${formatRef(unhealthy)}: ${unhealthy.message ?? unhealthy.health}` : undefined,
       };
     },
 
@@ -234,12 +231,6 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       return { changes };
     },
 
-    async scaleTarget(input: ScaleTargetInput) {
-      const [kind = '', name = ''] = input.target.split('/');
-      const obj: KubeObject = { apiVersion: 'apps/v1', kind, metadata: { name, namespace: input.namespace }, spec: { replicas: input.replicas } };
-      await client.apply(obj, { fieldManager: AUTOSCALER_FIELD_MANAGER, force: true, dryRun: false });
-      return { ...keyOf(obj), action: 'configured', reason: `replicas=${input.replicas}` };
-    },
   };
   return { activities, client, close: () => client.close() };
 }

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ObjectRef } from '../../contract/activities.js';
+import type { ObjectRef } from '../../contract/object-ref.js';
 import { writeFileAtomic } from '../render/atomic-write.js';
 import { defaultCacheDir } from '../render/manifest-store.js';
-import { displayName } from '../../contract/kube-object.js';
+import { formatRef } from '../../contract/object-ref.js';
 import type { DiffAction } from '../../core/diff/diff.js';
 
 export interface StoredObjectDiff extends ObjectRef {
@@ -57,7 +57,7 @@ export async function readStoredDiff(key: string, dir: string = diffDir()): Prom
 
 /** The readable text of a diff: one section per changed object, then a summary line. */
 export function formatDiff(diff: StoredDiff): string {
-  const sections = diff.objects.map((o) => `=== ${o.action} ${displayName(o)}\n${o.diff}`);
+  const sections = diff.objects.map((o) => `=== ${o.action} ${formatRef(o)}\n${o.diff}`);
   const counts = (['create', 'update', 'delete'] as const).map((a) => `${diff.objects.filter((o) => o.action === a).length} to ${a}`);
   return [...sections, ...diff.warnings.map((w) => `warning: ${w}`), `${counts.join(', ')}, ${diff.unchanged} unchanged`].join('\n');
 }

@@ -8,7 +8,7 @@ import * as https from 'node:https';
 import * as http from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../contract/kube-object.js';
-import { groupOf } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import { KubeApiError } from './kube-errors.js';
 
 export interface RequestOptions {

@@ -5,7 +5,7 @@
 import type { PlanInput } from '../../contract/activities.js';
 import { MooringError } from '../../contract/errors.js';
 import type { ManifestStore } from '../render/manifest-store.js';
-import { groupOf } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 import { planSync } from '../../core/sync/sync-plan.js';

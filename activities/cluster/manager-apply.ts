@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
 import type { ChangeEntry } from '../../contract/activities.js';
 import { ApplyRejected } from '../../contract/errors.js';
-import { displayName, groupOf, keyOf } from '../../contract/kube-object.js';
+import { formatRef, groupOf, refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { applyRank } from '../../core/sync/apply-order.js';
 import { normalizeForDiff } from '../../core/diff/diff-normalize.js';
@@ -41,7 +41,7 @@ export interface AppliedObject {
 
 /** Applies one object; see the module comment for the unchanged check. */
 export async function applyObject(client: KubeClient, obj: KubeObject, options: ApplyOptions): Promise<AppliedObject> {
-  const ref = keyOf(obj);
+  const ref = refOf(obj);
   try {
     const live = await client.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, options.signal);
     if (!live && !options.dryRun) {
@@ -88,7 +88,7 @@ export class ApplyError extends Error {
 
 export function describeFailure(obj: KubeObject, err: unknown): Error {
   if (err instanceof ApplyError || err instanceof ApplyRejected) return err;
-  const name = displayName(keyOf(obj));
+  const name = formatRef(refOf(obj));
   if (err instanceof KubeApiError) {
     const fields = err.causes.map((c) => c.field).filter(Boolean);
     const where = fields.length > 0 ? ` (field ${fields.join(', ')})` : '';

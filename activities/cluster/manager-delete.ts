@@ -1,7 +1,7 @@
 /** Deletes objects (prune) in the given order and waits for them to be gone. */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChangeEntry } from '../../contract/activities.js';
-import { keyOf } from '../../contract/kube-object.js';
+import { refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 
@@ -14,7 +14,7 @@ export async function deleteAll(client: KubeClient, objects: readonly KubeObject
   for (const obj of objects) {
     const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
     const deleted = await client.delete(ref, { propagationPolicy: POLICY[options.propagation], dryRun: options.dryRun, signal: options.signal });
-    changes.push({ ...keyOf(obj), action: deleted ? 'deleted' : 'unchanged', reason: deleted ? 'pruned' : 'already gone' });
+    changes.push({ ...refOf(obj), action: deleted ? 'deleted' : 'unchanged', reason: deleted ? 'pruned' : 'already gone' });
   }
   return changes;
 }

@@ -12,8 +12,8 @@
  */
 import pLimit from 'p-limit';
 import type { IgnoreDifference } from '../../config/types.js';
-import type { ObjectRef } from '../../contract/activities.js';
-import { keyOf, keyString } from '../../contract/kube-object.js';
+import type { ObjectRef } from '../../contract/object-ref.js';
+import { refOf, refKey } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { diffObjects } from '../../core/diff/diff.js';
 import type { DiffAction } from '../../core/diff/diff.js';
@@ -48,7 +48,7 @@ export interface DiffAppOptions {
  */
 function notYetPossible(err: unknown, obj: KubeObject, plan: LoadedPlan): boolean {
   if (!(err instanceof KubeApiError) || err.status !== 404) return false;
-  const kind = `${keyOf(obj).group}/${obj.kind}`;
+  const kind = `${refOf(obj).group}/${obj.kind}`;
   if (plan.plan.crdKinds.includes(kind)) return true;
   return /namespaces? "[^"]+" not found/.test(err.message);
 }
@@ -61,7 +61,7 @@ async function diffOne(obj: KubeObject, tracked: KubeObject | undefined, plan: L
   try {
     live = tracked ?? await client.get(ref, signal);
     for (let attempt = 1; ; attempt++) {
-      const key = PredictionCache.keyOf(obj, live);
+      const key = PredictionCache.refOf(obj, live);
       const remembered = ctx.predictions.get(key);
       if (remembered) {
         predicted = remembered;
@@ -83,7 +83,7 @@ async function diffOne(obj: KubeObject, tracked: KubeObject | undefined, plan: L
     live = undefined;
     predicted = obj;
   }
-  return { ref: keyOf(obj), ...diffObjects(predicted, live, ctx.rules) };
+  return { ref: refOf(obj), ...diffObjects(predicted, live, ctx.rules) };
 }
 
 /**
@@ -100,19 +100,19 @@ export async function diffApp(
   options: DiffAppOptions = {},
 ): Promise<AppObjectDiff[]> {
   const limit = pLimit(options.concurrency ?? 16);
-  const likelyKinds = new Set(loaded.objects.map((o) => `${keyOf(o).group}/${o.kind}`));
+  const likelyKinds = new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`));
   const tracked = await listTracked(client, app, { signal: options.signal, likelyKinds });
-  const liveByKey = new Map(tracked.map((o) => [keyString(keyOf(o)), o]));
+  const liveByKey = new Map(tracked.map((o) => [refKey(refOf(o)), o]));
   const ctx = { client, rules, signal: options.signal, predictions: options.predictions ?? new PredictionCache() };
   // A listed object serves as the live side only in the version the manifest uses.
   const listed = (obj: KubeObject): KubeObject | undefined => {
-    const found = liveByKey.get(keyString(keyOf(obj)));
+    const found = liveByKey.get(refKey(refOf(obj)));
     return found?.apiVersion === obj.apiVersion ? found : undefined;
   };
   const diffs = await Promise.all(loaded.resources.map((obj) => limit(() => diffOne(obj, listed(obj), loaded, ctx))));
-  const desired = new Set(loaded.objects.map((o) => keyString(keyOf(o))));
+  const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
   for (const orphan of selectPrunable(app, tracked, desired).prune) {
-    diffs.push({ ref: keyOf(orphan), ...diffObjects(undefined, orphan, rules) });
+    diffs.push({ ref: refOf(orphan), ...diffObjects(undefined, orphan, rules) });
   }
   return diffs;
 }

@@ -13,7 +13,7 @@
  */
 import pLimit from 'p-limit';
 import { ApplyRejected } from '../../contract/errors.js';
-import { keyOf } from '../../contract/kube-object.js';
+import { refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-errors.js';
@@ -38,7 +38,7 @@ function missingNamespace(err: unknown, obj: KubeObject, ctx: Context): boolean 
 }
 
 function missingKind(err: unknown, obj: KubeObject, ctx: Context): boolean {
-  return err instanceof KubeApiError && err.status === 404 && ctx.crdKinds.has(`${keyOf(obj).group}/${obj.kind}`);
+  return err instanceof KubeApiError && err.status === 404 && ctx.crdKinds.has(`${refOf(obj).group}/${obj.kind}`);
 }
 
 /** Validates `obj` by a create dry run (an object of that name already existing means it passed validation). */
@@ -84,7 +84,7 @@ export async function dryRunPlan(client: KubeClient, loaded: LoadedPlan, options
   const ctx: Context = {
     client,
     crdKinds: new Set(loaded.plan.crdKinds),
-    namespacesInSync: new Set(loaded.objects.filter((o) => o.kind === 'Namespace' && keyOf(o).group === '').map((o) => o.metadata.name ?? '')),
+    namespacesInSync: new Set(loaded.objects.filter((o) => o.kind === 'Namespace' && refOf(o).group === '').map((o) => o.metadata.name ?? '')),
     signal: options.signal,
   };
   const limit = pLimit(options.concurrency ?? 16);

@@ -5,7 +5,7 @@
  */
 import type { ChangeEntry } from '../../contract/activities.js';
 import { HookFailed } from '../../contract/errors.js';
-import { displayName, keyOf } from '../../contract/kube-object.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { applyObject, defaultApplyOptions, describeFailure } from './manager-apply.js';
 import type { KubeClient } from './kube-client.js';
@@ -43,7 +43,7 @@ async function runHook(client: KubeClient, hook: KubeObject, options: HookRunOpt
       throw describeFailure(hook, err);
     }
   }
-  const name = displayName(keyOf(obj));
+  const name = formatRef(refOf(obj));
   options.onProgress?.(`hook ${name} running`);
   const waited = await waitForSet(client, [obj], { timeoutMs: options.timeoutMs, signal: options.signal });
   const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
@@ -53,5 +53,5 @@ async function runHook(client: KubeClient, hook: KubeObject, options: HookRunOpt
     throw new HookFailed(`Hook ${name} failed: ${why}`);
   }
   if (policies.includes('HookSucceeded')) await client.delete(ref, { propagationPolicy: 'Background', signal: options.signal });
-  return { ...keyOf(obj), action: 'created', reason: 'hook completed' };
+  return { ...refOf(obj), action: 'created', reason: 'hook completed' };
 }

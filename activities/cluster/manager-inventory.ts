@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import { MOORING_APP_LABEL } from '../../core/manifests/annotations.js';
-import { groupOf } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-errors.js';

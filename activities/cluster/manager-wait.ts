@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ResourceHealth } from '../../contract/activities.js';
 import { aggregateHealth, assessHealth, rolloutFailure } from '../../core/health/index.js';
 import type { HealthResult } from '../../core/health/index.js';
-import { displayName, keyOf } from '../../contract/kube-object.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 import type { HealthStatusCode, KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 
@@ -33,7 +33,7 @@ export interface WaitResult {
 export async function observeHealth(client: KubeClient, objects: readonly KubeObject[], signal?: AbortSignal): Promise<{ resources: ResourceHealth[]; live: (KubeObject | undefined)[]; results: HealthResult[] }> {
   const live = await Promise.all(objects.map((obj) => client.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, signal)));
   const results = live.map((obj): HealthResult => (obj ? assessHealth(obj) : { status: 'Missing', message: 'not found in the cluster' }));
-  const resources = objects.map((obj, i): ResourceHealth => ({ ...keyOf(obj), health: results[i]!.status, message: results[i]!.message }));
+  const resources = objects.map((obj, i): ResourceHealth => ({ ...refOf(obj), health: results[i]!.status, message: results[i]!.message }));
   return { resources, live, results };
 }
 
@@ -49,10 +49,10 @@ export async function waitForSet(client: KubeClient, objects: readonly KubeObjec
       const failure = await firstFailure(client, live, options.signal);
       if (failure) return { health: 'Degraded', message: failure, resources, timedOut: false };
       const degraded = resources.find((r) => r.health === 'Degraded');
-      if (degraded) return { health: 'Degraded', message: `${displayName(degraded)}: ${degraded.message ?? 'Degraded'}`, resources, timedOut: false };
+      if (degraded) return { health: 'Degraded', message: `${formatRef(degraded)}: ${degraded.message ?? 'Degraded'}`, resources, timedOut: false };
     }
     if (Date.now() >= deadline) {
-      const waiting = resources.filter((r) => r.health !== 'Healthy').map((r) => `${displayName(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
+      const waiting = resources.filter((r) => r.health !== 'Healthy').map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
       return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
     }
     await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
@@ -70,14 +70,14 @@ async function firstFailure(client: KubeClient, live: readonly (KubeObject | und
   for (const obj of live) {
     if (!obj) continue;
     const failure = rolloutFailure(obj);
-    if (failure) return `${displayName(keyOf(obj))}: ${failure}`;
+    if (failure) return `${formatRef(refOf(obj))}: ${failure}`;
     const selector = (obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
     if (!WORKLOADS.has(obj.kind) || !selector || Object.keys(selector).length === 0) continue;
     const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
     const pods = await client.list('v1', 'Pod', { namespace: obj.metadata.namespace, labelSelector, signal });
     for (const pod of pods) {
       const podFailure = pod.metadata.deletionTimestamp ? undefined : rolloutFailure(pod);
-      if (podFailure) return `${displayName(keyOf(obj))}: pod ${pod.metadata.name}: ${podFailure}`;
+      if (podFailure) return `${formatRef(refOf(obj))}: pod ${pod.metadata.name}: ${podFailure}`;
     }
   }
   return undefined;

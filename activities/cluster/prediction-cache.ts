@@ -6,7 +6,7 @@
  * oldest are dropped beyond a size limit. Kept in memory only: predictions may hold Secret data.
  */
 import { createHash } from 'node:crypto';
-import { keyOf, keyString } from '../../contract/kube-object.js';
+import { refOf, refKey } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 
 export interface PredictionCacheOptions {
@@ -27,10 +27,10 @@ export class PredictionCache {
   }
 
   /** The cache key of a prediction, or undefined when there is no live object to key it on. */
-  static keyOf(desired: KubeObject, live: KubeObject | undefined): string | undefined {
+  static refOf(desired: KubeObject, live: KubeObject | undefined): string | undefined {
     if (!live?.metadata.uid || !live.metadata.resourceVersion) return undefined;
     const digest = createHash('sha256').update(JSON.stringify(desired)).digest('hex');
-    return `${keyString(keyOf(desired))}\u0000${live.metadata.uid}\u0000${live.metadata.resourceVersion}\u0000${digest}`;
+    return `${refKey(refOf(desired))}\u0000${live.metadata.uid}\u0000${live.metadata.resourceVersion}\u0000${digest}`;
   }
 
   get(key: string | undefined, now = Date.now()): KubeObject | undefined {

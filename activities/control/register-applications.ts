@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { ClusterRegistry } from '../../config/cluster-registry.js';
 import { loadApplications } from '../../config/load-applications.js';
 import type { KubeObject } from '../../contract/kube-object.js';
-import { groupOf } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import { applySpec } from '../../client/apply-spec.js';
 import type { ApplyOutcome } from '../../client/apply-spec.js';
 

@@ -15,18 +15,11 @@ import { applySpec } from '../../client/apply-spec.js';
 import { formatDiff, readStoredDiff } from '../../activities/cluster/diff-store.js';
 import { diffWorkflow } from '../../workflows/diff.js';
 import { cascadeDeleteWorkflow } from '../../workflows/delete.js';
-import { syncStepQuery } from '../../workflows/sync.js';
+import { syncStepQuery } from '../../contract/messages.js';
 
 export { applySpec };
-import {
-  applicationWorkflowId,
-  pauseUpdate,
-  resumeUpdate,
-  rollbackUpdate,
-  specQuery,
-  statusQuery,
-  syncUpdate,
-} from '../../contract/messages.js';
+import { pauseUpdate, resumeUpdate, rollbackUpdate, specQuery, statusQuery, syncUpdate } from '../../contract/messages.js';
+import { applicationWorkflowId } from '../../contract/ids.js';
 import type { AppStatus, SyncAccepted } from '../../contract/messages.js';
 import { withClient } from '../connection.js';
 import { formatDuration, shortSha } from '../format.js';

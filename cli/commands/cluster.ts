@@ -1,7 +1,7 @@
 /** `mooring cluster list|add`: the cluster registry (names, API servers, labels; no credentials). */
 import type { Command } from 'commander';
 import { ClusterRegistry } from '../../config/cluster-registry.js';
-import { clusterTaskQueue } from '../../contract/messages.js';
+import { clusterTaskQueue } from '../../contract/ids.js';
 import { table } from '../format.js';
 
 function parseLabels(pairs: string[]): Record<string, string> {

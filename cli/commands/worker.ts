@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runWorker } from '../../workers/worker.js';
+import { DEFAULT_TASK_QUEUE } from '../../contract/ids.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -8,7 +9,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--cluster <name>', 'cluster whose activities this process serves', 'local')
     .option('--kubeconfig <path>', 'kubeconfig of that cluster (default: $KUBECONFIG or ~/.kube/config)')
     .option('--agent', 'run only the cluster activities (an agent next to the cluster)', false)
-    .option('--task-queue <name>', 'workflow task queue', 'mooring')
+    .option('--task-queue <name>', 'workflow task queue', DEFAULT_TASK_QUEUE)
     .option('--metrics-port <port>', '/metrics port (0 disables)', '9464')
     .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
     .option('--git-poll <interval>', 'git-poll schedule interval', '1m')

@@ -10,7 +10,8 @@
  * - matching `ignoreDifferences` rules are applied (Argo CD semantics, below).
  */
 import type { IgnoreDifference } from '../../config/types.js';
-import { displayName, keyOf, groupOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { formatRef, refOf, groupOf } from '../../contract/object-ref.js';
 import { KUBECTL_LAST_APPLIED } from './external-annotations.js';
 import { removeManagedFields, type ManagedFieldsEntry } from './managed-fields.js';
 import { parsePointer, removeAtPointer } from './json-pointer.js';
@@ -90,7 +91,7 @@ export function normalizeForDiff(obj: KubeObject, rules: readonly IgnoreDifferen
   }
   delete copy.status;
   copy.metadata = keptMetadata(copy);
-  const name = displayName(keyOf(obj));
+  const name = formatRef(refOf(obj));
   for (const rule of matching) {
     for (const pointer of rule.jsonPointers ?? []) {
       const tokens = parsePointer(pointer);

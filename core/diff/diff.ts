@@ -1,7 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import type { IgnoreDifference } from '../../config/types.js';
-import { displayName, keyOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 import { normalizeForDiff } from './diff-normalize.js';
 import type { ManagedFieldsEntry } from './managed-fields.js';
 import { maskSecrets } from './secret-mask.js';
@@ -50,7 +51,7 @@ export function diffObjects(
     before === undefined ? 'create' : after === undefined ? 'delete' : stableYaml(before) === stableYaml(after) ? 'unchanged' : 'update';
   if (action === 'unchanged') return { action, diff: '', warnings: [...new Set(warnings)] };
   const [maskedBefore, maskedAfter] = maskSecrets(before, after);
-  const name = displayName(keyOf(subject));
+  const name = formatRef(refOf(subject));
   const diff = createTwoFilesPatch(`${name} (live)`, `${name} (desired)`, stableYaml(maskedBefore), stableYaml(maskedAfter));
   return { action, diff, warnings: [...new Set(warnings)] };
 }

@@ -3,7 +3,8 @@
  * `HideSecretData`): values become runs of `+`; per key, equal values share a mask and each new
  * value gets a longer one, so a changed value stays visible and the real one never appears.
  */
-import { groupOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import { KUBECTL_LAST_APPLIED } from './external-annotations.js';
 
 const FIRST_MASK = '++++++++';

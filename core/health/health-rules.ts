@@ -1,4 +1,5 @@
-import { groupOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import type { HealthRule } from './health-result.js';
 import { apiServiceHealth } from './rules/apiservice.js';
 import { argoWorkflowHealth } from './rules/argo-workflow.js';

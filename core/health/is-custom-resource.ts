@@ -1,4 +1,5 @@
-import { groupOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 
 /** API groups served by Kubernetes itself; everything else is defined by a CRD or an aggregated API. */
 const BUILTIN_GROUPS: ReadonlySet<string> = new Set([

@@ -1,6 +1,6 @@
 /** Rejects a rendered set in which two objects share one identity. */
 import { ManifestInvalid } from '../../contract/errors.js';
-import { displayName, keyOf, keyString } from '../../contract/kube-object.js';
+import { formatRef, refOf, refKey } from '../../contract/object-ref.js';
 import type { ManifestEntry } from './types.js';
 
 /**
@@ -12,12 +12,12 @@ export function assertUniqueObjects(entries: readonly ManifestEntry[]): void {
   const seen = new Map<string, ManifestEntry>();
   for (const entry of entries) {
     if (!entry.object.metadata.name) continue;
-    const key = keyOf(entry.object);
-    const id = keyString(key);
+    const key = refOf(entry.object);
+    const id = refKey(key);
     const first = seen.get(id);
     if (first) {
       throw new ManifestInvalid(
-        `Duplicate object ${displayName(key)}: defined in "${first.file}" document ${first.document} and in "${entry.file}" document ${entry.document}`,
+        `Duplicate object ${formatRef(key)}: defined in "${first.file}" document ${first.document} and in "${entry.file}" document ${entry.document}`,
       );
     }
     seen.set(id, entry);

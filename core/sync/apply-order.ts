@@ -12,7 +12,8 @@
  * its built-in API group(s): a custom resource named `Service` or `Namespace` is a custom
  * resource, so it can never jump ahead of its own CRD.
  */
-import { groupOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 
 /** Kind names in apply order: `first` before any unlisted kind, `last` after. */
 export const APPLY_ORDER = {

@@ -5,7 +5,8 @@ import {
   MOORING_HOOK,
   MOORING_HOOK_DELETE_POLICY,
 } from '../manifests/annotations.js';
-import { displayName, keyOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 
 /** Sync phases a hook can run in; `Skip` keeps an object out of the sync altogether. */
 export const HOOK_PHASES = ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip'] as const;
@@ -26,7 +27,7 @@ function parseStrict<T extends string>(obj: KubeObject, key: string, text: strin
   const bad = values.find((value) => !(allowed as readonly string[]).includes(value));
   if (bad !== undefined || values.length === 0) {
     throw new ManifestInvalid(
-      `Cannot read annotation "${key}" of ${displayName(keyOf(obj))}: ` +
+      `Cannot read annotation "${key}" of ${formatRef(refOf(obj))}: ` +
         `${bad === undefined ? 'the value is empty' : `"${bad}" is not supported`}, expected one of ${allowed.join(', ')}`,
     );
   }

@@ -1,4 +1,5 @@
-import { groupOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { groupOf } from '../../contract/object-ref.js';
 import { isClusterScopedBuiltin } from './cluster-scoped.js';
 
 /** Answers whether (group, kind) is namespaced; `undefined` when it does not know. */

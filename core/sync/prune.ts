@@ -1,6 +1,7 @@
 import { MooringError } from '../../contract/errors.js';
 import { MOORING_TRACKING_ID } from '../manifests/annotations.js';
-import { keyOf, keyString, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { refOf, refKey } from '../../contract/object-ref.js';
 import { compareForApply } from './apply-order.js';
 import { isHook } from './hooks.js';
 import { syncOptions } from './sync-options.js';
@@ -59,7 +60,7 @@ function keepReason(app: string, obj: KubeObject, options: PruneOptions): string
 
 /**
  * Chooses which live objects of `app` to delete because they left Git. `liveTracked` are the live
- * objects found by the app label; `desiredKeys` holds `keyString(keyOf(obj))` of every desired
+ * objects found by the app label; `desiredKeys` holds `refKey(refOf(obj))` of every desired
  * object (after namespace defaulting). A candidate is pruned only when its tracking annotation
  * names the app and the object itself, it has no controller ownerReference, it is not already
  * being deleted, it is not a hook, and no opt-out applies (`mooring.dev/prune: disabled`,
@@ -75,7 +76,7 @@ export function selectPrunable(
   const prune: KubeObject[] = [];
   const skipped: PruneSkip[] = [];
   for (const obj of liveTracked) {
-    if (desiredKeys.has(keyString(keyOf(obj)))) continue;
+    if (desiredKeys.has(refKey(refOf(obj)))) continue;
     const reason = keepReason(app, obj, options);
     if (reason === undefined) prune.push(obj);
     else skipped.push({ obj, reason });

@@ -1,6 +1,7 @@
 import { ManifestInvalid } from '../../contract/errors.js';
 import { ARGO_SYNC_OPTIONS, MOORING_PRUNE } from '../manifests/annotations.js';
-import { displayName, keyOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 import { FLUX_PRUNE } from '../diff/external-annotations.js';
 
 /** Whether an object may be deleted: freely, never, or only after the operator confirms. */
@@ -76,7 +77,7 @@ export function syncOptions(obj: KubeObject): ObjectSyncOptions {
     const parsed = parse(item.slice(eq + 1).trim());
     if (parsed === undefined) {
       throw new ManifestInvalid(
-        `Cannot read annotation "${ARGO_SYNC_OPTIONS}" of ${displayName(keyOf(obj))}: "${item}" has a value the option does not take`,
+        `Cannot read annotation "${ARGO_SYNC_OPTIONS}" of ${formatRef(refOf(obj))}: "${item}" has a value the option does not take`,
       );
     }
     Object.assign(options, parsed);
@@ -92,7 +93,7 @@ export function syncOptions(obj: KubeObject): ObjectSyncOptions {
     const value = mooring.trim().toLowerCase();
     if (value !== 'disabled' && value !== 'enabled') {
       throw new ManifestInvalid(
-        `Cannot read annotation "${MOORING_PRUNE}" of ${displayName(keyOf(obj))}: current value is "${mooring}", expected "disabled" or "enabled"`,
+        `Cannot read annotation "${MOORING_PRUNE}" of ${formatRef(refOf(obj))}: current value is "${mooring}", expected "disabled" or "enabled"`,
       );
     }
     if (value === 'disabled') {

@@ -6,7 +6,8 @@
  * they are Established, then apply the rest.
  */
 import { ManifestInvalid } from '../../contract/errors.js';
-import { displayName, groupOf, keyOf, keyString, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { formatRef, groupOf, refOf, refKey } from '../../contract/object-ref.js';
 import { compareForApply } from './apply-order.js';
 import { hookPhases } from './hooks.js';
 import { crdDefinedKind, isCrd, scopeResolver, withDefaultNamespace, type IsNamespaced } from './namespace-default.js';
@@ -110,8 +111,8 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
     const wave = syncWave(obj);
     checkName(obj, phases.length > 0);
     if (obj.metadata.name) {
-      const id = keyString(keyOf(obj));
-      if (seen.has(id)) throw new ManifestInvalid(`Cannot sync ${displayName(keyOf(obj))}: it appears more than once in the manifests`);
+      const id = refKey(refOf(obj));
+      if (seen.has(id)) throw new ManifestInvalid(`Cannot sync ${formatRef(refOf(obj))}: it appears more than once in the manifests`);
       seen.add(id);
     }
     if (phases.length > 0) hooks.add(obj);
@@ -127,7 +128,7 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
   if (options.createNamespace !== undefined) {
     const name = options.createNamespace;
     createNamespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    if (!seen.has(keyString({ group: '', kind: 'Namespace', namespace: '', name }))) {
+    if (!seen.has(refKey({ group: '', kind: 'Namespace', namespace: '', name }))) {
       const first = tasks.reduce<Task | undefined>((min, t) => (!min || before(t, min) ? t : min), undefined);
       tasks.push({ obj: createNamespace, phase: first?.phase ?? 1, wave: first?.wave ?? 0 });
     }

@@ -1,6 +1,7 @@
 import { ManifestInvalid } from '../../contract/errors.js';
 import { ARGO_SYNC_WAVE, MOORING_SYNC_WAVE } from '../manifests/annotations.js';
-import { displayName, keyOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 
 const INTEGER = /^[+-]?\d+$/;
 
@@ -19,7 +20,7 @@ export function syncWave(obj: KubeObject): number {
     const wave = INTEGER.test(trimmed) ? Number(trimmed) : Number.NaN;
     if (!Number.isSafeInteger(wave)) {
       throw new ManifestInvalid(
-        `Cannot read the sync wave of ${displayName(keyOf(obj))} as an integer: annotation "${key}" is ${JSON.stringify(text)}`,
+        `Cannot read the sync wave of ${formatRef(refOf(obj))} as an integer: annotation "${key}" is ${JSON.stringify(text)}`,
       );
     }
     return wave;

@@ -4,7 +4,8 @@
  * copied onto another object (by hand or by a controller copying metadata) claims nothing.
  */
 import { MOORING_APP_LABEL as APP_LABEL, MOORING_TRACKING_ID as TRACKING_ANNOTATION } from '../manifests/annotations.js';
-import { keyOf, type KubeObject } from '../../contract/kube-object.js';
+import { type KubeObject } from '../../contract/kube-object.js';
+import { refOf } from '../../contract/object-ref.js';
 
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
@@ -16,7 +17,7 @@ const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
  * id ending in `/` that never verifies (hooks are removed by their delete policy, not by prune).
  */
 export function trackingId(app: string, obj: KubeObject): string {
-  const key = keyOf(obj);
+  const key = refOf(obj);
   return `${app}:${key.group}/${key.kind}:${key.namespace}/${key.name}`;
 }
 

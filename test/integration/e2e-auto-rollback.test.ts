@@ -4,8 +4,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GitPollResult } from '../../workflows/git-poll.js';
-import { applicationWorkflowId, refreshSignal } from '../../contract/messages.js';
+import type { GitPollResult } from '../../contract/workflows.js';
+import { refreshSignal } from '../../contract/messages.js';
+import { applicationWorkflowId } from '../../contract/ids.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { waitQuiescent } from '../support/workflow-history.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { applicationWorkflowId } from '../../contract/messages.js';
+import { applicationWorkflowId } from '../../contract/ids.js';
 import { guestbookDeployment, startE2e } from '../support/e2e.js';
 import type { E2eEnv } from '../support/e2e.js';
 import { createTestGitRepo } from '../support/git-repo.js';

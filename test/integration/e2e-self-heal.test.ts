@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DriftScanResult } from '../../workflows/drift-scan.js';
+import type { DriftScanResult } from '../../contract/workflows.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { kubectl } from '../support/stack.js';

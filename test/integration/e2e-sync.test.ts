@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applicationWorkflowId, refreshSignal } from '../../contract/messages.js';
+import { refreshSignal } from '../../contract/messages.js';
+import { applicationWorkflowId } from '../../contract/ids.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 

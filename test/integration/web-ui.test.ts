@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DRIFT_SCAN_SCHEDULE, ensureSchedules, GIT_POLL_SCHEDULE } from '../../workers/schedules.js';
-import { applicationWorkflowId, syncWorkflowId } from '../../contract/messages.js';
+import { ensureSchedules } from '../../workers/schedules.js';
+import { SCHEDULE_IDS } from '../../contract/ids.js';
+import { applicationWorkflowId, syncWorkflowId } from '../../contract/ids.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { temporalUiUrl } from '../support/stack.js';
@@ -38,7 +39,7 @@ describe('Temporal Web UI', { skip: missing }, () => {
     app = await env.createApp('gb-webui');
     const head = await app.repo.head();
     await app.waitStatus(`initial sync of ${head}`, settledAt(head));
-    for (const id of [GIT_POLL_SCHEDULE, DRIFT_SCAN_SCHEDULE]) {
+    for (const id of [SCHEDULE_IDS.gitPoll, SCHEDULE_IDS.driftScan]) {
       const exists = await env.client.schedule.getHandle(id).describe().then(() => true, () => false);
       if (!exists) createdSchedules.push(id);
     }
@@ -81,8 +82,8 @@ describe('Temporal Web UI', { skip: missing }, () => {
 
   test('the Schedules page lists git-poll and drift-scan', async () => {
     await page.goto(`${temporalUiUrl()}/namespaces/default/schedules`);
-    await page.getByText(GIT_POLL_SCHEDULE, { exact: true }).first().waitFor({ timeout: 30_000 });
-    await page.getByText(DRIFT_SCAN_SCHEDULE, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByText(SCHEDULE_IDS.gitPoll, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByText(SCHEDULE_IDS.driftScan, { exact: true }).first().waitFor({ timeout: 30_000 });
     const shot = join(tmpdir(), `mooring-webui-schedules-${env.suffix}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`screenshot: ${shot}`);

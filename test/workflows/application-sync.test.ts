@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { refreshSignal, syncUpdate, syncWorkflowId } from '../../contract/messages.js';
+import { refreshSignal, syncUpdate } from '../../contract/messages.js';
+import { syncWorkflowId } from '../../contract/ids.js';
 import type { AppSpec } from '../../config/types.js';
 import { sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';

@@ -10,7 +10,7 @@ import type { ApplicationSummary } from '../../contract/activities.js';
 import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { driftScanWorkflow } from '../../workflows/drift-scan.js';
-import { applicationWorkflowId } from '../../contract/messages.js';
+import { applicationWorkflowId } from '../../contract/ids.js';
 import { sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';

@@ -3,7 +3,8 @@
  * the wrong type throws a TypeError (assessHealth turns it into Unknown, as Argo CD does when an
  * object cannot be converted to its typed form); an absent field reads as undefined.
  */
-import { displayName, keyOf, type KubeObject } from '../../../contract/kube-object.js';
+import { type KubeObject } from '../../../contract/kube-object.js';
+import { formatRef, refOf } from '../../../contract/object-ref.js';
 import { HealthReason } from '../health-reason.js';
 import type { HealthResult } from '../health-result.js';
 
@@ -17,7 +18,7 @@ export interface Condition {
 
 /** `Kind/namespace/name` of the object, for messages. */
 export function describeObject(obj: KubeObject): string {
-  return displayName(keyOf(obj));
+  return formatRef(refOf(obj));
 }
 
 /** Reads a dotted path; undefined when any step is absent. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffObjects, planSync, selectPrunable, stampTracking } from '../../../core/index.js';
-import { keyOf, keyString } from '../../../contract/kube-object.js';
+import { refOf, refKey } from '../../../contract/object-ref.js';
 import { kube } from './_objects.js';
 
 test('cluster cores: plan, stamp, diff and prune one app', () => {
@@ -15,6 +15,6 @@ test('cluster cores: plan, stamp, diff and prune one app', () => {
   assert.equal(diffObjects(toApply[2], liveWeb, []).action, 'update');
 
   const leftover = stampTracking('shop', kube('v1', 'ConfigMap', 'old', { namespace: 'shop' }));
-  const selection = selectPrunable('shop', [liveWeb, leftover], new Set(toApply.map((o) => keyString(keyOf(o)))));
+  const selection = selectPrunable('shop', [liveWeb, leftover], new Set(toApply.map((o) => refKey(refOf(o)))));
   assert.deepEqual(selection.prune.map((o) => o.metadata.name), ['old']);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { SEARCH_ATTRIBUTES } from '../../../contract/messages.js';
+import { SEARCH_ATTRIBUTES } from '../../../contract/search-attributes.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const deployDir = join(root, 'deploy');

@@ -159,10 +159,6 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
       log('deleteApplicationResources', input, input.app);
       return { changes: [] };
     },
-    async scaleTarget(input) {
-      log('scaleTarget', input);
-      return { group: 'apps', kind: 'Deployment', namespace: input.namespace, name: input.target, action: 'configured' };
-    },
   };
 }
 

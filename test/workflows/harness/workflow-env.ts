@@ -9,7 +9,8 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { AppSpec } from '../../../config/types.js';
 import { applySpec } from '../../../client/apply-spec.js';
-import { applicationWorkflowId, clusterTaskQueue, statusQuery } from '../../../contract/messages.js';
+import { statusQuery } from '../../../contract/messages.js';
+import { applicationWorkflowId, clusterTaskQueue } from '../../../contract/ids.js';
 import type { AppStatus } from '../../../contract/messages.js';
 import { WORKFLOWS_ENTRY } from '../../../workers/workflow-bundle.js';
 import { uniqueSuffix } from '../../support/stack.js';

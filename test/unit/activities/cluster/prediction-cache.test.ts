@@ -9,25 +9,25 @@ const live = (resourceVersion: string): KubeObject => ({ ...desired, metadata: {
 describe('PredictionCache', () => {
   it('returns a prediction while the desired object and the live resourceVersion are the same', () => {
     const cache = new PredictionCache();
-    const key = PredictionCache.keyOf(desired, live('7'));
+    const key = PredictionCache.refOf(desired, live('7'));
     cache.set(key, live('7'));
-    assert.deepEqual(cache.get(PredictionCache.keyOf(desired, live('7'))), live('7'));
+    assert.deepEqual(cache.get(PredictionCache.refOf(desired, live('7'))), live('7'));
   });
 
   it('misses when the live object or the desired object changed', () => {
     const cache = new PredictionCache();
-    cache.set(PredictionCache.keyOf(desired, live('7')), live('7'));
-    assert.equal(cache.get(PredictionCache.keyOf(desired, live('8'))), undefined);
-    assert.equal(cache.get(PredictionCache.keyOf({ ...desired, data: { x: '2' } }, live('7'))), undefined);
+    cache.set(PredictionCache.refOf(desired, live('7')), live('7'));
+    assert.equal(cache.get(PredictionCache.refOf(desired, live('8'))), undefined);
+    assert.equal(cache.get(PredictionCache.refOf({ ...desired, data: { x: '2' } }, live('7'))), undefined);
   });
 
   it('keys nothing without a live object', () => {
-    assert.equal(PredictionCache.keyOf(desired, undefined), undefined);
+    assert.equal(PredictionCache.refOf(desired, undefined), undefined);
   });
 
   it('forgets entries after the TTL and beyond the size limit', () => {
     const cache = new PredictionCache({ ttlMs: 1000, maxEntries: 2 });
-    const keys = ['1', '2', '3'].map((v) => PredictionCache.keyOf(desired, live(v)));
+    const keys = ['1', '2', '3'].map((v) => PredictionCache.refOf(desired, live(v)));
     keys.forEach((k, i) => cache.set(k, live(String(i + 1)), 0));
     assert.equal(cache.size, 2);
     assert.equal(cache.get(keys[0], 0), undefined, 'the oldest entry was dropped');

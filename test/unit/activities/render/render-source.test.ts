@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManifestInvalid } from '../../../../contract/errors.js';
 import { renderSource } from '../../../../activities/render/render-source.js';
 import { summarizeManifests } from '../../../../core/manifests/summarize-manifests.js';
-import { keyOf, displayName } from '../../../../contract/kube-object.js';
+import { refOf, formatRef } from '../../../../contract/object-ref.js';
 import { copyExamples, examplesMissing } from './examples.js';
 import { manifest, tempRepo } from './temp-repo.js';
 
@@ -19,7 +19,7 @@ describe('renderSource on the shared plain-directory examples', { skip: examples
   it('renders guestbook as a Directory of one Deployment and one Service', async () => {
     const { type, objects } = await renderSource({ ...base, root: examples.root, path: 'guestbook' });
     assert.equal(type, 'Directory');
-    assert.deepEqual(objects.map((o) => displayName(keyOf(o))), ['Deployment/guestbook-ui', 'Service/guestbook-ui']);
+    assert.deepEqual(objects.map((o) => formatRef(refOf(o))), ['Deployment/guestbook-ui', 'Service/guestbook-ui']);
   });
 
   it('renders sync-waves keeping the Argo CD hook and wave annotations', async () => {

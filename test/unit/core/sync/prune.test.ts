@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectPrunable } from '../../../../core/sync/prune.js';
 import { stampTracking } from '../../../../core/sync/tracking.js';
-import { keyOf, keyString, type KubeObject, type ObjectMeta } from '../../../../contract/kube-object.js';
+import { type KubeObject, type ObjectMeta } from '../../../../contract/kube-object.js';
+import { refOf, refKey } from '../../../../contract/object-ref.js';
 import { crd, kube, names } from '../_objects.js';
 
 const tracked = (apiVersion: string, kind: string, name: string, meta: Partial<ObjectMeta> = {}) =>
   stampTracking('shop', kube(apiVersion, kind, name, meta));
-const keys = (...objects: KubeObject[]) => new Set(objects.map((o) => keyString(keyOf(o))));
+const keys = (...objects: KubeObject[]) => new Set(objects.map((o) => refKey(refOf(o))));
 const reasonOf = (result: ReturnType<typeof selectPrunable>, name: string) =>
   result.skipped.find((s) => s.obj.metadata.name === name)?.reason ?? '';
 

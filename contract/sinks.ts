@@ -3,7 +3,7 @@
  * worker's Prometheus counters. Sink calls are skipped on replay, so each outcome counts once.
  */
 import type { Sinks } from '@temporalio/workflow';
-import type { OperationRecord } from '../contract/activities.js';
+import type { OperationRecord } from './activities.js';
 
 export interface MooringSinks extends Sinks {
   metrics: {

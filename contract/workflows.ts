@@ -1,0 +1,69 @@
+/**
+ * Inputs and results of the workflows clients start or read: what the application workflow hands
+ * its sync children, what `mooring app diff` and `app delete --cascade` get back, and what the
+ * scheduled fleet workflows report.
+ */
+import type { AppSpec } from '../config/types.js';
+import type { DiffApplicationResult } from './activities.js';
+import type { HealthStatusCode } from './kube-object.js';
+import type { Initiator, OperationPhase, ResourceState } from './messages.js';
+
+export interface SyncWorkflowInput {
+  app: string;
+  spec: AppSpec;
+  /** Full commit SHA to deploy. */
+  revision: string;
+  initiatedBy: Initiator;
+  prune: boolean;
+  dryRun: boolean;
+  /** Where to go back to when `revision` does not become healthy. */
+  lastHealthyRevision?: string;
+}
+
+export type SyncWorkflowOutcome = 'Succeeded' | 'Failed' | 'RolledBack' | 'Superseded';
+
+export interface SyncWorkflowResult {
+  outcome: SyncWorkflowOutcome;
+  phase: OperationPhase;
+  revision: string;
+  /** The revision running when the operation ended (the rollback target after a rollback). */
+  runningRevision?: string;
+  rolledBackTo?: string;
+  message: string;
+  /** Why the revision was rejected: the commit should not be auto-synced again. */
+  badRevision: boolean;
+  health: HealthStatusCode;
+  healthMessage?: string;
+  resources: ResourceState[];
+  manifestKey?: string;
+  finishedAt?: string;
+}
+
+export interface DiffWorkflowInput {
+  spec: AppSpec;
+  /** Branch, tag or SHA; the spec's targetRevision when absent. */
+  revision?: string;
+}
+
+export interface DiffWorkflowResult extends DiffApplicationResult {
+  revision: string;
+}
+
+export interface CascadeDeleteInput {
+  app: string;
+  cluster: string;
+}
+
+export interface GitPollResult {
+  apps: number;
+  remoteChecks: number;
+  refreshed: string[];
+  errors: string[];
+}
+
+export interface DriftScanResult {
+  scanned: number;
+  drifted: string[];
+  healthChanged: string[];
+  errors: string[];
+}
