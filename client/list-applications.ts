@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { ApplicationSummary } from '../contract/activities.js';
 import type { IgnoreDifference } from '../config/types.js';
 
-export const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
+const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
 
 interface AppMemo {
   repoURL?: string;

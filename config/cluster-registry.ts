@@ -13,7 +13,7 @@ import type { RegisteredCluster } from './appset-generators.js';
 export const LOCAL_CLUSTER = 'local';
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export function registryPath(env: NodeJS.ProcessEnv = process.env): string {
+function registryPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.MOORING_CONFIG || join(homedir(), '.config', 'mooring'), 'clusters.yaml');
 }
 

@@ -23,7 +23,7 @@ export function checkSchema(doc: SpecDocument, schema: object, value: unknown): 
 }
 
 /** Shows a value in a message: strings quoted, long values cut. */
-export function showValue(value: unknown): string {
+function showValue(value: unknown): string {
   const shown = JSON.stringify(value) ?? String(value);
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
 }

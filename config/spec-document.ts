@@ -13,7 +13,7 @@ export function formatPath(path: FieldPath): string {
 }
 
 /** The `Kind/name` of a decoded document, or "" when it has no kind. */
-export function objectLabel(value: unknown): string {
+function objectLabel(value: unknown): string {
   if (!isRecord(value) || typeof value.kind !== 'string') return '';
   const meta = value.metadata;
   const name = isRecord(meta) && typeof meta.name === 'string' && meta.name ? meta.name : '<unnamed>';

@@ -9,7 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOWS_ENTRY = join(root, 'workflows', 'index.ts');
-export const BUNDLE_PATH = join(root, 'dist', 'workflow-bundle.js');
+const BUNDLE_PATH = join(root, 'dist', 'workflow-bundle.js');
 
 async function newestSource(): Promise<number> {
   let newest = 0;

@@ -21,7 +21,7 @@ const cache = new WeakMap<KubeClient, { at: number; kinds: Promise<ListableKind[
 const TTL_MS = 60_000;
 
 /** Every kind the server lets us list (preferred version of each group, no subresources). */
-export async function listableKinds(client: KubeClient): Promise<ListableKind[]> {
+async function listableKinds(client: KubeClient): Promise<ListableKind[]> {
   const hit = cache.get(client);
   if (hit && Date.now() - hit.at < TTL_MS) return await hit.kinds;
   const kinds = discover(client);

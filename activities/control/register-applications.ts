@@ -14,7 +14,7 @@ import type { ApplyOutcome } from '../../client/apply-spec.js';
 
 const APP_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/ApplicationSet', 'mooring.dev/Application']);
 
-export function isApplicationObject(obj: KubeObject): boolean {
+function isApplicationObject(obj: KubeObject): boolean {
   return APP_KINDS.has(`${groupOf(obj.apiVersion)}/${obj.kind}`);
 }
 

@@ -40,7 +40,7 @@ export async function writeTree(git: GitRunner, request: TreeRequest): Promise<v
 }
 
 /** Removes the write bits of every file and directory under `dir` (symlinks are left as they are). */
-export async function makeReadOnly(dir: string): Promise<void> {
+async function makeReadOnly(dir: string): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await makeReadOnly(path);
@@ -50,7 +50,7 @@ export async function makeReadOnly(dir: string): Promise<void> {
 }
 
 /** Deletes a tree made by {@link makeReadOnly}: directories get their write bit back first. */
-export async function removeTree(dir: string): Promise<void> {
+async function removeTree(dir: string): Promise<void> {
   await makeWritable(dir).catch(() => undefined); // a missing or half-made tree is removed by rm below
   await rm(dir, { recursive: true, force: true });
 }

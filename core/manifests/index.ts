@@ -11,5 +11,5 @@ export { compileDirectoryFilter, type DirectoryFilterOptions, type PathFilter } 
 export { kustomizeEditCommands, KUSTOMIZATION_FILES } from './kustomize-edits.js';
 export { helmTemplateArgs, escapeSetValue, type HelmTemplateArgsOptions } from './helm-args.js';
 export { mapHelmHook, mapHelmHooks } from './helm-hooks.js';
-export { summarizeManifests, isHook } from './summarize-manifests.js';
+export { summarizeManifests } from './summarize-manifests.js';
 export type { ManifestEntry, RenderInput, RenderSummary, SourceType } from './types.js';

@@ -23,7 +23,7 @@ import { waitFor } from './wait.js';
 let runtimeReady = false;
 
 /** Quiet Core logs; call before any worker or connection of the test process exists. */
-export function installQuietRuntime(): void {
+function installQuietRuntime(): void {
   if (runtimeReady) return;
   runtimeReady = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });

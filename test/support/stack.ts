@@ -4,14 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 
 const execFileAsync = promisify(execFile);
 
 export const projectRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const sharedDir = join(projectRoot, '..', 'shared');
 
 function required(name: string): string {
   const value = process.env[name];

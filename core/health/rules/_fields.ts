@@ -102,12 +102,6 @@ export function findCondition(conditions: readonly Condition[], type: string): C
   return conditions.find((condition) => condition.type === type);
 }
 
-/** The version part of `apiVersion` ("v1" for "apps/v1"). */
-export function versionOf(obj: KubeObject): string {
-  const slash = obj.apiVersion.lastIndexOf('/');
-  return slash < 0 ? obj.apiVersion : obj.apiVersion.slice(slash + 1);
-}
-
 /** The Unknown result for an apiVersion a rule does not handle. */
 export function unsupportedVersion(obj: KubeObject, supported: readonly string[]): HealthResult {
   return {

@@ -236,3 +236,10 @@ test('the compose one-shot registers every listed search attribute as Keyword', 
   assert.match(script, /for name in \$MOORING_SEARCH_ATTRIBUTES/);
   assert.match(script, /search-attribute create [^\n]*--name "\$name" --type Keyword/);
 });
+
+test('scripts/stack up registers exactly the search attributes the contract defines', () => {
+  const stack = readFileSync(join(deployDir, '..', 'scripts', 'stack'), 'utf8');
+  const loop = /for attr in ([A-Za-z ]+); do/.exec(stack);
+  assert.ok(loop, 'scripts/stack has no search-attribute loop');
+  assert.deepEqual(loop[1]!.trim().split(/\s+/), [...SEARCH_ATTRIBUTES]);
+});
