@@ -1,61 +1,130 @@
 /**
  * Typed failures. Temporal turns a thrown Error into an ApplicationFailure whose `type` is the
- * error's `name`; workflows list the non-retryable names in their retry policies, so the names
- * below are part of the contract between activities and workflows.
+ * error's `name` (the class name); workflows list the non-retryable names in their retry policies,
+ * so the names below are part of the contract between activities and workflows, and recorded
+ * workflow histories contain them: never rename a class.
+ *
+ * Each class decides its own retry (static `retryable`); `NON_RETRYABLE_ERRORS` is derived from
+ * the classes, so a new permanent error cannot be forgotten there. Every Mooring error lives here.
  */
+import type { ChangeEntry } from './activities.js';
+import type { ObjectRef } from './object-ref.js';
 
 export abstract class MooringError extends Error {
-  abstract readonly retryable: boolean;
+  /** Whether Temporal may retry the activity that threw it. Every subclass declares its own. */
+  declare static readonly retryable: boolean;
+
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  /** The class's `retryable`. */
+  get retryable(): boolean {
+    return (this.constructor as typeof MooringError).retryable;
   }
 }
 
 /** A manifest cannot be parsed or is not a valid object; names file, document and field. */
 export class ManifestInvalid extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
 }
 
+/** The manifests of a sync are gone from this worker's store (a new worker, a wiped cache). */
+export class ManifestsMissing extends MooringError {
+  static override readonly retryable = false;
+}
+
+/** The Git repository does not exist (or the URL is not usable). */
 export class RepoNotFound extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
 }
 
+/** The Git host refused the credentials configured for the URL (or there are none). */
 export class AuthFailed extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
 }
 
+/** No branch, tag or commit of the repository has that name. */
 export class RevisionNotFound extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
+}
+
+/** A tree holds more directories than a listing may carry through Temporal (ApplicationSet git generators). */
+export class TooManyDirectories extends MooringError {
+  static override readonly retryable = false;
 }
 
 /** The remote could not be reached right now; worth retrying. */
 export class Unreachable extends MooringError {
-  readonly retryable = true;
+  static override readonly retryable = true;
+}
+
+/** What an apply failure carries besides its message. */
+export interface ApplyFailureOptions extends ErrorOptions {
+  /** The object that failed; absent for a failure about several objects (the whole dry run). */
+  ref?: ObjectRef;
+  /** What was applied before the failure. @default [] */
+  changes?: ChangeEntry[];
 }
 
 /** The API server rejected the desired state (validation, admission, dry-run). */
 export class ApplyRejected extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
+  /** The object rejected, when it is one object. */
+  readonly ref?: ObjectRef;
+  /** The change set so far: what was applied before the rejection. */
+  readonly changes: ChangeEntry[];
+  constructor(message: string, options: ApplyFailureOptions = {}) {
+    super(message, options);
+    this.ref = options.ref;
+    this.changes = options.changes ?? [];
+  }
+}
+
+/** An apply failed for a reason that may pass (throttling, server error, network); worth retrying. */
+export class ApplyFailed extends MooringError {
+  static override readonly retryable = true;
+  /** The object that failed, when it is one object. */
+  readonly ref?: ObjectRef;
+  /** The change set so far: what was applied before the failure. */
+  readonly changes: ChangeEntry[];
+  constructor(message: string, options: ApplyFailureOptions = {}) {
+    super(message, options);
+    this.ref = options.ref;
+    this.changes = options.changes ?? [];
+  }
 }
 
 /** The app became Degraded (or a rollout exceeded its progress deadline) while waiting for health. */
 export class HealthDegraded extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
 }
 
 /** A sync hook (PreSync/Sync/PostSync) failed. */
 export class HookFailed extends MooringError {
-  readonly retryable = false;
+  static override readonly retryable = false;
 }
 
-/** The names workflows must not retry. */
-export const NON_RETRYABLE_ERRORS = [
-  'ManifestInvalid',
-  'RepoNotFound',
-  'AuthFailed',
-  'RevisionNotFound',
-  'ApplyRejected',
-  'HealthDegraded',
-  'HookFailed',
-] as const;
+/**
+ * Every error class by its wire name (object keys survive bundling, class names need not).
+ * Order: the names workflows already listed first, so the derived list only grew.
+ */
+const ERROR_CLASSES: Readonly<Record<string, { readonly retryable: boolean }>> = {
+  ManifestInvalid,
+  RepoNotFound,
+  AuthFailed,
+  RevisionNotFound,
+  ApplyRejected,
+  HealthDegraded,
+  HookFailed,
+  ManifestsMissing,
+  Unreachable,
+  ApplyFailed,
+  TooManyDirectories,
+};
+
+/** The names workflows must not retry: every class whose `retryable` is false. */
+export const NON_RETRYABLE_ERRORS: readonly string[] = Object.freeze(
+  Object.entries(ERROR_CLASSES).filter(([, errorClass]) => !errorClass.retryable).map(([name]) => name),
+);

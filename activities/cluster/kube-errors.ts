@@ -1,6 +1,7 @@
 /**
  * Errors from the Kubernetes API and their classification, in one place: call sites ask
- * `isTransient(err)` or `isInvalid(err)`, never match messages themselves.
+ * `isTransient(err)`, `isRejection(err)` or `isNamespaceNotFound(err)`, never match messages
+ * themselves.
  */
 
 interface StatusBody {
@@ -57,4 +58,15 @@ export function isTransient(err: unknown): boolean {
 /** The desired state itself is wrong (schema, admission, immutable field, forbidden). */
 export function isRejection(err: unknown): err is KubeApiError {
   return err instanceof KubeApiError && [400, 403, 404, 405, 415, 422].includes(err.status);
+}
+
+/**
+ * The request failed because a namespace does not exist (`namespaces "shop" not found`): the
+ * namespace `namespace` when given, any namespace otherwise. A missing object inside an existing
+ * namespace is not this.
+ */
+export function isNamespaceNotFound(err: unknown, namespace?: string): boolean {
+  if (!(err instanceof KubeApiError) || err.status !== 404) return false;
+  const name = namespace === undefined ? '[^"]+' : namespace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`namespaces? "${name}" not found`).test(err.message);
 }

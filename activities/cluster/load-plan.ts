@@ -3,7 +3,7 @@
  * same plan, so every step of a sync (and a retry on another worker) works from identical input.
  */
 import type { PlanInput } from '../../contract/activities.js';
-import { MooringError } from '../../contract/errors.js';
+import { ManifestsMissing } from '../../contract/errors.js';
 import type { ManifestStore } from '../render/manifest-store.js';
 import { groupOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
@@ -13,11 +13,6 @@ import type { SyncPlan } from '../../core/sync/sync-plan.js';
 import { stampTracking } from '../../core/sync/tracking.js';
 import { isHook } from '../../core/sync/hooks.js';
 import { scopeResolver, withDefaultNamespace } from '../../core/sync/namespace-default.js';
-
-/** The manifests of a sync are gone from this worker's store (a new worker, a wiped cache). */
-export class ManifestsMissing extends MooringError {
-  readonly retryable = false;
-}
 
 /** Kinds that configure Mooring itself; app-of-apps registers them instead of applying them. */
 const MOORING_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/ApplicationSet', 'mooring.dev/Application']);

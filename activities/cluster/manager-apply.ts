@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
 import type { ChangeEntry } from '../../contract/activities.js';
-import { ApplyRejected } from '../../contract/errors.js';
+import { ApplyFailed, ApplyRejected } from '../../contract/errors.js';
 import { formatRef, groupOf, refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { applyRank } from '../../core/sync/apply-order.js';
@@ -60,7 +60,7 @@ export async function applyObject(client: KubeClient, obj: KubeObject, options: 
   }
 }
 
-/** Applies objects in apply order; stops at the first failure, which carries the changes so far. */
+/** Applies objects in apply order; stops at the first failure (ApplyRejected or ApplyFailed), which carries the changes so far. */
 export async function applyAll(client: KubeClient, objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]> {
   const applied: AppliedObject[] = [];
   const limit = pLimit(options.concurrency);
@@ -68,33 +68,29 @@ export async function applyAll(client: KubeClient, objects: readonly KubeObject[
     try {
       applied.push(...await Promise.all(group.map((obj) => limit(() => applyObject(client, obj, options)))));
     } catch (err) {
-      if (err instanceof ApplyError) err.changes.push(...applied.map((a) => a.change));
+      if (err instanceof ApplyRejected || err instanceof ApplyFailed) err.changes.push(...applied.map((a) => a.change));
       throw err;
     }
   }
   return applied;
 }
 
-/** A failed apply: names the object and keeps the change set of what was applied before it. */
-export class ApplyError extends Error {
-  readonly changes: ChangeEntry[] = [];
-  readonly rejected: boolean;
-  constructor(message: string, options: { cause: unknown; rejected: boolean }) {
-    super(message, { cause: options.cause });
-    this.name = options.rejected ? 'ApplyRejected' : 'ApplyError';
-    this.rejected = options.rejected;
-  }
-}
-
-export function describeFailure(obj: KubeObject, err: unknown): Error {
-  if (err instanceof ApplyError || err instanceof ApplyRejected) return err;
-  const name = formatRef(refOf(obj));
+/**
+ * A failed apply of `obj` as a typed error naming the object (and the fields the server named),
+ * `err` as its cause: ApplyRejected when the desired state is wrong, ApplyFailed (retryable)
+ * otherwise. Either carries the change set, filled in by `applyAll`. Typed errors pass unchanged.
+ */
+export function describeFailure(obj: KubeObject, err: unknown): ApplyRejected | ApplyFailed {
+  if (err instanceof ApplyRejected || err instanceof ApplyFailed) return err;
+  const ref = refOf(obj);
+  const name = formatRef(ref);
   if (err instanceof KubeApiError) {
     const fields = err.causes.map((c) => c.field).filter(Boolean);
     const where = fields.length > 0 ? ` (field ${fields.join(', ')})` : '';
-    return new ApplyError(`${name} was rejected (${err.reason})${where}: ${err.message}`, { cause: err, rejected: isRejection(err) });
+    const message = `${name} was rejected (${err.reason})${where}: ${err.message}`;
+    return isRejection(err) ? new ApplyRejected(message, { cause: err, ref }) : new ApplyFailed(message, { cause: err, ref });
   }
-  return new ApplyError(`${name} could not be applied: ${err instanceof Error ? err.message : String(err)}`, { cause: err, rejected: false });
+  return new ApplyFailed(`${name} could not be applied: ${err instanceof Error ? err.message : String(err)}`, { cause: err, ref });
 }
 
 /** Predicted and live objects describe the same desired state. */

@@ -18,7 +18,7 @@ import type { KubeObject } from '../../contract/kube-object.js';
 import { diffObjects } from '../../core/diff/diff.js';
 import type { DiffAction } from '../../core/diff/diff.js';
 import type { KubeClient } from './kube-client.js';
-import { KubeApiError } from './kube-errors.js';
+import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { describeFailure, FIELD_MANAGER } from './manager-apply.js';
 import { listTracked } from './manager-inventory.js';
@@ -50,7 +50,7 @@ function notYetPossible(err: unknown, obj: KubeObject, plan: LoadedPlan): boolea
   if (!(err instanceof KubeApiError) || err.status !== 404) return false;
   const kind = `${refOf(obj).group}/${obj.kind}`;
   if (plan.plan.crdKinds.includes(kind)) return true;
-  return /namespaces? "[^"]+" not found/.test(err.message);
+  return isNamespaceNotFound(err);
 }
 
 async function diffOne(obj: KubeObject, tracked: KubeObject | undefined, plan: LoadedPlan, ctx: Required<Pick<DiffAppOptions, 'predictions'>> & { client: KubeClient; rules: readonly IgnoreDifference[]; signal?: AbortSignal }): Promise<AppObjectDiff> {
@@ -90,7 +90,8 @@ async function diffOne(obj: KubeObject, tracked: KubeObject | undefined, plan: L
  * Diffs every resource of `loaded` (non-hook objects, CreateNamespace's namespace excluded) against
  * the cluster, then adds a `delete` for each tracked live object of `app` that left Git and would be
  * pruned. Results are in plan order, deletes last.
- * @throws {ApplyError} naming the object when the server rejects a dry run
+ * @throws {ApplyRejected} naming the object when the server rejects a dry run; ApplyFailed
+ *   (retryable) when a dry run fails otherwise
  */
 export async function diffApp(
   client: KubeClient,

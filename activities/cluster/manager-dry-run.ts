@@ -12,14 +12,14 @@
  * Nothing is ever written.
  */
 import pLimit from 'p-limit';
-import { ApplyRejected } from '../../contract/errors.js';
+import { ApplyFailed, ApplyRejected } from '../../contract/errors.js';
 import { refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
-import { KubeApiError } from './kube-errors.js';
+import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { isHook } from '../../core/sync/hooks.js';
-import { ApplyError, applyObject, defaultApplyOptions, describeFailure, FIELD_MANAGER } from './manager-apply.js';
+import { applyObject, defaultApplyOptions, describeFailure, FIELD_MANAGER } from './manager-apply.js';
 
 export type PredictedAction = 'created' | 'configured' | 'unchanged';
 
@@ -34,7 +34,7 @@ interface Context {
 
 function missingNamespace(err: unknown, obj: KubeObject, ctx: Context): boolean {
   const ns = obj.metadata.namespace;
-  return err instanceof KubeApiError && err.status === 404 && ns !== undefined && ctx.namespacesInSync.has(ns) && err.message.includes(`"${ns}" not found`);
+  return ns !== undefined && ctx.namespacesInSync.has(ns) && isNamespaceNotFound(err, ns);
 }
 
 function missingKind(err: unknown, obj: KubeObject, ctx: Context): boolean {
@@ -63,7 +63,7 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
     }
     return 'created';
   } catch (err) {
-    const cause = err instanceof ApplyError ? err.cause : err;
+    const cause = err instanceof ApplyRejected || err instanceof ApplyFailed ? err.cause : err;
     if (missingKind(cause, obj, ctx)) return 'created';
     if (!missingNamespace(cause, obj, ctx)) throw describeFailure(obj, err);
     try {
@@ -78,7 +78,7 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
 /**
  * Dry-runs every object of the plan and counts what the apply would do.
  * @throws {ApplyRejected} listing every rejected object (each message names the object and, when
- *   the server says, the field); a plain Error when a failure may be transient (retry)
+ *   the server says, the field); ApplyFailed (retryable) when any failure may be transient
  */
 export async function dryRunPlan(client: KubeClient, loaded: LoadedPlan, options: { signal?: AbortSignal; concurrency?: number } = {}): Promise<Record<PredictedAction, number>> {
   const ctx: Context = {
@@ -97,6 +97,6 @@ export async function dryRunPlan(client: KubeClient, loaded: LoadedPlan, options
   }
   if (problems.length === 0) return changes;
   const message = `Dry run rejected ${problems.length} object(s), nothing was applied:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`;
-  if (problems.some((p) => !(p instanceof ApplyError) || !p.rejected)) throw new Error(message);
+  if (problems.some((p) => !(p instanceof ApplyRejected))) throw new ApplyFailed(message);
   throw new ApplyRejected(message);
 }

@@ -19,7 +19,10 @@ export interface HookRunOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Applies and awaits every hook in parallel (they share a wave); throws HookFailed on the first failure. */
+/**
+ * Applies and awaits every hook in parallel (they share a wave); throws HookFailed on the first
+ * hook that fails or times out, ApplyRejected or ApplyFailed (retryable) when one cannot be created.
+ */
 export async function runHooks(client: KubeClient, hooks: readonly KubeObject[], options: HookRunOptions): Promise<ChangeEntry[]> {
   return await Promise.all(hooks.map((hook) => runHook(client, hook, options)));
 }

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { classifyGitError, type GitFailureContext } from './classify.js';
+import { classifyGitError, isAmbiguousRevision, type GitFailureContext } from './classify.js';
 import type { GitCredentials } from './credentials.js';
 import type { GitTimeouts } from './types.js';
 import { ASKPASS_SCRIPT, gitInvocation } from './_git-env.js';
@@ -59,7 +59,7 @@ export class GitRunner {
       });
       return output.trim().toLowerCase() || undefined;
     } catch (error) {
-      const missing = error instanceof GitCommandFailed && error.timedOutAfterMs === undefined && !/ambiguous/.test(error.stderr);
+      const missing = error instanceof GitCommandFailed && error.timedOutAfterMs === undefined && !isAmbiguousRevision(error.stderr);
       if (missing) return undefined;
       throw classify(error, command);
     }

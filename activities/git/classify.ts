@@ -28,6 +28,15 @@ export function gitErrorKind(stderr: string): GitErrorKind | undefined {
   return GIT_ERROR_RULES.find(([, pattern]) => pattern.test(stderr))?.[0];
 }
 
+/**
+ * git's stderr says an abbreviated revision matches several objects (`short object ID … is
+ * ambiguous`, `ambiguous argument`): the revision exists but needs more characters, unlike a
+ * revision that is simply absent.
+ */
+export function isAmbiguousRevision(stderr: string): boolean {
+  return /ambiguous/.test(stderr);
+}
+
 /** What was being done when git failed; every field ends up redacted in the message. */
 export interface GitFailureContext {
   /** Verb phrase completed by the repository URL, e.g. `fetch`, `list refs of`. */

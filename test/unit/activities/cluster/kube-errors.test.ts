@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRejection, KubeApiError, typedPatchProblems } from '../../../../activities/cluster/kube-errors.js';
+import { isNamespaceNotFound, isRejection, isTransient, KubeApiError, typedPatchProblems } from '../../../../activities/cluster/kube-errors.js';
 
 const TYPED = 'failed to create typed patch object (shop/second; /v1, Kind=ConfigMap): .data.count: expected string, got &value.valueUnstructured{Value:3}';
 
@@ -33,5 +33,44 @@ describe('KubeApiError.fromResponse', () => {
     const err = KubeApiError.fromResponse(500, { reason: 'InternalError', message: 'etcdserver: request timed out' }, 'PATCH /x');
     assert.equal(err.status, 500);
     assert.equal(isRejection(err), false);
+  });
+});
+
+describe('isNamespaceNotFound', () => {
+  const missing = KubeApiError.fromResponse(404, { reason: 'NotFound', message: 'namespaces "shop" not found' }, 'PATCH /api/v1/namespaces/shop/configmaps/a');
+
+  it('recognises a missing namespace, any or the one named', () => {
+    assert.equal(isNamespaceNotFound(missing), true);
+    assert.equal(isNamespaceNotFound(missing, 'shop'), true);
+    assert.equal(isNamespaceNotFound(new KubeApiError(404, 'NotFound', 'namespace "shop" not found')), true);
+  });
+
+  it('is false for another namespace', () => {
+    assert.equal(isNamespaceNotFound(missing, 'other'), false);
+    assert.equal(isNamespaceNotFound(missing, 'sho'), false);
+    assert.equal(isNamespaceNotFound(missing, 's.op'), false, 'the name is not a pattern');
+  });
+
+  it('is false for a missing object in an existing namespace, another status or another error', () => {
+    assert.equal(isNamespaceNotFound(new KubeApiError(404, 'NotFound', 'configmaps "shop" not found'), 'shop'), false);
+    assert.equal(isNamespaceNotFound(new KubeApiError(404, 'NotFound', 'the server could not find the requested resource')), false);
+    assert.equal(isNamespaceNotFound(new KubeApiError(403, 'Forbidden', 'namespaces "shop" not found')), false);
+    assert.equal(isNamespaceNotFound(new Error('namespaces "shop" not found')), false);
+    assert.equal(isNamespaceNotFound(undefined), false);
+  });
+});
+
+describe('isRejection and isTransient', () => {
+  it('tells the desired state being wrong from a failure worth retrying', () => {
+    for (const status of [400, 403, 404, 405, 415, 422]) {
+      assert.equal(isRejection(new KubeApiError(status, 'x', 'm')), true, String(status));
+      assert.equal(isTransient(new KubeApiError(status, 'x', 'm')), false, String(status));
+    }
+    for (const status of [0, 409, 429, 500, 503]) {
+      assert.equal(isRejection(new KubeApiError(status, 'x', 'm')), false, String(status));
+      assert.equal(isTransient(new KubeApiError(status, 'x', 'm')), true, String(status));
+    }
+    assert.equal(isRejection(new Error('socket hang up')), false);
+    assert.equal(isTransient(new Error('socket hang up')), true);
   });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyGitError, gitErrorKind, type GitErrorKind } from '../../../../activities/git/classify.js';
+import { classifyGitError, gitErrorKind, isAmbiguousRevision, type GitErrorKind } from '../../../../activities/git/classify.js';
 import { AuthFailed, RevisionNotFound, Unreachable } from '../../../../contract/errors.js';
 
 // Real git 2.39 output for each situation (HTTP, SSH, git://, local paths).
@@ -55,4 +55,10 @@ test('classifyGitError() returns a plain Error for output it does not know', () 
   const error = classifyGitError('fatal: something new and strange', { action: 'fetch', url: '/r.git' });
   assert.equal(error.constructor, Error);
   assert.equal(error.message, 'Cannot fetch "/r.git": git failed: fatal: something new and strange');
+});
+
+test('isAmbiguousRevision() tells an ambiguous abbreviation from a missing revision', () => {
+  assert.equal(isAmbiguousRevision('error: short object ID abc1 is ambiguous\nhint: The candidates are:\nfatal: Needed a single revision'), true);
+  assert.equal(isAmbiguousRevision('fatal: Needed a single revision'), false);
+  assert.equal(isAmbiguousRevision(''), false);
 });
