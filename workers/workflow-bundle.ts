@@ -13,7 +13,8 @@ const BUNDLE_PATH = join(root, 'dist', 'workflow-bundle.js');
 
 async function newestSource(): Promise<number> {
   let newest = 0;
-  for (const dir of ['workflows', 'activities', 'config']) {
+  // Everything workflow code may import (the lint rules keep it to these folders).
+  for (const dir of ['workflows', 'contract', 'config']) {
     for (const entry of await readdir(join(root, dir), { recursive: true })) {
       if (!entry.endsWith('.ts')) continue;
       newest = Math.max(newest, (await stat(join(root, dir, entry))).mtimeMs);

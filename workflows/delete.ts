@@ -5,14 +5,9 @@
 import type { CascadeDeleteInput } from '../contract/workflows.js';
 import { proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities, PruneResult } from '../contract/activities.js';
-import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
-import { clusterTaskQueue } from '../contract/ids.js';
+import { cascadeDeleteProfile } from './activity-profiles.js';
 
 export async function cascadeDeleteWorkflow(input: CascadeDeleteInput): Promise<PruneResult> {
-  const cluster = proxyActivities<ClusterActivities>({
-    taskQueue: clusterTaskQueue(input.cluster),
-    startToCloseTimeout: '5m',
-    retry: { maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
-  });
+  const cluster = proxyActivities<ClusterActivities>(cascadeDeleteProfile(input.cluster));
   return await cluster.deleteApplicationResources({ app: input.app, propagation: 'foreground' });
 }

@@ -6,23 +6,18 @@
 import type { DriftScanResult } from '../contract/workflows.js';
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
-import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
+import { driftCheckProfile, fleetListProfile } from './activity-profiles.js';
 import { mapBounded } from './fleet.js';
 import { driftDetectedSignal } from '../contract/messages.js';
-import { clusterTaskQueue } from '../contract/ids.js';
 
 const CONCURRENCY = 4;
 
 export async function driftScanWorkflow(): Promise<DriftScanResult> {
-  const control = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
+  const control = proxyActivities<ControlActivities>(fleetListProfile());
   const apps = (await control.listApplications()).filter((a) => a.manifestKey);
   const result: DriftScanResult = { scanned: apps.length, drifted: [], healthChanged: [], errors: [] };
   await mapBounded(apps, CONCURRENCY, async (app) => {
-    const cluster = proxyActivities<ClusterActivities>({
-      taskQueue: clusterTaskQueue(app.cluster),
-      startToCloseTimeout: '2m',
-      retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
-    });
+    const cluster = proxyActivities<ClusterActivities>(driftCheckProfile(app.cluster));
     try {
       const drift = await cluster.detectDrift({
         app: app.name,

@@ -6,25 +6,20 @@
 import type { GitPollResult } from '../contract/workflows.js';
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
-import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
+import { fleetListProfile, remoteCheckProfile } from './activity-profiles.js';
 import { groupByRevision, mapBounded } from './fleet.js';
 import { refreshSignal } from '../contract/messages.js';
-import { clusterTaskQueue } from '../contract/ids.js';
 
 const CONCURRENCY = 8;
 
 export async function gitPollWorkflow(): Promise<GitPollResult> {
-  const control = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
+  const control = proxyActivities<ControlActivities>(fleetListProfile());
   const apps = await control.listApplications();
   const groups = groupByRevision(apps);
   const refreshed: string[] = [];
   const errors: string[] = [];
   await mapBounded(groups, CONCURRENCY, async (group) => {
-    const git = proxyActivities<ClusterActivities>({
-      taskQueue: clusterTaskQueue(group.cluster),
-      startToCloseTimeout: '30s',
-      retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
-    });
+    const git = proxyActivities<ClusterActivities>(remoteCheckProfile(group.cluster));
     try {
       const { sha } = await git.checkRemote({ repoURL: group.repoURL, targetRevision: group.targetRevision });
       for (const app of group.apps) {

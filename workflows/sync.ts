@@ -3,219 +3,189 @@
  * render → dry-run everything → apply phases and waves → prune → wait healthy, and, when the new
  * revision does not become healthy, the same pipeline again for the last healthy revision.
  * No Kubernetes detail lives here; every side effect is an activity on the cluster's queue.
+ * How each call is retried lives in `activity-profiles.ts`, what it reports in `sync-results.ts`.
  */
-import type { SyncWorkflowInput, SyncWorkflowOutcome, SyncWorkflowResult } from '../contract/workflows.js';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
-import type { ActivityOptions } from '@temporalio/workflow';
-import type { AppOfAppsActivities, ClusterActivities, PlanInput, ResourceHealth } from '../contract/activities.js';
-import type { HealthStatusCode } from '../contract/kube-object.js';
-import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
-import { parseDuration } from '../config/duration.js';
+import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
+import { CancellationScope, isCancellation, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ActivityInterfaceFor } from '@temporalio/workflow';
+import type {
+  AppOfAppsActivities,
+  ClusterActivities,
+  PlanInput,
+  PrepareSyncResult,
+  RenderManifestsResult,
+  WaitHealthyResult,
+} from '../contract/activities.js';
 import { supersedeSignal, syncStepQuery } from '../contract/messages.js';
-import { clusterTaskQueue } from '../contract/ids.js';
-import type { ResourceState } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
-
-
-const ROLLOUT_MARGIN_MS = 30_000;
+import { syncProfiles } from './activity-profiles.js';
+import type { SyncProfiles } from './activity-profiles.js';
+import {
+  dryRunDeployment,
+  failedDeployment,
+  failedResult,
+  rollbackFailedResult,
+  rolledBackResult,
+  short,
+  succeededResult,
+  supersededResult,
+  waitedDeployment,
+} from './sync-results.js';
+import type { Deployment } from './sync-results.js';
 
 export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
-  const { spec } = input;
-  let step = 'starting';
-  let superseded = false;
-  // Only the new revision's health wait can be superseded; a rollback always runs to its end.
-  const healthWait = new CancellationScope();
-  setHandler(supersedeSignal, () => {
-    superseded = true;
-    healthWait.cancel();
-  });
+  const operation = new SyncOperation(input);
+  let first: Deployment;
+  try {
+    first = await operation.deploy(input.revision, 'deploy');
+  } catch (err) {
+    if (!operation.superseded) throw err;
+    return operation.finish(supersededResult(input.revision));
+  }
+  // A wait that ended healthy just as the newer commit arrived still counts as a success.
+  if (operation.superseded && !first.ok) return operation.finish(supersededResult(input.revision));
+  if (first.ok) return operation.finish(succeededResult(input, first));
 
-  const taskQueue = clusterTaskQueue(spec.destination.cluster);
-  const nonRetryableErrorTypes = [...NON_RETRYABLE_ERRORS];
-  const quickOptions: ActivityOptions = {
-    taskQueue,
-    startToCloseTimeout: '2m',
-    retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
-  };
-  const quick = proxyActivities<ClusterActivities & AppOfAppsActivities>(quickOptions);
-  const retry = spec.syncPolicy.retry;
-  const applyOptions: ActivityOptions = {
-    taskQueue,
-    startToCloseTimeout: '10m',
-    heartbeatTimeout: '30s',
-    retry: {
-      initialInterval: retry?.backoff.duration ?? '1s',
-      backoffCoefficient: retry?.backoff.factor ?? 2,
-      maximumInterval: retry?.backoff.maxDuration ?? '1m',
-      maximumAttempts: (retry?.limit ?? 4) + 1,
-      nonRetryableErrorTypes,
-    },
-  };
-  const apply = proxyActivities<ClusterActivities>(applyOptions);
-  const healthTimeoutMs = parseDuration(spec.rollback.healthTimeout);
-  const wait = proxyActivities<ClusterActivities>({
-    taskQueue,
-    startToCloseTimeout: healthTimeoutMs + ROLLOUT_MARGIN_MS,
-    heartbeatTimeout: '5s',
-    cancellationType: 'TRY_CANCEL',
-    retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
-  });
+  const target = rollbackTarget(input, first);
+  if (target === undefined) return operation.finish(failedResult(input, first));
+  // Rollback runs to completion even if the operation is cancelled meanwhile.
+  const back = await CancellationScope.nonCancellable(() => operation.deploy(target, 'rollback'));
+  return operation.finish(back.ok ? rolledBackResult(input, first, target, back) : rollbackFailedResult(input, first, target, back));
+}
 
-  // The step is answered by a query (the CLI and UI ask for it); only the final outcome is written
-  // to the MooringPhase search attribute, so a routine sync stays within its history budget.
-  const setStep = (next: string): void => {
-    step = next;
-  };
-  const finish = (outcome: SyncWorkflowOutcome): void => {
-    step = 'done';
-    upsertSearchAttributes(searchAttributes({ MooringPhase: outcome }));
-  };
-  setHandler(syncStepQuery, () => step);
+/** Where an automatic rollback goes: the last healthy revision, when the failed one wrote to the cluster. */
+function rollbackTarget(input: SyncWorkflowInput, first: Deployment): string | undefined {
+  const target = input.lastHealthyRevision;
+  const canRollBack = input.spec.rollback.automatic && first.touchedCluster && target !== undefined && target !== input.revision;
+  return canRollBack ? target : undefined;
+}
 
-  interface Deployed {
-    ok: boolean;
-    message: string;
-    health: HealthStatusCode;
-    healthMessage?: string;
-    resources: ResourceHealth[];
-    manifestKey?: string;
-    finishedAt?: string;
-    /** False when nothing was written to the cluster (render or dry-run rejected the revision). */
-    touchedCluster: boolean;
+type Purpose = 'deploy' | 'rollback';
+
+/** One revision's way through the pipeline. */
+interface Pass {
+  revision: string;
+  purpose: Purpose;
+  /** Appended to every step name: empty for the new revision, ` (rollback to abc1234)` for a rollback. */
+  label: string;
+  /** Set once the first write to the cluster starts. */
+  touchedCluster: boolean;
+}
+
+/** App of apps: child Applications become Mooring apps of their own instead of cluster objects. */
+function hasChildApplications(rendered: RenderManifestsResult): boolean {
+  return (rendered.kinds.Application ?? 0) + (rendered.kinds.ApplicationSet ?? 0) > 0;
+}
+
+/** The operation's handlers, activity proxies and steps; `deploy` runs the pipeline for one revision. */
+class SyncOperation {
+  superseded = false;
+  readonly #input: SyncWorkflowInput;
+  readonly #profiles: SyncProfiles;
+  /** Only the new revision's health wait can be superseded; a rollback always runs to its end. */
+  readonly #healthWait = new CancellationScope();
+  readonly #quick: ActivityInterfaceFor<ClusterActivities & AppOfAppsActivities>;
+  readonly #apply: ActivityInterfaceFor<ClusterActivities>;
+  readonly #wait: ActivityInterfaceFor<ClusterActivities>;
+  #step = 'starting';
+
+  constructor(input: SyncWorkflowInput) {
+    this.#input = input;
+    setHandler(supersedeSignal, () => {
+      this.superseded = true;
+      this.#healthWait.cancel();
+    });
+    this.#profiles = syncProfiles(input.spec);
+    this.#quick = proxyActivities<ClusterActivities & AppOfAppsActivities>(this.#profiles.quick);
+    this.#apply = proxyActivities<ClusterActivities>(this.#profiles.apply);
+    this.#wait = proxyActivities<ClusterActivities>(this.#profiles.healthWait);
+    // The step is answered by a query (the CLI and UI ask for it); only the final outcome is written
+    // to the MooringPhase search attribute, so a routine sync stays within its history budget.
+    setHandler(syncStepQuery, () => this.#step);
   }
 
   /** The whole pipeline for one revision. Never throws for failures a rollback can answer. */
-  async function deploy(revision: string, purpose: 'deploy' | 'rollback'): Promise<Deployed> {
-    const label = purpose === 'rollback' ? ` (rollback to ${short(revision)})` : '';
-    let touchedCluster = false;
+  async deploy(revision: string, purpose: Purpose): Promise<Deployment> {
+    const pass: Pass = { revision, purpose, label: purpose === 'rollback' ? ` (rollback to ${short(revision)})` : '', touchedCluster: false };
     try {
-      setStep(`render${label}`);
-      const rendered = await quick.renderManifests.executeWithOptions({ ...quickOptions, summary: `render ${spec.source.path}@${short(revision)}` }, [{
-        appName: input.app,
-        repoURL: spec.source.repoURL,
-        revision,
-        path: spec.source.path,
-        namespace: spec.destination.namespace,
-        helm: spec.source.helm,
-        kustomize: spec.source.kustomize,
-        directory: spec.source.directory,
-      }]);
-      if ((rendered.kinds.Application ?? 0) + (rendered.kinds.ApplicationSet ?? 0) > 0 && !input.dryRun) {
-        // App of apps: child Applications become Mooring apps of their own instead of cluster objects.
-        setStep(`register child applications${label}`);
-        await quick.registerApplications({ app: input.app, manifestKey: rendered.manifestKey, revision });
-      }
-      const plan: PlanInput = {
-        app: input.app,
-        manifestKey: rendered.manifestKey,
-        namespace: spec.destination.namespace,
-        syncOptions: spec.syncPolicy.syncOptions,
-        ignoreDifferences: spec.ignoreDifferences,
-      };
-      setStep(`dry-run${label}`);
-      const prepared = await quick.prepareSync.executeWithOptions({ ...quickOptions, summary: `dry-run ${rendered.objectCount} objects` }, [plan]);
-      if (input.dryRun) {
-        return { ok: true, message: `dry run: ${describeChanges(prepared.changes)}, ${prepared.orphans} to prune`, health: 'Unknown', resources: [], manifestKey: rendered.manifestKey, touchedCluster };
-      }
-      touchedCluster = true;
-      // Like Argo CD, each wave must be healthy before the next starts; the last one is awaited below.
-      for (const [i, planned] of prepared.steps.entries()) {
-        setStep(`apply ${planned.phase} wave ${planned.wave}${label}`);
-        const waitHealthy = i < prepared.steps.length - 1;
-        await apply.applyStep.executeWithOptions({ ...applyOptions, summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks` }, [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }]);
-      }
-      // Prune runs while the desired objects roll out: it only touches objects no longer desired.
-      const pruning = input.prune || purpose === 'rollback' ? apply.pruneOrphans({ ...plan, propagation: 'foreground' }) : undefined;
-      pruning?.catch(() => undefined); // awaited below; this keeps a superseded wait from leaving it unhandled
-      setStep(`wait healthy${pruning ? ' and prune' : ''}${label}`);
-      const waitCall = () => wait.waitHealthy({ ...plan, timeoutMs: healthTimeoutMs });
-      const waited = purpose === 'deploy' ? await healthWait.run(waitCall) : await waitCall();
-      await pruning;
-      const ok = waited.health === 'Healthy';
-      if (!ok && prepared.hasSyncFailHooks) {
-        setStep(`SyncFail hooks${label}`);
-        await apply.runSyncFailHooks({ ...plan, waitTimeoutMs: healthTimeoutMs });
-      }
-      return {
-        ok,
-        message: ok ? 'healthy' : waited.timedOut ? `not healthy within ${spec.rollback.healthTimeout}: ${waited.message ?? waited.health}` : `${waited.health}: ${waited.message ?? ''}`.trim(),
-        health: waited.health,
-        healthMessage: waited.message,
-        resources: waited.resources,
-        manifestKey: rendered.manifestKey,
-        finishedAt: waited.finishedAt,
-        touchedCluster,
-      };
+      const rendered = await this.#render(pass);
+      if (hasChildApplications(rendered) && !this.#input.dryRun) await this.#registerChildApplications(pass, rendered);
+      const plan = this.#plan(rendered.manifestKey);
+      const prepared = await this.#dryRun(pass, plan, rendered);
+      if (this.#input.dryRun) return dryRunDeployment(prepared, rendered.manifestKey);
+      pass.touchedCluster = true;
+      await this.#applyWaves(pass, plan, prepared);
+      const waited = await this.#waitHealthyBesidePrune(pass, plan);
+      if (waited.health !== 'Healthy' && prepared.hasSyncFailHooks) await this.#runSyncFailHooks(pass, plan);
+      return waitedDeployment(waited, rendered.manifestKey, this.#input.spec.rollback.healthTimeout);
     } catch (err) {
-      if (isCancellation(err) && superseded) throw err;
-      return { ok: false, message: failureMessage(err), health: 'Degraded', healthMessage: failureMessage(err), resources: [], touchedCluster };
+      if (isCancellation(err) && this.superseded) throw err;
+      return failedDeployment(err, pass.touchedCluster);
     }
   }
 
-  let first: Deployed;
-  try {
-    first = await deploy(input.revision, 'deploy');
-  } catch (err) {
-    if (!superseded) throw err;
-    finish('Superseded');
-    return supersededResult(input.revision);
-  }
-  // A wait that ended healthy just as the newer commit arrived still counts as a success.
-  if (superseded && !first.ok) {
-    finish('Superseded');
-    return supersededResult(input.revision);
-  }
-  if (first.ok) {
-    finish('Succeeded');
-    return { outcome: 'Succeeded', phase: 'Succeeded', revision: input.revision, runningRevision: input.dryRun ? undefined : input.revision, message: first.message, badRevision: false, health: first.health, healthMessage: first.healthMessage, resources: toStates(first.resources), manifestKey: first.manifestKey, finishedAt: first.finishedAt };
+  /** Ends the operation: the outcome goes to the MooringPhase search attribute. */
+  finish(result: SyncWorkflowResult): SyncWorkflowResult {
+    this.#step = 'done';
+    upsertSearchAttributes(searchAttributes({ MooringPhase: result.outcome }));
+    return result;
   }
 
-  const failedMessage = `revision ${short(input.revision)} failed: ${first.message}`;
-  const target = input.lastHealthyRevision;
-  const canRollBack = spec.rollback.automatic && first.touchedCluster && target !== undefined && target !== input.revision;
-  if (!canRollBack) {
-    finish('Failed');
-    const why = first.touchedCluster && spec.rollback.automatic ? '; no earlier healthy revision to roll back to' : '';
-    return { outcome: 'Failed', phase: 'Failed', revision: input.revision, message: failedMessage + why, badRevision: true, health: first.health, healthMessage: first.healthMessage, resources: toStates(first.resources), manifestKey: first.manifestKey };
+  async #render(pass: Pass): Promise<RenderManifestsResult> {
+    const { app, spec } = this.#input;
+    this.#step = `render${pass.label}`;
+    return await this.#quick.renderManifests.executeWithOptions({ ...this.#profiles.quick, summary: `render ${spec.source.path}@${short(pass.revision)}` }, [{
+      appName: app,
+      repoURL: spec.source.repoURL,
+      revision: pass.revision,
+      path: spec.source.path,
+      namespace: spec.destination.namespace,
+      helm: spec.source.helm,
+      kustomize: spec.source.kustomize,
+      directory: spec.source.directory,
+    }]);
   }
 
-  // Rollback runs to completion even if the operation is cancelled meanwhile.
-  const back = await CancellationScope.nonCancellable(() => deploy(target, 'rollback'));
-  if (back.ok) {
-    finish('RolledBack');
-    return { outcome: 'RolledBack', phase: 'Failed', revision: input.revision, runningRevision: target, rolledBackTo: target, message: `${failedMessage}; rolled back to ${short(target)}, which is healthy`, badRevision: true, health: back.health, healthMessage: back.healthMessage, resources: toStates(back.resources), manifestKey: back.manifestKey, finishedAt: back.finishedAt };
+  async #registerChildApplications(pass: Pass, rendered: RenderManifestsResult): Promise<void> {
+    this.#step = `register child applications${pass.label}`;
+    await this.#quick.registerApplications({ app: this.#input.app, manifestKey: rendered.manifestKey, revision: pass.revision });
   }
-  finish('Failed');
-  return { outcome: 'Failed', phase: 'Failed', revision: input.revision, message: `${failedMessage}; rollback to ${short(target)} also failed: ${back.message}`, badRevision: true, health: 'Degraded', healthMessage: back.message, resources: toStates(back.resources) };
-}
 
-function supersededResult(revision: string): SyncWorkflowResult {
-  return { outcome: 'Superseded', phase: 'Failed', revision, message: 'superseded by a newer commit during the health wait', badRevision: false, health: 'Progressing', resources: [] };
-}
+  /** What every cluster-side step gets to rebuild the same plan from the rendered manifests. */
+  #plan(manifestKey: string): PlanInput {
+    const { app, spec } = this.#input;
+    return { app, manifestKey, namespace: spec.destination.namespace, syncOptions: spec.syncPolicy.syncOptions, ignoreDifferences: spec.ignoreDifferences };
+  }
 
-function toStates(resources: ResourceHealth[]): ResourceState[] {
-  return resources.map((r) => ({ kind: r.kind, namespace: r.namespace, name: r.name, health: r.health, message: r.message }));
-}
+  /** Server-side dry-run of every object: nothing is written if any is rejected. */
+  async #dryRun(pass: Pass, plan: PlanInput, rendered: RenderManifestsResult): Promise<PrepareSyncResult> {
+    this.#step = `dry-run${pass.label}`;
+    return await this.#quick.prepareSync.executeWithOptions({ ...this.#profiles.quick, summary: `dry-run ${rendered.objectCount} objects` }, [plan]);
+  }
 
-function describeChanges(changes: Record<string, number>): string {
-  return Object.entries(changes).map(([k, v]) => `${v} ${k}`).join(', ');
-}
+  /** Like Argo CD, each wave must be healthy before the next starts; the last one is the health wait's. */
+  async #applyWaves(pass: Pass, plan: PlanInput, prepared: PrepareSyncResult): Promise<void> {
+    const { healthTimeoutMs } = this.#profiles;
+    for (const [i, planned] of prepared.steps.entries()) {
+      this.#step = `apply ${planned.phase} wave ${planned.wave}${pass.label}`;
+      const waitHealthy = i < prepared.steps.length - 1;
+      await this.#apply.applyStep.executeWithOptions({ ...this.#profiles.apply, summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks` }, [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }]);
+    }
+  }
 
-export function short(sha: string): string {
-  return sha.slice(0, 7);
-}
+  /** Prune runs while the desired objects roll out: it only touches objects no longer desired. */
+  async #waitHealthyBesidePrune(pass: Pass, plan: PlanInput): Promise<WaitHealthyResult> {
+    const pruning = this.#input.prune || pass.purpose === 'rollback' ? this.#apply.pruneOrphans({ ...plan, propagation: 'foreground' }) : undefined;
+    pruning?.catch(() => undefined); // awaited below; this keeps a superseded wait from leaving it unhandled
+    this.#step = `wait healthy${pruning ? ' and prune' : ''}${pass.label}`;
+    const waitCall = () => this.#wait.waitHealthy({ ...plan, timeoutMs: this.#profiles.healthTimeoutMs });
+    const waited = pass.purpose === 'deploy' ? await this.#healthWait.run(waitCall) : await waitCall();
+    await pruning;
+    return waited;
+  }
 
-function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return failureMessage(err.cause);
-  if (err instanceof ApplicationFailure) return `${err.type ?? 'Error'}: ${err.message}`;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  async #runSyncFailHooks(pass: Pass, plan: PlanInput): Promise<void> {
+    this.#step = `SyncFail hooks${pass.label}`;
+    await this.#apply.runSyncFailHooks({ ...plan, waitTimeoutMs: this.#profiles.healthTimeoutMs });
+  }
 }

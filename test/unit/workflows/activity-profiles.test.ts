@@ -1,0 +1,82 @@
+/**
+ * The activity options the workflows schedule with. They are part of every recorded history (the
+ * replay tests do not compare them), so a change here changes what running workflows do: these
+ * tests pin them.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AppSpec } from '../../../config/types.js';
+import { NON_RETRYABLE_ERRORS } from '../../../contract/errors.js';
+import {
+  cascadeDeleteProfile,
+  driftCheckProfile,
+  fleetListProfile,
+  remoteCheckProfile,
+  resolverProfile,
+  syncProfiles,
+} from '../../../workflows/activity-profiles.js';
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_ERRORS];
+
+function spec(change?: (s: AppSpec) => void): AppSpec {
+  const s: AppSpec = {
+    name: 'shop',
+    source: { repoURL: 'https://git.example.test/shop.git', targetRevision: 'main', path: 'deploy' },
+    destination: { cluster: 'prod', namespace: 'shop' },
+    syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
+    rollback: { automatic: true, healthTimeout: '2m' },
+    ignoreDifferences: [],
+  };
+  change?.(s);
+  return s;
+}
+
+describe('sync operation profiles', () => {
+  it('without a retry policy: quick calls, apply calls and the health wait on the cluster queue', () => {
+    assert.deepEqual(syncProfiles(spec()), {
+      quick: {
+        taskQueue: 'mooring-cluster-prod',
+        startToCloseTimeout: '2m',
+        retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
+      },
+      apply: {
+        taskQueue: 'mooring-cluster-prod',
+        startToCloseTimeout: '10m',
+        heartbeatTimeout: '30s',
+        retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes },
+      },
+      healthWait: {
+        taskQueue: 'mooring-cluster-prod',
+        startToCloseTimeout: 150_000,
+        heartbeatTimeout: '5s',
+        cancellationType: 'TRY_CANCEL',
+        retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
+      },
+      healthTimeoutMs: 120_000,
+    });
+  });
+
+  it("apply calls follow syncPolicy.retry; the health wait follows rollback.healthTimeout plus a margin", () => {
+    const profiles = syncProfiles(spec((s) => {
+      s.syncPolicy.retry = { limit: 2, backoff: { duration: '5s', factor: 3, maxDuration: '2m' } };
+      s.rollback.healthTimeout = '45s';
+    }));
+    assert.deepEqual(profiles.apply.retry, { initialInterval: '5s', backoffCoefficient: 3, maximumInterval: '2m', maximumAttempts: 3, nonRetryableErrorTypes });
+    assert.equal(profiles.healthWait.startToCloseTimeout, 75_000);
+    assert.equal(profiles.healthTimeoutMs, 45_000);
+  });
+});
+
+describe('other profiles', () => {
+  it('resolver, fleet and cascade-delete calls', () => {
+    assert.deepEqual(resolverProfile('prod'), {
+      taskQueue: 'mooring-cluster-prod',
+      startToCloseTimeout: '1m',
+      retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
+    });
+    assert.deepEqual(fleetListProfile(), { startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
+    assert.deepEqual(remoteCheckProfile('eu'), { taskQueue: 'mooring-cluster-eu', startToCloseTimeout: '30s', retry: { maximumAttempts: 2, nonRetryableErrorTypes } });
+    assert.deepEqual(driftCheckProfile('eu'), { taskQueue: 'mooring-cluster-eu', startToCloseTimeout: '2m', retry: { maximumAttempts: 2, nonRetryableErrorTypes } });
+    assert.deepEqual(cascadeDeleteProfile('eu'), { taskQueue: 'mooring-cluster-eu', startToCloseTimeout: '5m', retry: { maximumAttempts: 5, nonRetryableErrorTypes } });
+  });
+});

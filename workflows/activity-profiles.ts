@@ -1,0 +1,100 @@
+/**
+ * How the workflows call activities: task queue, timeouts and retry policy per kind of call, in one
+ * place. Plain data built from the spec; the workflows turn them into proxies. Typed errors that
+ * their classes mark permanent (`contract/errors.ts`) are never retried.
+ */
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { AppSpec } from '../config/types.js';
+import { parseDuration } from '../config/duration.js';
+import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
+import { clusterTaskQueue } from '../contract/ids.js';
+
+/** How much longer than the health timeout the health-wait activity may run before Temporal stops it. */
+export const ROLLOUT_MARGIN_MS = 30_000;
+
+/** The three kinds of call one sync operation makes, all on the app's cluster queue. */
+export interface SyncProfiles {
+  /** Render, app-of-apps registration, dry-run: short calls, 5 attempts. */
+  quick: ActivityOptions;
+  /** Apply steps, prune, SyncFail hooks: the spec's `syncPolicy.retry` (backoff, limit). */
+  apply: ActivityOptions;
+  /** The health wait: bounded by `rollback.healthTimeout`, heartbeating, cancellable. */
+  healthWait: ActivityOptions;
+  /** `rollback.healthTimeout` in milliseconds, handed to the activities that wait. */
+  healthTimeoutMs: number;
+}
+
+export function syncProfiles(spec: AppSpec): SyncProfiles {
+  const taskQueue = clusterTaskQueue(spec.destination.cluster);
+  const nonRetryableErrorTypes = [...NON_RETRYABLE_ERRORS];
+  const retry = spec.syncPolicy.retry;
+  const healthTimeoutMs = parseDuration(spec.rollback.healthTimeout);
+  return {
+    quick: {
+      taskQueue,
+      startToCloseTimeout: '2m',
+      retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
+    },
+    apply: {
+      taskQueue,
+      startToCloseTimeout: '10m',
+      heartbeatTimeout: '30s',
+      retry: {
+        initialInterval: retry?.backoff.duration ?? '1s',
+        backoffCoefficient: retry?.backoff.factor ?? 2,
+        maximumInterval: retry?.backoff.maxDuration ?? '1m',
+        maximumAttempts: (retry?.limit ?? 4) + 1,
+        nonRetryableErrorTypes,
+      },
+    },
+    healthWait: {
+      taskQueue,
+      startToCloseTimeout: healthTimeoutMs + ROLLOUT_MARGIN_MS,
+      heartbeatTimeout: '5s',
+      cancellationType: 'TRY_CANCEL',
+      retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
+    },
+    healthTimeoutMs,
+  };
+}
+
+/** The application workflow's `resolveRevision` calls (a refresh, an operator's sync to a revision). */
+export function resolverProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    startToCloseTimeout: '1m',
+    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}
+
+/** `listApplications` on the workflow queue, for the scheduled fleet workflows. */
+export function fleetListProfile(): ActivityOptions {
+  return { startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } };
+}
+
+/** git-poll's `checkRemote` (ls-remote) for one repository and revision. */
+export function remoteCheckProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    startToCloseTimeout: '30s',
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}
+
+/** drift-scan's `detectDrift` for one app. */
+export function driftCheckProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    startToCloseTimeout: '2m',
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}
+
+/** `app delete --cascade`: deleting every tracked object of the app. */
+export function cascadeDeleteProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    startToCloseTimeout: '5m',
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}

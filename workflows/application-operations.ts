@@ -1,0 +1,161 @@
+/**
+ * How the application workflow turns pending work into operations, one at a time: manual requests
+ * first (FIFO), then a refresh, then a drift report. Each operation is a `syncWorkflow` child,
+ * watched for a newer commit while an auto-sync runs, and recorded in the entity when it ends.
+ */
+import { condition, proxyActivities, proxySinks, startChild } from '@temporalio/workflow';
+import type { ChildWorkflowHandle } from '@temporalio/workflow';
+import type { ClusterActivities } from '../contract/activities.js';
+import { syncWorkflowId } from '../contract/ids.js';
+import { supersedeSignal } from '../contract/messages.js';
+import type { OperationState } from '../contract/messages.js';
+import { searchAttributes } from '../contract/search-attributes.js';
+import type { MooringSinks } from '../contract/sinks.js';
+import type { SyncWorkflowResult } from '../contract/workflows.js';
+import { resolverProfile } from './activity-profiles.js';
+import type { ApplicationEntity, ManualOperation, OperationRequest } from './application-state.js';
+import type { Visibility } from './application-visibility.js';
+import { workflowNow } from './clock.js';
+import { missingResult, short } from './sync-results.js';
+import { syncWorkflow } from './sync.js';
+
+export class OperationRunner {
+  readonly #app: ApplicationEntity;
+  readonly #visibility: Visibility;
+  readonly #metrics = proxySinks<MooringSinks>().metrics;
+
+  constructor(app: ApplicationEntity, visibility: Visibility) {
+    this.#app = app;
+    this.#visibility = visibility;
+  }
+
+  /** Handles the next piece of pending work: a manual request, else a refresh, else a drift report. */
+  async handleNext(): Promise<void> {
+    const pending = this.#app.state.pending;
+    const manual = pending.manual.shift();
+    if (manual) return this.#runManual(manual);
+    if (pending.refresh) {
+      const refresh = pending.refresh;
+      pending.refresh = undefined;
+      const head = await this.#resolveHead(refresh.sha);
+      const op = head ? this.#app.onHeadResolved(head, refresh.reason) : undefined;
+      if (op) await this.#run(op); // run() publishes the new state with the operation; the main loop otherwise
+      return;
+    }
+    if (pending.drift) {
+      const drift = pending.drift;
+      pending.drift = undefined;
+      const op = this.#app.onDrift(drift);
+      if (op) await this.#run(op);
+    }
+  }
+
+  /** An operator's rollback or sync, with the operation id its update already returned. */
+  async #runManual(manual: ManualOperation): Promise<void> {
+    const app = this.#app;
+    if (manual.kind === 'rollback') {
+      app.forgive(manual.revision);
+      return this.#run({ revision: manual.revision, initiatedBy: 'rollback', prune: true, dryRun: false, reason: 'manual rollback' }, manual.id);
+    }
+    const head = manual.request.revision
+      ? await this.#resolveRevisionOrRecord(manual.request.revision, manual.id)
+      : await this.#resolveHead();
+    if (!head) return;
+    if (!manual.request.revision) app.noteHead(head); // a sync to the target revision also refreshes it
+    if (!manual.request.dryRun) app.forgive(head);
+    return this.#run({ revision: head, initiatedBy: 'operator', prune: manual.request.prune ?? app.spec.syncPolicy.automated?.prune ?? false, dryRun: manual.request.dryRun ?? false, reason: 'operator sync' }, manual.id);
+  }
+
+  /** Runs one operation as a sync child, then records its outcome, publishes it and counts it. */
+  async #run(request: OperationRequest, id = this.#app.nextOperationId()): Promise<void> {
+    const app = this.#app;
+    const workflowId = syncWorkflowId(app.spec.name, id);
+    const op: OperationState = { id, workflowId, revision: request.revision, phase: 'Running', initiatedBy: request.initiatedBy, step: 'starting' };
+    app.operation = op;
+    this.#visibility.publish();
+    const startedAt = workflowNow();
+    const child = await this.#startSync(workflowId, request);
+    const outcome = await this.#awaitOutcome(child, request);
+    const durationMs = workflowNow() - startedAt;
+    app.record(op, request, outcome, durationMs);
+    this.#visibility.publish();
+    this.#metrics.operationFinished({ app: app.spec.name, outcome: outcome.outcome, initiatedBy: request.initiatedBy, durationMs });
+  }
+
+  #startSync(workflowId: string, request: OperationRequest): Promise<ChildWorkflowHandle<typeof syncWorkflow>> {
+    const app = this.#app;
+    return startChild(syncWorkflow, {
+      workflowId,
+      args: [{
+        app: app.spec.name,
+        spec: app.spec,
+        revision: request.revision,
+        initiatedBy: request.initiatedBy,
+        prune: request.prune,
+        dryRun: request.dryRun,
+        lastHealthyRevision: app.state.lastHealthyRevision,
+      }],
+      staticSummary: `sync ${app.spec.name} → ${short(request.revision)} (${request.reason})`,
+      typedSearchAttributes: searchAttributes({ MooringApp: app.spec.name, MooringCluster: app.spec.destination.cluster, MooringRevision: request.revision, MooringPhase: 'Running' }),
+      parentClosePolicy: 'REQUEST_CANCEL',
+    });
+  }
+
+  /**
+   * The child's result. While an auto-sync runs, a refresh whose head moved makes the running
+   * revision obsolete: the child is sent `supersede` (it stops waiting for health) and the new
+   * commit stays queued for the main loop.
+   */
+  async #awaitOutcome(child: ChildWorkflowHandle<typeof syncWorkflow>, request: OperationRequest): Promise<SyncWorkflowResult> {
+    const app = this.#app;
+    let done = false;
+    let result: SyncWorkflowResult | undefined;
+    const finished = child.result().then((r) => { result = r; }).finally(() => { done = true; });
+    let superseded = false;
+    while (!done) {
+      await condition(() => done || (!superseded && request.initiatedBy === 'auto-sync' && app.state.pending.refresh !== undefined));
+      if (done || superseded) continue;
+      // A refresh while an auto-sync runs: if the branch moved, the running revision is obsolete.
+      const refresh = app.state.pending.refresh;
+      const head = await this.#resolveHead(refresh?.sha);
+      if (done) continue; // the operation ended meanwhile: the main loop handles the refresh
+      if (head && head !== request.revision && app.autoSyncEnabled() && !app.state.badRevisions.includes(head)) {
+        superseded = true;
+        app.requestRefresh('new commit', head);
+        await child.signal(supersedeSignal).catch(() => undefined); // it may end before the signal lands
+      } else if (app.state.pending.refresh === refresh) {
+        app.state.pending.refresh = undefined;
+      }
+    }
+    await finished.catch(() => undefined);
+    return result ?? missingResult(request.revision);
+  }
+
+  /** The commit the target revision points to (`sha` when a signal already told); undefined when Git fails. */
+  async #resolveHead(sha?: string): Promise<string | undefined> {
+    if (sha) return sha;
+    const app = this.#app;
+    try {
+      return (await this.#resolver().resolveRevision({ repoURL: app.spec.source.repoURL, targetRevision: app.spec.source.targetRevision })).sha;
+    } catch (err) {
+      app.state.healthMessage = `cannot resolve ${app.spec.source.targetRevision}: ${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)}`;
+      return undefined;
+    }
+  }
+
+  /** An operator's `sync --revision`: its SHA, or undefined with the failure recorded as the last operation. */
+  async #resolveRevisionOrRecord(revision: string, id: number): Promise<string | undefined> {
+    const app = this.#app;
+    try {
+      return (await this.#resolver().resolveRevision({ repoURL: app.spec.source.repoURL, targetRevision: revision })).sha;
+    } catch (err) {
+      app.state.lastOperation = { id, workflowId: syncWorkflowId(app.spec.name, id), revision, phase: 'Error', initiatedBy: 'operator', step: 'resolve', message: err instanceof Error ? err.message : String(err) };
+      return undefined;
+    }
+  }
+
+  /** Resolver calls follow the current spec's cluster (`setSpec` may change it). */
+  #resolver() {
+    return proxyActivities<ClusterActivities>(resolverProfile(this.#app.spec.destination.cluster));
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What an application workflow shows outside: search attributes (for `mooring app list` and the
+ * Web UI's filters), the memo the fleet workflows read (repo, revision, manifest key, drift...), and
+ * the "Current details" markdown. Attributes and memo are upserted only when they changed.
+ */
+import { setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { searchAttributes } from '../contract/search-attributes.js';
+import type { ApplicationEntity } from './application-state.js';
+import { renderDetails } from './details.js';
+
+export class Visibility {
+  readonly #app: ApplicationEntity;
+  /** The attributes and memo last upserted, as JSON. */
+  #published = '';
+
+  constructor(app: ApplicationEntity) {
+    this.#app = app;
+  }
+
+  publish(): void {
+    const app = this.#app;
+    const s = app.state;
+    const attrs = {
+      MooringApp: app.spec.name,
+      MooringCluster: app.spec.destination.cluster,
+      MooringSyncStatus: s.sync,
+      MooringHealth: s.health,
+      MooringRevision: s.deployedRevision ?? '',
+      MooringPhase: app.phase(),
+    };
+    const memo = {
+      repoURL: app.spec.source.repoURL,
+      targetRevision: app.spec.source.targetRevision,
+      path: app.spec.source.path,
+      namespace: app.spec.destination.namespace,
+      headRevision: s.headRevision ?? '',
+      manifestKey: s.manifestKey ?? '',
+      drifted: s.drifted,
+      syncOptions: app.spec.syncPolicy.syncOptions,
+      ignoreDifferences: app.spec.ignoreDifferences,
+    };
+    const fingerprint = JSON.stringify([attrs, memo]);
+    setCurrentDetails(renderDetails(app.status()));
+    if (fingerprint === this.#published) return;
+    this.#published = fingerprint;
+    upsertSearchAttributes(searchAttributes(attrs));
+    upsertMemo({ app: memo });
+  }
+}
