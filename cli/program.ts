@@ -3,7 +3,7 @@
  * `-o json|yaml|wide`, `--help` on every command.
  */
 import { Command } from 'commander';
-import { registerAppCommands } from './commands/app.js';
+import { registerAppCommands } from './commands/app/index.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerHealthCommand } from './commands/health.js';
 import { registerWorkerCommand } from './commands/worker.js';

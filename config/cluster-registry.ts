@@ -1,21 +1,14 @@
 /**
- * The cluster registry: clusters Mooring deploys to, by name. A file, by default
- * `${MOORING_CONFIG:-~/.config/mooring}/clusters.yaml`, read by the CLI (ApplicationSet `clusters`
- * generators, Argo CD `destination.server` mapping) and written by `mooring cluster add`. The
- * registry holds no credentials: each cluster's agent has its own kubeconfig.
+ * The cluster registry: clusters Mooring deploys to, by name, as used by ApplicationSet `clusters`
+ * generators and Argo CD `destination.server` mapping. This module parses, validates and edits its
+ * YAML text; `client/cluster-registry-file.ts` reads and writes the file. The registry holds no
+ * credentials: each cluster's agent has its own kubeconfig.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { RegisteredCluster } from './appset-generators.js';
 
 export const LOCAL_CLUSTER = 'local';
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function registryPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.MOORING_CONFIG || join(homedir(), '.config', 'mooring'), 'clusters.yaml');
-}
 
 export class ClusterRegistry {
   readonly path: string;
@@ -26,12 +19,8 @@ export class ClusterRegistry {
     this.#clusters = clusters;
   }
 
-  /** Reads the registry; a missing file is an empty registry. `local` is always present. */
-  static async load(path = registryPath()): Promise<ClusterRegistry> {
-    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
+  /** Parses the registry's YAML (`path` names it in errors); empty text is an empty registry. `local` is always present. */
+  static parse(text: string, path: string): ClusterRegistry {
     const doc: unknown = text ? parse(text) : {};
     const list = (doc as { clusters?: unknown }).clusters ?? [];
     if (!Array.isArray(list)) throw new TypeError(`${path}: clusters: must be a list`);
@@ -49,17 +38,18 @@ export class ClusterRegistry {
     return this.list().find((c) => c.server === server)?.name;
   }
 
-  /** Adds or replaces a cluster, then writes the file atomically. */
-  async add(cluster: RegisteredCluster): Promise<'added' | 'updated'> {
+  /** Adds or replaces a cluster (validated); the caller writes `serialize()` back. */
+  add(cluster: RegisteredCluster): 'added' | 'updated' {
     const valid = validate(cluster, 'cluster');
     const i = this.#clusters.findIndex((c) => c.name === valid.name);
-    const outcome = i < 0 ? 'added' : 'updated';
     if (i < 0) this.#clusters.push(valid);
     else this.#clusters[i] = valid;
-    await mkdir(dirname(this.path), { recursive: true });
-    await writeFile(`${this.path}.tmp`, stringify({ clusters: this.#clusters }));
-    await rename(`${this.path}.tmp`, this.path);
-    return outcome;
+    return i < 0 ? 'added' : 'updated';
+  }
+
+  /** The registry as the YAML text of its file. */
+  serialize(): string {
+    return stringify({ clusters: this.#clusters });
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The activity contract between workflows and workers: names, inputs and results. Inputs and
- * results are small JSON (rendered manifests and diffs stay in the worker's manifest store and
- * travel as keys), and never contain Secret values.
+ * The activity contract between workflows and workers: each activity interface declared once, with
+ * its inputs and results. They are small JSON: rendered manifests stay in the agent's manifest store
+ * and travel as keys; a diff comes back as masked text bounded in size. They never contain Secret
+ * values.
  */
 import type { AppSource, IgnoreDifference } from '../config/types.js';
 import type { HealthStatusCode } from './kube-object.js';
@@ -16,31 +17,55 @@ export interface ChangeEntry extends ObjectRef {
   reason?: string;
 }
 
+/** Input of `resolveRevision`. Credentials never travel here; a URL's userinfo is ignored. */
 export interface ResolveRevisionInput {
   repoURL: string;
+  /** Branch, tag, full or abbreviated commit SHA, or `HEAD` (also when empty). */
   targetRevision: string;
 }
 
+/** Result of `resolveRevision`. */
+export interface ResolveRevisionResult {
+  /** The full commit SHA, present in the agent's mirror. */
+  sha: string;
+}
+
+/** Input of `checkRemote`. */
 export interface CheckRemoteInput extends ResolveRevisionInput {
+  /** The commit the caller last saw for this revision. */
   knownSha?: string;
 }
 
+/** Result of `checkRemote`. */
+export interface CheckRemoteResult {
+  /** The commit the revision names on the remote now. */
+  sha: string;
+  /** True when `sha` differs from `knownSha`, or when no `knownSha` was given. */
+  moved: boolean;
+}
+
+/** Input of `renderManifests`: small, no secrets, safe in Temporal history. */
 export interface RenderManifestsInput {
   appName: string;
   repoURL: string;
-  /** A full commit SHA. */
+  /** Full commit SHA, already resolved. */
   revision: string;
+  /** Directory inside the repository, relative to its root. */
   path: string;
+  /** Destination namespace (Helm's `--namespace`). */
   namespace: string;
   helm?: AppSource['helm'];
   kustomize?: AppSource['kustomize'];
   directory?: AppSource['directory'];
 }
 
+/** Result of `renderManifests`: a key into the agent's manifest store plus counts, never the objects. */
 export interface RenderManifestsResult {
   manifestKey: string;
   objectCount: number;
+  /** Object count per kind, e.g. `{ Deployment: 1, Service: 1 }`. */
   kinds: Record<string, number>;
+  /** Objects that run as sync hooks (Mooring or Argo CD hook annotation). */
   hookCount: number;
 }
 
@@ -121,10 +146,25 @@ export interface RunSyncFailHooksInput extends PlanInput {
   waitTimeoutMs: number;
 }
 
+/** Input of `listRepoDirectories` (ApplicationSet git directory generators). No credentials. */
+export interface ListRepoDirectoriesInput {
+  repoURL: string;
+  /** Branch, tag or SHA; `HEAD` when empty. */
+  revision: string;
+}
+
+/** Result of `listRepoDirectories`: at most 10,000 directories, or the activity fails. */
+export interface ListRepoDirectoriesResult {
+  /** The commit that was read. */
+  sha: string;
+  /** Every directory except hidden ones ("/"-separated, relative to the root), sorted. */
+  directories: string[];
+}
+
 /** Activities that run on a cluster's task queue (`mooring-cluster-<name>`). */
 export interface ClusterActivities {
-  resolveRevision(input: ResolveRevisionInput): Promise<{ sha: string }>;
-  checkRemote(input: CheckRemoteInput): Promise<{ sha: string; moved: boolean }>;
+  resolveRevision(input: ResolveRevisionInput): Promise<ResolveRevisionResult>;
+  checkRemote(input: CheckRemoteInput): Promise<CheckRemoteResult>;
   renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult>;
   prepareSync(input: PlanInput): Promise<PrepareSyncResult>;
   applyStep(input: ApplyStepInput): Promise<ApplyStepResult>;
@@ -136,6 +176,8 @@ export interface ClusterActivities {
   diffApplication(input: PlanInput): Promise<DiffApplicationResult>;
   /** `app delete --cascade`: deletes every live object tracked as the app's (not `Delete=false` ones). */
   deleteApplicationResources(input: DeleteApplicationInput): Promise<PruneResult>;
+  /** The directories of a repository at a revision, for ApplicationSet git generators (`app apply`). */
+  listRepoDirectories(input: ListRepoDirectoriesInput): Promise<ListRepoDirectoriesResult>;
 }
 
 export interface ApplicationSummary {
@@ -177,6 +219,10 @@ export interface DiffApplicationResult {
   diffKey: string;
   /** Ignore rules that could not be honoured. */
   warnings: string[];
+  /** The readable diff (Secret values masked), capped at 256 KiB; the stored diff has all of it. */
+  text: string;
+  /** True when `text` was cut at the cap (it then says how many changed objects it leaves out). */
+  truncated: boolean;
 }
 
 export interface RegisterApplicationsInput {

@@ -31,6 +31,14 @@ export function cascadeDeleteWorkflowId(app: string): string {
   return `app/${app}/delete`;
 }
 
+/**
+ * `mooring app apply` listing a repository's directories for ApplicationSet git generators, on
+ * `cluster`'s agent (which holds the Git credentials); `nonce` keeps concurrent listings apart.
+ */
+export function listRepoDirectoriesWorkflowId(cluster: string, nonce: string): string {
+  return `repo-directories/${cluster}/${nonce}`;
+}
+
 /** Workflow type names, for clients that start workflows by name (schedules, the CLI). */
 export const WORKFLOW_TYPES = {
   application: 'applicationWorkflow',
@@ -39,6 +47,7 @@ export const WORKFLOW_TYPES = {
   driftScan: 'driftScanWorkflow',
   diff: 'diffWorkflow',
   cascadeDelete: 'cascadeDeleteWorkflow',
+  listRepoDirectories: 'listRepoDirectoriesWorkflow',
 } as const;
 
 /** Ids of the schedules the worker keeps. */

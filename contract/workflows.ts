@@ -1,10 +1,10 @@
 /**
  * Inputs and results of the workflows clients start or read: what the application workflow hands
- * its sync children, what `mooring app diff` and `app delete --cascade` get back, and what the
- * scheduled fleet workflows report.
+ * its sync children, what `mooring app diff`, `app delete --cascade` and the listing of a
+ * repository's directories (`app apply`) get back, and what the scheduled fleet workflows report.
  */
 import type { AppSpec } from '../config/types.js';
-import type { DiffApplicationResult } from './activities.js';
+import type { DiffApplicationResult, ListRepoDirectoriesResult } from './activities.js';
 import type { HealthStatusCode } from './kube-object.js';
 import type { Initiator, OperationPhase, ResourceState } from './messages.js';
 
@@ -48,6 +48,16 @@ export interface DiffWorkflowInput {
 export interface DiffWorkflowResult extends DiffApplicationResult {
   revision: string;
 }
+
+export interface ListRepoDirectoriesWorkflowInput {
+  /** The agent that reads the repository (it holds the Git credentials). */
+  cluster: string;
+  repoURL: string;
+  /** Branch, tag or SHA; `HEAD` when empty. */
+  revision: string;
+}
+
+export type ListRepoDirectoriesWorkflowResult = ListRepoDirectoriesResult;
 
 export interface CascadeDeleteInput {
   app: string;

@@ -5,3 +5,4 @@ export { gitPollWorkflow } from './git-poll.js';
 export { driftScanWorkflow } from './drift-scan.js';
 export { diffWorkflow } from './diff.js';
 export { cascadeDeleteWorkflow } from './delete.js';
+export { listRepoDirectoriesWorkflow } from './list-repo-directories.js';

@@ -40,7 +40,7 @@ import { waitEstablished } from './manager-crds.js';
 import { countActions, diffApp } from './manager-diff.js';
 import { dryRunPlan } from './manager-dry-run.js';
 import { PredictionCache } from './prediction-cache.js';
-import { diffDir, storeDiff } from './diff-store.js';
+import { diffDir, formatDiffCapped, MAX_DIFF_TEXT_BYTES, storeDiff } from './diff-store.js';
 import type { DiffAction } from '../../core/diff/diff.js';
 import { selectPrunable } from '../../core/sync/prune.js';
 import { syncOptions } from '../../core/sync/sync-options.js';
@@ -114,6 +114,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   const activities: ClusterActivities = {
     resolveRevision: (input) => timed('resolve', () => git.resolveRevision(input)),
     checkRemote: (input) => timed('ls-remote', () => git.checkRemote(input)),
+    listRepoDirectories: (input) => timed('list-directories', () => git.listRepoDirectories(input)),
     renderManifests: (input) => render.renderManifests(input),
 
     async prepareSync(input): Promise<PrepareSyncResult> {
@@ -220,8 +221,11 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const summary = countActions(diffs);
       const warnings = [...new Set(diffs.flatMap((d) => d.warnings))];
       const objects = diffs.filter((d) => d.action !== 'unchanged').map((d) => ({ ...d.ref, action: d.action, diff: d.diff }));
-      const diffKey = await storeDiff(diffDir(store.dir), { app: input.app, manifestKey: input.manifestKey, objects, unchanged: summary.unchanged, warnings });
-      return { summary, manifestKey: input.manifestKey, diffKey, warnings };
+      const stored = { app: input.app, manifestKey: input.manifestKey, objects, unchanged: summary.unchanged, warnings };
+      const diffKey = await storeDiff(diffDir(store.dir), stored);
+      // The text travels back through Temporal (for `mooring app diff`), so it is capped.
+      const { text, truncated } = formatDiffCapped(stored, MAX_DIFF_TEXT_BYTES);
+      return { summary, manifestKey: input.manifestKey, diffKey, warnings, text, truncated };
     },
 
     async runSyncFailHooks(input: RunSyncFailHooksInput) {

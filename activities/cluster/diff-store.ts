@@ -1,7 +1,8 @@
 /**
  * Stored diffs of apps: the full per-object diff stays on the worker's disk (next to the rendered
- * manifests, `<manifest store>/diffs/<key>.json`, mode 0600) and only its key travels through
- * Temporal. Secret values are masked before a diff is made, so none is ever written here.
+ * manifests, `<manifest store>/diffs/<key>.json`, mode 0600); its key and its readable text,
+ * capped at MAX_DIFF_TEXT_BYTES, travel through Temporal. Secret values are masked before a diff
+ * is made, so none is ever written here or sent.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -55,9 +56,63 @@ export async function readStoredDiff(key: string, dir: string = diffDir()): Prom
   }
 }
 
+/** Most bytes of diff text an activity result carries (`DiffApplicationResult.text`). */
+export const MAX_DIFF_TEXT_BYTES = 256 * 1024;
+
 /** The readable text of a diff: one section per changed object, then a summary line. */
 export function formatDiff(diff: StoredDiff): string {
-  const sections = diff.objects.map((o) => `=== ${o.action} ${formatRef(o)}\n${o.diff}`);
+  return formatDiffCapped(diff, Infinity).text;
+}
+
+/**
+ * {@link formatDiff} in at most about `maxBytes` (UTF-8): whole sections while they fit, then as
+ * many whole lines of the next one as fit, then a line saying the text is truncated and how many
+ * changed objects it leaves out. The warnings and the summary line are always kept. Object diffs
+ * are made from Secret-masked objects, so no Secret value can appear here.
+ */
+export function formatDiffCapped(diff: StoredDiff, maxBytes: number): { text: string; truncated: boolean } {
   const counts = (['create', 'update', 'delete'] as const).map((a) => `${diff.objects.filter((o) => o.action === a).length} to ${a}`);
-  return [...sections, ...diff.warnings.map((w) => `warning: ${w}`), `${counts.join(', ')}, ${diff.unchanged} unchanged`].join('\n');
+  const tail = [...diff.warnings.map((w) => `warning: ${w}`), `${counts.join(', ')}, ${diff.unchanged} unchanged`];
+  const sections = diff.objects.map((o) => `=== ${o.action} ${formatRef(o)}\n${o.diff}`);
+  const full = [...sections, ...tail].join('\n');
+  if (Buffer.byteLength(full) <= maxBytes) return { text: full, truncated: false };
+
+  // Room for the sections: the budget less the tail and the truncation note (its counts take a few digits).
+  let room = maxBytes - Buffer.byteLength(tail.join('\n')) - Buffer.byteLength(truncationNote(diff.objects.length, diff.objects.length, maxBytes, true)) - 2;
+  const shown: string[] = [];
+  let cut = false;
+  for (const section of sections) {
+    const size = Buffer.byteLength(section) + 1;
+    if (size <= room) {
+      shown.push(section);
+      room -= size;
+      continue;
+    }
+    const lines = fittingLines(section, room);
+    if (lines) {
+      shown.push(lines);
+      cut = true;
+    }
+    break;
+  }
+  const left = diff.objects.length - shown.length;
+  return { text: [...shown, truncationNote(left, diff.objects.length, maxBytes, cut), ...tail].join('\n'), truncated: true };
+}
+
+/** The leading whole lines of `text` that fit in `room` bytes (with the newline that ends them), or "". */
+function fittingLines(text: string, room: number): string {
+  let end = 0;
+  let used = 0;
+  for (const line of text.split('\n')) {
+    const size = Buffer.byteLength(line) + 1;
+    if (used + size > room) break;
+    used += size;
+    end += line.length + 1;
+  }
+  return text.slice(0, Math.max(0, end - 1));
+}
+
+function truncationNote(notShown: number, total: number, maxBytes: number, cut: boolean): string {
+  const limit = maxBytes % 1024 === 0 ? `${maxBytes / 1024} KiB` : `${maxBytes} bytes`;
+  return `... diff truncated at ${limit}: ${notShown} of ${total} changed objects not shown${cut ? ' (the last one shown is cut short)' : ''}`;
 }

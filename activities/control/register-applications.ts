@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { stringify } from 'yaml';
-import { ClusterRegistry } from '../../config/cluster-registry.js';
+import { loadClusterRegistry } from '../../client/cluster-registry-file.js';
 import { loadApplications } from '../../config/load-applications.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { groupOf } from '../../contract/object-ref.js';
@@ -27,7 +27,7 @@ export interface RegisteredApplication {
 export async function registerApplications(client: Client, taskQueue: string, objects: readonly KubeObject[], source: string): Promise<{ registered: RegisteredApplication[]; warnings: string[] }> {
   const docs = objects.filter(isApplicationObject);
   if (docs.length === 0) return { registered: [], warnings: [] };
-  const registry = await ClusterRegistry.load();
+  const registry = await loadClusterRegistry();
   const result = await loadApplications(docs.map((d) => stringify(d)).join('---\n'), source, {
     clusterByServer: (server) => registry.byServer(server),
     clusters: () => registry.list(),

@@ -3,35 +3,22 @@
  * come from `RepoCache` (RepoNotFound, AuthFailed, RevisionNotFound are not retryable; Unreachable
  * is). Credentials never travel in these inputs; a repo URL's userinfo is ignored.
  */
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { asyncLocalStorage } from '@temporalio/activity';
+import { TooManyDirectories } from '../../contract/errors.js';
+import type { ClusterActivities } from '../../contract/activities.js';
 import type { RepoCache } from './repo-cache.js';
+import { redactUrl } from './redact.js';
 
-/** Input of `resolveRevision`. */
-export interface ResolveRevisionInput {
-  repoURL: string;
-  /** Branch, tag, full or abbreviated commit SHA, or `HEAD` (also when empty). */
-  targetRevision: string;
-}
+/**
+ * Most directories `listRepoDirectories` returns, and most bytes of their names (as JSON); a
+ * bigger tree fails the activity, since the listing travels through Temporal.
+ */
+export const DIRECTORY_LIMITS: Readonly<{ count: number; bytes: number }> = { count: 10_000, bytes: 1024 * 1024 };
 
-/** Result of `resolveRevision`. */
-export interface ResolveRevisionResult {
-  /** The full commit SHA, present in the worker's mirror. */
-  sha: string;
-}
-
-/** Input of `checkRemote`. */
-export interface CheckRemoteInput extends ResolveRevisionInput {
-  /** The commit the caller last saw for this revision. */
-  knownSha?: string;
-}
-
-/** Result of `checkRemote`. */
-export interface CheckRemoteResult {
-  /** The commit the revision names on the remote now. */
-  sha: string;
-  /** True when `sha` differs from `knownSha`, or when no `knownSha` was given. */
-  moved: boolean;
-}
+/** The Git activities of the contract's cluster activities. */
+export type GitActivities = Pick<ClusterActivities, 'resolveRevision' | 'checkRemote' | 'listRepoDirectories'>;
 
 /** Dependencies of {@link createGitActivities}. */
 export interface GitActivityDeps {
@@ -39,10 +26,7 @@ export interface GitActivityDeps {
 }
 
 /** The Git activities, as closures over one `RepoCache` (built once per worker). */
-export function createGitActivities({ cache }: GitActivityDeps): {
-  resolveRevision(input: ResolveRevisionInput): Promise<ResolveRevisionResult>;
-  checkRemote(input: CheckRemoteInput): Promise<CheckRemoteResult>;
-} {
+export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
   return {
     /** Resolves a revision to a commit and makes sure the mirror has it (fetching when needed). */
     async resolveRevision({ repoURL, targetRevision }) {
@@ -61,7 +45,41 @@ export function createGitActivities({ cache }: GitActivityDeps): {
         ?? (await cache.resolve(repoURL, targetRevision, { signal })).sha;
       return { sha, moved: sha !== knownSha?.toLowerCase() };
     },
+
+    /** Resolves the revision, checks it out (read-only tree) and lists its directories. */
+    async listRepoDirectories({ repoURL, revision }) {
+      const signal = cancellationSignal();
+      const { sha } = await cache.resolve(repoURL, revision, { signal });
+      const root = await cache.checkout(repoURL, sha, { signal });
+      try {
+        return { sha, directories: await listDirectories(root) };
+      } catch (error) {
+        if (!(error instanceof TooManyDirectories)) throw error;
+        throw new TooManyDirectories(`Cannot list the directories of ${redactUrl(repoURL)} at ${sha.slice(0, 12)} for an ApplicationSet git generator: ${error.message}`);
+      }
+    },
   };
+}
+
+/**
+ * Every directory under `root` except hidden ones and those inside them ("/"-separated, relative
+ * to `root`), sorted. Throws {@link TooManyDirectories} beyond `limits` (their names travel
+ * through Temporal, whose payloads are limited to a few MiB).
+ */
+export async function listDirectories(root: string, limits: { count: number; bytes: number } = DIRECTORY_LIMITS): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const directories = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .filter((d) => !d.split('/').some((p) => p.startsWith('.')));
+  if (directories.length > limits.count) {
+    throw new TooManyDirectories(`it has ${directories.length.toLocaleString('en-US')} directories, more than the ${limits.count.toLocaleString('en-US')} a listing may return`);
+  }
+  const bytes = directories.reduce((sum, d) => sum + Buffer.byteLength(d) + 3, 0);
+  if (bytes > limits.bytes) {
+    throw new TooManyDirectories(`its directory names take ${bytes.toLocaleString('en-US')} bytes, more than the ${limits.bytes.toLocaleString('en-US')} a listing may return`);
+  }
+  return directories.sort();
 }
 
 /** The activity's cancellation signal when running inside a Temporal activity, else none. */

@@ -5,11 +5,4 @@ export { REDACTED, redactText, redactUrl, type RedactOptions } from './redact.js
 export { classifyGitError, gitErrorKind, GIT_ERROR_RULES, type GitErrorKind, type GitFailureContext } from './classify.js';
 export { normalizeRepoUrl, remoteUrl, repoHash } from './repo-url.js';
 export { isFullSha, parseRefLines, parseRevision, pickRef, type ParsedRevision, type ResolvedRef, type RevisionKind } from './revision.js';
-export {
-  createGitActivities,
-  type CheckRemoteInput,
-  type CheckRemoteResult,
-  type GitActivityDeps,
-  type ResolveRevisionInput,
-  type ResolveRevisionResult,
-} from './git-activities.js';
+export { createGitActivities, listDirectories, DIRECTORY_LIMITS, type GitActivities, type GitActivityDeps } from './git-activities.js';

@@ -8,7 +8,7 @@ import type { ManifestStore } from './manifest-store.js';
 import { RenderCache } from './render-cache.js';
 import { renderSource } from './render-source.js';
 import { summarizeManifests } from '../../core/manifests/summarize-manifests.js';
-import type { RenderInput, RenderSummary } from '../../core/manifests/types.js';
+import type { ClusterActivities, RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
 
 /** Returns a read-only directory holding the repository at commit `sha`. */
 export type CheckoutFn = (repoURL: string, sha: string) => Promise<string>;
@@ -23,10 +23,8 @@ export interface RenderActivitiesOptions {
   toolTimeoutMs?: number;
 }
 
-/** The render activities, bound to their store and checkout. */
-export interface RenderActivities {
-  renderManifests(input: RenderInput): Promise<RenderSummary>;
-}
+/** The render activity of the contract's cluster activities, bound to its store and checkout. */
+export type RenderActivities = Pick<ClusterActivities, 'renderManifests'>;
 
 const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/i;
 
@@ -41,7 +39,7 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
      * Renders the app source at `input.revision` and stores the objects; returns their key and
      * counts. Throws ManifestInvalid (non-retryable) for anything the repository must fix.
      */
-    async renderManifests(input: RenderInput): Promise<RenderSummary> {
+    async renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult> {
       if (!SHA.test(input.revision)) {
         throw new TypeError(`Cannot render app "${input.appName}" at revision "${input.revision}": expected a full commit SHA`);
       }

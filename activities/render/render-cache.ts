@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson } from '../../core/manifests/canonical-json.js';
-import type { RenderInput, RenderSummary } from '../../core/manifests/types.js';
+import type { RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
 
 /** Bump when rendering changes its output for the same inputs, to invalidate old entries. */
 export const RENDER_FORMAT_VERSION = 1;
 
 /** The sha256 identifying one render; covers every input that can change the output. */
-export function renderCacheKey(input: RenderInput): string {
+export function renderCacheKey(input: RenderManifestsInput): string {
   const path = input.path.split('/').filter((s) => s !== '' && s !== '.').join('/');
   const identity = {
     version: RENDER_FORMAT_VERSION,
@@ -44,10 +44,10 @@ export class RenderCache {
   }
 
   /** The summary of an earlier render of the same inputs, or undefined. */
-  async lookup(input: RenderInput): Promise<RenderSummary | undefined> {
+  async lookup(input: RenderManifestsInput): Promise<RenderManifestsResult | undefined> {
     try {
       const text = await readFile(join(this.dir, `${renderCacheKey(input)}.json`), 'utf8');
-      const summary = JSON.parse(text) as RenderSummary;
+      const summary = JSON.parse(text) as RenderManifestsResult;
       return typeof summary.manifestKey === 'string' ? summary : undefined;
     } catch (error) {
       // A missing or torn entry is a miss: the caller renders again and rewrites it.
@@ -57,7 +57,7 @@ export class RenderCache {
   }
 
   /** Records the summary of a render. */
-  async record(input: RenderInput, summary: RenderSummary): Promise<void> {
+  async record(input: RenderManifestsInput, summary: RenderManifestsResult): Promise<void> {
     await writeFileAtomic(join(this.dir, `${renderCacheKey(input)}.json`), JSON.stringify(summary));
   }
 }

@@ -1,6 +1,6 @@
 /** `mooring cluster list|add`: the cluster registry (names, API servers, labels; no credentials). */
 import type { Command } from 'commander';
-import { ClusterRegistry } from '../../config/cluster-registry.js';
+import { addToClusterRegistry, loadClusterRegistry } from '../../client/cluster-registry-file.js';
 import { clusterTaskQueue } from '../../contract/ids.js';
 import { table } from '../format.js';
 
@@ -18,7 +18,7 @@ export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('Manage the cluster registry');
   cluster.command('list').description('List registered clusters').option('-o, --output <format>', 'json')
     .action(async (opts: { output?: string }) => {
-      const clusters = (await ClusterRegistry.load()).list();
+      const clusters = (await loadClusterRegistry()).list();
       if (opts.output === 'json') return console.log(JSON.stringify(clusters, null, 2));
       console.log(table(['NAME', 'SERVER', 'TASK QUEUE', 'LABELS'], clusters.map((c) => [
         c.name, c.server, clusterTaskQueue(c.name), Object.entries(c.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
@@ -28,9 +28,8 @@ export function registerClusterCommands(program: Command): void {
     .requiredOption('--server <url>', 'API server URL (matches Argo CD destination.server)')
     .option('--label <key=value>', 'label for ApplicationSet cluster selectors (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (name: string, opts: { server: string; label: string[] }) => {
-      const registry = await ClusterRegistry.load();
-      const outcome = await registry.add({ name, server: opts.server, labels: parseLabels(opts.label) });
-      console.log(`cluster/${name} ${outcome} (${registry.path})`);
+      const { outcome, path } = await addToClusterRegistry({ name, server: opts.server, labels: parseLabels(opts.label) });
+      console.log(`cluster/${name} ${outcome} (${path})`);
       console.log(`start its agent next to the cluster: mooring worker --agent --cluster ${name} --kubeconfig <path>`);
     });
 }

@@ -12,4 +12,4 @@ export { kustomizeEditCommands, KUSTOMIZATION_FILES } from './kustomize-edits.js
 export { helmTemplateArgs, escapeSetValue, type HelmTemplateArgsOptions } from './helm-args.js';
 export { mapHelmHook, mapHelmHooks } from './helm-hooks.js';
 export { summarizeManifests } from './summarize-manifests.js';
-export type { ManifestEntry, RenderInput, RenderSummary, SourceType } from './types.js';
+export type { ManifestEntry, SourceType } from './types.js';

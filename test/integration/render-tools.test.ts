@@ -15,7 +15,7 @@ import { ManifestInvalid } from '../../contract/errors.js';
 import {
   ManifestStore, createRenderActivities, renderSource, toolBinary, type ToolName,
 } from '../../activities/render/index.js';
-import type { RenderInput, RenderSummary } from '../../core/manifests/index.js';
+import type { RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../shared/examples/argocd-example-apps', import.meta.url));
@@ -52,7 +52,7 @@ after(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-async function render(input: Partial<RenderInput> & { path: string }): Promise<{ summary: RenderSummary; objects: KubeObject[] }> {
+async function render(input: Partial<RenderManifestsInput> & { path: string }): Promise<{ summary: RenderManifestsResult; objects: KubeObject[] }> {
   const summary = await activities.renderManifests({ appName: input.path, repoURL: 'https://example.com/argocd-example-apps.git', revision: SHA, namespace: 'demo', ...input });
   const objects = await store.get(summary.manifestKey);
   assert.ok(objects, 'the rendered objects are in the store');

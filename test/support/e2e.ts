@@ -1,14 +1,15 @@
 /**
  * End-to-end harness on the real local stack: a Mooring worker of the test's own (task queue,
- * cluster), the guestbook example in a real bare Git repository, apps registered through the
- * CLI's `applySpec`, and cleanup of everything the test created (workflows, namespaces, repos).
+ * cluster), the guestbook example in a real bare Git repository, apps registered through
+ * `applySpec` (client/, as `mooring app apply` does), and cleanup of everything the test created
+ * (workflows, namespaces, repos).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseDocument } from 'yaml';
-import { applySpec } from '../../cli/commands/app.js';
+import { applySpec } from '../../client/apply-spec.js';
 import { parseApplications } from '../../config/parse-application.js';
 import type { AppSpec } from '../../config/types.js';
 import { statusQuery } from '../../contract/messages.js';

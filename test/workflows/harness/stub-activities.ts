@@ -47,6 +47,8 @@ export class ActivityScript {
   readonly health = new Map<string, HealthScript>();
   /** App name → what detectDrift reports. */
   readonly drift = new Map<string, DetectDriftResult>();
+  /** repoURL → what listRepoDirectories returns (no directories when absent). */
+  readonly directories = new Map<string, string[]>();
   /** What listApplications returns. */
   applications: ApplicationSummary[] = [];
   readonly calls: StubCall[] = [];
@@ -153,11 +155,18 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     },
     async diffApplication(input) {
       log('diffApplication', input, input.app);
-      return { summary: { create: 0, update: 0, delete: 0, unchanged: 1 }, manifestKey: input.manifestKey, diffKey: `stub-diff:${input.app}`, warnings: [] };
+      return {
+        summary: { create: 0, update: 0, delete: 0, unchanged: 1 }, manifestKey: input.manifestKey, diffKey: `stub-diff:${input.app}`, warnings: [],
+        text: '0 to create, 0 to update, 0 to delete, 1 unchanged', truncated: false,
+      };
     },
     async deleteApplicationResources(input) {
       log('deleteApplicationResources', input, input.app);
       return { changes: [] };
+    },
+    async listRepoDirectories(input) {
+      log('listRepoDirectories', input);
+      return { sha: head(input.repoURL, input.revision || 'HEAD'), directories: script.directories.get(input.repoURL) ?? [] };
     },
   };
 }

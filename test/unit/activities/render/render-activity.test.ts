@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManifestInvalid } from '../../../../contract/errors.js';
 import { ManifestStore, createRenderActivities } from '../../../../activities/render/index.js';
-import type { RenderInput } from '../../../../core/manifests/index.js';
+import type { RenderManifestsInput } from '../../../../contract/activities.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -41,7 +41,7 @@ describe('createRenderActivities', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  const input: RenderInput = { appName: 'web', repoURL: 'https://example.com/apps.git', revision: SHA, path: 'apps/web', namespace: 'web' };
+  const input: RenderManifestsInput = { appName: 'web', repoURL: 'https://example.com/apps.git', revision: SHA, path: 'apps/web', namespace: 'web' };
 
   it('renders at the SHA and returns only a key and counts', async () => {
     const summary = await activities.renderManifests(input);

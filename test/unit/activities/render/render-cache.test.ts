@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RenderCache, renderCacheKey } from '../../../../activities/render/render-cache.js';
-import type { RenderInput } from '../../../../core/manifests/types.js';
+import type { RenderManifestsInput } from '../../../../contract/activities.js';
 
-const input: RenderInput = {
+const input: RenderManifestsInput = {
   appName: 'guestbook',
   repoURL: 'https://example.com/apps.git',
   revision: 'a'.repeat(40),
@@ -16,7 +16,7 @@ const input: RenderInput = {
 
 describe('renderCacheKey', () => {
   it('changes with every input that can change the output', () => {
-    const variants: RenderInput[] = [
+    const variants: RenderManifestsInput[] = [
       { ...input, appName: 'other' },
       { ...input, repoURL: 'https://example.com/other.git' },
       { ...input, revision: 'b'.repeat(40) },

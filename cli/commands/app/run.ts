@@ -1,0 +1,5 @@
+/** What every `mooring app …` command is registered with. */
+import type { Client } from '@temporalio/client';
+
+/** Runs a command's work with a connected client (global --address / --namespace), then closes it. */
+export type RunWithClient = (work: (client: Client) => Promise<void>) => Promise<void>;
