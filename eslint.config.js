@@ -6,11 +6,46 @@ import tseslint from 'typescript-eslint';
  * activities/ (adapters) and workflows/ (deterministic orchestration) ← workers/ and cli/.
  * Each rule below names what a folder may not import and why.
  */
-const NODE_IO = ['node:fs', 'node:fs/*', 'fs', 'fs/*', 'node:child_process', 'child_process', 'node:net', 'net', 'node:http', 'http',
-  'node:https', 'https', 'node:http2', 'node:dns', 'node:tls', 'node:os', 'os', 'node:process', 'node:timers/promises', 'node:worker_threads'];
-const IO_LIBRARIES = ['@kubernetes/client-node', 'simple-git', '@temporalio/client', '@temporalio/worker', '@temporalio/activity',
-  '@temporalio/testing', 'pino', 'prom-client', 'p-limit'];
-const layer = (name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `../${name}`, `../../${name}`];
+const NODE_IO = [
+  'node:fs',
+  'node:fs/*',
+  'fs',
+  'fs/*',
+  'node:child_process',
+  'child_process',
+  'node:net',
+  'net',
+  'node:http',
+  'http',
+  'node:https',
+  'https',
+  'node:http2',
+  'node:dns',
+  'node:tls',
+  'node:os',
+  'os',
+  'node:process',
+  'node:timers/promises',
+  'node:worker_threads',
+];
+const IO_LIBRARIES = [
+  '@kubernetes/client-node',
+  'simple-git',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  'pino',
+  'prom-client',
+  'p-limit',
+];
+const layer = (name) => [
+  `../${name}/*`,
+  `../../${name}/*`,
+  `../../../${name}/*`,
+  `../${name}`,
+  `../../${name}`,
+];
 
 const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 
@@ -24,10 +59,15 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-floating-promises': ['error', {
-        // node:test runs every test() / describe() it is handed; their promises are its business.
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test runs every test() / describe() it is handed; their promises are its business.
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
     },
   },
   {
@@ -37,47 +77,114 @@ export default tseslint.config(
   {
     files: ['contract/**/*.ts'],
     rules: restrict([
-      { group: ['node:*', ...NODE_IO, ...IO_LIBRARIES], message: 'contract/ holds definitions only: no I/O, no Node built-ins (workflows import it)' },
-      { group: [...layer('activities'), ...layer('workflows'), ...layer('workers'), ...layer('cli'), ...layer('client'), ...layer('core')], message: 'contract/ is the bottom layer: it imports nothing of the layers above' },
+      {
+        group: ['node:*', ...NODE_IO, ...IO_LIBRARIES],
+        message: 'contract/ holds definitions only: no I/O, no Node built-ins (workflows import it)',
+      },
+      {
+        group: [
+          ...layer('activities'),
+          ...layer('workflows'),
+          ...layer('workers'),
+          ...layer('cli'),
+          ...layer('client'),
+          ...layer('core'),
+        ],
+        message: 'contract/ is the bottom layer: it imports nothing of the layers above',
+      },
     ]),
   },
   {
     files: ['core/**/*.ts', 'config/**/*.ts'],
     rules: restrict([
-      { group: [...NODE_IO, ...IO_LIBRARIES, '@temporalio/workflow'], message: 'core/ and config/ are pure: they decide from complete data and never fetch; do I/O in an adapter (activities/, client/)' },
-      { group: [...layer('activities'), ...layer('workflows'), ...layer('workers'), ...layer('cli'), ...layer('client')], message: 'core/ and config/ may import only contract/, core/ and config/' },
+      {
+        group: [...NODE_IO, ...IO_LIBRARIES, '@temporalio/workflow'],
+        message:
+          'core/ and config/ are pure: they decide from complete data and never fetch; do I/O in an adapter (activities/, client/)',
+      },
+      {
+        group: [
+          ...layer('activities'),
+          ...layer('workflows'),
+          ...layer('workers'),
+          ...layer('cli'),
+          ...layer('client'),
+        ],
+        message: 'core/ and config/ may import only contract/, core/ and config/',
+      },
     ]),
   },
   {
     files: ['workflows/**/*.ts'],
     rules: {
       ...restrict([
-        { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'util'], message: 'workflow code must stay deterministic: no Node built-ins' },
-        { group: [...IO_LIBRARIES], message: 'workflows reach the world only through activities (import their interfaces from contract/)' },
-        { group: [...layer('activities'), ...layer('workers'), ...layer('cli'), ...layer('client'), ...layer('core')], message: 'workflows import only contract/ and config/ (activities run on workers, not in the sandbox)' },
+        {
+          group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'util'],
+          message: 'workflow code must stay deterministic: no Node built-ins',
+        },
+        {
+          group: [...IO_LIBRARIES],
+          message:
+            'workflows reach the world only through activities (import their interfaces from contract/)',
+        },
+        {
+          group: [
+            ...layer('activities'),
+            ...layer('workers'),
+            ...layer('cli'),
+            ...layer('client'),
+            ...layer('core'),
+          ],
+          message:
+            'workflows import only contract/ and config/ (activities run on workers, not in the sandbox)',
+        },
       ]),
-      'no-restricted-globals': ['error', { name: 'Date', message: 'use workflow time (Date is replaced in the sandbox, but prefer explicit inputs)' }],
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'Date',
+          message: 'use workflow time (Date is replaced in the sandbox, but prefer explicit inputs)',
+        },
+      ],
     },
   },
   {
     files: ['activities/**/*.ts'],
     rules: restrict([
-      { group: [...layer('workflows'), ...layer('workers'), ...layer('cli')], message: 'activities are adapters: they share types with workflows through contract/, never import them' },
+      {
+        group: [...layer('workflows'), ...layer('workers'), ...layer('cli')],
+        message:
+          'activities are adapters: they share types with workflows through contract/, never import them',
+      },
     ]),
   },
   {
     files: ['client/**/*.ts'],
     rules: restrict([
-      { group: ['@kubernetes/client-node', 'simple-git', '@temporalio/worker', '@temporalio/activity'], message: 'client/ talks to Temporal only' },
-      { group: [...layer('activities'), ...layer('workflows'), ...layer('workers'), ...layer('cli')], message: 'client/ imports only contract/, core/ and config/' },
+      {
+        group: ['@kubernetes/client-node', 'simple-git', '@temporalio/worker', '@temporalio/activity'],
+        message: 'client/ talks to Temporal only',
+      },
+      {
+        group: [...layer('activities'), ...layer('workflows'), ...layer('workers'), ...layer('cli')],
+        message: 'client/ imports only contract/, core/ and config/',
+      },
     ]),
   },
   {
     files: ['cli/**/*.ts'],
     ignores: ['cli/commands/worker.ts'],
     rules: restrict([
-      { group: ['@kubernetes/client-node', 'simple-git', '@temporalio/worker', '@temporalio/activity'], message: 'the CLI is a Temporal client and nothing else: Git and cluster access happen on agents' },
-      { group: [...layer('activities'), ...layer('workflows'), ...layer('workers')], allowTypeImports: true, message: 'the CLI is a Temporal client: start workflows by type name (contract/ids.ts) and use client/' },
+      {
+        group: ['@kubernetes/client-node', 'simple-git', '@temporalio/worker', '@temporalio/activity'],
+        message: 'the CLI is a Temporal client and nothing else: Git and cluster access happen on agents',
+      },
+      {
+        group: [...layer('activities'), ...layer('workflows'), ...layer('workers')],
+        allowTypeImports: true,
+        message:
+          'the CLI is a Temporal client: start workflows by type name (contract/ids.ts) and use client/',
+      },
     ]),
   },
 );

@@ -27,47 +27,75 @@ import type { E2eApp, E2eEnv } from '../test/support/e2e.js';
 import { countEvents, waitQuiescent } from '../test/support/workflow-history.js';
 
 process.env.MOORING_LOG_LEVEL ??= 'warn';
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, 'poll-runs': { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, 'poll-runs': { type: 'string', default: '5' } },
+});
 const runs = Math.max(5, Number(values.runs) || 7);
 const pollRuns = Math.max(0, Number(values['poll-runs']) || 0);
 const HEALTH_TIMEOUT_MS = 5000;
 const GOALS = { refreshP50Ms: 1500, eventsPerSync: 60, rollbackBeyondTimeoutMs: 3000 };
 
-interface Summary { runs: number; medianMs: number; minMs: number; maxMs: number; samplesMs: number[] }
+interface Summary {
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  samplesMs: number[];
+}
 
 function summary(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid] ?? 0 : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
   const round = (n: number) => Math.round(n);
-  return { runs: samples.length, medianMs: round(median), minMs: round(sorted[0] ?? 0), maxMs: round(sorted.at(-1) ?? 0), samplesMs: samples.map(round) };
+  return {
+    runs: samples.length,
+    medianMs: round(median),
+    minMs: round(sorted[0] ?? 0),
+    maxMs: round(sorted.at(-1) ?? 0),
+    samplesMs: samples.map(round),
+  };
 }
 
 /** Polls the status query closely (25 ms) so the figure is the system's latency, not the probe's. */
-async function until(app: E2eApp, what: string, done: (s: AppStatus) => boolean, timeoutMs: number): Promise<AppStatus> {
+async function until(
+  app: E2eApp,
+  what: string,
+  done: (s: AppStatus) => boolean,
+  timeoutMs: number,
+): Promise<AppStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await app.status();
     if (done(s)) return s;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${app.name}: ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${app.name}: ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-async function refreshRuns(env: E2eEnv, app: E2eApp): Promise<{ latency: Summary; events: { child: number[]; parent: number[]; total: number[] } }> {
+async function refreshRuns(
+  env: E2eEnv,
+  app: E2eApp,
+): Promise<{ latency: Summary; events: { child: number[]; parent: number[]; total: number[] } }> {
   const latencies: number[] = [];
   const events = { child: [] as number[], parent: [] as number[], total: [] as number[] };
   const appId = applicationWorkflowId(app.name);
   for (let i = 0; i < runs; i++) {
     await waitQuiescent(env.client, appId);
     const parentBefore = await countEvents(env.client, appId);
-    const sha = await app.repo.commit(`bench ${i}`, { 'guestbook/deployment.yaml': await guestbookDeployment({ image: `registry.example/guestbook:bench-${i}` }) });
+    const sha = await app.repo.commit(`bench ${i}`, {
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: `registry.example/guestbook:bench-${i}`,
+      }),
+    });
     const t0 = performance.now();
     await env.client.workflow.getHandle(appId).signal(refreshSignal, { reason: 'bench push' });
     const status = await until(app, `Healthy at ${sha}`, settledAt(sha), 60_000);
     latencies.push(performance.now() - t0);
     const entry = status.history.at(-1);
-    if (entry?.revision !== sha || entry.outcome !== 'Succeeded') throw new Error(`Run ${i}: unexpected history entry ${JSON.stringify(entry)}`);
+    if (entry?.revision !== sha || entry.outcome !== 'Succeeded')
+      throw new Error(`Run ${i}: unexpected history entry ${JSON.stringify(entry)}`);
     await waitQuiescent(env.client, appId);
     const child = await countEvents(env.client, syncWorkflowId(app.name, entry.id));
     const parent = (await countEvents(env.client, appId)) - parentBefore;
@@ -78,18 +106,33 @@ async function refreshRuns(env: E2eEnv, app: E2eApp): Promise<{ latency: Summary
   return { latency: summary(latencies), events };
 }
 
-async function failureRuns(env: E2eEnv, app: E2eApp, simulate: 'crashloop' | 'never-ready'): Promise<Summary> {
+async function failureRuns(
+  env: E2eEnv,
+  app: E2eApp,
+  simulate: 'crashloop' | 'never-ready',
+): Promise<Summary> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const sha = await app.repo.commit(`bench ${simulate} ${i}`, {
-      'guestbook/deployment.yaml': await guestbookDeployment({ image: `registry.example/guestbook:${simulate}-${i}`, simulate }),
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: `registry.example/guestbook:${simulate}-${i}`,
+        simulate,
+      }),
     });
     const t0 = performance.now();
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { reason: 'bench push' });
-    const status = await until(app, `rollback of ${sha}`, (s) => s.operation === undefined && s.history.some((h) => h.revision === sha) && s.health === 'Healthy', 90_000);
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { reason: 'bench push' });
+    const status = await until(
+      app,
+      `rollback of ${sha}`,
+      (s) => s.operation === undefined && s.history.some((h) => h.revision === sha) && s.health === 'Healthy',
+      90_000,
+    );
     samples.push(performance.now() - t0);
     const entry = status.history.find((h) => h.revision === sha);
-    if (entry?.outcome !== 'RolledBack') throw new Error(`Run ${i} (${simulate}): expected RolledBack, got ${JSON.stringify(entry)}`);
+    if (entry?.outcome !== 'RolledBack')
+      throw new Error(`Run ${i} (${simulate}): expected RolledBack, got ${JSON.stringify(entry)}`);
   }
   return summary(samples);
 }
@@ -100,13 +143,23 @@ async function gitPollRuns(env: E2eEnv, app: E2eApp): Promise<Summary | undefine
   const schedule = await env.client.schedule.create({
     scheduleId,
     spec: { intervals: [{ every: '1m' }], jitter: '10s' },
-    action: { type: 'startWorkflow', workflowType: WORKFLOW_TYPES.gitPoll, taskQueue: env.taskQueue, workflowId: scheduleId, workflowExecutionTimeout: '10m' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: WORKFLOW_TYPES.gitPoll,
+      taskQueue: env.taskQueue,
+      workflowId: scheduleId,
+      workflowExecutionTimeout: '10m',
+    },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2m' },
   });
   try {
     const samples: number[] = [];
     for (let i = 0; i < pollRuns; i++) {
-      const sha = await app.repo.commit(`bench poll ${i}`, { 'guestbook/deployment.yaml': await guestbookDeployment({ image: `registry.example/guestbook:poll-${i}` }) });
+      const sha = await app.repo.commit(`bench poll ${i}`, {
+        'guestbook/deployment.yaml': await guestbookDeployment({
+          image: `registry.example/guestbook:poll-${i}`,
+        }),
+      });
       const t0 = performance.now();
       await until(app, `Healthy at ${sha} through git-poll`, settledAt(sha), 150_000);
       samples.push(performance.now() - t0);
@@ -120,9 +173,19 @@ async function gitPollRuns(env: E2eEnv, app: E2eApp): Promise<Summary | undefine
 const env = await startE2e('bench');
 try {
   const steady = await env.createApp('gb-bench');
-  await until(steady, 'initial sync', (s) => s.health === 'Healthy' && s.sync === 'Synced' && !s.operation, 120_000);
+  await until(
+    steady,
+    'initial sync',
+    (s) => s.health === 'Healthy' && s.sync === 'Synced' && !s.operation,
+    120_000,
+  );
   const fragile = await env.createApp('gb-bench-fail', { healthTimeout: `${HEALTH_TIMEOUT_MS / 1000}s` });
-  await until(fragile, 'initial sync', (s) => s.health === 'Healthy' && s.sync === 'Synced' && !s.operation, 120_000);
+  await until(
+    fragile,
+    'initial sync',
+    (s) => s.health === 'Healthy' && s.sync === 'Synced' && !s.operation,
+    120_000,
+  );
 
   const refresh = await refreshRuns(env, steady);
   const crashloop = await failureRuns(env, fragile, 'crashloop');
@@ -135,22 +198,40 @@ try {
     runs,
     goals: GOALS,
     commitToHealthyAfterRefresh: refresh.latency,
-    historyEventsPerRoutineSync: { median: eventsMedian, child: refresh.events.child, parent: refresh.events.parent, total: refresh.events.total },
+    historyEventsPerRoutineSync: {
+      median: eventsMedian,
+      child: refresh.events.child,
+      parent: refresh.events.parent,
+      total: refresh.events.total,
+    },
     healthTimeoutMs: HEALTH_TIMEOUT_MS,
     crashLoopToRolledBackHealthy: crashloop,
-    neverReadyToRolledBackHealthy: { ...neverReady, beyondTimeoutMedianMs: neverReady.medianMs - HEALTH_TIMEOUT_MS },
+    neverReadyToRolledBackHealthy: {
+      ...neverReady,
+      beyondTimeoutMedianMs: neverReady.medianMs - HEALTH_TIMEOUT_MS,
+    },
     commitToHealthyByGitPoll: gitPoll ?? 'not measured (--poll-runs 0)',
     node: process.version,
   };
   console.log(JSON.stringify(report));
   const verdict = (ok: boolean) => (ok ? 'meets' : 'misses');
-  console.log(`commit → Healthy after refresh: median ${refresh.latency.medianMs} ms (min ${refresh.latency.minMs}, max ${refresh.latency.maxMs}, ${runs} runs) — ${verdict(refresh.latency.medianMs < GOALS.refreshP50Ms)} the ${GOALS.refreshP50Ms} ms goal`);
-  console.log(`history events per routine sync: median ${eventsMedian} (child ${refresh.events.child.join('/')}, parent ${refresh.events.parent.join('/')}) — ${verdict(eventsMedian <= GOALS.eventsPerSync)} the ${GOALS.eventsPerSync} goal`);
-  console.log(`crash-loop commit → rolled back and Healthy: median ${crashloop.medianMs} ms (fails fast, before the ${HEALTH_TIMEOUT_MS} ms health timeout) — ${verdict(crashloop.medianMs < HEALTH_TIMEOUT_MS + GOALS.rollbackBeyondTimeoutMs)} the goal`);
-  console.log(`never-ready commit → rolled back and Healthy: median ${neverReady.medianMs} ms, ${neverReady.medianMs - HEALTH_TIMEOUT_MS} ms beyond the ${HEALTH_TIMEOUT_MS} ms health timeout — ${verdict(neverReady.medianMs - HEALTH_TIMEOUT_MS < GOALS.rollbackBeyondTimeoutMs)} the ${GOALS.rollbackBeyondTimeoutMs} ms goal`);
-  console.log(gitPoll
-    ? `commit → Healthy by git-poll alone (1 m schedule, 10 s jitter; commits phase-locked to the schedule, so near the worst case): median ${gitPoll.medianMs} ms (min ${gitPoll.minMs}, max ${gitPoll.maxMs}, ${gitPoll.runs} runs)`
-    : 'commit → Healthy by git-poll alone: not measured (--poll-runs 0)');
+  console.log(
+    `commit → Healthy after refresh: median ${refresh.latency.medianMs} ms (min ${refresh.latency.minMs}, max ${refresh.latency.maxMs}, ${runs} runs) — ${verdict(refresh.latency.medianMs < GOALS.refreshP50Ms)} the ${GOALS.refreshP50Ms} ms goal`,
+  );
+  console.log(
+    `history events per routine sync: median ${eventsMedian} (child ${refresh.events.child.join('/')}, parent ${refresh.events.parent.join('/')}) — ${verdict(eventsMedian <= GOALS.eventsPerSync)} the ${GOALS.eventsPerSync} goal`,
+  );
+  console.log(
+    `crash-loop commit → rolled back and Healthy: median ${crashloop.medianMs} ms (fails fast, before the ${HEALTH_TIMEOUT_MS} ms health timeout) — ${verdict(crashloop.medianMs < HEALTH_TIMEOUT_MS + GOALS.rollbackBeyondTimeoutMs)} the goal`,
+  );
+  console.log(
+    `never-ready commit → rolled back and Healthy: median ${neverReady.medianMs} ms, ${neverReady.medianMs - HEALTH_TIMEOUT_MS} ms beyond the ${HEALTH_TIMEOUT_MS} ms health timeout — ${verdict(neverReady.medianMs - HEALTH_TIMEOUT_MS < GOALS.rollbackBeyondTimeoutMs)} the ${GOALS.rollbackBeyondTimeoutMs} ms goal`,
+  );
+  console.log(
+    gitPoll
+      ? `commit → Healthy by git-poll alone (1 m schedule, 10 s jitter; commits phase-locked to the schedule, so near the worst case): median ${gitPoll.medianMs} ms (min ${gitPoll.minMs}, max ${gitPoll.maxMs}, ${gitPoll.runs} runs)`
+      : 'commit → Healthy by git-poll alone: not measured (--poll-runs 0)',
+  );
 } finally {
   await env.close();
 }

@@ -28,7 +28,12 @@ function summary(times: number[]): { medianMs: number; minMs: number; maxMs: num
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   const round = (n: number): number => Math.round(n * 10) / 10;
-  return { medianMs: round(median), minMs: round(sorted[0]!), maxMs: round(sorted.at(-1)!), runs: sorted.length };
+  return {
+    medianMs: round(median),
+    minMs: round(sorted[0]!),
+    maxMs: round(sorted.at(-1)!),
+    runs: sorted.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -41,7 +46,13 @@ async function main(): Promise<void> {
   const repo = TestRepo.create({ 'sock-shop': join(examplesDir, 'sock-shop') });
   const engine = await Engine.open();
   const namespaces: string[] = [];
-  const deploy = { total: [] as number[], render: [] as number[], diff: [] as number[], prepare: [] as number[], apply: [] as number[] };
+  const deploy = {
+    total: [] as number[],
+    render: [] as number[],
+    diff: [] as number[],
+    prepare: [] as number[],
+    apply: [] as number[],
+  };
   const diffTimes: number[] = [];
   const driftTimes: number[] = [];
   let objects = 0;
@@ -50,14 +61,25 @@ async function main(): Promise<void> {
       const suffix = uniqueSuffix();
       const namespace = `bench-sock-${suffix}`;
       namespaces.push(namespace);
-      const app = { app: `bench-${suffix}`, path: 'sock-shop', namespace, syncOptions: ['CreateNamespace=true'] };
+      const app = {
+        app: `bench-${suffix}`,
+        path: 'sock-shop',
+        namespace,
+        syncOptions: ['CreateNamespace=true'],
+      };
       const started = performance.now();
       const [plan, render] = await time(() => engine.render(repo, app));
       const [diff, diffMs] = await time(() => engine.activities.diffApplication(plan));
       const [prepared, prepare] = await time(() => engine.activities.prepareSync(plan));
       const [, apply] = await time(async () => {
         for (const step of prepared.steps) {
-          await engine.activities.applyStep({ ...plan, phase: step.phase, wave: step.wave, waitHealthy: false, waitTimeoutMs: 60_000 });
+          await engine.activities.applyStep({
+            ...plan,
+            phase: step.phase,
+            wave: step.wave,
+            waitHealthy: false,
+            waitTimeoutMs: 60_000,
+          });
         }
       });
       deploy.total.push(performance.now() - started);
@@ -69,7 +91,8 @@ async function main(): Promise<void> {
       if (i === 0) {
         for (let j = 0; j < runs + 1; j++) {
           const [unchanged, ms] = await time(() => engine.activities.diffApplication(plan));
-          if (unchanged.summary.unchanged !== objects) throw new Error(`Expected an unchanged app, got ${JSON.stringify(unchanged.summary)}`);
+          if (unchanged.summary.unchanged !== objects)
+            throw new Error(`Expected an unchanged app, got ${JSON.stringify(unchanged.summary)}`);
           if (j > 0) diffTimes.push(ms); // the first call warms discovery caches
           driftTimes.push((await time(() => engine.activities.detectDrift(plan)))[1]);
         }
@@ -78,7 +101,8 @@ async function main(): Promise<void> {
   } finally {
     engine.close();
     repo.remove();
-    for (const ns of namespaces) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+    for (const ns of namespaces)
+      await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
   }
   const report = {
     objects,
@@ -90,9 +114,9 @@ async function main(): Promise<void> {
   const diffMedian = report.diffUnchanged.medianMs;
   console.log(
     `sock-shop (${objects} objects): render+diff+apply into an empty namespace median ${report.deployEmptyNamespace.total?.medianMs} ms ` +
-    `(render ${report.deployEmptyNamespace.render?.medianMs}, diff ${report.deployEmptyNamespace.diff?.medianMs}, dry run ${report.deployEmptyNamespace.prepare?.medianMs}, apply ${report.deployEmptyNamespace.apply?.medianMs}); ` +
-    `diff of the unchanged app median ${diffMedian} ms (${diffMedian < DIFF_GOAL_MS ? 'meets' : 'misses'} the ${DIFF_GOAL_MS} ms goal), ` +
-    `detectDrift median ${report.detectDriftUnchanged.medianMs} ms, over ${runs} runs`,
+      `(render ${report.deployEmptyNamespace.render?.medianMs}, diff ${report.deployEmptyNamespace.diff?.medianMs}, dry run ${report.deployEmptyNamespace.prepare?.medianMs}, apply ${report.deployEmptyNamespace.apply?.medianMs}); ` +
+      `diff of the unchanged app median ${diffMedian} ms (${diffMedian < DIFF_GOAL_MS ? 'meets' : 'misses'} the ${DIFF_GOAL_MS} ms goal), ` +
+      `detectDrift median ${report.detectDriftUnchanged.medianMs} ms, over ${runs} runs`,
   );
 }
 

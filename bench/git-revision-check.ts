@@ -19,8 +19,15 @@ const root = mkdtempSync(join(tmpdir(), 'mooring-bench-git-'));
 try {
   const remote = join(root, 'remote.git');
   const work = join(root, 'work');
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' };
-  const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env }).toString().trim();
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@example.com',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@example.com',
+  };
+  const git = (cwd: string, ...args: string[]): string =>
+    execFileSync('git', args, { cwd, env }).toString().trim();
   git(root, 'init', '-q', '--bare', '-b', 'main', remote);
   git(root, 'init', '-q', '-b', 'main', work);
   writeFileSync(join(work, 'app.yaml'), 'replicas: 1\n');
@@ -37,7 +44,8 @@ try {
 
   const checkRemoteMs = await timeRuns(async () => {
     const result = await checkRemote({ ...input, knownSha: sha });
-    if (result.moved || result.sha !== sha) throw new Error(`Unexpected checkRemote result: ${JSON.stringify(result)}`);
+    if (result.moved || result.sha !== sha)
+      throw new Error(`Unexpected checkRemote result: ${JSON.stringify(result)}`);
   });
   const resolveRevisionMs = await timeRuns(async () => {
     if ((await resolveRevision(input)).sha !== sha) throw new Error('Unexpected resolveRevision result');
@@ -57,8 +65,8 @@ try {
   const verdict = report.checkRemote.medianMs < GOAL_MS ? 'meets' : 'misses';
   console.log(
     `checkRemote median ${report.checkRemote.medianMs} ms (${verdict} the ${GOAL_MS} ms goal), ` +
-    `resolveRevision median ${report.resolveRevision.medianMs} ms, over ${runs} warm runs; ` +
-    `${report.gitWork.fetches} fetch in total`,
+      `resolveRevision median ${report.resolveRevision.medianMs} ms, over ${runs} warm runs; ` +
+      `${report.gitWork.fetches} fetch in total`,
   );
 } finally {
   execFileSync('chmod', ['-R', 'u+w', root]);
@@ -77,12 +85,19 @@ async function timeRuns(run: () => Promise<void>): Promise<number[]> {
 
 function summary(times: number[]): { medianMs: number; p90Ms: number; minMs: number; maxMs: number } {
   const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
+  const at = (q: number): number =>
+    round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
   const middle = sorted.length / 2;
-  const median = sorted.length % 2 === 1
-    ? (sorted[Math.floor(middle)] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-  return { medianMs: round(median), p90Ms: at(0.9), minMs: round(sorted[0] ?? NaN), maxMs: round(sorted.at(-1) ?? NaN) };
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[Math.floor(middle)] ?? NaN)
+      : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+  return {
+    medianMs: round(median),
+    p90Ms: at(0.9),
+    minMs: round(sorted[0] ?? NaN),
+    maxMs: round(sorted.at(-1) ?? NaN),
+  };
 }
 
 function round(ms: number): number {

@@ -13,21 +13,30 @@ const QUERY_TIMEOUT_MS = 3000;
 export const STALE_NOTE = 'note: no worker answered; this comes from search attributes and may be stale';
 
 /** Live status from the workflow, or (no worker answering) the search attributes, marked stale. */
-export async function readStatus(client: Client, name: string): Promise<{ status: AppStatus; stale: boolean }> {
+export async function readStatus(
+  client: Client,
+  name: string,
+): Promise<{ status: AppStatus; stale: boolean }> {
   const handle = client.workflow.getHandle(applicationWorkflowId(name));
   try {
     const status = await Promise.race([
       handle.query(statusQuery),
-      delay(QUERY_TIMEOUT_MS).then(() => { throw new Error('no worker answered'); }),
+      delay(QUERY_TIMEOUT_MS).then(() => {
+        throw new Error('no worker answered');
+      }),
     ]);
     if (status.operation) {
       // The running sync knows its own step; the app records only that it runs.
-      const step = await client.workflow.getHandle(status.operation.workflowId).query(syncStepQuery).catch(() => undefined);
+      const step = await client.workflow
+        .getHandle(status.operation.workflowId)
+        .query(syncStepQuery)
+        .catch(() => undefined);
       if (step) status.operation = { ...status.operation, step };
     }
     return { status, stale: false };
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new Error(`Application "${name}" not found`, { cause: err });
+    if (err instanceof WorkflowNotFoundError)
+      throw new Error(`Application "${name}" not found`, { cause: err });
     return { stale: true, status: await staleStatus(client, name, err) };
   }
 }
@@ -37,19 +46,38 @@ async function staleStatus(client: Client, name: string, err: unknown): Promise<
   const summary = (await listApplications(client, `WorkflowId = '${applicationWorkflowId(name)}'`))[0];
   if (!summary) throw new Error(`Application "${name}" not found`, { cause: err });
   return {
-    name, cluster: summary.cluster, namespace: summary.namespace, repoURL: summary.repoURL, path: '', targetRevision: summary.targetRevision,
-    headRevision: summary.headRevision, deployedRevision: summary.deployedRevision, sync: (summary.sync ?? 'Unknown') as AppStatus['sync'],
-    health: (summary.health ?? 'Unknown') as AppStatus['health'], paused: false, badRevisions: [], resources: [], history: [], consecutiveFailures: 0,
+    name,
+    cluster: summary.cluster,
+    namespace: summary.namespace,
+    repoURL: summary.repoURL,
+    path: '',
+    targetRevision: summary.targetRevision,
+    headRevision: summary.headRevision,
+    deployedRevision: summary.deployedRevision,
+    sync: (summary.sync ?? 'Unknown') as AppStatus['sync'],
+    health: (summary.health ?? 'Unknown') as AppStatus['health'],
+    paused: false,
+    badRevisions: [],
+    resources: [],
+    history: [],
+    consecutiveFailures: 0,
   };
 }
 
 /** Polls status until `done` says so; prints each new operation step. */
-export async function waitFor(client: Client, name: string, done: (s: AppStatus) => boolean, timeoutMs: number): Promise<AppStatus> {
+export async function waitFor(
+  client: Client,
+  name: string,
+  done: (s: AppStatus) => boolean,
+  timeoutMs: number,
+): Promise<AppStatus> {
   const deadline = Date.now() + timeoutMs;
   let lastLine = '';
   for (;;) {
     const { status } = await readStatus(client, name);
-    const line = status.operation ? `  #${status.operation.id} ${status.operation.step}` : `  ${status.sync} / ${status.health}`;
+    const line = status.operation
+      ? `  #${status.operation.id} ${status.operation.step}`
+      : `  ${status.sync} / ${status.health}`;
     if (line !== lastLine) {
       // On a terminal the step line updates in place; in logs and pipes each change is a line.
       if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
@@ -59,16 +87,31 @@ export async function waitFor(client: Client, name: string, done: (s: AppStatus)
     const finished = done(status);
     if (process.stderr.isTTY && finished) process.stderr.write('\n');
     if (finished) return status;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${formatDuration(timeoutMs)}: ${status.name} is ${status.sync} and ${status.health}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${formatDuration(timeoutMs)}: ${status.name} is ${status.sync} and ${status.health}`,
+      );
     await delay(500);
   }
 }
 
 /** Waits until the accepted operation is recorded, prints its outcome; exit code 1 unless it succeeded. */
-export async function waitForOperation(client: Client, name: string, accepted: SyncAccepted, timeoutMs: number): Promise<AppStatus> {
-  const status = await waitFor(client, name, (s) => s.lastOperation?.id === accepted.operationId && s.operation?.id !== accepted.operationId, timeoutMs);
+export async function waitForOperation(
+  client: Client,
+  name: string,
+  accepted: SyncAccepted,
+  timeoutMs: number,
+): Promise<AppStatus> {
+  const status = await waitFor(
+    client,
+    name,
+    (s) => s.lastOperation?.id === accepted.operationId && s.operation?.id !== accepted.operationId,
+    timeoutMs,
+  );
   const entry = status.history.find((h) => h.id === accepted.operationId);
-  console.log(`operation #${accepted.operationId}: ${entry?.outcome ?? status.lastOperation?.phase}${status.lastOperation?.message ? ` - ${status.lastOperation.message}` : ''}`);
+  console.log(
+    `operation #${accepted.operationId}: ${entry?.outcome ?? status.lastOperation?.phase}${status.lastOperation?.message ? ` - ${status.lastOperation.message}` : ''}`,
+  );
   if (entry && entry.outcome !== 'Succeeded') process.exitCode = 1;
   return status;
 }

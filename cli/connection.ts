@@ -14,7 +14,10 @@ export async function withClient<T>(program: Command, work: (client: Client) => 
   try {
     connection = await Connection.connect({ address: opts.address, connectTimeout: '5s' });
   } catch (err) {
-    throw new Error(`Cannot reach Temporal at ${opts.address}: ${err instanceof Error ? err.message : String(err)} (is the stack up? scripts/stack up)`, { cause: err });
+    throw new Error(
+      `Cannot reach Temporal at ${opts.address}: ${err instanceof Error ? err.message : String(err)} (is the stack up? scripts/stack up)`,
+      { cause: err },
+    );
   }
   try {
     return await work(new Client({ connection, namespace: opts.namespace }));

@@ -13,11 +13,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function toObject(value: unknown, where: string): KubeObject {
   if (!isRecord(value)) {
-    throw new TypeError(`Cannot read ${where} as a Kubernetes object: current value is ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `Cannot read ${where} as a Kubernetes object: current value is ${JSON.stringify(value)}`,
+    );
   }
   for (const field of ['apiVersion', 'kind'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') {
-      throw new TypeError(`Cannot read ${where} as a Kubernetes object: "${field}" is missing or not a string`);
+      throw new TypeError(
+        `Cannot read ${where} as a Kubernetes object: "${field}" is missing or not a string`,
+      );
     }
   }
   const metadata = value['metadata'] ?? {};
@@ -34,7 +38,8 @@ function objectsOf(yamlText: string): KubeObject[] {
     const error = doc.errors[0];
     // The first line names the problem and its position; the rest is a code frame.
     const reason = error?.message.split('\n')[0]?.replace(/:$/, '');
-    if (reason !== undefined) throw new SyntaxError(`Cannot parse YAML document at index ${index}: ${reason}`);
+    if (reason !== undefined)
+      throw new SyntaxError(`Cannot parse YAML document at index ${index}: ${reason}`);
   });
   return documents.flatMap((doc, index): KubeObject[] => {
     const value: unknown = doc.toJS();

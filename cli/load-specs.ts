@@ -13,7 +13,10 @@ export type ListDirectories = NonNullable<LoadApplicationsOptions['listDirectori
 async function specFiles(path: string): Promise<string[]> {
   if (!(await stat(path)).isDirectory()) return [path];
   const entries = await readdir(path, { recursive: true });
-  return entries.filter((e) => /\.(ya?ml|json)$/.test(e)).sort().map((e) => join(path, e));
+  return entries
+    .filter((e) => /\.(ya?ml|json)$/.test(e))
+    .sort()
+    .map((e) => join(path, e));
 }
 
 /**

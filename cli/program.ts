@@ -11,7 +11,11 @@ import { registerWorkerCommand } from './commands/worker.js';
 export function buildProgram(): Command {
   const program = new Command('mooring')
     .description('GitOps for Kubernetes on Temporal: sync apps from Git, roll back automatically')
-    .option('--address <host:port>', 'Temporal frontend address', process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233')
+    .option(
+      '--address <host:port>',
+      'Temporal frontend address',
+      process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    )
     .option('--namespace <name>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
     .showHelpAfterError();
   registerAppCommands(program);

@@ -8,7 +8,10 @@ export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';
 
 export function parseOutputFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
   const format = (value ?? 'text') as OutputFormat;
-  if (!allowed.includes(format)) throw new Error(`Output format "${value}" is not supported here: use one of ${allowed.filter((f) => f !== 'text').join(', ')}`);
+  if (!allowed.includes(format))
+    throw new Error(
+      `Output format "${value}" is not supported here: use one of ${allowed.filter((f) => f !== 'text').join(', ')}`,
+    );
   return format;
 }
 
@@ -21,7 +24,11 @@ function structured(value: unknown, format: OutputFormat): string | undefined {
 export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): string {
   const data = structured(s, format);
   if (data !== undefined) return data;
-  const mode = s.pinnedRevision ? `pinned to ${shortSha(s.pinnedRevision)} (resume to follow ${s.targetRevision})` : s.paused ? 'paused' : 'auto';
+  const mode = s.pinnedRevision
+    ? `pinned to ${shortSha(s.pinnedRevision)} (resume to follow ${s.targetRevision})`
+    : s.paused
+      ? 'paused'
+      : 'auto';
   const lines = [
     `Name:          ${s.name}`,
     `Source:        ${s.repoURL} ${s.path}@${s.targetRevision}`,
@@ -32,29 +39,69 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
   ];
   if (s.badRevisions.length) lines.push(`Bad revisions: ${s.badRevisions.map(shortSha).join(', ')}`);
   const op = s.operation ?? s.lastOperation;
-  if (op) lines.push(`Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${op.initiatedBy}${s.operation ? ` (${op.step})` : ''}${op.message ? `: ${op.message}` : ''}`);
+  if (op)
+    lines.push(
+      `Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${op.initiatedBy}${s.operation ? ` (${op.step})` : ''}${op.message ? `: ${op.message}` : ''}`,
+    );
   if (s.resources.length) {
-    lines.push('', table(['KIND', 'NAMESPACE', 'NAME', 'HEALTH', 'MESSAGE'], s.resources.map((r) => [r.kind, r.namespace, r.name, r.health, r.message ?? ''])));
+    lines.push(
+      '',
+      table(
+        ['KIND', 'NAMESPACE', 'NAME', 'HEALTH', 'MESSAGE'],
+        s.resources.map((r) => [r.kind, r.namespace, r.name, r.health, r.message ?? '']),
+      ),
+    );
   }
   const recent = s.history.slice(-3);
-  if (recent.length) lines.push('', `Recent history (mooring app history ${s.name} for all):`, renderHistory({ ...s, history: recent }));
+  if (recent.length)
+    lines.push(
+      '',
+      `Recent history (mooring app history ${s.name} for all):`,
+      renderHistory({ ...s, history: recent }),
+    );
   return lines.join('\n');
 }
 
 export function renderHistory(s: AppStatus, format: OutputFormat = 'text'): string {
   const data = structured(s.history, format);
   if (data !== undefined) return data;
-  return table(['ID', 'REVISION', 'OUTCOME', 'BY', 'DURATION', 'DEPLOYED AT', 'MESSAGE'],
-    s.history.map((h) => [String(h.id), shortSha(h.revision), h.outcome + (h.rolledBackTo ? ` → ${shortSha(h.rolledBackTo)}` : ''), h.initiatedBy, formatDuration(h.durationMs), h.deployedAt, h.message ?? '']));
+  return table(
+    ['ID', 'REVISION', 'OUTCOME', 'BY', 'DURATION', 'DEPLOYED AT', 'MESSAGE'],
+    s.history.map((h) => [
+      String(h.id),
+      shortSha(h.revision),
+      h.outcome + (h.rolledBackTo ? ` → ${shortSha(h.rolledBackTo)}` : ''),
+      h.initiatedBy,
+      formatDuration(h.durationMs),
+      h.deployedAt,
+      h.message ?? '',
+    ]),
+  );
 }
 
 export function renderAppList(apps: readonly ApplicationSummary[], format: OutputFormat = 'text'): string {
   const data = structured(apps, format);
   if (data !== undefined) return data;
   const wide = format === 'wide';
-  const header = ['NAME', 'CLUSTER', 'NAMESPACE', 'SYNC', 'HEALTH', 'REVISION', ...(wide ? ['HEAD', 'REPO', 'TARGET'] : [])];
-  return table(header, apps.map((a) => [
-    a.name, a.cluster, a.namespace, a.sync ?? 'Unknown', a.health ?? 'Unknown', shortSha(a.deployedRevision),
-    ...(wide ? [shortSha(a.headRevision), a.repoURL, a.targetRevision] : []),
-  ]));
+  const header = [
+    'NAME',
+    'CLUSTER',
+    'NAMESPACE',
+    'SYNC',
+    'HEALTH',
+    'REVISION',
+    ...(wide ? ['HEAD', 'REPO', 'TARGET'] : []),
+  ];
+  return table(
+    header,
+    apps.map((a) => [
+      a.name,
+      a.cluster,
+      a.namespace,
+      a.sync ?? 'Unknown',
+      a.health ?? 'Unknown',
+      shortSha(a.deployedRevision),
+      ...(wide ? [shortSha(a.headRevision), a.repoURL, a.targetRevision] : []),
+    ]),
+  );
 }

@@ -6,10 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { listRepoDirectoriesWorkflowId, WORKFLOW_TYPES } from '../contract/ids.js';
-import type { ListRepoDirectoriesWorkflowInput, ListRepoDirectoriesWorkflowResult } from '../contract/workflows.js';
+import type {
+  ListRepoDirectoriesWorkflowInput,
+  ListRepoDirectoriesWorkflowResult,
+} from '../contract/workflows.js';
 import type { ListDirectories } from './load-specs.js';
 
-type ListRepoDirectoriesWorkflow = (input: ListRepoDirectoriesWorkflowInput) => Promise<ListRepoDirectoriesWorkflowResult>;
+type ListRepoDirectoriesWorkflow = (
+  input: ListRepoDirectoriesWorkflowInput,
+) => Promise<ListRepoDirectoriesWorkflowResult>;
 
 /** A repository URL without its userinfo, for messages and workflow summaries. */
 function withoutUserinfo(url: string): string {
@@ -27,20 +32,32 @@ function rootMessage(err: unknown): string {
  * A `listDirectories` for `loadSpecs` that starts one workflow per repository and revision on
  * `taskQueue` (the control plane's), whose activity runs on the agent of `cluster`.
  */
-export function repoDirectoryLister(client: Client, where: { taskQueue: string; cluster: string }): ListDirectories {
+export function repoDirectoryLister(
+  client: Client,
+  where: { taskQueue: string; cluster: string },
+): ListDirectories {
   return async (repoURL, revision) => {
     const repo = withoutUserinfo(repoURL);
     try {
-      const result = await client.workflow.execute<ListRepoDirectoriesWorkflow>(WORKFLOW_TYPES.listRepoDirectories, {
-        taskQueue: where.taskQueue,
-        workflowId: listRepoDirectoriesWorkflowId(where.cluster, `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`),
-        args: [{ cluster: where.cluster, repoURL, revision }],
-        staticSummary: `list the directories of ${repo} ${revision} for an ApplicationSet git generator`,
-        workflowExecutionTimeout: '15m',
-      });
+      const result = await client.workflow.execute<ListRepoDirectoriesWorkflow>(
+        WORKFLOW_TYPES.listRepoDirectories,
+        {
+          taskQueue: where.taskQueue,
+          workflowId: listRepoDirectoriesWorkflowId(
+            where.cluster,
+            `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+          ),
+          args: [{ cluster: where.cluster, repoURL, revision }],
+          staticSummary: `list the directories of ${repo} ${revision} for an ApplicationSet git generator`,
+          workflowExecutionTimeout: '15m',
+        },
+      );
       return result.directories;
     } catch (err) {
-      throw new Error(`Cannot list the directories of ${repo} at ${revision} on the agent of cluster "${where.cluster}": ${rootMessage(err)}`, { cause: err });
+      throw new Error(
+        `Cannot list the directories of ${repo} at ${revision} on the agent of cluster "${where.cluster}": ${rootMessage(err)}`,
+        { cause: err },
+      );
     }
   };
 }

@@ -22,7 +22,10 @@ export async function loadClusterRegistry(path = registryPath()): Promise<Cluste
 }
 
 /** Adds or replaces a cluster in the registry file, written atomically. */
-export async function addToClusterRegistry(cluster: RegisteredCluster, path = registryPath()): Promise<{ outcome: 'added' | 'updated'; path: string }> {
+export async function addToClusterRegistry(
+  cluster: RegisteredCluster,
+  path = registryPath(),
+): Promise<{ outcome: 'added' | 'updated'; path: string }> {
   const registry = await loadClusterRegistry(path);
   const outcome = registry.add(cluster);
   await mkdir(dirname(path), { recursive: true });

@@ -26,7 +26,10 @@ export function applicationsOnQueue(taskQueue: string): string {
   return `${APPLICATION_QUERY} AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
 }
 
-export async function listApplications(client: Client, query = APPLICATION_QUERY): Promise<ApplicationSummary[]> {
+export async function listApplications(
+  client: Client,
+  query = APPLICATION_QUERY,
+): Promise<ApplicationSummary[]> {
   const apps: ApplicationSummary[] = [];
   for await (const wf of client.workflow.list({ query })) {
     const memo = (wf.memo?.app ?? {}) as AppMemo;

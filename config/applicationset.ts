@@ -24,20 +24,38 @@ export interface SpecResult {
   warnings: SpecWarning[];
 }
 
-const open = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required });
+const open = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  required,
+});
 
 /** The supported subset of an Argo CD ApplicationSet; generators are checked one by one. */
-export const APPLICATION_SET_SCHEMA = open({
-  apiVersion: { const: ARGO_API_VERSION },
-  kind: { const: 'ApplicationSet' },
-  metadata: open({ name: { type: 'string', pattern: DNS1123_SUBDOMAIN, description: 'a DNS-1123 subdomain' } }, ['name']),
-  spec: open({
-    goTemplate: { type: 'boolean' },
-    goTemplateOptions: { type: 'array', items: { type: 'string' } },
-    generators: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: {} } },
-    template: { type: 'object', additionalProperties: {}, properties: { metadata: { type: 'object' }, spec: { type: 'object' } }, required: ['metadata', 'spec'] },
-  }, ['generators', 'template']),
-}, ['apiVersion', 'kind', 'metadata', 'spec']);
+export const APPLICATION_SET_SCHEMA = open(
+  {
+    apiVersion: { const: ARGO_API_VERSION },
+    kind: { const: 'ApplicationSet' },
+    metadata: open(
+      { name: { type: 'string', pattern: DNS1123_SUBDOMAIN, description: 'a DNS-1123 subdomain' } },
+      ['name'],
+    ),
+    spec: open(
+      {
+        goTemplate: { type: 'boolean' },
+        goTemplateOptions: { type: 'array', items: { type: 'string' } },
+        generators: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: {} } },
+        template: {
+          type: 'object',
+          additionalProperties: {},
+          properties: { metadata: { type: 'object' }, spec: { type: 'object' } },
+          required: ['metadata', 'spec'],
+        },
+      },
+      ['generators', 'template'],
+    ),
+  },
+  ['apiVersion', 'kind', 'metadata', 'spec'],
+);
 
 interface AppSetSpec {
   goTemplate?: boolean;
@@ -46,7 +64,14 @@ interface AppSetSpec {
   templatePatch?: unknown;
 }
 
-function renderValue(doc: SpecDocument, value: unknown, path: FieldPath, set: ParamSet, goTemplate: boolean, warnings: SpecWarning[]): unknown {
+function renderValue(
+  doc: SpecDocument,
+  value: unknown,
+  path: FieldPath,
+  set: ParamSet,
+  goTemplate: boolean,
+  warnings: SpecWarning[],
+): unknown {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;
     try {
@@ -57,13 +82,24 @@ function renderValue(doc: SpecDocument, value: unknown, path: FieldPath, set: Pa
     }
     const { text, unresolved } = renderFastTemplate(value, set.flat);
     for (const key of unresolved) {
-      warnings.push(doc.warning(['spec', 'template', ...path], `no generator sets the parameter "{{${key}}}": left as it is`));
+      warnings.push(
+        doc.warning(
+          ['spec', 'template', ...path],
+          `no generator sets the parameter "{{${key}}}": left as it is`,
+        ),
+      );
     }
     return text;
   }
-  if (Array.isArray(value)) return value.map((v, i) => renderValue(doc, v, [...path, i], set, goTemplate, warnings));
+  if (Array.isArray(value))
+    return value.map((v, i) => renderValue(doc, v, [...path, i], set, goTemplate, warnings));
   if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(doc, v, [...path, k], set, goTemplate, warnings)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        renderValue(doc, v, [...path, k], set, goTemplate, warnings),
+      ]),
+    );
   }
   return value;
 }
@@ -77,21 +113,37 @@ function renderValue(doc: SpecDocument, value: unknown, path: FieldPath, set: Pa
 export function expandApplicationSet(doc: SpecDocument, options: ApplicationSetOptions = {}): SpecResult {
   checkSchema(doc, APPLICATION_SET_SCHEMA, structuredClone(doc.value));
   const spec = (doc.value as { spec: AppSetSpec }).spec;
-  if (spec.templatePatch !== undefined) throw doc.error(['spec', 'templatePatch'], 'is not supported by Mooring: put the fields in spec.template');
-  const warnings: SpecWarning[] = unsupportedFields(doc.value, APPLICATION_SET_SCHEMA).map((path) => doc.warning(path, unsupportedReason(path)));
+  if (spec.templatePatch !== undefined)
+    throw doc.error(
+      ['spec', 'templatePatch'],
+      'is not supported by Mooring: put the fields in spec.template',
+    );
+  const warnings: SpecWarning[] = unsupportedFields(doc.value, APPLICATION_SET_SCHEMA).map((path) =>
+    doc.warning(path, unsupportedReason(path)),
+  );
   const goTemplate = spec.goTemplate === true;
   const apps: AppSpec[] = [];
   const names = new Set<string>();
   spec.generators.forEach((_, index) => {
     for (const set of generatorParams(doc, index, options, { goTemplate, warnings })) {
-      const rendered = renderValue(doc, spec.template, [], set, goTemplate, warnings) as Record<string, unknown>;
+      const rendered = renderValue(doc, spec.template, [], set, goTemplate, warnings) as Record<
+        string,
+        unknown
+      >;
       const generated = { apiVersion: ARGO_API_VERSION, kind: 'Application', ...rendered };
       const metadata = isRecord(rendered.metadata) ? rendered.metadata : {};
       const name = String(metadata.name ?? '');
-      const view = doc.scoped(generated, ['spec', 'template'], ` (in the Application generated as ${JSON.stringify(name)})`);
+      const view = doc.scoped(
+        generated,
+        ['spec', 'template'],
+        ` (in the Application generated as ${JSON.stringify(name)})`,
+      );
       const result = importArgoApplication(view, options);
       if (names.has(result.app.name)) {
-        throw doc.error(['spec', 'template', 'metadata', 'name'], `generates the Application name ${JSON.stringify(result.app.name)} more than once: make the name depend on a parameter that differs`);
+        throw doc.error(
+          ['spec', 'template', 'metadata', 'name'],
+          `generates the Application name ${JSON.stringify(result.app.name)} more than once: make the name depend on a parameter that differs`,
+        );
       }
       names.add(result.app.name);
       apps.push(result.app);

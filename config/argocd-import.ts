@@ -28,7 +28,14 @@ interface ArgoSource {
   repoURL: string;
   path?: string;
   targetRevision?: string;
-  helm?: { valueFiles?: string[]; values?: string; valuesObject?: Record<string, unknown>; parameters?: { name: string; value?: string; forceString?: boolean }[]; releaseName?: string; skipCrds?: boolean };
+  helm?: {
+    valueFiles?: string[];
+    values?: string;
+    valuesObject?: Record<string, unknown>;
+    parameters?: { name: string; value?: string; forceString?: boolean }[];
+    releaseName?: string;
+    skipCrds?: boolean;
+  };
   kustomize?: Record<string, unknown>;
   directory?: Record<string, unknown>;
 }
@@ -57,16 +64,28 @@ interface ArgoApplication {
 export function importArgoApplication(doc: SpecDocument, options: ArgoImportOptions = {}): AppSpecResult {
   checkSchema(doc, ARGO_APPLICATION_SCHEMA, structuredClone(doc.value));
   const argo = doc.value as ArgoApplication;
-  const warnings = unsupportedFields(doc.value, ARGO_APPLICATION_SCHEMA).map((path) => doc.warning(path, unsupportedReason(path)));
+  const warnings = unsupportedFields(doc.value, ARGO_APPLICATION_SCHEMA).map((path) =>
+    doc.warning(path, unsupportedReason(path)),
+  );
   const { spec } = argo;
   const { source, sourcePath } = pickSource(doc, spec, warnings);
   const helm = source.helm;
   if (helm?.values !== undefined && helm.valuesObject !== undefined) {
-    warnings.push(doc.warning([...sourcePath, 'helm', 'values'], 'is ignored because valuesObject is set (valuesObject takes precedence, as in Argo CD)'));
+    warnings.push(
+      doc.warning(
+        [...sourcePath, 'helm', 'values'],
+        'is ignored because valuesObject is set (valuesObject takes precedence, as in Argo CD)',
+      ),
+    );
   }
   const retry = spec.syncPolicy?.retry;
   if (retry?.limit !== undefined && retry.limit < 0) {
-    warnings.push(doc.warning(['spec', 'syncPolicy', 'retry', 'limit'], `unlimited retries are not supported by Mooring: current value is ${retry.limit}; using the default limit of 5`));
+    warnings.push(
+      doc.warning(
+        ['spec', 'syncPolicy', 'retry', 'limit'],
+        `unlimited retries are not supported by Mooring: current value is ${retry.limit}; using the default limit of 5`,
+      ),
+    );
   }
   const native = {
     apiVersion: NATIVE_API_VERSION,
@@ -81,15 +100,32 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
           releaseName: helm.releaseName,
           valueFiles: helm.valueFiles,
           values: helm.valuesObject ?? helm.values,
-          parameters: helm.parameters?.map((p) => ({ name: p.name, value: p.value ?? '', forceString: p.forceString })),
+          parameters: helm.parameters?.map((p) => ({
+            name: p.name,
+            value: p.value ?? '',
+            forceString: p.forceString,
+          })),
           skipCrds: helm.skipCrds,
         },
-        kustomize: pick(source.kustomize, ['namePrefix', 'nameSuffix', 'images', 'commonLabels', 'commonAnnotations', 'namespace']),
+        kustomize: pick(source.kustomize, [
+          'namePrefix',
+          'nameSuffix',
+          'images',
+          'commonLabels',
+          'commonAnnotations',
+          'namespace',
+        ]),
         directory: pick(source.directory, ['recurse', 'include', 'exclude']),
       },
-      destination: { cluster: clusterOf(doc, spec.destination, options, warnings), namespace: spec.destination.namespace },
+      destination: {
+        cluster: clusterOf(doc, spec.destination, options, warnings),
+        namespace: spec.destination.namespace,
+      },
       syncPolicy: spec.syncPolicy && {
-        automated: spec.syncPolicy.automated && { prune: spec.syncPolicy.automated.prune ?? false, selfHeal: spec.syncPolicy.automated.selfHeal ?? false },
+        automated: spec.syncPolicy.automated && {
+          prune: spec.syncPolicy.automated.prune ?? false,
+          selfHeal: spec.syncPolicy.automated.selfHeal ?? false,
+        },
         syncOptions: spec.syncPolicy.syncOptions,
         retry: retry && {
           limit: retry.limit !== undefined && retry.limit >= 0 ? retry.limit : undefined,
@@ -100,7 +136,17 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
           },
         },
       },
-      ignoreDifferences: spec.ignoreDifferences?.map((rule) => pick(rule, ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'])),
+      ignoreDifferences: spec.ignoreDifferences?.map((rule) =>
+        pick(rule, [
+          'group',
+          'kind',
+          'name',
+          'namespace',
+          'jsonPointers',
+          'jqPathExpressions',
+          'managedFieldsManagers',
+        ]),
+      ),
     },
   };
   // Only supported Argo fields were copied above, so the JSON round trip just drops absent ones.
@@ -108,26 +154,46 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
   return { app: result.app, warnings: [...warnings, ...result.warnings] };
 }
 
-function pickSource(doc: SpecDocument, spec: ArgoApplication['spec'], warnings: SpecWarning[]): { source: ArgoSource; sourcePath: FieldPath } {
+function pickSource(
+  doc: SpecDocument,
+  spec: ArgoApplication['spec'],
+  warnings: SpecWarning[],
+): { source: ArgoSource; sourcePath: FieldPath } {
   const first = spec.sources?.[0];
   if (!first) {
     if (!spec.source) throw doc.error(['spec', 'source'], 'is required (or spec.sources)');
     return { source: spec.source, sourcePath: ['spec', 'source'] };
   }
-  if (spec.source) warnings.push(doc.warning(['spec', 'source'], 'is ignored because spec.sources is set (as in Argo CD)'));
+  if (spec.source)
+    warnings.push(doc.warning(['spec', 'source'], 'is ignored because spec.sources is set (as in Argo CD)'));
   const count = spec.sources?.length ?? 0;
-  warnings.push(doc.warning(['spec', 'sources'], `multiple sources are not supported by Mooring: only the first (${first.repoURL}) is used`));
-  for (let i = 1; i < count; i++) warnings.push(doc.warning(['spec', 'sources', i], 'is ignored (only the first source is used)'));
+  warnings.push(
+    doc.warning(
+      ['spec', 'sources'],
+      `multiple sources are not supported by Mooring: only the first (${first.repoURL}) is used`,
+    ),
+  );
+  for (let i = 1; i < count; i++)
+    warnings.push(doc.warning(['spec', 'sources', i], 'is ignored (only the first source is used)'));
   return { source: first, sourcePath: ['spec', 'sources', 0] };
 }
 
-function clusterOf(doc: SpecDocument, dest: ArgoApplication['spec']['destination'], options: ArgoImportOptions, warnings: SpecWarning[]): string {
+function clusterOf(
+  doc: SpecDocument,
+  dest: ArgoApplication['spec']['destination'],
+  options: ArgoImportOptions,
+  warnings: SpecWarning[],
+): string {
   const { name, server } = dest;
   if (name !== undefined && server !== undefined) {
-    throw doc.error(['spec', 'destination'], `must set server or name, not both: current values are ${JSON.stringify(server)} and ${JSON.stringify(name)}`);
+    throw doc.error(
+      ['spec', 'destination'],
+      `must set server or name, not both: current values are ${JSON.stringify(server)} and ${JSON.stringify(name)}`,
+    );
   }
   if (name !== undefined) return name === IN_CLUSTER_NAME ? 'local' : name;
-  if (server === undefined) throw doc.error(['spec', 'destination', 'server'], 'is required (or spec.destination.name)');
+  if (server === undefined)
+    throw doc.error(['spec', 'destination', 'server'], 'is required (or spec.destination.name)');
   if (server.replace(/\/+$/, '') === IN_CLUSTER_SERVER) return 'local';
   const registered = options.clusterByServer?.(server);
   if (registered) return registered;
@@ -135,9 +201,17 @@ function clusterOf(doc: SpecDocument, dest: ArgoApplication['spec']['destination
   try {
     host = new URL(server).hostname;
   } catch {
-    throw doc.error(['spec', 'destination', 'server'], `must be an API server URL: current value is ${JSON.stringify(server)}`);
+    throw doc.error(
+      ['spec', 'destination', 'server'],
+      `must be an API server URL: current value is ${JSON.stringify(server)}`,
+    );
   }
-  warnings.push(doc.warning(['spec', 'destination', 'server'], `no cluster is registered for ${JSON.stringify(server)}: using cluster "${host}"; register the cluster under that name or map its URL`));
+  warnings.push(
+    doc.warning(
+      ['spec', 'destination', 'server'],
+      `no cluster is registered for ${JSON.stringify(server)}: using cluster "${host}"; register the cluster under that name or map its URL`,
+    ),
+  );
   return host;
 }
 
@@ -147,6 +221,9 @@ function seconds(duration: string | undefined): string | undefined {
 }
 
 /** The supported fields of an Argo object; the others were reported by `unsupportedFields`. */
-function pick(value: Record<string, unknown> | undefined, keys: readonly string[]): Record<string, unknown> | undefined {
+function pick(
+  value: Record<string, unknown> | undefined,
+  keys: readonly string[],
+): Record<string, unknown> | undefined {
   return value && Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]]));
 }

@@ -30,7 +30,9 @@ export class ClusterRegistry {
 
   list(): RegisteredCluster[] {
     const local = this.#clusters.find((c) => c.name === LOCAL_CLUSTER);
-    return local ? [...this.#clusters] : [{ name: LOCAL_CLUSTER, server: 'https://kubernetes.default.svc', labels: {} }, ...this.#clusters];
+    return local
+      ? [...this.#clusters]
+      : [{ name: LOCAL_CLUSTER, server: 'https://kubernetes.default.svc', labels: {} }, ...this.#clusters];
   }
 
   /** The cluster registered under an API server URL (Argo CD's `destination.server`). */
@@ -56,8 +58,10 @@ export class ClusterRegistry {
 function validate(value: unknown, where: string): RegisteredCluster {
   const c = value as Partial<RegisteredCluster> | null;
   if (!c || typeof c !== 'object') throw new TypeError(`${where}: must be a mapping`);
-  if (typeof c.name !== 'string' || !NAME.test(c.name)) throw new TypeError(`${where}: name: must be a DNS-1123 label, got ${JSON.stringify(c.name)}`);
-  if (typeof c.server !== 'string' || !/^https?:\/\//.test(c.server)) throw new TypeError(`${where}: server: must be an http(s) URL, got ${JSON.stringify(c.server)}`);
+  if (typeof c.name !== 'string' || !NAME.test(c.name))
+    throw new TypeError(`${where}: name: must be a DNS-1123 label, got ${JSON.stringify(c.name)}`);
+  if (typeof c.server !== 'string' || !/^https?:\/\//.test(c.server))
+    throw new TypeError(`${where}: server: must be an http(s) URL, got ${JSON.stringify(c.server)}`);
   const labels = c.labels ?? {};
   for (const [k, v] of Object.entries(labels)) {
     if (typeof v !== 'string') throw new TypeError(`${where}: labels.${k}: must be a string`);

@@ -13,7 +13,9 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, 
  */
 export function parseDuration(text: string): number {
   if (!new RegExp(DURATION_PATTERN).test(text)) {
-    throw new SyntaxError(`Cannot parse duration: current value is ${JSON.stringify(text)}, expected a value like "30s", "3m" or "1h"`);
+    throw new SyntaxError(
+      `Cannot parse duration: current value is ${JSON.stringify(text)}, expected a value like "30s", "3m" or "1h"`,
+    );
   }
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) {

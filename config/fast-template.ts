@@ -10,7 +10,10 @@ export interface FastTemplateResult {
  * Replaces every `{{ key }}` whose trimmed key is a parameter, e.g. `{{path.basename}}` or
  * `{{metadata.labels.env}}`. Unknown keys are left as they are and listed in `unresolved`.
  */
-export function renderFastTemplate(text: string, params: Readonly<Record<string, string>>): FastTemplateResult {
+export function renderFastTemplate(
+  text: string,
+  params: Readonly<Record<string, string>>,
+): FastTemplateResult {
   const unresolved: string[] = [];
   const rendered = text.replace(/\{\{([\s\S]*?)\}\}/g, (tag, inner: string) => {
     const key = inner.trim();

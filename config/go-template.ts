@@ -13,12 +13,20 @@ export class TemplateError extends SyntaxError {
   }
 }
 
-type Token = { kind: 'lit'; value: unknown } | { kind: 'field'; path: string[]; text: string } | { kind: 'ident' | 'pipe' | 'open' | 'close'; text: string };
+type Token =
+  | { kind: 'lit'; value: unknown }
+  | { kind: 'field'; path: string[]; text: string }
+  | { kind: 'ident' | 'pipe' | 'open' | 'close'; text: string };
 type Fn = (...args: unknown[]) => unknown;
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const isEmpty = (v: unknown): boolean =>
-  v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) ||
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  v === 0 ||
+  v === false ||
+  (Array.isArray(v) && v.length === 0) ||
   (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
 
 /** The functions available in Go templates (Sprig semantics: the piped value is the last argument). */
@@ -33,14 +41,29 @@ export const GO_TEMPLATE_FUNCTIONS: Readonly<Record<string, Fn>> = {
   default: (fallback, given) => (isEmpty(given) ? fallback : given),
   quote: (s) => JSON.stringify(str(s)),
   join: (sep, list) => (Array.isArray(list) ? list.map(str).join(str(sep)) : str(list)),
-  index: (collection, ...keys) => keys.reduce<unknown>((c, k) => (c === null || typeof c !== 'object' ? undefined : (c as Record<string, unknown>)[str(k)]), collection),
+  index: (collection, ...keys) =>
+    keys.reduce<unknown>(
+      (c, k) => (c === null || typeof c !== 'object' ? undefined : (c as Record<string, unknown>)[str(k)]),
+      collection,
+    ),
   printf: (format, ...args) => {
     let i = 0;
     return str(format).replace(/%([%sdv])/g, (m, verb: string) => (verb === '%' ? '%' : str(args[i++])));
   },
 };
 
-const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue']);
+const KEYWORDS = new Set([
+  'if',
+  'else',
+  'end',
+  'range',
+  'with',
+  'define',
+  'template',
+  'block',
+  'break',
+  'continue',
+]);
 
 function lexAction(src: string, start: number): { tokens: Token[]; end: number; trimRight: boolean } {
   const tokens: Token[] = [];
@@ -48,13 +71,22 @@ function lexAction(src: string, start: number): { tokens: Token[]; end: number; 
   for (;;) {
     const before = i;
     while (i < src.length && /\s/.test(src[i] ?? '')) i++;
-    if (i >= src.length) throw new TemplateError(`unclosed action "${src.slice(start - 2, start + 20)}": expected "}}"`);
+    if (i >= src.length)
+      throw new TemplateError(`unclosed action "${src.slice(start - 2, start + 20)}": expected "}}"`);
     if (src.startsWith('-}}', i) && i > before) return { tokens, end: i + 3, trimRight: true };
     if (src.startsWith('}}', i)) return { tokens, end: i + 2, trimRight: false };
     const rest = src.slice(i);
-    const m = /^"(?:[^"\\]|\\.)*"/.exec(rest) ?? /^`[^`]*`/.exec(rest) ?? /^-?[0-9]+(?:\.[0-9]+)?/.exec(rest) ??
-      /^\.(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?/.exec(rest) ?? /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest) ?? /^[|()]/.exec(rest);
-    if (!m) throw new TemplateError(`unsupported template syntax at "${rest.slice(0, 20)}": variables, comments and assignments are not supported`);
+    const m =
+      /^"(?:[^"\\]|\\.)*"/.exec(rest) ??
+      /^`[^`]*`/.exec(rest) ??
+      /^-?[0-9]+(?:\.[0-9]+)?/.exec(rest) ??
+      /^\.(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?/.exec(rest) ??
+      /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest) ??
+      /^[|()]/.exec(rest);
+    if (!m)
+      throw new TemplateError(
+        `unsupported template syntax at "${rest.slice(0, 20)}": variables, comments and assignments are not supported`,
+      );
     const t = m[0];
     i += t.length;
     if (t.startsWith('"')) tokens.push({ kind: 'lit', value: parseQuoted(t) });
@@ -87,7 +119,8 @@ class Evaluator {
 
   run(): unknown {
     const value = this.#pipeline();
-    if (this.#pos < this.#tokens.length) throw new TemplateError(`unexpected "${describe(this.#tokens[this.#pos])}"`);
+    if (this.#pos < this.#tokens.length)
+      throw new TemplateError(`unexpected "${describe(this.#tokens[this.#pos])}"`);
     return value;
   }
 
@@ -96,16 +129,27 @@ class Evaluator {
     let first = true;
     for (;;) {
       const head = this.#tokens[this.#pos];
-      if (!head || head.kind === 'pipe' || head.kind === 'close') throw new TemplateError('empty command in pipeline');
+      if (!head || head.kind === 'pipe' || head.kind === 'close')
+        throw new TemplateError('empty command in pipeline');
       const args: unknown[] = [];
       if (head.kind === 'ident') this.#pos++;
-      while (this.#pos < this.#tokens.length && !['pipe', 'close'].includes(this.#tokens[this.#pos]?.kind ?? '')) args.push(this.#operand());
+      while (
+        this.#pos < this.#tokens.length &&
+        !['pipe', 'close'].includes(this.#tokens[this.#pos]?.kind ?? '')
+      )
+        args.push(this.#operand());
       if (head.kind === 'ident') {
-        const fn = Object.hasOwn(GO_TEMPLATE_FUNCTIONS, head.text) ? GO_TEMPLATE_FUNCTIONS[head.text] : undefined;
-        if (!fn) throw new TemplateError(`unsupported function "${head.text}": supported functions are ${Object.keys(GO_TEMPLATE_FUNCTIONS).join(', ')}`);
+        const fn = Object.hasOwn(GO_TEMPLATE_FUNCTIONS, head.text)
+          ? GO_TEMPLATE_FUNCTIONS[head.text]
+          : undefined;
+        if (!fn)
+          throw new TemplateError(
+            `unsupported function "${head.text}": supported functions are ${Object.keys(GO_TEMPLATE_FUNCTIONS).join(', ')}`,
+          );
         acc = fn(...args, ...(first ? [] : [acc]));
       } else {
-        if (args.length !== 1 || !first) throw new TemplateError(`"${describe(head)}" is not a function and takes no arguments`);
+        if (args.length !== 1 || !first)
+          throw new TemplateError(`"${describe(head)}" is not a function and takes no arguments`);
         acc = args[0];
       }
       first = false;
@@ -118,7 +162,11 @@ class Evaluator {
     const token = this.#tokens[this.#pos++];
     if (!token) throw new TemplateError('missing operand');
     if (token.kind === 'lit') return token.value;
-    if (token.kind === 'field') return token.path.reduce<unknown>((c, k) => (c !== null && typeof c === 'object' ? (c as Record<string, unknown>)[k] : undefined), this.#data);
+    if (token.kind === 'field')
+      return token.path.reduce<unknown>(
+        (c, k) => (c !== null && typeof c === 'object' ? (c as Record<string, unknown>)[k] : undefined),
+        this.#data,
+      );
     if (token.kind === 'open') {
       const value = this.#pipeline();
       if (this.#tokens[this.#pos++]?.kind !== 'close') throw new TemplateError('missing ")"');
@@ -155,12 +203,15 @@ export function renderGoTemplate(text: string, data: unknown): string {
     const source = text.slice(open, end);
     const head = tokens[0];
     if (head?.kind === 'ident' && KEYWORDS.has(head.text)) {
-      throw new TemplateError(`unsupported template syntax "${source}": "${head.text}" blocks are not supported`);
+      throw new TemplateError(
+        `unsupported template syntax "${source}": "${head.text}" blocks are not supported`,
+      );
     }
     if (tokens.length === 0) throw new TemplateError(`empty action "${source}"`);
     const value = new Evaluator(tokens, data).run();
     if (value === undefined || value === null) throw new TemplateError(`${source} has no value`);
-    if (typeof value === 'object') throw new TemplateError(`${source} is a ${Array.isArray(value) ? 'list' : 'mapping'}, not a value`);
+    if (typeof value === 'object')
+      throw new TemplateError(`${source} is a ${Array.isArray(value) ? 'list' : 'mapping'}, not a value`);
     out += String(value);
     i = end;
     trimNext = trimRight;

@@ -17,7 +17,10 @@ export interface LoadApplicationsOptions extends ArgoImportOptions {
 export function gitDirectorySources(text: string, file: string): { repoURL: string; revision: string }[] {
   const found = new Map<string, { repoURL: string; revision: string }>();
   for (const doc of readSpecDocuments(text, file)) {
-    const spec = isRecord(doc.value) && doc.value.kind === 'ApplicationSet' && isRecord(doc.value.spec) ? doc.value.spec : {};
+    const spec =
+      isRecord(doc.value) && doc.value.kind === 'ApplicationSet' && isRecord(doc.value.spec)
+        ? doc.value.spec
+        : {};
     for (const generator of Array.isArray(spec.generators) ? spec.generators : []) {
       const git: unknown = isRecord(generator) ? generator.git : undefined;
       if (!isRecord(git) || typeof git.repoURL !== 'string') continue;
@@ -32,7 +35,11 @@ export function gitDirectorySources(text: string, file: string): { repoURL: stri
  * Lists the directories every git generator needs (once per repository and revision), then reads
  * the stream with `parseApplications`.
  */
-export async function loadApplications(text: string, file: string, options: LoadApplicationsOptions = {}): Promise<SpecResult> {
+export async function loadApplications(
+  text: string,
+  file: string,
+  options: LoadApplicationsOptions = {},
+): Promise<SpecResult> {
   const listings = new Map<string, readonly string[]>();
   const { listDirectories, ...rest } = options;
   if (listDirectories) {
@@ -42,6 +49,8 @@ export async function loadApplications(text: string, file: string, options: Load
   }
   return parseApplications(text, file, {
     ...rest,
-    directories: listDirectories ? (repoURL, revision) => listings.get(`${repoURL}\u0000${revision}`) ?? [] : undefined,
+    directories: listDirectories
+      ? (repoURL, revision) => listings.get(`${repoURL}\u0000${revision}`) ?? []
+      : undefined,
   });
 }

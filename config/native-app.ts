@@ -43,12 +43,17 @@ export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {})
   const { metadata, spec } = value as Validated;
   const auto = spec.autoscaling;
   if (auto && auto.max < auto.min) {
-    throw doc.error(['spec', 'autoscaling', 'max'], `must be at least min (${auto.min}): current value is ${auto.max}`);
+    throw doc.error(
+      ['spec', 'autoscaling', 'max'],
+      `must be at least min (${auto.min}): current value is ${auto.max}`,
+    );
   }
   const backoff = spec.syncPolicy.retry?.backoff;
   if (backoff && parseDuration(backoff.maxDuration) < parseDuration(backoff.duration)) {
-    throw doc.error(['spec', 'syncPolicy', 'retry', 'backoff', 'maxDuration'],
-      `must be at least duration (${JSON.stringify(backoff.duration)}): current value is ${JSON.stringify(backoff.maxDuration)}`);
+    throw doc.error(
+      ['spec', 'syncPolicy', 'retry', 'backoff', 'maxDuration'],
+      `must be at least duration (${JSON.stringify(backoff.duration)}): current value is ${JSON.stringify(backoff.maxDuration)}`,
+    );
   }
   const warnings = checkSyncOptions(doc, ['spec', 'syncPolicy', 'syncOptions'], spec.syncPolicy.syncOptions);
   const app: AppSpec = {

@@ -36,7 +36,10 @@ function readDocument(doc: SpecDocument, options: ParseApplicationsOptions): Spe
   }
   if (apiVersion === ARGO_API_VERSION && kind === 'ApplicationSet') return expandApplicationSet(doc, options);
   const field = kind === undefined ? 'kind' : 'apiVersion';
-  throw doc.error([field], `unsupported kind ${JSON.stringify(`${String(apiVersion)} ${String(kind)}`)}: expected ${KINDS}`);
+  throw doc.error(
+    [field],
+    `unsupported kind ${JSON.stringify(`${String(apiVersion)} ${String(kind)}`)}: expected ${KINDS}`,
+  );
 }
 
 /**
@@ -47,7 +50,11 @@ function readDocument(doc: SpecDocument, options: ParseApplicationsOptions): Spe
  * @throws {SpecSyntaxError} when the text is not YAML
  * @throws {SpecError} for the first invalid document, unsupported kind or duplicate name
  */
-export function parseApplications(text: string, file: string, options: ParseApplicationsOptions = {}): SpecResult {
+export function parseApplications(
+  text: string,
+  file: string,
+  options: ParseApplicationsOptions = {},
+): SpecResult {
   const result: SpecResult = { apps: [], warnings: [] };
   const seen = new Map<string, SpecLocation>();
   for (const doc of readSpecDocuments(text, file)) {
@@ -55,7 +62,10 @@ export function parseApplications(text: string, file: string, options: ParseAppl
     for (const app of apps) {
       const first = seen.get(app.name);
       if (first) {
-        throw doc.error(['metadata', 'name'], `duplicate Application name ${JSON.stringify(app.name)}: already defined by ${first.object} at ${first.file}:${first.line}`);
+        throw doc.error(
+          ['metadata', 'name'],
+          `duplicate Application name ${JSON.stringify(app.name)}: already defined by ${first.object} at ${first.file}:${first.line}`,
+        );
       }
       seen.set(app.name, doc.locate(['metadata', 'name']));
     }

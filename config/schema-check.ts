@@ -30,10 +30,13 @@ function showValue(value: unknown): string {
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
-  return pointer.slice(1).split('/').map((s) => {
-    const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : seg;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : seg;
+    });
 }
 
 function describeError(err: ErrorObject): { path: FieldPath; problem: string } {
@@ -45,21 +48,40 @@ function describeError(err: ErrorObject): { path: FieldPath; problem: string } {
     case 'required':
       return { path: [...path, String(params.missingProperty)], problem: 'is required' };
     case 'additionalProperties': {
-      const allowed = Object.keys(parent.properties ?? {}).map((k) => `"${k}"`).join(', ');
-      return { path: [...path, String(params.additionalProperty)], problem: `unknown field: allowed fields are ${allowed}` };
+      const allowed = Object.keys(parent.properties ?? {})
+        .map((k) => `"${k}"`)
+        .join(', ');
+      return {
+        path: [...path, String(params.additionalProperty)],
+        problem: `unknown field: allowed fields are ${allowed}`,
+      };
     }
     case 'type': {
-      const wanted = String(params.type).split(',').map((t) => (t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
+      const wanted = String(params.type)
+        .split(',')
+        .map((t) => (t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
       return { path, problem: `must be ${wanted.join(' or ')}: ${current}` };
     }
     case 'const':
       return { path, problem: `must be ${showValue(params.allowedValue)}: ${current}` };
     case 'enum':
-      return { path, problem: `must be one of ${(params.allowedValues as unknown[]).map(showValue).join(', ')}: ${current}` };
+      return {
+        path,
+        problem: `must be one of ${(params.allowedValues as unknown[]).map(showValue).join(', ')}: ${current}`,
+      };
     case 'pattern':
-      return { path, problem: `must be ${parent.description ?? `text matching ${String(params.pattern)}`}: ${current}` };
+      return {
+        path,
+        problem: `must be ${parent.description ?? `text matching ${String(params.pattern)}`}: ${current}`,
+      };
     case 'minLength':
-      return { path, problem: params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} characters: ${current}` };
+      return {
+        path,
+        problem:
+          params.limit === 1
+            ? 'must not be empty'
+            : `must have at least ${String(params.limit)} characters: ${current}`,
+      };
     case 'maxLength':
       return { path, problem: `must have at most ${String(params.limit)} characters: ${current}` };
     case 'minimum':

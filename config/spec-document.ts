@@ -1,6 +1,12 @@
 /** One YAML document of a spec file, able to point at the line of any of its fields. */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
-import { SpecError, SpecSyntaxError, formatSpecMessage, type SpecLocation, type SpecWarning } from './spec-error.js';
+import {
+  SpecError,
+  SpecSyntaxError,
+  formatSpecMessage,
+  type SpecLocation,
+  type SpecWarning,
+} from './spec-error.js';
 
 /** A field path: object keys and array indexes, outermost first. */
 export type FieldPath = readonly (string | number)[];
@@ -41,7 +47,12 @@ export class SpecDocument {
   #prefix: FieldPath;
   #note: string;
 
-  constructor(file: string, doc: Document.Parsed, lines: LineCounter, view?: { value: unknown; object: string; prefix: FieldPath; note: string }) {
+  constructor(
+    file: string,
+    doc: Document.Parsed,
+    lines: LineCounter,
+    view?: { value: unknown; object: string; prefix: FieldPath; note: string },
+  ) {
     this.file = file;
     this.#doc = doc;
     this.#lines = lines;
@@ -53,7 +64,12 @@ export class SpecDocument {
 
   /** A view of `value` whose field paths are reported under `prefix` of this document. */
   scoped(value: unknown, prefix: FieldPath, note: string): SpecDocument {
-    return new SpecDocument(this.file, this.#doc, this.#lines, { value, object: this.object, prefix: [...this.#prefix, ...prefix], note });
+    return new SpecDocument(this.file, this.#doc, this.#lines, {
+      value,
+      object: this.object,
+      prefix: [...this.#prefix, ...prefix],
+      note,
+    });
   }
 
   /** The location of a field, or of its closest parent present in the file. */
@@ -74,7 +90,12 @@ export class SpecDocument {
         node = item;
       } else break;
     }
-    return { file: this.file, line: this.#lines.linePos(offset).line, object: this.object, field: formatPath(full) };
+    return {
+      file: this.file,
+      line: this.#lines.linePos(offset).line,
+      object: this.object,
+      field: formatPath(full),
+    };
   }
 
   /** An error at a field; the problem states the current value and what is allowed. */
@@ -99,7 +120,9 @@ export function readSpecDocuments(text: string, file: string): SpecDocument[] {
     const bad = doc.errors[0];
     if (bad) {
       const line = lines.linePos(bad.pos[0]).line;
-      throw new SpecSyntaxError({ file, line }, `cannot parse YAML: ${bad.message.replace(/\.$/, '')}`, { cause: bad });
+      throw new SpecSyntaxError({ file, line }, `cannot parse YAML: ${bad.message.replace(/\.$/, '')}`, {
+        cause: bad,
+      });
     }
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     const spec = new SpecDocument(file, doc, lines);

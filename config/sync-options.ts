@@ -22,15 +22,29 @@ export const SYNC_OPTIONS: Readonly<Record<string, readonly string[]>> = {
  * Warns about each option whose key is unknown or whose value is not allowed. Such options are
  * kept in the spec (a newer Mooring may understand them) but have no effect today.
  */
-export function checkSyncOptions(doc: SpecDocument, path: FieldPath, options: readonly string[]): SpecWarning[] {
+export function checkSyncOptions(
+  doc: SpecDocument,
+  path: FieldPath,
+  options: readonly string[],
+): SpecWarning[] {
   const warnings: SpecWarning[] = [];
   options.forEach((option, i) => {
     const [key = '', value = ''] = option.split('=', 2);
     const allowed = Object.hasOwn(SYNC_OPTIONS, key) ? SYNC_OPTIONS[key] : undefined;
     if (!allowed) {
-      warnings.push(doc.warning([...path, i], `unknown sync option "${key}": kept, but it has no effect; known options are ${Object.keys(SYNC_OPTIONS).join(', ')}`));
+      warnings.push(
+        doc.warning(
+          [...path, i],
+          `unknown sync option "${key}": kept, but it has no effect; known options are ${Object.keys(SYNC_OPTIONS).join(', ')}`,
+        ),
+      );
     } else if (!allowed.includes(value)) {
-      warnings.push(doc.warning([...path, i], `sync option ${key} does not accept "${value}": kept, but it has no effect; allowed values are ${allowed.join(', ')}`));
+      warnings.push(
+        doc.warning(
+          [...path, i],
+          `sync option ${key} does not accept "${value}": kept, but it has no effect; allowed values are ${allowed.join(', ')}`,
+        ),
+      );
     }
   });
   return warnings;

@@ -126,5 +126,7 @@ const ERROR_CLASSES: Readonly<Record<string, { readonly retryable: boolean }>> =
 
 /** The names workflows must not retry: every class whose `retryable` is false. */
 export const NON_RETRYABLE_ERRORS: readonly string[] = Object.freeze(
-  Object.entries(ERROR_CLASSES).filter(([, errorClass]) => !errorClass.retryable).map(([name]) => name),
+  Object.entries(ERROR_CLASSES)
+    .filter(([, errorClass]) => !errorClass.retryable)
+    .map(([name]) => name),
 );

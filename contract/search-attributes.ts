@@ -17,7 +17,9 @@ export type MooringSearchAttribute = keyof typeof SEARCH_ATTRIBUTE_KEYS;
 export const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_KEYS) as readonly MooringSearchAttribute[];
 
 /** `{ MooringPhase: 'apply' }` → the typed pairs `upsertSearchAttributes` and start options take. */
-export function searchAttributes(values: Partial<Record<MooringSearchAttribute, string | undefined>>): SearchAttributePair[] {
+export function searchAttributes(
+  values: Partial<Record<MooringSearchAttribute, string | undefined>>,
+): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [];
   for (const [name, value] of Object.entries(values) as [MooringSearchAttribute, string | undefined][]) {
     if (value !== undefined) pairs.push({ key: SEARCH_ATTRIBUTE_KEYS[name], value });

@@ -26,8 +26,15 @@ import { waitFor } from '../test/support/wait.js';
 
 const run = promisify(execFile);
 const OUT = join(projectRoot, 'test/fixtures/histories');
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Mooring', GIT_AUTHOR_EMAIL: 'record@mooring.dev', GIT_COMMITTER_NAME: 'Mooring', GIT_COMMITTER_EMAIL: 'record@mooring.dev' };
-const git = async (cwd: string, ...args: string[]): Promise<string> => (await run('git', args, { cwd, env: GIT_ENV })).stdout.trim();
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Mooring',
+  GIT_AUTHOR_EMAIL: 'record@mooring.dev',
+  GIT_COMMITTER_NAME: 'Mooring',
+  GIT_COMMITTER_EMAIL: 'record@mooring.dev',
+};
+const git = async (cwd: string, ...args: string[]): Promise<string> =>
+  (await run('git', args, { cwd, env: GIT_ENV })).stdout.trim();
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const suffix = uniqueSuffix();
@@ -36,15 +43,31 @@ const cluster = `rec-${suffix}`;
 const taskQueue = `rec-${suffix}`;
 const repo = await mkdtemp(join(tmpdir(), 'mooring-record-'));
 let release: () => void = () => undefined;
-const worker = runWorker({ taskQueue, cluster, schedules: false, metricsPort: 0, stop: new Promise<void>((r) => { release = r; }) });
-const client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) });
+const worker = runWorker({
+  taskQueue,
+  cluster,
+  schedules: false,
+  metricsPort: 0,
+  stop: new Promise<void>((r) => {
+    release = r;
+  }),
+});
+const client = new Client({
+  connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
+});
 const handle = client.workflow.getHandle(applicationWorkflowId(name));
 
 async function waitStatus(what: string, done: (s: AppStatus) => boolean): Promise<AppStatus> {
   let last: AppStatus | undefined;
-  return await waitFor(what, async () => (done(last = await handle.query(statusQuery)) ? last : undefined), {
-    timeoutMs: 180_000, intervalMs: 1000, describe: () => JSON.stringify({ ...last, resources: undefined }),
-  });
+  return await waitFor(
+    what,
+    async () => (done((last = await handle.query(statusQuery))) ? last : undefined),
+    {
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+      describe: () => JSON.stringify({ ...last, resources: undefined }),
+    },
+  );
 }
 
 try {
@@ -72,7 +95,8 @@ try {
   await git(repo, 'commit', '-q', '-am', 'crash-looping pods');
   await handle.signal(refreshSignal, { reason: 'new commit' });
   const status = await waitStatus('the rollback', (s) => s.history.length === 2 && !s.operation);
-  if (status.history[1]?.outcome !== 'RolledBack') throw new Error(`Expected a RolledBack sync, got ${JSON.stringify(status.history[1])}`);
+  if (status.history[1]?.outcome !== 'RolledBack')
+    throw new Error(`Expected a RolledBack sync, got ${JSON.stringify(status.history[1])}`);
   console.log('rollback recorded');
 
   await mkdir(OUT, { recursive: true });
@@ -82,7 +106,10 @@ try {
     ['sync-rolled-back.json', syncWorkflowId(name, status.history[1]?.id ?? 0)],
   ];
   for (const [file, workflowId] of files) {
-    await writeFile(join(OUT, file), `${historyToJson(await client.workflow.getHandle(workflowId).fetchHistory())}\n`);
+    await writeFile(
+      join(OUT, file),
+      `${historyToJson(await client.workflow.getHandle(workflowId).fetchHistory())}\n`,
+    );
     console.log(`wrote test/fixtures/histories/${file} (${workflowId})`);
   }
 } finally {

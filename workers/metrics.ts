@@ -8,12 +8,44 @@ import type { ApplicationSummary, OperationRecord } from '../contract/activities
 
 export class MooringMetrics {
   readonly registry = new Registry();
-  readonly syncTotal = new Counter({ name: 'mooring_sync_total', help: 'Finished sync operations by outcome', labelNames: ['app', 'outcome'], registers: [this.registry] });
-  readonly syncDuration = new Histogram({ name: 'mooring_sync_duration_seconds', help: 'Duration of sync operations', labelNames: ['app'], buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600], registers: [this.registry] });
-  readonly rollbackTotal = new Counter({ name: 'mooring_rollback_total', help: 'Rollbacks by trigger (automatic or manual)', labelNames: ['app', 'trigger'], registers: [this.registry] });
-  readonly driftDetected = new Counter({ name: 'mooring_drift_detected_total', help: 'Drift reports that found differences', labelNames: ['app'], registers: [this.registry] });
-  readonly gitRequestDuration = new Histogram({ name: 'mooring_git_request_duration_seconds', help: 'Git operations', labelNames: ['op'], buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [this.registry] });
-  readonly k8sRequests = new Counter({ name: 'mooring_k8s_request_total', help: 'Kubernetes API requests by verb and HTTP code', labelNames: ['verb', 'code'], registers: [this.registry] });
+  readonly syncTotal = new Counter({
+    name: 'mooring_sync_total',
+    help: 'Finished sync operations by outcome',
+    labelNames: ['app', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly syncDuration = new Histogram({
+    name: 'mooring_sync_duration_seconds',
+    help: 'Duration of sync operations',
+    labelNames: ['app'],
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+    registers: [this.registry],
+  });
+  readonly rollbackTotal = new Counter({
+    name: 'mooring_rollback_total',
+    help: 'Rollbacks by trigger (automatic or manual)',
+    labelNames: ['app', 'trigger'],
+    registers: [this.registry],
+  });
+  readonly driftDetected = new Counter({
+    name: 'mooring_drift_detected_total',
+    help: 'Drift reports that found differences',
+    labelNames: ['app'],
+    registers: [this.registry],
+  });
+  readonly gitRequestDuration = new Histogram({
+    name: 'mooring_git_request_duration_seconds',
+    help: 'Git operations',
+    labelNames: ['op'],
+    buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  readonly k8sRequests = new Counter({
+    name: 'mooring_k8s_request_total',
+    help: 'Kubernetes API requests by verb and HTTP code',
+    labelNames: ['verb', 'code'],
+    registers: [this.registry],
+  });
   readonly appInfo: Gauge<'app' | 'cluster' | 'sync_status' | 'health_status'>;
 
   constructor(listApps: () => Promise<ApplicationSummary[]>) {
@@ -26,7 +58,15 @@ export class MooringMetrics {
       async collect() {
         this.reset();
         for (const app of await listApps().catch(() => [])) {
-          this.set({ app: app.name, cluster: app.cluster, sync_status: app.sync ?? 'Unknown', health_status: app.health ?? 'Unknown' }, 1);
+          this.set(
+            {
+              app: app.name,
+              cluster: app.cluster,
+              sync_status: app.sync ?? 'Unknown',
+              health_status: app.health ?? 'Unknown',
+            },
+            1,
+          );
         }
       },
     });
@@ -51,7 +91,9 @@ export class MooringMetrics {
       void (async () => {
         let text = await this.registry.metrics();
         if (options.coreMetricsUrl) {
-          text += await fetch(options.coreMetricsUrl).then((r) => r.text()).catch(() => '# temporal core metrics unavailable\n');
+          text += await fetch(options.coreMetricsUrl)
+            .then((r) => r.text())
+            .catch(() => '# temporal core metrics unavailable\n');
         }
         res.writeHead(200, { 'Content-Type': this.registry.contentType }).end(text);
       })().catch((err: unknown) => res.writeHead(500).end(String(err)));

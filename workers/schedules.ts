@@ -16,7 +16,13 @@ export interface ScheduleIntervals {
 }
 
 function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
-  const base = (id: string, workflowType: string, every: string, jitter: string, note: string): ScheduleOptions => ({
+  const base = (
+    id: string,
+    workflowType: string,
+    every: string,
+    jitter: string,
+    note: string,
+  ): ScheduleOptions => ({
     scheduleId: id,
     spec: { intervals: [{ every }], jitter },
     action: {
@@ -31,8 +37,20 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     state: { note },
   });
   return [
-    base(SCHEDULE_IDS.gitPoll, WORKFLOW_TYPES.gitPoll, intervals.gitPoll ?? '1m', '10s', 'one remote check per repository and revision; refresh apps whose commit moved'),
-    base(SCHEDULE_IDS.driftScan, WORKFLOW_TYPES.driftScan, intervals.driftScan ?? '3m', '15s', 'diff every app against its live objects; signal driftDetected'),
+    base(
+      SCHEDULE_IDS.gitPoll,
+      WORKFLOW_TYPES.gitPoll,
+      intervals.gitPoll ?? '1m',
+      '10s',
+      'one remote check per repository and revision; refresh apps whose commit moved',
+    ),
+    base(
+      SCHEDULE_IDS.driftScan,
+      WORKFLOW_TYPES.driftScan,
+      intervals.driftScan ?? '3m',
+      '15s',
+      'diff every app against its live objects; signal driftDetected',
+    ),
   ];
 }
 

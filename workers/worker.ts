@@ -56,9 +56,14 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace });
 
   const metrics = new MooringMetrics(() => listApplications(client, applicationsOnQueue(taskQueue)));
-  const metricsServer = metricsPort > 0
-    ? await metrics.serve({ host: options.metricsHost ?? '127.0.0.1', port: metricsPort, coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics` })
-    : undefined;
+  const metricsServer =
+    metricsPort > 0
+      ? await metrics.serve({
+          host: options.metricsHost ?? '127.0.0.1',
+          port: metricsPort,
+          coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics`,
+        })
+      : undefined;
 
   const clusterActivities = await createClusterActivities({
     cluster,
@@ -76,18 +81,23 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     }),
   ];
   if (!options.agentOnly) {
-    workers.push(await Worker.create({
-      connection,
-      namespace,
-      taskQueue,
-      workflowBundle: { codePath: await ensureWorkflowBundle() },
-      activities: createControlActivities({ client, taskQueue }),
-      sinks: {
-        metrics: {
-          operationFinished: { fn: (_info, record) => metrics.recordOperation(record), callDuringReplay: false },
-        },
-      } satisfies InjectedSinks<MooringSinks>,
-    }));
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        workflowBundle: { codePath: await ensureWorkflowBundle() },
+        activities: createControlActivities({ client, taskQueue }),
+        sinks: {
+          metrics: {
+            operationFinished: {
+              fn: (_info, record) => metrics.recordOperation(record),
+              callDuringReplay: false,
+            },
+          },
+        } satisfies InjectedSinks<MooringSinks>,
+      }),
+    );
     if (options.schedules !== false) await ensureSchedules(client, { ...options.schedules, taskQueue });
   }
   log.info({ address, namespace, cluster, agentOnly: !!options.agentOnly, metricsPort }, 'worker started');
@@ -113,10 +123,14 @@ function installRuntime(log: ReturnType<typeof createLogger>, corePort: number):
   runtimeInstalled = true;
   try {
     Runtime.install({
-    logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel, (entry) => {
-      log[entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug']({ ...entry.meta }, entry.message);
-    }),
-    telemetryOptions: corePort > 0 ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${corePort}` } } } : {},
+      logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel, (entry) => {
+        log[entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug'](
+          { ...entry.meta },
+          entry.message,
+        );
+      }),
+      telemetryOptions:
+        corePort > 0 ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${corePort}` } } } : {},
     });
   } catch (err) {
     // The embedding process (a test) installed its own Runtime first; keep it.

@@ -25,7 +25,10 @@ async function newestSource(): Promise<number> {
 
 /** Path of an up-to-date bundle, building it when missing or stale. */
 export async function ensureWorkflowBundle(options: { force?: boolean } = {}): Promise<string> {
-  const built = await stat(BUNDLE_PATH).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(BUNDLE_PATH).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (!options.force && built > 0 && built >= (await newestSource())) return BUNDLE_PATH;
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY });
   await mkdir(dirname(BUNDLE_PATH), { recursive: true });

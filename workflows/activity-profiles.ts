@@ -63,7 +63,12 @@ export function resolverProfile(cluster: string): ActivityOptions {
   return {
     taskQueue: clusterTaskQueue(cluster),
     startToCloseTimeout: '1m',
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+    retry: {
+      initialInterval: '1s',
+      maximumInterval: '30s',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS],
+    },
   };
 }
 

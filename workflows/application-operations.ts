@@ -55,7 +55,16 @@ export class OperationRunner {
     const app = this.#app;
     if (manual.kind === 'rollback') {
       app.forgive(manual.revision);
-      return this.#run({ revision: manual.revision, initiatedBy: 'rollback', prune: true, dryRun: false, reason: 'manual rollback' }, manual.id);
+      return this.#run(
+        {
+          revision: manual.revision,
+          initiatedBy: 'rollback',
+          prune: true,
+          dryRun: false,
+          reason: 'manual rollback',
+        },
+        manual.id,
+      );
     }
     const head = manual.request.revision
       ? await this.#resolveRevisionOrRecord(manual.request.revision, manual.id)
@@ -63,14 +72,30 @@ export class OperationRunner {
     if (!head) return;
     if (!manual.request.revision) app.noteHead(head); // a sync to the target revision also refreshes it
     if (!manual.request.dryRun) app.forgive(head);
-    return this.#run({ revision: head, initiatedBy: 'operator', prune: manual.request.prune ?? app.spec.syncPolicy.automated?.prune ?? false, dryRun: manual.request.dryRun ?? false, reason: 'operator sync' }, manual.id);
+    return this.#run(
+      {
+        revision: head,
+        initiatedBy: 'operator',
+        prune: manual.request.prune ?? app.spec.syncPolicy.automated?.prune ?? false,
+        dryRun: manual.request.dryRun ?? false,
+        reason: 'operator sync',
+      },
+      manual.id,
+    );
   }
 
   /** Runs one operation as a sync child, then records its outcome, publishes it and counts it. */
   async #run(request: OperationRequest, id = this.#app.nextOperationId()): Promise<void> {
     const app = this.#app;
     const workflowId = syncWorkflowId(app.spec.name, id);
-    const op: OperationState = { id, workflowId, revision: request.revision, phase: 'Running', initiatedBy: request.initiatedBy, step: 'starting' };
+    const op: OperationState = {
+      id,
+      workflowId,
+      revision: request.revision,
+      phase: 'Running',
+      initiatedBy: request.initiatedBy,
+      step: 'starting',
+    };
     app.operation = op;
     this.#visibility.publish();
     const startedAt = workflowNow();
@@ -79,24 +104,39 @@ export class OperationRunner {
     const durationMs = workflowNow() - startedAt;
     app.record(op, request, outcome, durationMs);
     this.#visibility.publish();
-    this.#metrics.operationFinished({ app: app.spec.name, outcome: outcome.outcome, initiatedBy: request.initiatedBy, durationMs });
+    this.#metrics.operationFinished({
+      app: app.spec.name,
+      outcome: outcome.outcome,
+      initiatedBy: request.initiatedBy,
+      durationMs,
+    });
   }
 
-  #startSync(workflowId: string, request: OperationRequest): Promise<ChildWorkflowHandle<typeof syncWorkflow>> {
+  #startSync(
+    workflowId: string,
+    request: OperationRequest,
+  ): Promise<ChildWorkflowHandle<typeof syncWorkflow>> {
     const app = this.#app;
     return startChild(syncWorkflow, {
       workflowId,
-      args: [{
-        app: app.spec.name,
-        spec: app.spec,
-        revision: request.revision,
-        initiatedBy: request.initiatedBy,
-        prune: request.prune,
-        dryRun: request.dryRun,
-        lastHealthyRevision: app.state.lastHealthyRevision,
-      }],
+      args: [
+        {
+          app: app.spec.name,
+          spec: app.spec,
+          revision: request.revision,
+          initiatedBy: request.initiatedBy,
+          prune: request.prune,
+          dryRun: request.dryRun,
+          lastHealthyRevision: app.state.lastHealthyRevision,
+        },
+      ],
       staticSummary: `sync ${app.spec.name} → ${short(request.revision)} (${request.reason})`,
-      typedSearchAttributes: searchAttributes({ MooringApp: app.spec.name, MooringCluster: app.spec.destination.cluster, MooringRevision: request.revision, MooringPhase: 'Running' }),
+      typedSearchAttributes: searchAttributes({
+        MooringApp: app.spec.name,
+        MooringCluster: app.spec.destination.cluster,
+        MooringRevision: request.revision,
+        MooringPhase: 'Running',
+      }),
       parentClosePolicy: 'REQUEST_CANCEL',
     });
   }
@@ -106,20 +146,39 @@ export class OperationRunner {
    * revision obsolete: the child is sent `supersede` (it stops waiting for health) and the new
    * commit stays queued for the main loop.
    */
-  async #awaitOutcome(child: ChildWorkflowHandle<typeof syncWorkflow>, request: OperationRequest): Promise<SyncWorkflowResult> {
+  async #awaitOutcome(
+    child: ChildWorkflowHandle<typeof syncWorkflow>,
+    request: OperationRequest,
+  ): Promise<SyncWorkflowResult> {
     const app = this.#app;
     let done = false;
     let result: SyncWorkflowResult | undefined;
-    const finished = child.result().then((r) => { result = r; }).finally(() => { done = true; });
+    const finished = child
+      .result()
+      .then((r) => {
+        result = r;
+      })
+      .finally(() => {
+        done = true;
+      });
     let superseded = false;
     while (!done) {
-      await condition(() => done || (!superseded && request.initiatedBy === 'auto-sync' && app.state.pending.refresh !== undefined));
+      await condition(
+        () =>
+          done ||
+          (!superseded && request.initiatedBy === 'auto-sync' && app.state.pending.refresh !== undefined),
+      );
       if (done || superseded) continue;
       // A refresh while an auto-sync runs: if the branch moved, the running revision is obsolete.
       const refresh = app.state.pending.refresh;
       const head = await this.#resolveHead(refresh?.sha);
       if (done) continue; // the operation ended meanwhile: the main loop handles the refresh
-      if (head && head !== request.revision && app.autoSyncEnabled() && !app.state.badRevisions.includes(head)) {
+      if (
+        head &&
+        head !== request.revision &&
+        app.autoSyncEnabled() &&
+        !app.state.badRevisions.includes(head)
+      ) {
         superseded = true;
         app.requestRefresh('new commit', head);
         await child.signal(supersedeSignal).catch(() => undefined); // it may end before the signal lands
@@ -136,9 +195,14 @@ export class OperationRunner {
     if (sha) return sha;
     const app = this.#app;
     try {
-      return (await this.#resolver().resolveRevision({ repoURL: app.spec.source.repoURL, targetRevision: app.spec.source.targetRevision })).sha;
+      return (
+        await this.#resolver().resolveRevision({
+          repoURL: app.spec.source.repoURL,
+          targetRevision: app.spec.source.targetRevision,
+        })
+      ).sha;
     } catch (err) {
-      app.state.healthMessage = `cannot resolve ${app.spec.source.targetRevision}: ${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)}`;
+      app.state.healthMessage = `cannot resolve ${app.spec.source.targetRevision}: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`;
       return undefined;
     }
   }
@@ -147,9 +211,19 @@ export class OperationRunner {
   async #resolveRevisionOrRecord(revision: string, id: number): Promise<string | undefined> {
     const app = this.#app;
     try {
-      return (await this.#resolver().resolveRevision({ repoURL: app.spec.source.repoURL, targetRevision: revision })).sha;
+      return (
+        await this.#resolver().resolveRevision({ repoURL: app.spec.source.repoURL, targetRevision: revision })
+      ).sha;
     } catch (err) {
-      app.state.lastOperation = { id, workflowId: syncWorkflowId(app.spec.name, id), revision, phase: 'Error', initiatedBy: 'operator', step: 'resolve', message: err instanceof Error ? err.message : String(err) };
+      app.state.lastOperation = {
+        id,
+        workflowId: syncWorkflowId(app.spec.name, id),
+        revision,
+        phase: 'Error',
+        initiatedBy: 'operator',
+        step: 'resolve',
+        message: err instanceof Error ? err.message : String(err),
+      };
       return undefined;
     }
   }

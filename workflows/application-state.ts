@@ -6,7 +6,16 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
 import type { HealthStatusCode, SyncStatusCode } from '../contract/kube-object.js';
-import type { AppStatus, DriftInput, HistoryEntry, Initiator, OperationState, ResourceState, RollbackRequest, SyncRequest } from '../contract/messages.js';
+import type {
+  AppStatus,
+  DriftInput,
+  HistoryEntry,
+  Initiator,
+  OperationState,
+  ResourceState,
+  RollbackRequest,
+  SyncRequest,
+} from '../contract/messages.js';
 import type { SyncWorkflowResult } from '../contract/workflows.js';
 
 /** How many history entries an app keeps (Argo CD keeps 10 by default). */
@@ -36,8 +45,7 @@ export interface CarriedState {
 }
 
 export type ManualOperation =
-  | { kind: 'sync'; request: SyncRequest; id: number }
-  | { kind: 'rollback'; revision: string; id: number };
+  { kind: 'sync'; request: SyncRequest; id: number } | { kind: 'rollback'; revision: string; id: number };
 
 export interface PendingWork {
   manual: ManualOperation[];
@@ -86,7 +94,11 @@ export class ApplicationEntity {
 
   /** Auto-sync may deploy new commits: automated, not paused, not pinned by a manual rollback. */
   autoSyncEnabled(): boolean {
-    return this.spec.syncPolicy.automated !== undefined && !this.state.paused && this.state.pinnedRevision === undefined;
+    return (
+      this.spec.syncPolicy.automated !== undefined &&
+      !this.state.paused &&
+      this.state.pinnedRevision === undefined
+    );
   }
 
   requestRefresh(reason: string, sha?: string): void {
@@ -108,16 +120,34 @@ export class ApplicationEntity {
   rollbackTarget(request: RollbackRequest): string {
     if (request.historyId !== undefined) {
       const entry = this.state.history.find((h) => h.id === request.historyId);
-      if (!entry) throw ApplicationFailure.nonRetryable(`History id ${request.historyId} does not exist: known ids are ${this.state.history.map((h) => h.id).join(', ') || 'none'}`, 'InvalidRollback');
+      if (!entry)
+        throw ApplicationFailure.nonRetryable(
+          `History id ${request.historyId} does not exist: known ids are ${this.state.history.map((h) => h.id).join(', ') || 'none'}`,
+          'InvalidRollback',
+        );
       return entry.outcome === 'RolledBack' && entry.rolledBackTo ? entry.rolledBackTo : entry.revision;
     }
     const wanted = request.toRevision?.trim().toLowerCase();
-    if (!wanted) throw ApplicationFailure.nonRetryable('A rollback needs toRevision or historyId', 'InvalidRollback');
-    const known = [...new Set(this.state.history.filter((h) => h.revision.startsWith(wanted) && h.outcome === 'Succeeded').map((h) => h.revision))];
-    if (known.length > 1) throw ApplicationFailure.nonRetryable(`Revision "${request.toRevision}" is ambiguous: it matches ${known.map((r) => r.slice(0, 12)).join(', ')}; give more characters`, 'InvalidRollback');
+    if (!wanted)
+      throw ApplicationFailure.nonRetryable('A rollback needs toRevision or historyId', 'InvalidRollback');
+    const known = [
+      ...new Set(
+        this.state.history
+          .filter((h) => h.revision.startsWith(wanted) && h.outcome === 'Succeeded')
+          .map((h) => h.revision),
+      ),
+    ];
+    if (known.length > 1)
+      throw ApplicationFailure.nonRetryable(
+        `Revision "${request.toRevision}" is ambiguous: it matches ${known.map((r) => r.slice(0, 12)).join(', ')}; give more characters`,
+        'InvalidRollback',
+      );
     if (known[0] !== undefined) return known[0];
     if (FULL_SHA.test(wanted)) return wanted;
-    throw ApplicationFailure.nonRetryable(`Revision "${request.toRevision}" is not in this app's history of healthy deployments: give a full SHA or a history id`, 'InvalidRollback');
+    throw ApplicationFailure.nonRetryable(
+      `Revision "${request.toRevision}" is not in this app's history of healthy deployments: give a full SHA or a history id`,
+      'InvalidRollback',
+    );
   }
 
   queueRollback(revision: string): number {
@@ -156,7 +186,13 @@ export class ApplicationEntity {
     const wanted = this.state.pinnedRevision ?? sha;
     if (wanted === this.state.deployedRevision) return undefined;
     if (!this.autoSyncEnabled() || this.state.badRevisions.includes(sha)) return undefined;
-    return { revision: sha, initiatedBy: 'auto-sync', prune: this.spec.syncPolicy.automated?.prune ?? false, dryRun: false, reason: reason === 'first start' ? 'initial sync' : 'new commit' };
+    return {
+      revision: sha,
+      initiatedBy: 'auto-sync',
+      prune: this.spec.syncPolicy.automated?.prune ?? false,
+      dryRun: false,
+      reason: reason === 'first start' ? 'initial sync' : 'new commit',
+    };
   }
 
   /** A drift report from drift-scan: update status, and self-heal when the policy says so. */
@@ -169,12 +205,24 @@ export class ApplicationEntity {
     this.#updateSyncStatus();
     const automated = this.spec.syncPolicy.automated;
     const revision = this.state.deployedRevision;
-    if (!drift.drifted || !automated?.selfHeal || this.state.paused || revision === undefined) return undefined;
-    return { revision, initiatedBy: 'self-heal', prune: automated.prune, dryRun: false, reason: `self-heal, ${drift.changedObjects} changed` };
+    if (!drift.drifted || !automated?.selfHeal || this.state.paused || revision === undefined)
+      return undefined;
+    return {
+      revision,
+      initiatedBy: 'self-heal',
+      prune: automated.prune,
+      dryRun: false,
+      reason: `self-heal, ${drift.changedObjects} changed`,
+    };
   }
 
   /** Records a finished operation in history and status. */
-  record(op: OperationState, request: OperationRequest, result: SyncWorkflowResult, durationMs: number): void {
+  record(
+    op: OperationState,
+    request: OperationRequest,
+    result: SyncWorkflowResult,
+    durationMs: number,
+  ): void {
     const s = this.state;
     this.operation = undefined;
     s.lastOperation = { ...op, phase: result.phase, step: 'done', message: result.message };
@@ -205,7 +253,8 @@ export class ApplicationEntity {
         break;
       case 'RolledBack':
       case 'Failed':
-        if (result.badRevision && !s.badRevisions.includes(result.revision)) s.badRevisions.push(result.revision);
+        if (result.badRevision && !s.badRevisions.includes(result.revision))
+          s.badRevisions.push(result.revision);
         if (s.badRevisions.length > HISTORY_LIMIT) s.badRevisions.shift();
         s.consecutiveFailures += 1;
         break;
@@ -220,7 +269,8 @@ export class ApplicationEntity {
   #updateSyncStatus(): void {
     const s = this.state;
     const wanted = s.pinnedRevision ?? s.headRevision;
-    if (wanted === undefined || s.deployedRevision === undefined) s.sync = s.headRevision ? 'OutOfSync' : 'Unknown';
+    if (wanted === undefined || s.deployedRevision === undefined)
+      s.sync = s.headRevision ? 'OutOfSync' : 'Unknown';
     else s.sync = wanted === s.deployedRevision && !s.drifted ? 'Synced' : 'OutOfSync';
   }
 

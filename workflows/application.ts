@@ -19,7 +19,20 @@ import { ApplicationEntity, initialState } from './application-state.js';
 import type { CarriedState } from './application-state.js';
 import { OperationRunner } from './application-operations.js';
 import { Visibility } from './application-visibility.js';
-import { driftDetectedSignal, pauseSignal, pauseUpdate, refreshSignal, resumeSignal, resumeUpdate, rollbackSignal, rollbackUpdate, setSpecUpdate, specQuery, statusQuery, syncUpdate } from '../contract/messages.js';
+import {
+  driftDetectedSignal,
+  pauseSignal,
+  pauseUpdate,
+  refreshSignal,
+  resumeSignal,
+  resumeUpdate,
+  rollbackSignal,
+  rollbackUpdate,
+  setSpecUpdate,
+  specQuery,
+  statusQuery,
+  syncUpdate,
+} from '../contract/messages.js';
 import { syncWorkflowId } from '../contract/ids.js';
 
 export interface ApplicationWorkflowInput {
@@ -72,20 +85,32 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility): void 
     const id = app.queueSync(request);
     return { operationId: id, workflowId: syncWorkflowId(app.spec.name, id) };
   });
-  setHandler(rollbackUpdate, (request) => {
-    const id = app.queueRollback(app.rollbackTarget(request));
-    return { operationId: id, workflowId: syncWorkflowId(app.spec.name, id) };
-  }, { validator: (request) => void app.rollbackTarget(request) });
-  setHandler(setSpecUpdate, (spec) => {
-    const changed = JSON.stringify(spec) !== JSON.stringify(app.spec);
-    app.spec = spec;
-    if (changed) app.requestRefresh('spec changed');
-    return { changed };
-  }, {
-    validator: (spec) => {
-      if (spec.name !== app.spec.name) throw ApplicationFailure.nonRetryable(`Spec name "${spec.name}" does not match app "${app.spec.name}"`, 'InvalidSpec');
+  setHandler(
+    rollbackUpdate,
+    (request) => {
+      const id = app.queueRollback(app.rollbackTarget(request));
+      return { operationId: id, workflowId: syncWorkflowId(app.spec.name, id) };
     },
-  });
+    { validator: (request) => void app.rollbackTarget(request) },
+  );
+  setHandler(
+    setSpecUpdate,
+    (spec) => {
+      const changed = JSON.stringify(spec) !== JSON.stringify(app.spec);
+      app.spec = spec;
+      if (changed) app.requestRefresh('spec changed');
+      return { changed };
+    },
+    {
+      validator: (spec) => {
+        if (spec.name !== app.spec.name)
+          throw ApplicationFailure.nonRetryable(
+            `Spec name "${spec.name}" does not match app "${app.spec.name}"`,
+            'InvalidSpec',
+          );
+      },
+    },
+  );
   setHandler(pauseUpdate, () => {
     app.pause();
     visibility.publish();

@@ -16,7 +16,10 @@ export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkfl
     startToCloseTimeout: '2m',
     retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   });
-  const { sha } = await cluster.resolveRevision({ repoURL: spec.source.repoURL, targetRevision: input.revision ?? spec.source.targetRevision });
+  const { sha } = await cluster.resolveRevision({
+    repoURL: spec.source.repoURL,
+    targetRevision: input.revision ?? spec.source.targetRevision,
+  });
   const rendered = await cluster.renderManifests({
     appName: spec.name,
     repoURL: spec.source.repoURL,

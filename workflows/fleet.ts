@@ -2,7 +2,11 @@
 import type { ApplicationSummary } from '../contract/activities.js';
 
 /** Runs `work` over `items`, at most `limit` at a time, preserving order of results. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   async function lane(): Promise<void> {

@@ -28,7 +28,9 @@ export async function gitPollWorkflow(): Promise<GitPollResult> {
         refreshed.push(app.name);
       }
     } catch (err) {
-      errors.push(`${group.repoURL}@${group.targetRevision}: ${err instanceof Error ? err.message : String(err)}`);
+      errors.push(
+        `${group.repoURL}@${group.targetRevision}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   });
   return { apps: apps.length, remoteChecks: groups.length, refreshed, errors };

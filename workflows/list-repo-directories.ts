@@ -8,9 +8,14 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities } from '../contract/activities.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/errors.js';
 import { clusterTaskQueue } from '../contract/ids.js';
-import type { ListRepoDirectoriesWorkflowInput, ListRepoDirectoriesWorkflowResult } from '../contract/workflows.js';
+import type {
+  ListRepoDirectoriesWorkflowInput,
+  ListRepoDirectoriesWorkflowResult,
+} from '../contract/workflows.js';
 
-export async function listRepoDirectoriesWorkflow(input: ListRepoDirectoriesWorkflowInput): Promise<ListRepoDirectoriesWorkflowResult> {
+export async function listRepoDirectoriesWorkflow(
+  input: ListRepoDirectoriesWorkflowInput,
+): Promise<ListRepoDirectoriesWorkflowResult> {
   const cluster = proxyActivities<ClusterActivities>({
     taskQueue: clusterTaskQueue(input.cluster),
     // A first clone of a large repository may take the whole git fetch timeout (5 min).

@@ -24,15 +24,30 @@ export interface Deployment {
 
 /** A dry run ends after the server-side dry-run: what would change, nothing written. */
 export function dryRunDeployment(prepared: PrepareSyncResult, manifestKey: string): Deployment {
-  return { ok: true, message: `dry run: ${describeChanges(prepared.changes)}, ${prepared.orphans} to prune`, health: 'Unknown', resources: [], manifestKey, touchedCluster: false };
+  return {
+    ok: true,
+    message: `dry run: ${describeChanges(prepared.changes)}, ${prepared.orphans} to prune`,
+    health: 'Unknown',
+    resources: [],
+    manifestKey,
+    touchedCluster: false,
+  };
 }
 
 /** The revision was applied; the health wait decides. */
-export function waitedDeployment(waited: WaitHealthyResult, manifestKey: string, healthTimeout: string): Deployment {
+export function waitedDeployment(
+  waited: WaitHealthyResult,
+  manifestKey: string,
+  healthTimeout: string,
+): Deployment {
   const ok = waited.health === 'Healthy';
   return {
     ok,
-    message: ok ? 'healthy' : waited.timedOut ? `not healthy within ${healthTimeout}: ${waited.message ?? waited.health}` : `${waited.health}: ${waited.message ?? ''}`.trim(),
+    message: ok
+      ? 'healthy'
+      : waited.timedOut
+        ? `not healthy within ${healthTimeout}: ${waited.message ?? waited.health}`
+        : `${waited.health}: ${waited.message ?? ''}`.trim(),
     health: waited.health,
     healthMessage: waited.message,
     resources: waited.resources,
@@ -44,37 +59,115 @@ export function waitedDeployment(waited: WaitHealthyResult, manifestKey: string,
 
 /** A step failed for good (its retries exhausted, or a non-retryable error). */
 export function failedDeployment(err: unknown, touchedCluster: boolean): Deployment {
-  return { ok: false, message: failureMessage(err), health: 'Degraded', healthMessage: failureMessage(err), resources: [], touchedCluster };
+  return {
+    ok: false,
+    message: failureMessage(err),
+    health: 'Degraded',
+    healthMessage: failureMessage(err),
+    resources: [],
+    touchedCluster,
+  };
 }
 
 export function succeededResult(input: SyncWorkflowInput, deployed: Deployment): SyncWorkflowResult {
-  return { outcome: 'Succeeded', phase: 'Succeeded', revision: input.revision, runningRevision: input.dryRun ? undefined : input.revision, message: deployed.message, badRevision: false, health: deployed.health, healthMessage: deployed.healthMessage, resources: toStates(deployed.resources), manifestKey: deployed.manifestKey, finishedAt: deployed.finishedAt };
+  return {
+    outcome: 'Succeeded',
+    phase: 'Succeeded',
+    revision: input.revision,
+    runningRevision: input.dryRun ? undefined : input.revision,
+    message: deployed.message,
+    badRevision: false,
+    health: deployed.health,
+    healthMessage: deployed.healthMessage,
+    resources: toStates(deployed.resources),
+    manifestKey: deployed.manifestKey,
+    finishedAt: deployed.finishedAt,
+  };
 }
 
 /** The new revision failed and no rollback was attempted. */
 export function failedResult(input: SyncWorkflowInput, first: Deployment): SyncWorkflowResult {
-  const why = first.touchedCluster && input.spec.rollback.automatic ? '; no earlier healthy revision to roll back to' : '';
-  return { outcome: 'Failed', phase: 'Failed', revision: input.revision, message: failedMessage(input, first) + why, badRevision: true, health: first.health, healthMessage: first.healthMessage, resources: toStates(first.resources), manifestKey: first.manifestKey };
+  const why =
+    first.touchedCluster && input.spec.rollback.automatic
+      ? '; no earlier healthy revision to roll back to'
+      : '';
+  return {
+    outcome: 'Failed',
+    phase: 'Failed',
+    revision: input.revision,
+    message: failedMessage(input, first) + why,
+    badRevision: true,
+    health: first.health,
+    healthMessage: first.healthMessage,
+    resources: toStates(first.resources),
+    manifestKey: first.manifestKey,
+  };
 }
 
 /** The new revision failed and the rollback to `target` became healthy. */
-export function rolledBackResult(input: SyncWorkflowInput, first: Deployment, target: string, back: Deployment): SyncWorkflowResult {
-  return { outcome: 'RolledBack', phase: 'Failed', revision: input.revision, runningRevision: target, rolledBackTo: target, message: `${failedMessage(input, first)}; rolled back to ${short(target)}, which is healthy`, badRevision: true, health: back.health, healthMessage: back.healthMessage, resources: toStates(back.resources), manifestKey: back.manifestKey, finishedAt: back.finishedAt };
+export function rolledBackResult(
+  input: SyncWorkflowInput,
+  first: Deployment,
+  target: string,
+  back: Deployment,
+): SyncWorkflowResult {
+  return {
+    outcome: 'RolledBack',
+    phase: 'Failed',
+    revision: input.revision,
+    runningRevision: target,
+    rolledBackTo: target,
+    message: `${failedMessage(input, first)}; rolled back to ${short(target)}, which is healthy`,
+    badRevision: true,
+    health: back.health,
+    healthMessage: back.healthMessage,
+    resources: toStates(back.resources),
+    manifestKey: back.manifestKey,
+    finishedAt: back.finishedAt,
+  };
 }
 
 /** The new revision failed and so did the rollback to `target`. */
-export function rollbackFailedResult(input: SyncWorkflowInput, first: Deployment, target: string, back: Deployment): SyncWorkflowResult {
-  return { outcome: 'Failed', phase: 'Failed', revision: input.revision, message: `${failedMessage(input, first)}; rollback to ${short(target)} also failed: ${back.message}`, badRevision: true, health: 'Degraded', healthMessage: back.message, resources: toStates(back.resources) };
+export function rollbackFailedResult(
+  input: SyncWorkflowInput,
+  first: Deployment,
+  target: string,
+  back: Deployment,
+): SyncWorkflowResult {
+  return {
+    outcome: 'Failed',
+    phase: 'Failed',
+    revision: input.revision,
+    message: `${failedMessage(input, first)}; rollback to ${short(target)} also failed: ${back.message}`,
+    badRevision: true,
+    health: 'Degraded',
+    healthMessage: back.message,
+    resources: toStates(back.resources),
+  };
 }
 
 export function supersededResult(revision: string): SyncWorkflowResult {
-  return { outcome: 'Superseded', phase: 'Failed', revision, message: 'superseded by a newer commit during the health wait', badRevision: false, health: 'Progressing', resources: [] };
+  return {
+    outcome: 'Superseded',
+    phase: 'Failed',
+    revision,
+    message: 'superseded by a newer commit during the health wait',
+    badRevision: false,
+    health: 'Progressing',
+    resources: [],
+  };
 }
 
 /** What the application workflow records when its sync child ended without a result. */
 export function missingResult(revision: string): SyncWorkflowResult {
   return {
-    outcome: 'Failed', phase: 'Error', revision, message: 'the sync operation ended without a result (terminated or cancelled)', badRevision: false, health: 'Unknown', resources: [],
+    outcome: 'Failed',
+    phase: 'Error',
+    revision,
+    message: 'the sync operation ended without a result (terminated or cancelled)',
+    badRevision: false,
+    health: 'Unknown',
+    resources: [],
   };
 }
 
@@ -83,11 +176,19 @@ function failedMessage(input: SyncWorkflowInput, first: Deployment): string {
 }
 
 export function toStates(resources: ResourceHealth[]): ResourceState[] {
-  return resources.map((r) => ({ kind: r.kind, namespace: r.namespace, name: r.name, health: r.health, message: r.message }));
+  return resources.map((r) => ({
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    health: r.health,
+    message: r.message,
+  }));
 }
 
 export function describeChanges(changes: Record<string, number>): string {
-  return Object.entries(changes).map(([k, v]) => `${v} ${k}`).join(', ');
+  return Object.entries(changes)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
 }
 
 export function short(sha: string): string {

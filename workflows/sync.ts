@@ -6,7 +6,13 @@
  * How each call is retried lives in `activity-profiles.ts`, what it reports in `sync-results.ts`.
  */
 import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
-import { CancellationScope, isCancellation, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type {
   AppOfAppsActivities,
@@ -50,13 +56,19 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
   if (target === undefined) return operation.finish(failedResult(input, first));
   // Rollback runs to completion even if the operation is cancelled meanwhile.
   const back = await CancellationScope.nonCancellable(() => operation.deploy(target, 'rollback'));
-  return operation.finish(back.ok ? rolledBackResult(input, first, target, back) : rollbackFailedResult(input, first, target, back));
+  return operation.finish(
+    back.ok ? rolledBackResult(input, first, target, back) : rollbackFailedResult(input, first, target, back),
+  );
 }
 
 /** Where an automatic rollback goes: the last healthy revision, when the failed one wrote to the cluster. */
 function rollbackTarget(input: SyncWorkflowInput, first: Deployment): string | undefined {
   const target = input.lastHealthyRevision;
-  const canRollBack = input.spec.rollback.automatic && first.touchedCluster && target !== undefined && target !== input.revision;
+  const canRollBack =
+    input.spec.rollback.automatic &&
+    first.touchedCluster &&
+    target !== undefined &&
+    target !== input.revision;
   return canRollBack ? target : undefined;
 }
 
@@ -106,10 +118,16 @@ class SyncOperation {
 
   /** The whole pipeline for one revision. Never throws for failures a rollback can answer. */
   async deploy(revision: string, purpose: Purpose): Promise<Deployment> {
-    const pass: Pass = { revision, purpose, label: purpose === 'rollback' ? ` (rollback to ${short(revision)})` : '', touchedCluster: false };
+    const pass: Pass = {
+      revision,
+      purpose,
+      label: purpose === 'rollback' ? ` (rollback to ${short(revision)})` : '',
+      touchedCluster: false,
+    };
     try {
       const rendered = await this.#render(pass);
-      if (hasChildApplications(rendered) && !this.#input.dryRun) await this.#registerChildApplications(pass, rendered);
+      if (hasChildApplications(rendered) && !this.#input.dryRun)
+        await this.#registerChildApplications(pass, rendered);
       const plan = this.#plan(rendered.manifestKey);
       const prepared = await this.#dryRun(pass, plan, rendered);
       if (this.#input.dryRun) return dryRunDeployment(prepared, rendered.manifestKey);
@@ -134,33 +152,51 @@ class SyncOperation {
   async #render(pass: Pass): Promise<RenderManifestsResult> {
     const { app, spec } = this.#input;
     this.#step = `render${pass.label}`;
-    return await this.#quick.renderManifests.executeWithOptions({ ...this.#profiles.quick, summary: `render ${spec.source.path}@${short(pass.revision)}` }, [{
-      appName: app,
-      repoURL: spec.source.repoURL,
-      revision: pass.revision,
-      path: spec.source.path,
-      namespace: spec.destination.namespace,
-      helm: spec.source.helm,
-      kustomize: spec.source.kustomize,
-      directory: spec.source.directory,
-    }]);
+    return await this.#quick.renderManifests.executeWithOptions(
+      { ...this.#profiles.quick, summary: `render ${spec.source.path}@${short(pass.revision)}` },
+      [
+        {
+          appName: app,
+          repoURL: spec.source.repoURL,
+          revision: pass.revision,
+          path: spec.source.path,
+          namespace: spec.destination.namespace,
+          helm: spec.source.helm,
+          kustomize: spec.source.kustomize,
+          directory: spec.source.directory,
+        },
+      ],
+    );
   }
 
   async #registerChildApplications(pass: Pass, rendered: RenderManifestsResult): Promise<void> {
     this.#step = `register child applications${pass.label}`;
-    await this.#quick.registerApplications({ app: this.#input.app, manifestKey: rendered.manifestKey, revision: pass.revision });
+    await this.#quick.registerApplications({
+      app: this.#input.app,
+      manifestKey: rendered.manifestKey,
+      revision: pass.revision,
+    });
   }
 
   /** What every cluster-side step gets to rebuild the same plan from the rendered manifests. */
   #plan(manifestKey: string): PlanInput {
     const { app, spec } = this.#input;
-    return { app, manifestKey, namespace: spec.destination.namespace, syncOptions: spec.syncPolicy.syncOptions, ignoreDifferences: spec.ignoreDifferences };
+    return {
+      app,
+      manifestKey,
+      namespace: spec.destination.namespace,
+      syncOptions: spec.syncPolicy.syncOptions,
+      ignoreDifferences: spec.ignoreDifferences,
+    };
   }
 
   /** Server-side dry-run of every object: nothing is written if any is rejected. */
   async #dryRun(pass: Pass, plan: PlanInput, rendered: RenderManifestsResult): Promise<PrepareSyncResult> {
     this.#step = `dry-run${pass.label}`;
-    return await this.#quick.prepareSync.executeWithOptions({ ...this.#profiles.quick, summary: `dry-run ${rendered.objectCount} objects` }, [plan]);
+    return await this.#quick.prepareSync.executeWithOptions(
+      { ...this.#profiles.quick, summary: `dry-run ${rendered.objectCount} objects` },
+      [plan],
+    );
   }
 
   /** Like Argo CD, each wave must be healthy before the next starts; the last one is the health wait's. */
@@ -169,13 +205,22 @@ class SyncOperation {
     for (const [i, planned] of prepared.steps.entries()) {
       this.#step = `apply ${planned.phase} wave ${planned.wave}${pass.label}`;
       const waitHealthy = i < prepared.steps.length - 1;
-      await this.#apply.applyStep.executeWithOptions({ ...this.#profiles.apply, summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks` }, [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }]);
+      await this.#apply.applyStep.executeWithOptions(
+        {
+          ...this.#profiles.apply,
+          summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks`,
+        },
+        [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }],
+      );
     }
   }
 
   /** Prune runs while the desired objects roll out: it only touches objects no longer desired. */
   async #waitHealthyBesidePrune(pass: Pass, plan: PlanInput): Promise<WaitHealthyResult> {
-    const pruning = this.#input.prune || pass.purpose === 'rollback' ? this.#apply.pruneOrphans({ ...plan, propagation: 'foreground' }) : undefined;
+    const pruning =
+      this.#input.prune || pass.purpose === 'rollback'
+        ? this.#apply.pruneOrphans({ ...plan, propagation: 'foreground' })
+        : undefined;
     pruning?.catch(() => undefined); // awaited below; this keeps a superseded wait from leaving it unhandled
     this.#step = `wait healthy${pruning ? ' and prune' : ''}${pass.label}`;
     const waitCall = () => this.#wait.waitHealthy({ ...plan, timeoutMs: this.#profiles.healthTimeoutMs });

@@ -78,7 +78,9 @@ function activityContext(): { heartbeat: (details?: unknown) => void; signal?: A
   }
 }
 
-export async function createClusterActivities(options: ClusterActivitiesOptions): Promise<{ activities: ClusterActivities; client: KubeClient; close: () => void }> {
+export async function createClusterActivities(
+  options: ClusterActivitiesOptions,
+): Promise<{ activities: ClusterActivities; client: KubeClient; close: () => void }> {
   const client = await KubeClient.fromKubeconfig({
     path: options.kubeconfig,
     observer: (verb, code) => options.metrics?.k8sRequests.inc({ verb, code: String(code) }),
@@ -90,7 +92,9 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   const render = createRenderActivities({ store, checkout: (url, sha) => repoCache.checkout(url, sha) });
   const timed = <T>(op: string, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
-    return run().finally(() => options.metrics?.gitRequestDuration.observe({ op }, (performance.now() - started) / 1000));
+    return run().finally(() =>
+      options.metrics?.gitRequestDuration.observe({ op }, (performance.now() - started) / 1000),
+    );
   };
 
   async function planFor(input: PlanInput): Promise<LoadedPlan> {
@@ -98,7 +102,9 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   }
 
   function stepObjects(loaded: LoadedPlan, phase: string, wave: number): KubeObject[] {
-    return loaded.plan.phases.find((p) => p.phase === phase)?.waves.find((w) => w.wave === wave)?.objects ?? [];
+    return (
+      loaded.plan.phases.find((p) => p.phase === phase)?.waves.find((w) => w.wave === wave)?.objects ?? []
+    );
   }
 
   /**
@@ -107,7 +113,9 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
    */
   async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal, estimate = false) {
     const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
-    const likelyKinds = estimate ? new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`)) : undefined;
+    const likelyKinds = estimate
+      ? new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`))
+      : undefined;
     return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 
@@ -123,12 +131,14 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const changes = await dryRunPlan(client, loaded, { signal });
       const orphans = await orphansOf(input, loaded, signal, true);
       return {
-        steps: loaded.plan.phases.flatMap((p) => p.waves.map((w) => ({
-          phase: p.phase,
-          wave: w.wave,
-          objects: w.objects.filter((o) => !isHook(o)).length,
-          hooks: w.objects.filter(isHook).length,
-        }))),
+        steps: loaded.plan.phases.flatMap((p) =>
+          p.waves.map((w) => ({
+            phase: p.phase,
+            wave: w.wave,
+            objects: w.objects.filter((o) => !isHook(o)).length,
+            hooks: w.objects.filter(isHook).length,
+          })),
+        ),
         changes,
         orphans: orphans.prune.length,
         hasSyncFailHooks: loaded.plan.syncFailHooks.length > 0,
@@ -144,18 +154,34 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const changes: ChangeEntry[] = [];
       heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });
       if (crds.length > 0) {
-        changes.push(...(await applyAll(client, crds, { ...defaultApplyOptions(), signal })).map((a) => a.change));
+        changes.push(
+          ...(await applyAll(client, crds, { ...defaultApplyOptions(), signal })).map((a) => a.change),
+        );
         await waitEstablished(client, crds, { timeoutMs: 60_000, signal });
       }
-      changes.push(...(await applyAll(client, resources, { ...defaultApplyOptions(), signal })).map((a) => a.change));
+      changes.push(
+        ...(await applyAll(client, resources, { ...defaultApplyOptions(), signal })).map((a) => a.change),
+      );
       const hooks = objects.filter(isHook);
       if (hooks.length > 0) {
-        changes.push(...await runHooks(client, hooks, { timeoutMs: input.waitTimeoutMs, signal, onProgress: (m) => heartbeat(m) }));
+        changes.push(
+          ...(await runHooks(client, hooks, {
+            timeoutMs: input.waitTimeoutMs,
+            signal,
+            onProgress: (m) => heartbeat(m),
+          })),
+        );
       }
       if (input.waitHealthy && resources.length > 0) {
-        const waited = await waitForSet(client, resources, { timeoutMs: input.waitTimeoutMs, signal, onProgress: (h) => heartbeat({ health: h }) });
+        const waited = await waitForSet(client, resources, {
+          timeoutMs: input.waitTimeoutMs,
+          signal,
+          onProgress: (h) => heartbeat({ health: h }),
+        });
         if (waited.health !== 'Healthy' && waited.health !== 'Suspended') {
-          throw new HealthDegraded(`Wave ${input.wave} of ${input.phase} did not become healthy: ${waited.message ?? waited.health}`);
+          throw new HealthDegraded(
+            `Wave ${input.wave} of ${input.phase} did not become healthy: ${waited.message ?? waited.health}`,
+          );
         }
       }
       return { changes };
@@ -165,9 +191,18 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const { signal } = activityContext();
       const loaded = await planFor(input);
       const selection = await orphansOf(input, loaded, signal);
-      const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', dryRun: input.dryRun, signal });
-      const skipped = selection.skipped.map((s): ChangeEntry => ({ ...refOf(s.obj), action: 'skipped', reason: s.reason }));
-      if (deleted.length > 0) options.log?.info({ app: input.app, pruned: deleted.map((d) => formatRef(d)) }, 'pruned objects');
+      const deleted = await deleteAll(client, selection.prune, {
+        propagation: input.propagation ?? 'foreground',
+        dryRun: input.dryRun,
+        signal,
+      });
+      const skipped = selection.skipped.map((s): ChangeEntry => ({
+        ...refOf(s.obj),
+        action: 'skipped',
+        reason: s.reason,
+      }));
+      if (deleted.length > 0)
+        options.log?.info({ app: input.app, pruned: deleted.map((d) => formatRef(d)) }, 'pruned objects');
       return { changes: [...deleted, ...skipped] };
     },
 
@@ -175,11 +210,22 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const { signal } = activityContext();
       const tracked = await listTracked(client, input.app, { signal });
       const kept = tracked.filter((o) => syncOptions(o).delete !== 'allowed');
-      const selection = selectPrunable(input.app, tracked.filter((o) => !kept.includes(o)), new Set());
-      const deleted = await deleteAll(client, selection.prune, { propagation: input.propagation ?? 'foreground', signal });
+      const selection = selectPrunable(
+        input.app,
+        tracked.filter((o) => !kept.includes(o)),
+        new Set(),
+      );
+      const deleted = await deleteAll(client, selection.prune, {
+        propagation: input.propagation ?? 'foreground',
+        signal,
+      });
       const skipped = [
         ...kept.map((o): ChangeEntry => ({ ...refOf(o), action: 'skipped', reason: 'Delete=false' })),
-        ...selection.skipped.map((s): ChangeEntry => ({ ...refOf(s.obj), action: 'skipped', reason: s.reason })),
+        ...selection.skipped.map((s): ChangeEntry => ({
+          ...refOf(s.obj),
+          action: 'skipped',
+          reason: s.reason,
+        })),
       ];
       options.log?.info({ app: input.app, deleted: deleted.length }, 'deleted application resources');
       return { changes: [...deleted, ...skipped] };
@@ -191,7 +237,8 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const waited = await waitForSet(client, loaded.resources, {
         timeoutMs: input.timeoutMs,
         signal,
-        onProgress: (health, resources) => heartbeat({ health, notHealthy: resources.filter((r) => r.health !== 'Healthy').length }),
+        onProgress: (health, resources) =>
+          heartbeat({ health, notHealthy: resources.filter((r) => r.health !== 'Healthy').length }),
       });
       return { ...waited, finishedAt: new Date().toISOString() };
     },
@@ -203,7 +250,9 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         diffApp(client, loaded, input.ignoreDifferences, input.app, { signal, predictions }),
         observeHealth(client, loaded.resources, signal),
       ]);
-      const changes = diffs.filter((d) => d.action !== 'unchanged').map((d): ChangeEntry => ({ ...d.ref, ...DRIFT_CHANGE[d.action] }));
+      const changes = diffs
+        .filter((d) => d.action !== 'unchanged')
+        .map((d): ChangeEntry => ({ ...d.ref, ...DRIFT_CHANGE[d.action] }));
       const health = aggregateHealth(observed.results);
       const unhealthy = observed.resources.find((r) => r.health === health && health !== 'Healthy');
       return {
@@ -211,17 +260,30 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         changedObjects: changes.length,
         changes,
         health,
-        healthMessage: unhealthy ? `${formatRef(unhealthy)}: ${unhealthy.message ?? unhealthy.health}` : undefined,
+        healthMessage: unhealthy
+          ? `${formatRef(unhealthy)}: ${unhealthy.message ?? unhealthy.health}`
+          : undefined,
       };
     },
 
     async diffApplication(input: PlanInput): Promise<DiffApplicationResult> {
       const { signal } = activityContext();
-      const diffs = await diffApp(client, await planFor(input), input.ignoreDifferences, input.app, { signal, predictions });
+      const diffs = await diffApp(client, await planFor(input), input.ignoreDifferences, input.app, {
+        signal,
+        predictions,
+      });
       const summary = countActions(diffs);
       const warnings = [...new Set(diffs.flatMap((d) => d.warnings))];
-      const objects = diffs.filter((d) => d.action !== 'unchanged').map((d) => ({ ...d.ref, action: d.action, diff: d.diff }));
-      const stored = { app: input.app, manifestKey: input.manifestKey, objects, unchanged: summary.unchanged, warnings };
+      const objects = diffs
+        .filter((d) => d.action !== 'unchanged')
+        .map((d) => ({ ...d.ref, action: d.action, diff: d.diff }));
+      const stored = {
+        app: input.app,
+        manifestKey: input.manifestKey,
+        objects,
+        unchanged: summary.unchanged,
+        warnings,
+      };
       const diffKey = await storeDiff(diffDir(store.dir), stored);
       // The text travels back through Temporal (for `mooring app diff`), so it is capped.
       const { text, truncated } = formatDiffCapped(stored, MAX_DIFF_TEXT_BYTES);
@@ -231,10 +293,13 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     async runSyncFailHooks(input: RunSyncFailHooksInput) {
       const { heartbeat, signal } = activityContext();
       const loaded = await planFor(input);
-      const changes = await runHooks(client, loaded.plan.syncFailHooks, { timeoutMs: input.waitTimeoutMs, signal, onProgress: (m) => heartbeat(m) });
+      const changes = await runHooks(client, loaded.plan.syncFailHooks, {
+        timeoutMs: input.waitTimeoutMs,
+        signal,
+        onProgress: (m) => heartbeat(m),
+      });
       return { changes };
     },
-
   };
   return { activities, client, close: () => client.close() };
 }

@@ -47,7 +47,10 @@ export async function storeDiff(dir: string, diff: StoredDiff): Promise<string> 
  * @param dir the diff directory; @default diffDir() of `$MOORING_CACHE`
  */
 export async function readStoredDiff(key: string, dir: string = diffDir()): Promise<StoredDiff | undefined> {
-  if (!KEY.test(key)) throw new TypeError(`Invalid diff key "${key.slice(0, 80)}": expected 64 lowercase hexadecimal characters`);
+  if (!KEY.test(key))
+    throw new TypeError(
+      `Invalid diff key "${key.slice(0, 80)}": expected 64 lowercase hexadecimal characters`,
+    );
   try {
     return JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as StoredDiff;
   } catch (error) {
@@ -71,14 +74,23 @@ export function formatDiff(diff: StoredDiff): string {
  * are made from Secret-masked objects, so no Secret value can appear here.
  */
 export function formatDiffCapped(diff: StoredDiff, maxBytes: number): { text: string; truncated: boolean } {
-  const counts = (['create', 'update', 'delete'] as const).map((a) => `${diff.objects.filter((o) => o.action === a).length} to ${a}`);
-  const tail = [...diff.warnings.map((w) => `warning: ${w}`), `${counts.join(', ')}, ${diff.unchanged} unchanged`];
+  const counts = (['create', 'update', 'delete'] as const).map(
+    (a) => `${diff.objects.filter((o) => o.action === a).length} to ${a}`,
+  );
+  const tail = [
+    ...diff.warnings.map((w) => `warning: ${w}`),
+    `${counts.join(', ')}, ${diff.unchanged} unchanged`,
+  ];
   const sections = diff.objects.map((o) => `=== ${o.action} ${formatRef(o)}\n${o.diff}`);
   const full = [...sections, ...tail].join('\n');
   if (Buffer.byteLength(full) <= maxBytes) return { text: full, truncated: false };
 
   // Room for the sections: the budget less the tail and the truncation note (its counts take a few digits).
-  let room = maxBytes - Buffer.byteLength(tail.join('\n')) - Buffer.byteLength(truncationNote(diff.objects.length, diff.objects.length, maxBytes, true)) - 2;
+  let room =
+    maxBytes -
+    Buffer.byteLength(tail.join('\n')) -
+    Buffer.byteLength(truncationNote(diff.objects.length, diff.objects.length, maxBytes, true)) -
+    2;
   const shown: string[] = [];
   let cut = false;
   for (const section of sections) {
@@ -96,7 +108,10 @@ export function formatDiffCapped(diff: StoredDiff, maxBytes: number): { text: st
     break;
   }
   const left = diff.objects.length - shown.length;
-  return { text: [...shown, truncationNote(left, diff.objects.length, maxBytes, cut), ...tail].join('\n'), truncated: true };
+  return {
+    text: [...shown, truncationNote(left, diff.objects.length, maxBytes, cut), ...tail].join('\n'),
+    truncated: true,
+  };
 }
 
 /** The leading whole lines of `text` that fit in `room` bytes (with the newline that ends them), or "". */

@@ -51,7 +51,9 @@ export class KubeClient {
   }
 
   /** Builds a client from a kubeconfig file (default: $KUBECONFIG or ~/.kube/config). */
-  static async fromKubeconfig(options: { path?: string; context?: string; observer?: ResponseObserver } = {}): Promise<KubeClient> {
+  static async fromKubeconfig(
+    options: { path?: string; context?: string; observer?: ResponseObserver } = {},
+  ): Promise<KubeClient> {
     const kc = new KubeConfig();
     if (options.path) kc.loadFromFile(options.path);
     else kc.loadFromDefault();
@@ -60,7 +62,14 @@ export class KubeClient {
     await kc.applyToHTTPSOptions(tls);
     const server = kc.getCurrentCluster()?.server ?? '';
     const agent = server.startsWith('https:')
-      ? new https.Agent({ keepAlive: true, maxSockets: 32, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized })
+      ? new https.Agent({
+          keepAlive: true,
+          maxSockets: 32,
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          rejectUnauthorized: tls.rejectUnauthorized,
+        })
       : new http.Agent({ keepAlive: true, maxSockets: 32 });
     return new KubeClient(kc, agent, options.observer);
   }
@@ -72,7 +81,11 @@ export class KubeClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const opts: https.RequestOptions = { method, agent: this.#agent, headers: { Accept: 'application/json' } };
+    const opts: https.RequestOptions = {
+      method,
+      agent: this.#agent,
+      headers: { Accept: 'application/json' },
+    };
     await this.#kubeConfig.applyToHTTPSOptions(opts); // bearer tokens and exec plugins
     opts.agent = this.#agent;
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -83,12 +96,18 @@ export class KubeClient {
     }
     const transport = url.protocol === 'https:' ? https : http;
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = transport.request(url, { ...opts, signal: options.signal, timeout: options.timeoutMs ?? 30_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = transport.request(
+        url,
+        { ...opts, signal: options.signal, timeout: options.timeoutMs ?? 30_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`Request ${method} ${url.pathname} timed out`)));
       req.on('error', reject);
       req.end(payload);
@@ -104,8 +123,11 @@ export class KubeClient {
 
   /** Resource name and scope for a kind, from API discovery (cached; refreshed once on a miss). */
   async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo> {
-    const found = (await this.#discover(apiVersion, false)).get(kind) ?? (await this.#discover(apiVersion, true)).get(kind);
-    if (!found) throw new KubeApiError(404, 'NotFound', `The server has no resource for kind ${kind} in ${apiVersion}`);
+    const found =
+      (await this.#discover(apiVersion, false)).get(kind) ??
+      (await this.#discover(apiVersion, true)).get(kind);
+    if (!found)
+      throw new KubeApiError(404, 'NotFound', `The server has no resource for kind ${kind} in ${apiVersion}`);
     return found;
   }
 
@@ -142,7 +164,12 @@ export class KubeClient {
   }
 
   /** The REST path of one object (or of its collection when `name` is omitted). */
-  async pathFor(ref: { apiVersion: string; kind: string; namespace?: string; name?: string }): Promise<string> {
+  async pathFor(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name?: string;
+  }): Promise<string> {
     const info = await this.resourceFor(ref.apiVersion, ref.kind);
     const base = groupOf(ref.apiVersion) ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const ns = info.namespaced && ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
@@ -150,7 +177,10 @@ export class KubeClient {
     return `${base}${ns}/${info.resource}${name}`;
   }
 
-  async get(ref: { apiVersion: string; kind: string; namespace?: string; name: string }, signal?: AbortSignal): Promise<KubeObject | undefined> {
+  async get(
+    ref: { apiVersion: string; kind: string; namespace?: string; name: string },
+    signal?: AbortSignal,
+  ): Promise<KubeObject | undefined> {
     try {
       return await this.request<KubeObject>('GET', await this.pathFor(ref), { signal });
     } catch (err) {
@@ -160,7 +190,11 @@ export class KubeClient {
   }
 
   /** Lists every page of a kind, optionally in one namespace and by label selector. */
-  async list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {}): Promise<KubeObject[]> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
+  ): Promise<KubeObject[]> {
     const path = await this.pathFor({ apiVersion, kind, namespace: options.namespace });
     const items: KubeObject[] = [];
     let token: string | undefined;
@@ -176,31 +210,58 @@ export class KubeClient {
   }
 
   /** Server-side apply of one object. */
-  async apply(obj: KubeObject, options: { fieldManager: string; force: boolean; dryRun: boolean; signal?: AbortSignal }): Promise<KubeObject> {
+  async apply(
+    obj: KubeObject,
+    options: { fieldManager: string; force: boolean; dryRun: boolean; signal?: AbortSignal },
+  ): Promise<KubeObject> {
     const path = await this.pathFor({ ...obj, namespace: obj.metadata.namespace, name: obj.metadata.name });
     return await this.request<KubeObject>('PATCH', path, {
       body: obj,
       contentType: 'application/apply-patch+yaml',
-      query: { fieldManager: options.fieldManager, force: String(options.force), dryRun: options.dryRun ? 'All' : undefined },
+      query: {
+        fieldManager: options.fieldManager,
+        force: String(options.force),
+        dryRun: options.dryRun ? 'All' : undefined,
+      },
       signal: options.signal,
     });
   }
 
   /** Creates an object (POST); `fieldValidation: 'Strict'` rejects unknown and duplicate fields as apply does. */
-  async create(obj: KubeObject, options: { fieldManager: string; dryRun?: boolean; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'; signal?: AbortSignal }): Promise<KubeObject> {
+  async create(
+    obj: KubeObject,
+    options: {
+      fieldManager: string;
+      dryRun?: boolean;
+      fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+      signal?: AbortSignal;
+    },
+  ): Promise<KubeObject> {
     const path = await this.pathFor({ ...obj, namespace: obj.metadata.namespace });
     return await this.request<KubeObject>('POST', path, {
       body: obj,
-      query: { fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined, fieldValidation: options.fieldValidation },
+      query: {
+        fieldManager: options.fieldManager,
+        dryRun: options.dryRun ? 'All' : undefined,
+        fieldValidation: options.fieldValidation,
+      },
       signal: options.signal,
     });
   }
 
   /** Deletes an object; a missing object is not an error. */
-  async delete(ref: { apiVersion: string; kind: string; namespace?: string; name: string }, options: { propagationPolicy?: string; dryRun?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
+  async delete(
+    ref: { apiVersion: string; kind: string; namespace?: string; name: string },
+    options: { propagationPolicy?: string; dryRun?: boolean; signal?: AbortSignal } = {},
+  ): Promise<boolean> {
     try {
       await this.request('DELETE', await this.pathFor(ref), {
-        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Foreground', dryRun: options.dryRun ? ['All'] : undefined },
+        body: {
+          kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          propagationPolicy: options.propagationPolicy ?? 'Foreground',
+          dryRun: options.dryRun ? ['All'] : undefined,
+        },
         signal: options.signal,
       });
       return true;

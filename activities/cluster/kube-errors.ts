@@ -15,7 +15,12 @@ export class KubeApiError extends Error {
   readonly reason: string;
   readonly causes: { field?: string; message?: string }[];
 
-  constructor(status: number, reason: string, message: string, causes: { field?: string; message?: string }[] = []) {
+  constructor(
+    status: number,
+    reason: string,
+    message: string,
+    causes: { field?: string; message?: string }[] = [],
+  ) {
     super(message);
     this.name = 'KubeApiError';
     this.status = status;
@@ -25,9 +30,12 @@ export class KubeApiError extends Error {
 
   static fromResponse(status: number, body: unknown, request: string): KubeApiError {
     const s = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;
-    const message = s.message ?? (typeof body === 'string' && body ? body.slice(0, 500) : `${request} returned HTTP ${status}`);
+    const message =
+      s.message ??
+      (typeof body === 'string' && body ? body.slice(0, 500) : `${request} returned HTTP ${status}`);
     const typed = typedPatchProblems(message);
-    if (status === 500 && typed) return new KubeApiError(422, 'Invalid', typed.map((c) => `${c.field}: ${c.message}`).join('; '), typed);
+    if (status === 500 && typed)
+      return new KubeApiError(422, 'Invalid', typed.map((c) => `${c.field}: ${c.message}`).join('; '), typed);
     return new KubeApiError(status, s.reason ?? `HTTP${status}`, message, s.details?.causes ?? []);
   }
 }

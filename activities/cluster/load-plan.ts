@@ -15,7 +15,11 @@ import { isHook } from '../../core/sync/hooks.js';
 import { scopeResolver, withDefaultNamespace } from '../../core/sync/namespace-default.js';
 
 /** Kinds that configure Mooring itself; app-of-apps registers them instead of applying them. */
-const MOORING_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/ApplicationSet', 'mooring.dev/Application']);
+const MOORING_KINDS = new Set([
+  'argoproj.io/Application',
+  'argoproj.io/ApplicationSet',
+  'mooring.dev/Application',
+]);
 
 export interface LoadedPlan {
   plan: SyncPlan;
@@ -29,19 +33,30 @@ export function appOptionEnabled(syncOptions: readonly string[], name: string): 
   return syncOptions.some((o) => o.replace(/\s/g, '') === `${name}=true`);
 }
 
-export async function loadPlan(client: KubeClient, store: ManifestStore, input: PlanInput): Promise<LoadedPlan> {
+export async function loadPlan(
+  client: KubeClient,
+  store: ManifestStore,
+  input: PlanInput,
+): Promise<LoadedPlan> {
   const manifests = await store.get(input.manifestKey);
-  if (!manifests) throw new ManifestsMissing(`Rendered manifests ${input.manifestKey.slice(0, 12)} are not in this worker's store; the sync must render again`);
+  if (!manifests)
+    throw new ManifestsMissing(
+      `Rendered manifests ${input.manifestKey.slice(0, 12)} are not in this worker's store; the sync must render again`,
+    );
   const desired = manifests.filter((o) => !MOORING_KINDS.has(`${groupOf(o.apiVersion)}/${o.kind}`));
   const scopes = new Map<string, boolean | undefined>();
-  await Promise.all([...new Set(desired.map((o) => `${o.apiVersion}\u0000${o.kind}`))].map(async (id) => {
-    const [apiVersion = '', kind = ''] = id.split('\u0000');
-    scopes.set(`${groupOf(apiVersion)}/${kind}`, await client.isNamespaced(apiVersion, kind));
-  }));
+  await Promise.all(
+    [...new Set(desired.map((o) => `${o.apiVersion}\u0000${o.kind}`))].map(async (id) => {
+      const [apiVersion = '', kind = ''] = id.split('\u0000');
+      scopes.set(`${groupOf(apiVersion)}/${kind}`, await client.isNamespaced(apiVersion, kind));
+    }),
+  );
   const isNamespaced = (group: string, kind: string): boolean | undefined => scopes.get(`${group}/${kind}`);
   // The tracking id names the object's namespace, so settle the namespace before stamping it.
   const namespaced = scopeResolver(desired, isNamespaced);
-  const stamped = desired.map((o) => stampTracking(input.app, withDefaultNamespace(o, input.namespace, namespaced)));
+  const stamped = desired.map((o) =>
+    stampTracking(input.app, withDefaultNamespace(o, input.namespace, namespaced)),
+  );
   const plan = planSync(stamped, {
     namespace: input.namespace,
     createNamespace: appOptionEnabled(input.syncOptions, 'CreateNamespace') ? input.namespace : undefined,

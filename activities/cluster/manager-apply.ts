@@ -40,20 +40,47 @@ export interface AppliedObject {
 }
 
 /** Applies one object; see the module comment for the unchanged check. */
-export async function applyObject(client: KubeClient, obj: KubeObject, options: ApplyOptions): Promise<AppliedObject> {
+export async function applyObject(
+  client: KubeClient,
+  obj: KubeObject,
+  options: ApplyOptions,
+): Promise<AppliedObject> {
   const ref = refOf(obj);
   try {
-    const live = await client.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, options.signal);
+    const live = await client.get(
+      {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name ?? '',
+      },
+      options.signal,
+    );
     if (!live && !options.dryRun) {
       // Nothing to compare with: apply at once (one round trip instead of two).
-      const result = await client.apply(obj, { fieldManager: options.fieldManager, force: options.force, dryRun: false, signal: options.signal });
+      const result = await client.apply(obj, {
+        fieldManager: options.fieldManager,
+        force: options.force,
+        dryRun: false,
+        signal: options.signal,
+      });
       return { change: { ...ref, action: 'created' }, result };
     }
-    const predicted = await client.apply(obj, { fieldManager: options.fieldManager, force: options.force, dryRun: true, signal: options.signal });
+    const predicted = await client.apply(obj, {
+      fieldManager: options.fieldManager,
+      force: options.force,
+      dryRun: true,
+      signal: options.signal,
+    });
     if (live && sameState(predicted, live)) return { change: { ...ref, action: 'unchanged' }, result: live };
     const action = live ? 'configured' : 'created';
     if (options.dryRun) return { change: { ...ref, action }, result: predicted };
-    const result = await client.apply(obj, { fieldManager: options.fieldManager, force: options.force, dryRun: false, signal: options.signal });
+    const result = await client.apply(obj, {
+      fieldManager: options.fieldManager,
+      force: options.force,
+      dryRun: false,
+      signal: options.signal,
+    });
     return { change: { ...ref, action }, result };
   } catch (err) {
     throw describeFailure(obj, err);
@@ -61,14 +88,21 @@ export async function applyObject(client: KubeClient, obj: KubeObject, options: 
 }
 
 /** Applies objects in apply order; stops at the first failure (ApplyRejected or ApplyFailed), which carries the changes so far. */
-export async function applyAll(client: KubeClient, objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]> {
+export async function applyAll(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: ApplyOptions,
+): Promise<AppliedObject[]> {
   const applied: AppliedObject[] = [];
   const limit = pLimit(options.concurrency);
   for (const group of groupByRank(objects)) {
     try {
-      applied.push(...await Promise.all(group.map((obj) => limit(() => applyObject(client, obj, options)))));
+      applied.push(
+        ...(await Promise.all(group.map((obj) => limit(() => applyObject(client, obj, options))))),
+      );
     } catch (err) {
-      if (err instanceof ApplyRejected || err instanceof ApplyFailed) err.changes.push(...applied.map((a) => a.change));
+      if (err instanceof ApplyRejected || err instanceof ApplyFailed)
+        err.changes.push(...applied.map((a) => a.change));
       throw err;
     }
   }
@@ -88,9 +122,14 @@ export function describeFailure(obj: KubeObject, err: unknown): ApplyRejected | 
     const fields = err.causes.map((c) => c.field).filter(Boolean);
     const where = fields.length > 0 ? ` (field ${fields.join(', ')})` : '';
     const message = `${name} was rejected (${err.reason})${where}: ${err.message}`;
-    return isRejection(err) ? new ApplyRejected(message, { cause: err, ref }) : new ApplyFailed(message, { cause: err, ref });
+    return isRejection(err)
+      ? new ApplyRejected(message, { cause: err, ref })
+      : new ApplyFailed(message, { cause: err, ref });
   }
-  return new ApplyFailed(`${name} could not be applied: ${err instanceof Error ? err.message : String(err)}`, { cause: err, ref });
+  return new ApplyFailed(
+    `${name} could not be applied: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err, ref },
+  );
 }
 
 /** Predicted and live objects describe the same desired state. */

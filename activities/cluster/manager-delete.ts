@@ -7,25 +7,68 @@ import type { KubeClient } from './kube-client.js';
 
 export type Propagation = 'foreground' | 'background' | 'orphan';
 
-const POLICY: Record<Propagation, string> = { foreground: 'Foreground', background: 'Background', orphan: 'Orphan' };
+const POLICY: Record<Propagation, string> = {
+  foreground: 'Foreground',
+  background: 'Background',
+  orphan: 'Orphan',
+};
 
-export async function deleteAll(client: KubeClient, objects: readonly KubeObject[], options: { propagation: Propagation; dryRun?: boolean; signal?: AbortSignal }): Promise<ChangeEntry[]> {
+export async function deleteAll(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: { propagation: Propagation; dryRun?: boolean; signal?: AbortSignal },
+): Promise<ChangeEntry[]> {
   const changes: ChangeEntry[] = [];
   for (const obj of objects) {
-    const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
-    const deleted = await client.delete(ref, { propagationPolicy: POLICY[options.propagation], dryRun: options.dryRun, signal: options.signal });
-    changes.push({ ...refOf(obj), action: deleted ? 'deleted' : 'unchanged', reason: deleted ? 'pruned' : 'already gone' });
+    const ref = {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name ?? '',
+    };
+    const deleted = await client.delete(ref, {
+      propagationPolicy: POLICY[options.propagation],
+      dryRun: options.dryRun,
+      signal: options.signal,
+    });
+    changes.push({
+      ...refOf(obj),
+      action: deleted ? 'deleted' : 'unchanged',
+      reason: deleted ? 'pruned' : 'already gone',
+    });
   }
   return changes;
 }
 
 /** Polls until none of the objects exists; throws after the timeout. */
-export async function waitForDeletion(client: KubeClient, objects: readonly KubeObject[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+export async function waitForDeletion(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const live = await Promise.all(objects.map((o) => client.get({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' }, options.signal)));
+    const live = await Promise.all(
+      objects.map((o) =>
+        client.get(
+          {
+            apiVersion: o.apiVersion,
+            kind: o.kind,
+            namespace: o.metadata.namespace,
+            name: o.metadata.name ?? '',
+          },
+          options.signal,
+        ),
+      ),
+    );
     if (live.every((o) => o === undefined)) return;
-    if (Date.now() >= deadline) throw new Error(`Objects still exist after ${options.timeoutMs} ms: ${live.filter(Boolean).map((o) => `${o!.kind}/${o!.metadata.name}`).join(', ')}`);
+    if (Date.now() >= deadline)
+      throw new Error(
+        `Objects still exist after ${options.timeoutMs} ms: ${live
+          .filter(Boolean)
+          .map((o) => `${o!.kind}/${o!.metadata.name}`)
+          .join(', ')}`,
+      );
     await delay(250, undefined, { signal: options.signal });
   }
 }

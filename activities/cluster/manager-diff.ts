@@ -53,13 +53,27 @@ function notYetPossible(err: unknown, obj: KubeObject, plan: LoadedPlan): boolea
   return isNamespaceNotFound(err);
 }
 
-async function diffOne(obj: KubeObject, tracked: KubeObject | undefined, plan: LoadedPlan, ctx: Required<Pick<DiffAppOptions, 'predictions'>> & { client: KubeClient; rules: readonly IgnoreDifference[]; signal?: AbortSignal }): Promise<AppObjectDiff> {
+async function diffOne(
+  obj: KubeObject,
+  tracked: KubeObject | undefined,
+  plan: LoadedPlan,
+  ctx: Required<Pick<DiffAppOptions, 'predictions'>> & {
+    client: KubeClient;
+    rules: readonly IgnoreDifference[];
+    signal?: AbortSignal;
+  },
+): Promise<AppObjectDiff> {
   const { client, signal } = ctx;
-  const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name ?? '',
+  };
   let live: KubeObject | undefined;
   let predicted: KubeObject;
   try {
-    live = tracked ?? await client.get(ref, signal);
+    live = tracked ?? (await client.get(ref, signal));
     for (let attempt = 1; ; attempt++) {
       const key = PredictionCache.refOf(obj, live);
       const remembered = ctx.predictions.get(key);
@@ -104,13 +118,20 @@ export async function diffApp(
   const likelyKinds = new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`));
   const tracked = await listTracked(client, app, { signal: options.signal, likelyKinds });
   const liveByKey = new Map(tracked.map((o) => [refKey(refOf(o)), o]));
-  const ctx = { client, rules, signal: options.signal, predictions: options.predictions ?? new PredictionCache() };
+  const ctx = {
+    client,
+    rules,
+    signal: options.signal,
+    predictions: options.predictions ?? new PredictionCache(),
+  };
   // A listed object serves as the live side only in the version the manifest uses.
   const listed = (obj: KubeObject): KubeObject | undefined => {
     const found = liveByKey.get(refKey(refOf(obj)));
     return found?.apiVersion === obj.apiVersion ? found : undefined;
   };
-  const diffs = await Promise.all(loaded.resources.map((obj) => limit(() => diffOne(obj, listed(obj), loaded, ctx))));
+  const diffs = await Promise.all(
+    loaded.resources.map((obj) => limit(() => diffOne(obj, listed(obj), loaded, ctx))),
+  );
   const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
   for (const orphan of selectPrunable(app, tracked, desired).prune) {
     diffs.push({ ref: refOf(orphan), ...diffObjects(undefined, orphan, rules) });

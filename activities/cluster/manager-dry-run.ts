@@ -38,13 +38,20 @@ function missingNamespace(err: unknown, obj: KubeObject, ctx: Context): boolean 
 }
 
 function missingKind(err: unknown, obj: KubeObject, ctx: Context): boolean {
-  return err instanceof KubeApiError && err.status === 404 && ctx.crdKinds.has(`${refOf(obj).group}/${obj.kind}`);
+  return (
+    err instanceof KubeApiError && err.status === 404 && ctx.crdKinds.has(`${refOf(obj).group}/${obj.kind}`)
+  );
 }
 
 /** Validates `obj` by a create dry run (an object of that name already existing means it passed validation). */
 async function createDryRun(obj: KubeObject, ctx: Context): Promise<void> {
   try {
-    await ctx.client.create(obj, { fieldManager: FIELD_MANAGER, dryRun: true, fieldValidation: 'Strict', signal: ctx.signal });
+    await ctx.client.create(obj, {
+      fieldManager: FIELD_MANAGER,
+      dryRun: true,
+      fieldValidation: 'Strict',
+      signal: ctx.signal,
+    });
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 409 && err.reason === 'AlreadyExists') return;
     throw err;
@@ -52,9 +59,15 @@ async function createDryRun(obj: KubeObject, ctx: Context): Promise<void> {
 }
 
 async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedAction> {
-  const elsewhere = (): KubeObject => ({ ...obj, metadata: { ...obj.metadata, namespace: STAND_IN_NAMESPACE } });
+  const elsewhere = (): KubeObject => ({
+    ...obj,
+    metadata: { ...obj.metadata, namespace: STAND_IN_NAMESPACE },
+  });
   try {
-    if (obj.metadata.name && !isHook(obj)) return (await applyObject(ctx.client, obj, { ...defaultApplyOptions(), dryRun: true, signal: ctx.signal })).change.action as PredictedAction;
+    if (obj.metadata.name && !isHook(obj))
+      return (
+        await applyObject(ctx.client, obj, { ...defaultApplyOptions(), dryRun: true, signal: ctx.signal })
+      ).change.action as PredictedAction;
     try {
       await createDryRun(obj, ctx);
     } catch (err) {
@@ -80,11 +93,19 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
  * @throws {ApplyRejected} listing every rejected object (each message names the object and, when
  *   the server says, the field); ApplyFailed (retryable) when any failure may be transient
  */
-export async function dryRunPlan(client: KubeClient, loaded: LoadedPlan, options: { signal?: AbortSignal; concurrency?: number } = {}): Promise<Record<PredictedAction, number>> {
+export async function dryRunPlan(
+  client: KubeClient,
+  loaded: LoadedPlan,
+  options: { signal?: AbortSignal; concurrency?: number } = {},
+): Promise<Record<PredictedAction, number>> {
   const ctx: Context = {
     client,
     crdKinds: new Set(loaded.plan.crdKinds),
-    namespacesInSync: new Set(loaded.objects.filter((o) => o.kind === 'Namespace' && refOf(o).group === '').map((o) => o.metadata.name ?? '')),
+    namespacesInSync: new Set(
+      loaded.objects
+        .filter((o) => o.kind === 'Namespace' && refOf(o).group === '')
+        .map((o) => o.metadata.name ?? ''),
+    ),
     signal: options.signal,
   };
   const limit = pLimit(options.concurrency ?? 16);

@@ -23,7 +23,11 @@ export interface HookRunOptions {
  * Applies and awaits every hook in parallel (they share a wave); throws HookFailed on the first
  * hook that fails or times out, ApplyRejected or ApplyFailed (retryable) when one cannot be created.
  */
-export async function runHooks(client: KubeClient, hooks: readonly KubeObject[], options: HookRunOptions): Promise<ChangeEntry[]> {
+export async function runHooks(
+  client: KubeClient,
+  hooks: readonly KubeObject[],
+  options: HookRunOptions,
+): Promise<ChangeEntry[]> {
   return await Promise.all(hooks.map((hook) => runHook(client, hook, options)));
 }
 
@@ -31,7 +35,12 @@ async function runHook(client: KubeClient, hook: KubeObject, options: HookRunOpt
   const policies = hookDeletePolicies(hook);
   let obj = hook;
   if (hook.metadata.name && policies.includes('BeforeHookCreation')) {
-    const ref = { apiVersion: hook.apiVersion, kind: hook.kind, namespace: hook.metadata.namespace, name: hook.metadata.name };
+    const ref = {
+      apiVersion: hook.apiVersion,
+      kind: hook.kind,
+      namespace: hook.metadata.namespace,
+      name: hook.metadata.name,
+    };
     if (await client.delete(ref, { propagationPolicy: 'Background', signal: options.signal })) {
       await waitForDeletion(client, [hook], { timeoutMs: options.timeoutMs, signal: options.signal });
     }
@@ -40,7 +49,10 @@ async function runHook(client: KubeClient, hook: KubeObject, options: HookRunOpt
     await applyObject(client, hook, { ...defaultApplyOptions(), signal: options.signal });
   } else {
     try {
-      obj = await client.create(hook, { fieldManager: defaultApplyOptions().fieldManager, signal: options.signal });
+      obj = await client.create(hook, {
+        fieldManager: defaultApplyOptions().fieldManager,
+        signal: options.signal,
+      });
       obj = { ...obj, apiVersion: hook.apiVersion, kind: hook.kind };
     } catch (err) {
       throw describeFailure(hook, err);
@@ -49,12 +61,21 @@ async function runHook(client: KubeClient, hook: KubeObject, options: HookRunOpt
   const name = formatRef(refOf(obj));
   options.onProgress?.(`hook ${name} running`);
   const waited = await waitForSet(client, [obj], { timeoutMs: options.timeoutMs, signal: options.signal });
-  const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name ?? '',
+  };
   if (waited.health !== 'Healthy') {
-    if (policies.includes('HookFailed')) await client.delete(ref, { propagationPolicy: 'Background', signal: options.signal });
-    const why = waited.timedOut ? `did not complete within ${Math.round(options.timeoutMs / 1000)}s` : waited.message ?? waited.health;
+    if (policies.includes('HookFailed'))
+      await client.delete(ref, { propagationPolicy: 'Background', signal: options.signal });
+    const why = waited.timedOut
+      ? `did not complete within ${Math.round(options.timeoutMs / 1000)}s`
+      : (waited.message ?? waited.health);
     throw new HookFailed(`Hook ${name} failed: ${why}`);
   }
-  if (policies.includes('HookSucceeded')) await client.delete(ref, { propagationPolicy: 'Background', signal: options.signal });
+  if (policies.includes('HookSucceeded'))
+    await client.delete(ref, { propagationPolicy: 'Background', signal: options.signal });
   return { ...refOf(obj), action: 'created', reason: 'hook completed' };
 }

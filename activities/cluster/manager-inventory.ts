@@ -32,16 +32,24 @@ async function listableKinds(client: KubeClient): Promise<ListableKind[]> {
 
 async function discover(client: KubeClient): Promise<ListableKind[]> {
   const versions: string[] = ['v1'];
-  const groups = await client.request<{ groups: { preferredVersion: { groupVersion: string } }[] }>('GET', '/apis');
+  const groups = await client.request<{ groups: { preferredVersion: { groupVersion: string } }[] }>(
+    'GET',
+    '/apis',
+  );
   versions.push(...groups.groups.map((g) => g.preferredVersion.groupVersion));
   const result: ListableKind[] = [];
-  await Promise.all(versions.map(async (apiVersion) => {
-    const path = apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`;
-    const list = await client.request<{ resources: { name: string; kind: string; verbs: string[] }[] }>('GET', path).catch(() => ({ resources: [] }));
-    for (const r of list.resources) {
-      if (!r.name.includes('/') && r.verbs.includes('list') && r.verbs.includes('delete')) result.push({ apiVersion, kind: r.kind });
-    }
-  }));
+  await Promise.all(
+    versions.map(async (apiVersion) => {
+      const path = apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`;
+      const list = await client
+        .request<{ resources: { name: string; kind: string; verbs: string[] }[] }>('GET', path)
+        .catch(() => ({ resources: [] }));
+      for (const r of list.resources) {
+        if (!r.name.includes('/') && r.verbs.includes('list') && r.verbs.includes('delete'))
+          result.push({ apiVersion, kind: r.kind });
+      }
+    }),
+  );
   // Events and the like carry no app labels but are numerous; leave them out.
   return result.filter((k) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints'].includes(k.kind));
 }
@@ -63,7 +71,11 @@ export interface ListTrackedOptions {
 }
 
 /** Live objects of `app`, verified by tracking id. */
-export async function listTracked(client: KubeClient, app: string, options: ListTrackedOptions = {}): Promise<KubeObject[]> {
+export async function listTracked(
+  client: KubeClient,
+  app: string,
+  options: ListTrackedOptions = {},
+): Promise<KubeObject[]> {
   const { signal, likelyKinds } = options;
   const all = await listableKinds(client);
   let perApp = scans.get(client);
@@ -72,12 +84,19 @@ export async function listTracked(client: KubeClient, app: string, options: List
   const narrow = likelyKinds !== undefined && last !== undefined && Date.now() - last.at < FULL_SCAN_MS;
   const kinds = narrow ? all.filter((k) => likelyKinds.has(kindOf(k)) || last.kinds.has(kindOf(k))) : all;
   const limit = pLimit(16);
-  const lists = await Promise.all(kinds.map((k) => limit(() =>
-    client.list(k.apiVersion, k.kind, { labelSelector: `${MOORING_APP_LABEL}=${app}`, signal }).catch((err: unknown) => {
-      // A kind we may not list (RBAC) or that vanished since discovery holds nothing of ours we can touch.
-      if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
-      throw err;
-    }))));
+  const lists = await Promise.all(
+    kinds.map((k) =>
+      limit(() =>
+        client
+          .list(k.apiVersion, k.kind, { labelSelector: `${MOORING_APP_LABEL}=${app}`, signal })
+          .catch((err: unknown) => {
+            // A kind we may not list (RBAC) or that vanished since discovery holds nothing of ours we can touch.
+            if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
+            throw err;
+          }),
+      ),
+    ),
+  );
   const tracked = lists.flat().filter((obj) => isTrackedBy(app, obj));
   if (narrow) for (const obj of tracked) last.kinds.add(kindOf(obj));
   else perApp.set(app, { at: Date.now(), kinds: new Set(tracked.map(kindOf)) });

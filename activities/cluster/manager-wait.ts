@@ -30,14 +30,40 @@ export interface WaitResult {
 }
 
 /** Reads each object and its health once. */
-export async function observeHealth(client: KubeClient, objects: readonly KubeObject[], signal?: AbortSignal): Promise<{ resources: ResourceHealth[]; live: (KubeObject | undefined)[]; results: HealthResult[] }> {
-  const live = await Promise.all(objects.map((obj) => client.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, signal)));
-  const results = live.map((obj): HealthResult => (obj ? assessHealth(obj) : { status: 'Missing', message: 'not found in the cluster' }));
-  const resources = objects.map((obj, i): ResourceHealth => ({ ...refOf(obj), health: results[i]!.status, message: results[i]!.message }));
+export async function observeHealth(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  signal?: AbortSignal,
+): Promise<{ resources: ResourceHealth[]; live: (KubeObject | undefined)[]; results: HealthResult[] }> {
+  const live = await Promise.all(
+    objects.map((obj) =>
+      client.get(
+        {
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name ?? '',
+        },
+        signal,
+      ),
+    ),
+  );
+  const results = live.map((obj): HealthResult =>
+    obj ? assessHealth(obj) : { status: 'Missing', message: 'not found in the cluster' },
+  );
+  const resources = objects.map((obj, i): ResourceHealth => ({
+    ...refOf(obj),
+    health: results[i]!.status,
+    message: results[i]!.message,
+  }));
   return { resources, live, results };
 }
 
-export async function waitForSet(client: KubeClient, objects: readonly KubeObject[], options: WaitOptions): Promise<WaitResult> {
+export async function waitForSet(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: WaitOptions,
+): Promise<WaitResult> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 250;
   for (;;) {
@@ -49,13 +75,23 @@ export async function waitForSet(client: KubeClient, objects: readonly KubeObjec
       const failure = await firstFailure(client, live, options.signal);
       if (failure) return { health: 'Degraded', message: failure, resources, timedOut: false };
       const degraded = resources.find((r) => r.health === 'Degraded');
-      if (degraded) return { health: 'Degraded', message: `${formatRef(degraded)}: ${degraded.message ?? 'Degraded'}`, resources, timedOut: false };
+      if (degraded)
+        return {
+          health: 'Degraded',
+          message: `${formatRef(degraded)}: ${degraded.message ?? 'Degraded'}`,
+          resources,
+          timedOut: false,
+        };
     }
     if (Date.now() >= deadline) {
-      const waiting = resources.filter((r) => r.health !== 'Healthy').map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
+      const waiting = resources
+        .filter((r) => r.health !== 'Healthy')
+        .map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
       return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
     }
-    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, {
+      signal: options.signal,
+    });
   }
 }
 
@@ -66,14 +102,21 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
  * progress deadline, a failed Job, or a workload's pod crash-looping or unable to pull its image,
  * which no amount of waiting fixes.
  */
-async function firstFailure(client: KubeClient, live: readonly (KubeObject | undefined)[], signal?: AbortSignal): Promise<string | undefined> {
+async function firstFailure(
+  client: KubeClient,
+  live: readonly (KubeObject | undefined)[],
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   for (const obj of live) {
     if (!obj) continue;
     const failure = rolloutFailure(obj);
     if (failure) return `${formatRef(refOf(obj))}: ${failure}`;
-    const selector = (obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
+    const selector = (obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)
+      ?.selector?.matchLabels;
     if (!WORKLOADS.has(obj.kind) || !selector || Object.keys(selector).length === 0) continue;
-    const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const labelSelector = Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     const pods = await client.list('v1', 'Pod', { namespace: obj.metadata.namespace, labelSelector, signal });
     for (const pod of pods) {
       const podFailure = pod.metadata.deletionTimestamp ? undefined : rolloutFailure(pod);

@@ -4,13 +4,25 @@ import type { RegisterApplicationsInput, RegisterApplicationsResult } from '../.
 import { ManifestStore } from '../render/manifest-store.js';
 import { registerApplications } from './register-applications.js';
 
-export function createAppOfAppsActivities(deps: { client: Client; taskQueue: string; store?: ManifestStore }) {
+export function createAppOfAppsActivities(deps: {
+  client: Client;
+  taskQueue: string;
+  store?: ManifestStore;
+}) {
   const store = deps.store ?? new ManifestStore();
   return {
     async registerApplications(input: RegisterApplicationsInput): Promise<RegisterApplicationsResult> {
       const objects = await store.get(input.manifestKey);
-      if (!objects) throw new Error(`Rendered manifests ${input.manifestKey.slice(0, 12)} are not in this worker's store`);
-      return await registerApplications(deps.client, deps.taskQueue, objects, `app ${input.app} @ ${input.revision.slice(0, 7)}`);
+      if (!objects)
+        throw new Error(
+          `Rendered manifests ${input.manifestKey.slice(0, 12)} are not in this worker's store`,
+        );
+      return await registerApplications(
+        deps.client,
+        deps.taskQueue,
+        objects,
+        `app ${input.app} @ ${input.revision.slice(0, 7)}`,
+      );
     },
   };
 }

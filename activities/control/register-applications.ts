@@ -12,7 +12,11 @@ import { groupOf } from '../../contract/object-ref.js';
 import { applySpec } from '../../client/apply-spec.js';
 import type { ApplyOutcome } from '../../client/apply-spec.js';
 
-const APP_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/ApplicationSet', 'mooring.dev/Application']);
+const APP_KINDS = new Set([
+  'argoproj.io/Application',
+  'argoproj.io/ApplicationSet',
+  'mooring.dev/Application',
+]);
 
 function isApplicationObject(obj: KubeObject): boolean {
   return APP_KINDS.has(`${groupOf(obj.apiVersion)}/${obj.kind}`);
@@ -24,7 +28,12 @@ export interface RegisteredApplication {
 }
 
 /** Registers every Application in `objects`; `source` names them in errors (e.g. `app apps @ a1b2c3d`). */
-export async function registerApplications(client: Client, taskQueue: string, objects: readonly KubeObject[], source: string): Promise<{ registered: RegisteredApplication[]; warnings: string[] }> {
+export async function registerApplications(
+  client: Client,
+  taskQueue: string,
+  objects: readonly KubeObject[],
+  source: string,
+): Promise<{ registered: RegisteredApplication[]; warnings: string[] }> {
   const docs = objects.filter(isApplicationObject);
   if (docs.length === 0) return { registered: [], warnings: [] };
   const registry = await loadClusterRegistry();
@@ -33,6 +42,7 @@ export async function registerApplications(client: Client, taskQueue: string, ob
     clusters: () => registry.list(),
   });
   const registered: RegisteredApplication[] = [];
-  for (const spec of result.apps) registered.push({ name: spec.name, outcome: await applySpec(client, spec, taskQueue) });
+  for (const spec of result.apps)
+    registered.push({ name: spec.name, outcome: await applySpec(client, spec, taskQueue) });
   return { registered, warnings: result.warnings.map((w) => w.message) };
 }

@@ -16,12 +16,28 @@ export interface GitInvocation {
 
 /** Variables passed through from the worker's environment (proxies, SSH agent, home for known_hosts). */
 const PASSED_THROUGH = [
-  'PATH', 'HOME', 'TMPDIR', 'SSH_AUTH_SOCK',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'SSH_AUTH_SOCK',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
 ];
 
 /** The GIT_* variables Mooring itself sets; simple-git refuses any other. */
-export const GIT_ENV_ALLOWED = ['GIT_TERMINAL_PROMPT', 'GIT_ASKPASS', 'GIT_SSH_COMMAND', 'GIT_INDEX_FILE', 'GIT_WORK_TREE'];
+export const GIT_ENV_ALLOWED = [
+  'GIT_TERMINAL_PROMPT',
+  'GIT_ASKPASS',
+  'GIT_SSH_COMMAND',
+  'GIT_INDEX_FILE',
+  'GIT_WORK_TREE',
+];
 
 /**
  * The askpass helper: git runs it with a prompt ("Username for ..." / "Password for ...") and
@@ -52,9 +68,10 @@ export function gitInvocation(
   const configArgs = ['-c', 'credential.helper='];
   if (!credentials) return { env, configArgs, secrets: [] };
   if (credentials.sshKeyFile !== undefined) {
-    const knownHosts = credentials.knownHostsFile === undefined
-      ? ''
-      : ` -o UserKnownHostsFile=${shellQuote(credentials.knownHostsFile)}`;
+    const knownHosts =
+      credentials.knownHostsFile === undefined
+        ? ''
+        : ` -o UserKnownHostsFile=${shellQuote(credentials.knownHostsFile)}`;
     env.GIT_SSH_COMMAND = `ssh -i ${shellQuote(credentials.sshKeyFile)} -o IdentitiesOnly=yes -o BatchMode=yes${knownHosts}`;
     return { env, configArgs, secrets: [] };
   }

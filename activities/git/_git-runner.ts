@@ -29,7 +29,11 @@ export interface GitCommand {
 export class GitRunner {
   readonly #ready: { promise?: Promise<void> } = {};
 
-  constructor(readonly cacheDir: string, readonly credentials: GitCredentials, readonly timeouts: GitTimeouts) {}
+  constructor(
+    readonly cacheDir: string,
+    readonly credentials: GitCredentials,
+    readonly timeouts: GitTimeouts,
+  ) {}
 
   /** Runs `git <args>`, returning stdout; failures become typed, redacted errors. */
   async run(args: readonly string[], command: GitCommand): Promise<string> {
@@ -38,8 +42,11 @@ export class GitRunner {
     const invocation = gitInvocation(credentials, { askpassPath: this.#askpassPath() });
     try {
       return await runGit(args, {
-        cwd: command.cwd ?? join(this.cacheDir, 'repos'), invocation, extraEnv: command.extraEnv,
-        timeoutMs: command.timeoutMs ?? this.timeouts.local, signal: command.signal,
+        cwd: command.cwd ?? join(this.cacheDir, 'repos'),
+        invocation,
+        extraEnv: command.extraEnv,
+        timeoutMs: command.timeoutMs ?? this.timeouts.local,
+        signal: command.signal,
       });
     } catch (error) {
       throw classify(error, { ...command, secrets: invocation.secrets });
@@ -54,12 +61,17 @@ export class GitRunner {
     if (!existsSync(mirror)) return undefined;
     try {
       const output = await runGit(['rev-parse', '--verify', `${command.revision}^{commit}`], {
-        cwd: mirror, invocation: gitInvocation(undefined, { askpassPath: this.#askpassPath() }),
-        timeoutMs: this.timeouts.local, signal: command.signal,
+        cwd: mirror,
+        invocation: gitInvocation(undefined, { askpassPath: this.#askpassPath() }),
+        timeoutMs: this.timeouts.local,
+        signal: command.signal,
       });
       return output.trim().toLowerCase() || undefined;
     } catch (error) {
-      const missing = error instanceof GitCommandFailed && error.timedOutAfterMs === undefined && !isAmbiguousRevision(error.stderr);
+      const missing =
+        error instanceof GitCommandFailed &&
+        error.timedOutAfterMs === undefined &&
+        !isAmbiguousRevision(error.stderr);
       if (missing) return undefined;
       throw classify(error, command);
     }

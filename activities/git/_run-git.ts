@@ -17,7 +17,10 @@ export interface RunGitOptions {
 
 /** A git command that exited with an error or ran out of time; `stderr` is not redacted yet. */
 export class GitCommandFailed extends Error {
-  constructor(readonly stderr: string, readonly timedOutAfterMs?: number) {
+  constructor(
+    readonly stderr: string,
+    readonly timedOutAfterMs?: number,
+  ) {
     super('Git command failed');
     this.name = 'GitCommandFailed';
   }

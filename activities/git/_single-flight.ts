@@ -35,7 +35,11 @@ export class SingleFlight<T> {
   }
 
   #start(key: string, work: (signal: AbortSignal) => Promise<T>): Flight<T> {
-    const flight: Flight<T> = { promise: Promise.resolve() as Promise<T>, controller: new AbortController(), waiters: 0 };
+    const flight: Flight<T> = {
+      promise: Promise.resolve() as Promise<T>,
+      controller: new AbortController(),
+      waiters: 0,
+    };
     flight.promise = work(flight.controller.signal).finally(() => this.#forget(key, flight));
     this.#flights.set(key, flight);
     return flight;

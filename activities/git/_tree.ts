@@ -27,7 +27,11 @@ export async function writeTree(git: GitRunner, request: TreeRequest): Promise<v
   try {
     await mkdir(temp, { recursive: true });
     await git.run(['read-tree', '--reset', '-u', sha], {
-      url, action: `check out ${sha} from`, cwd: mirror, signal, extraEnv: { GIT_INDEX_FILE: index, GIT_WORK_TREE: temp },
+      url,
+      action: `check out ${sha} from`,
+      cwd: mirror,
+      signal,
+      extraEnv: { GIT_INDEX_FILE: index, GIT_WORK_TREE: temp },
     });
     await makeReadOnly(temp);
     await rename(temp, target).catch((error: unknown) => {

@@ -11,11 +11,20 @@ export type GitErrorKind = 'RevisionNotFound' | 'AuthFailed' | 'RepoNotFound' | 
  */
 export const GIT_ERROR_RULES: readonly (readonly [GitErrorKind, RegExp])[] = [
   ['RevisionNotFound', /couldn't find remote ref|needed a single revision|unknown revision|bad revision/i],
-  ['RevisionNotFound', /not a valid (object|commit) name|short object id \S+ is ambiguous|not our ref|not a tree object/i],
+  [
+    'RevisionNotFound',
+    /not a valid (object|commit) name|short object id \S+ is ambiguous|not our ref|not a tree object/i,
+  ],
   ['AuthFailed', /authentication failed|could not read (username|password)|terminal prompts disabled/i],
-  ['AuthFailed', /permission denied \((publickey|password|keyboard-interactive)|host key verification failed/i],
+  [
+    'AuthFailed',
+    /permission denied \((publickey|password|keyboard-interactive)|host key verification failed/i,
+  ],
   ['AuthFailed', /http basic: access denied|returned error: 40[13]\b|invalid (username|credentials)/i],
-  ['RepoNotFound', /repository not found|does not appear to be a git repository|repository '[^']*' not found/i],
+  [
+    'RepoNotFound',
+    /repository not found|does not appear to be a git repository|repository '[^']*' not found/i,
+  ],
   ['RepoNotFound', /returned error: 404\b|not exported|no such repository|could not be found/i],
   ['Unreachable', /could not resolve (host|proxy)|connection (refused|reset|timed out|closed)|timed out/i],
   ['Unreachable', /network is unreachable|no route to host|name resolution|unable to (access|connect)/i],
@@ -69,26 +78,36 @@ export function classifyGitError(stderr: string, context: GitFailureContext): Er
   const url = redactText(redactUrl(context.url), { secrets });
   const subject = `Cannot ${context.action} "${url}"`;
   if (context.timedOutAfterMs !== undefined) {
-    return new Unreachable(`${subject}: ${REASONS.Unreachable}: git timed out after ${context.timedOutAfterMs} ms`);
+    return new Unreachable(
+      `${subject}: ${REASONS.Unreachable}: git timed out after ${context.timedOutAfterMs} ms`,
+    );
   }
   const detail = gitSaid(stderr, secrets);
   const kind = gitErrorKind(stderr);
   if (kind === undefined) return new Error(`${subject}: git failed: ${detail}`);
-  const reason = kind === 'RevisionNotFound' && context.revision !== undefined
-    ? `revision "${redactText(context.revision, { secrets })}" not found`
-    : REASONS[kind];
+  const reason =
+    kind === 'RevisionNotFound' && context.revision !== undefined
+      ? `revision "${redactText(context.revision, { secrets })}" not found`
+      : REASONS[kind];
   const message = `${subject}: ${reason}: ${detail}`;
   switch (kind) {
-    case 'RevisionNotFound': return new RevisionNotFound(message);
-    case 'AuthFailed': return new AuthFailed(message);
-    case 'RepoNotFound': return new RepoNotFound(message);
-    case 'Unreachable': return new Unreachable(message);
+    case 'RevisionNotFound':
+      return new RevisionNotFound(message);
+    case 'AuthFailed':
+      return new AuthFailed(message);
+    case 'RepoNotFound':
+      return new RepoNotFound(message);
+    case 'Unreachable':
+      return new Unreachable(message);
   }
 }
 
 /** git's own words, shortened: the `fatal:`/`error:`/`remote:` lines, else the whole output. */
 function gitSaid(stderr: string, secrets: readonly string[]): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const important = lines.filter((line) => /^(fatal|error|remote|ssh):|errno=/i.test(line));
   const text = (important.length > 0 ? important : lines).join('; ') || 'no output';
   const redacted = redactText(text, { secrets });

@@ -75,7 +75,10 @@ export class GitCredentials {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(`Cannot read git credentials file "${path}": ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`, { cause: error });
+      throw new Error(
+        `Cannot read git credentials file "${path}": ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`,
+        { cause: error },
+      );
     }
     let data: unknown;
     try {
@@ -84,11 +87,15 @@ export class GitCredentials {
       // The parser's message quotes the offending line, which may hold a token: report its position only.
       const { code, linePos } = error as YAMLParseError;
       // eslint-disable-next-line preserve-caught-error -- the cause would carry the quoted line
-      throw new SyntaxError(`Cannot parse git credentials file "${path}": ${code ?? 'invalid YAML'} at line ${linePos?.[0].line ?? '?'}`);
+      throw new SyntaxError(
+        `Cannot parse git credentials file "${path}": ${code ?? 'invalid YAML'} at line ${linePos?.[0].line ?? '?'}`,
+      );
     }
     if (data === null || data === undefined) return new GitCredentials([], `git credentials file "${path}"`);
     if (!Array.isArray(data)) {
-      throw new TypeError(`Cannot read git credentials file "${path}": expected a list of entries, found ${typeof data}`);
+      throw new TypeError(
+        `Cannot read git credentials file "${path}": expected a list of entries, found ${typeof data}`,
+      );
     }
     return new GitCredentials(data, `git credentials file "${path}"`);
   }
@@ -98,7 +105,8 @@ export class GitCredentials {
     const key = normalizeRepoUrl(url);
     let best: (GitCredentialEntry & { key: string }) | undefined;
     for (const entry of this.#entries) {
-      const matches = key === entry.key || key.startsWith(entry.key.endsWith('/') ? entry.key : `${entry.key}/`);
+      const matches =
+        key === entry.key || key.startsWith(entry.key.endsWith('/') ? entry.key : `${entry.key}/`);
       if (matches && entry.key.length > (best?.key.length ?? -1)) best = entry;
     }
     return best;
@@ -115,10 +123,20 @@ export class GitCredentials {
         token = readFileSync(tokenFile, 'utf8').split('\n')[0]?.trim();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-        throw new Error(`Cannot read tokenFile "${tokenFile}" of git credentials for "${urlPrefix}": ${code}`, { cause: error });
+        throw new Error(
+          `Cannot read tokenFile "${tokenFile}" of git credentials for "${urlPrefix}": ${code}`,
+          { cause: error },
+        );
       }
     }
-    return { urlPrefix, username: entry.username ?? DEFAULT_TOKEN_USERNAME, token, tokenFile, sshKeyFile, knownHostsFile };
+    return {
+      urlPrefix,
+      username: entry.username ?? DEFAULT_TOKEN_USERNAME,
+      token,
+      tokenFile,
+      sshKeyFile,
+      knownHostsFile,
+    };
   }
 }
 
@@ -128,15 +146,21 @@ function checkEntry(entry: unknown, where: string): GitCredentialEntry {
   }
   const record = entry as Record<string, unknown>;
   for (const [field, value] of Object.entries(record)) {
-    if (!FIELDS.has(field)) throw new TypeError(`Cannot use ${where}: unknown field "${field}", allowed are ${[...FIELDS].join(', ')}`);
+    if (!FIELDS.has(field))
+      throw new TypeError(
+        `Cannot use ${where}: unknown field "${field}", allowed are ${[...FIELDS].join(', ')}`,
+      );
     if (typeof value !== 'string' || value.trim() === '') {
       throw new TypeError(`Cannot use ${where}: field "${field}" must be a non-empty string`);
     }
   }
-  if (record.urlPrefix === undefined) throw new TypeError(`Cannot use ${where}: field "urlPrefix" is missing`);
+  if (record.urlPrefix === undefined)
+    throw new TypeError(`Cannot use ${where}: field "urlPrefix" is missing`);
   const kinds = ['token', 'tokenFile', 'sshKeyFile'].filter((field) => record[field] !== undefined);
   if (kinds.length !== 1) {
-    throw new TypeError(`Cannot use ${where} for "${String(record.urlPrefix)}": set exactly one of token, tokenFile, sshKeyFile, found ${kinds.length}`);
+    throw new TypeError(
+      `Cannot use ${where} for "${String(record.urlPrefix)}": set exactly one of token, tokenFile, sshKeyFile, found ${kinds.length}`,
+    );
   }
   return record as unknown as GitCredentialEntry;
 }

@@ -15,10 +15,16 @@ import { redactUrl } from './redact.js';
  * Most directories `listRepoDirectories` returns, and most bytes of their names (as JSON); a
  * bigger tree fails the activity, since the listing travels through Temporal.
  */
-export const DIRECTORY_LIMITS: Readonly<{ count: number; bytes: number }> = { count: 10_000, bytes: 1024 * 1024 };
+export const DIRECTORY_LIMITS: Readonly<{ count: number; bytes: number }> = {
+  count: 10_000,
+  bytes: 1024 * 1024,
+};
 
 /** The Git activities of the contract's cluster activities. */
-export type GitActivities = Pick<ClusterActivities, 'resolveRevision' | 'checkRemote' | 'listRepoDirectories'>;
+export type GitActivities = Pick<
+  ClusterActivities,
+  'resolveRevision' | 'checkRemote' | 'listRepoDirectories'
+>;
 
 /** Dependencies of {@link createGitActivities}. */
 export interface GitActivityDeps {
@@ -41,8 +47,9 @@ export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
      */
     async checkRemote({ repoURL, targetRevision, knownSha }) {
       const signal = cancellationSignal();
-      const sha = (await cache.lsRemote(repoURL, targetRevision, { signal }))
-        ?? (await cache.resolve(repoURL, targetRevision, { signal })).sha;
+      const sha =
+        (await cache.lsRemote(repoURL, targetRevision, { signal })) ??
+        (await cache.resolve(repoURL, targetRevision, { signal })).sha;
       return { sha, moved: sha !== knownSha?.toLowerCase() };
     },
 
@@ -55,7 +62,9 @@ export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
         return { sha, directories: await listDirectories(root) };
       } catch (error) {
         if (!(error instanceof TooManyDirectories)) throw error;
-        throw new TooManyDirectories(`Cannot list the directories of ${redactUrl(repoURL)} at ${sha.slice(0, 12)} for an ApplicationSet git generator: ${error.message}`);
+        throw new TooManyDirectories(
+          `Cannot list the directories of ${redactUrl(repoURL)} at ${sha.slice(0, 12)} for an ApplicationSet git generator: ${error.message}`,
+        );
       }
     },
   };
@@ -66,18 +75,25 @@ export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
  * to `root`), sorted. Throws {@link TooManyDirectories} beyond `limits` (their names travel
  * through Temporal, whose payloads are limited to a few MiB).
  */
-export async function listDirectories(root: string, limits: { count: number; bytes: number } = DIRECTORY_LIMITS): Promise<string[]> {
+export async function listDirectories(
+  root: string,
+  limits: { count: number; bytes: number } = DIRECTORY_LIMITS,
+): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const directories = entries
     .filter((e) => e.isDirectory())
     .map((e) => relative(root, join(e.parentPath, e.name)))
     .filter((d) => !d.split('/').some((p) => p.startsWith('.')));
   if (directories.length > limits.count) {
-    throw new TooManyDirectories(`it has ${directories.length.toLocaleString('en-US')} directories, more than the ${limits.count.toLocaleString('en-US')} a listing may return`);
+    throw new TooManyDirectories(
+      `it has ${directories.length.toLocaleString('en-US')} directories, more than the ${limits.count.toLocaleString('en-US')} a listing may return`,
+    );
   }
   const bytes = directories.reduce((sum, d) => sum + Buffer.byteLength(d) + 3, 0);
   if (bytes > limits.bytes) {
-    throw new TooManyDirectories(`its directory names take ${bytes.toLocaleString('en-US')} bytes, more than the ${limits.bytes.toLocaleString('en-US')} a listing may return`);
+    throw new TooManyDirectories(
+      `its directory names take ${bytes.toLocaleString('en-US')} bytes, more than the ${limits.bytes.toLocaleString('en-US')} a listing may return`,
+    );
   }
   return directories.sort();
 }

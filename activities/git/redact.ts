@@ -33,7 +33,9 @@ export const REDACTED = '***';
  */
 export function redactText(text: string, options: RedactOptions = {}): string {
   let out = text.replace(URL_USERINFO, '$1');
-  const secrets = [...(options.secrets ?? [])].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  const secrets = [...(options.secrets ?? [])]
+    .filter((s) => s.length >= 4)
+    .sort((a, b) => b.length - a.length);
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
   return out;
 }

@@ -24,8 +24,20 @@ import { RepoNotFound, RevisionNotFound } from '../../contract/errors.js';
 import { GitCredentials } from './credentials.js';
 import { redactText, redactUrl } from './redact.js';
 import { remoteUrl, repoHash } from './repo-url.js';
-import { isFullSha, parseRefLines, parseRevision, pickRef, type ParsedRevision, type ResolvedRef } from './revision.js';
-import { DEFAULT_GIT_TIMEOUTS, type GitCallOptions, type RepoCacheOptions, type RepoCacheStats } from './types.js';
+import {
+  isFullSha,
+  parseRefLines,
+  parseRevision,
+  pickRef,
+  type ParsedRevision,
+  type ResolvedRef,
+} from './revision.js';
+import {
+  DEFAULT_GIT_TIMEOUTS,
+  type GitCallOptions,
+  type RepoCacheOptions,
+  type RepoCacheStats,
+} from './types.js';
 import { GitRunner } from './_git-runner.js';
 import { SingleFlight } from './_single-flight.js';
 import { writeTree } from './_tree.js';
@@ -41,7 +53,8 @@ export class RepoCache {
   readonly #checkouts = new SingleFlight<string>();
 
   constructor(options: RepoCacheOptions = {}) {
-    this.cacheDir = options.cacheDir ?? join(process.env.MOORING_CACHE || join(homedir(), '.cache', 'mooring'), 'git');
+    this.cacheDir =
+      options.cacheDir ?? join(process.env.MOORING_CACHE || join(homedir(), '.cache', 'mooring'), 'git');
     const credentials = options.credentials ?? GitCredentials.fromEnv();
     this.#git = new GitRunner(this.cacheDir, credentials, { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts });
   }
@@ -94,7 +107,11 @@ export class RepoCache {
    * answered from the mirror. `undefined` when the remote advertises no such ref (or the mirror
    * lacks the abbreviated SHA): call `resolve` to fetch and get a typed error.
    */
-  async lsRemote(url: string, targetRevision: string, options: GitCallOptions = {}): Promise<string | undefined> {
+  async lsRemote(
+    url: string,
+    targetRevision: string,
+    options: GitCallOptions = {},
+  ): Promise<string | undefined> {
     this.#checkUrl(url);
     const revision = this.#parse(url, targetRevision);
     if (revision.kind === 'sha') return revision.text;
@@ -115,13 +132,17 @@ export class RepoCache {
     const commit = sha.toLowerCase();
     const target = join(this.cacheDir, 'trees', `${repoHash(url)}-${commit}`);
     if (existsSync(target)) return target;
-    return this.#checkouts.run(target, async (signal) => {
-      if (existsSync(target)) return target;
-      await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, signal);
-      this.#stats.checkouts += 1;
-      await writeTree(this.#git, { url, mirror: this.mirrorPath(url), sha: commit, target, signal });
-      return target;
-    }, options.signal);
+    return this.#checkouts.run(
+      target,
+      async (signal) => {
+        if (existsSync(target)) return target;
+        await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, signal);
+        this.#stats.checkouts += 1;
+        await writeTree(this.#git, { url, mirror: this.mirrorPath(url), sha: commit, target, signal });
+        return target;
+      },
+      options.signal,
+    );
   }
 
   async #fetchNow(url: string, signal: AbortSignal): Promise<void> {
@@ -136,31 +157,58 @@ export class RepoCache {
     }
     this.#stats.fetches += 1;
     const refspecs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
-    await this.#git.run(['fetch', '--prune', '--verbose', '--no-write-fetch-head', remoteUrl(url), ...refspecs], {
-      url, action: 'fetch', cwd: mirror, network: true, timeoutMs: this.#git.timeouts.fetch, signal,
-    });
+    await this.#git.run(
+      ['fetch', '--prune', '--verbose', '--no-write-fetch-head', remoteUrl(url), ...refspecs],
+      {
+        url,
+        action: 'fetch',
+        cwd: mirror,
+        network: true,
+        timeoutMs: this.#git.timeouts.fetch,
+        signal,
+      },
+    );
   }
 
   async #listRefs(url: string, revision: ParsedRevision, signal?: AbortSignal): Promise<Map<string, string>> {
     const key = `${repoHash(url)}\n${revision.patterns.join('\n')}`;
-    return this.#listings.run(key, async (shared) => {
-      this.#stats.lsRemotes += 1;
-      const output = await this.#git.run(['ls-remote', remoteUrl(url), ...revision.patterns], {
-        url, action: 'list refs of', revision: revision.text, network: true, timeoutMs: this.#git.timeouts.lsRemote, signal: shared,
-      });
-      return parseRefLines(output);
-    }, signal);
+    return this.#listings.run(
+      key,
+      async (shared) => {
+        this.#stats.lsRemotes += 1;
+        const output = await this.#git.run(['ls-remote', remoteUrl(url), ...revision.patterns], {
+          url,
+          action: 'list refs of',
+          revision: revision.text,
+          network: true,
+          timeoutMs: this.#git.timeouts.lsRemote,
+          signal: shared,
+        });
+        return parseRefLines(output);
+      },
+      signal,
+    );
   }
 
   /** Makes sure the mirror has `ref.sha`, fetching once (and the ref itself if it is no branch or tag). */
-  async #ensureCommit(url: string, ref: ResolvedRef, targetRevision: string, signal?: AbortSignal): Promise<void> {
+  async #ensureCommit(
+    url: string,
+    ref: ResolvedRef,
+    targetRevision: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
     if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
     await this.fetch(url, { signal });
     if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
     if (ref.ref.startsWith('refs/') && !/^refs\/(heads|tags)\//.test(ref.ref)) {
       await this.#git.run(['fetch', '--no-write-fetch-head', remoteUrl(url), ref.ref], {
-        url, action: 'fetch', revision: targetRevision, cwd: this.mirrorPath(url), network: true,
-        timeoutMs: this.#git.timeouts.fetch, signal,
+        url,
+        action: 'fetch',
+        revision: targetRevision,
+        cwd: this.mirrorPath(url),
+        network: true,
+        timeoutMs: this.#git.timeouts.fetch,
+        signal,
       });
       if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
     }
@@ -168,14 +216,21 @@ export class RepoCache {
   }
 
   #revParse(url: string, revision: string, signal?: AbortSignal): Promise<string | undefined> {
-    return this.#git.revParse(this.mirrorPath(url), { url, action: 'resolve a revision in', revision, signal });
+    return this.#git.revParse(this.mirrorPath(url), {
+      url,
+      action: 'resolve a revision in',
+      revision,
+      signal,
+    });
   }
 
   /** git would read a URL starting with "-" as an option. */
   #checkUrl(url: string): void {
     const trimmed = url.trim();
     if (trimmed === '' || trimmed.startsWith('-')) {
-      throw new RepoNotFound(`Cannot use repository URL "${redactUrl(url)}": expected a URL or a path not starting with "-"`);
+      throw new RepoNotFound(
+        `Cannot use repository URL "${redactUrl(url)}": expected a URL or a path not starting with "-"`,
+      );
     }
   }
 

@@ -63,7 +63,10 @@ export function parseRefLines(output: string): Map<string, string> {
  * precedence above, and returns the commit it points to (annotated tags peeled). Returns
  * `undefined` when no ref matches.
  */
-export function pickRef(revision: ParsedRevision, refs: ReadonlyMap<string, string>): ResolvedRef | undefined {
+export function pickRef(
+  revision: ParsedRevision,
+  refs: ReadonlyMap<string, string>,
+): ResolvedRef | undefined {
   for (const pattern of revision.patterns) {
     if (pattern.endsWith('^{}')) continue;
     const sha = refs.get(`${pattern}^{}`) ?? refs.get(pattern);

@@ -12,7 +12,11 @@ export interface GitTimeouts {
 }
 
 /** The default {@link GitTimeouts}. */
-export const DEFAULT_GIT_TIMEOUTS: Readonly<GitTimeouts> = { fetch: 300_000, lsRemote: 30_000, local: 120_000 };
+export const DEFAULT_GIT_TIMEOUTS: Readonly<GitTimeouts> = {
+  fetch: 300_000,
+  lsRemote: 30_000,
+  local: 120_000,
+};
 
 /** Options of `RepoCache`. */
 export interface RepoCacheOptions {

@@ -11,6 +11,16 @@ export { renderHelm, resolveValueFile, type RenderHelmOptions } from './render-h
 export { detectSourceType } from './source-type.js';
 export { renderSource, type RenderSourceOptions, type RenderedSource } from './render-source.js';
 export { ManifestStore, defaultCacheDir, type ManifestStoreOptions } from './manifest-store.js';
-export { RenderCache, renderCacheKey, RENDER_FORMAT_VERSION, type RenderCacheOptions } from './render-cache.js';
-export { createRenderActivities, type CheckoutFn, type RenderActivities, type RenderActivitiesOptions } from './render-activity.js';
+export {
+  RenderCache,
+  renderCacheKey,
+  RENDER_FORMAT_VERSION,
+  type RenderCacheOptions,
+} from './render-cache.js';
+export {
+  createRenderActivities,
+  type CheckoutFn,
+  type RenderActivities,
+  type RenderActivitiesOptions,
+} from './render-activity.js';
 export { toolBinary, type ToolName } from './run-tool.js';

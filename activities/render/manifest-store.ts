@@ -37,7 +37,10 @@ export class ManifestStore {
   }
 
   #file(key: string): string {
-    if (!KEY.test(key)) throw new TypeError(`Invalid manifest key "${key.slice(0, 80)}": expected 64 lowercase hexadecimal characters`);
+    if (!KEY.test(key))
+      throw new TypeError(
+        `Invalid manifest key "${key.slice(0, 80)}": expected 64 lowercase hexadecimal characters`,
+      );
     return join(this.dir, `${key}.json`);
   }
 

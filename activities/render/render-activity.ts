@@ -8,7 +8,11 @@ import type { ManifestStore } from './manifest-store.js';
 import { RenderCache } from './render-cache.js';
 import { renderSource } from './render-source.js';
 import { summarizeManifests } from '../../core/manifests/summarize-manifests.js';
-import type { ClusterActivities, RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
+import type {
+  ClusterActivities,
+  RenderManifestsInput,
+  RenderManifestsResult,
+} from '../../contract/activities.js';
 
 /** Returns a read-only directory holding the repository at commit `sha`. */
 export type CheckoutFn = (repoURL: string, sha: string) => Promise<string>;
@@ -41,7 +45,9 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
      */
     async renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult> {
       if (!SHA.test(input.revision)) {
-        throw new TypeError(`Cannot render app "${input.appName}" at revision "${input.revision}": expected a full commit SHA`);
+        throw new TypeError(
+          `Cannot render app "${input.appName}" at revision "${input.revision}": expected a full commit SHA`,
+        );
       }
       const cached = await cache.lookup(input);
       if (cached && (await store.has(cached.manifestKey))) return cached;

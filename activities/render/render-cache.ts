@@ -14,7 +14,10 @@ export const RENDER_FORMAT_VERSION = 1;
 
 /** The sha256 identifying one render; covers every input that can change the output. */
 export function renderCacheKey(input: RenderManifestsInput): string {
-  const path = input.path.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  const path = input.path
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
   const identity = {
     version: RENDER_FORMAT_VERSION,
     repoURL: input.repoURL,
@@ -51,7 +54,8 @@ export class RenderCache {
       return typeof summary.manifestKey === 'string' ? summary : undefined;
     } catch (error) {
       // A missing or torn entry is a miss: the caller renders again and rewrites it.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError)
+        return undefined;
       throw error;
     }
   }

@@ -41,7 +41,10 @@ export async function listManifestFiles(appDir: string, options: RenderDirectory
       if (entry.isSymbolicLink()) {
         await assertSymlinkInside(options.root, path);
         // A dangling link inside the repository is ignored, like a missing file.
-        isFile = await stat(path).then((s) => s.isFile(), () => false);
+        isFile = await stat(path).then(
+          (s) => s.isFile(),
+          () => false,
+        );
       } else if (entry.isDirectory()) {
         if (options.recurse && !isHiddenDir(entry.name)) await walk(path, `${relativePath}/`);
         continue;
@@ -64,7 +67,10 @@ function looksLikeManifest(text: string, json: boolean): boolean {
  * to parse throw ManifestInvalid, except those that do not look like Kubernetes manifests at all
  * (say, a `values.yaml` or `package.json` beside them), which are skipped as Argo CD does.
  */
-export async function renderDirectory(appDir: string, options: RenderDirectoryOptions): Promise<ManifestEntry[]> {
+export async function renderDirectory(
+  appDir: string,
+  options: RenderDirectoryOptions,
+): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
   for (const relativePath of await listManifestFiles(appDir, options)) {
     const path = join(appDir, relativePath);

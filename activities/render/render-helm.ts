@@ -42,9 +42,13 @@ export async function resolveValueFile(root: string, chartDir: string, file: str
   try {
     real = await realpath(join(root, relativeToRoot));
   } catch (cause) {
-    throw new ManifestInvalid(`Value file "${file}" does not exist in the repository: looked for "${relativeToRoot}"`, { cause });
+    throw new ManifestInvalid(
+      `Value file "${file}" does not exist in the repository: looked for "${relativeToRoot}"`,
+      { cause },
+    );
   }
-  if (!isInside(root, real)) throw new ManifestInvalid(`Value file "${file}" resolves outside the repository through a symlink`);
+  if (!isInside(root, real))
+    throw new ManifestInvalid(`Value file "${file}" resolves outside the repository through a symlink`);
   return real;
 }
 

@@ -41,19 +41,28 @@ async function unlinkKustomization(file: string): Promise<void> {
 }
 
 /** Renders the kustomization in `appDir` (a real path inside `options.root`). */
-export async function renderKustomize(appDir: string, options: RenderKustomizeOptions): Promise<ManifestEntry[]> {
+export async function renderKustomize(
+  appDir: string,
+  options: RenderKustomizeOptions,
+): Promise<ManifestEntry[]> {
   const { root } = options;
   const appPath = repoRelative(root, appDir);
   const kustomization = await findKustomization(appDir);
   if (!kustomization) {
-    throw new ManifestInvalid(`No kustomization in "${appPath}": expected one of ${KUSTOMIZATION_FILES.join(', ')}`);
+    throw new ManifestInvalid(
+      `No kustomization in "${appPath}": expected one of ${KUSTOMIZATION_FILES.join(', ')}`,
+    );
   }
   const failure = `Rendering "${appPath}" with kustomize failed`;
   const edits = kustomizeEditCommands(options.kustomize);
   const tool = { timeoutMs: options.timeoutMs, signal: options.signal, failure };
   let output: string;
   if (edits.length === 0) {
-    output = await runTool('kustomize', ['build', appDir], { ...tool, cwd: appDir, aliases: { [root]: '<repo>' } });
+    output = await runTool('kustomize', ['build', appDir], {
+      ...tool,
+      cwd: appDir,
+      aliases: { [root]: '<repo>' },
+    });
   } else {
     const temp = await mkdtemp(join(tmpdir(), 'mooring-kustomize-'));
     try {

@@ -52,7 +52,12 @@ export async function renderSource(options: RenderSourceOptions): Promise<Render
       break;
     case 'Helm':
       await assertNoEscapingSymlinks(root);
-      entries = await renderHelm(appDir, { ...tool, appName: options.appName, namespace: options.namespace, helm: options.helm });
+      entries = await renderHelm(appDir, {
+        ...tool,
+        appName: options.appName,
+        namespace: options.namespace,
+        helm: options.helm,
+      });
       break;
   }
   const mapped = entries.flatMap((entry) => {

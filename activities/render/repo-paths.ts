@@ -26,11 +26,16 @@ export function repoRelative(root: string, path: string): string {
  * ManifestInvalid when the path is absolute, has a `..` segment, does not exist, is not a
  * directory, or reaches outside the repository through a symlink.
  */
-export async function resolveAppDir(root: string, appPath: string): Promise<{ root: string; appDir: string }> {
+export async function resolveAppDir(
+  root: string,
+  appPath: string,
+): Promise<{ root: string; appDir: string }> {
   const realRoot = await realpath(root);
   const segments = appPath.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (isAbsolute(appPath) || segments.includes('..')) {
-    throw new ManifestInvalid(`Invalid app path "${appPath}": it must be relative to the repository root and contain no ".." segment`);
+    throw new ManifestInvalid(
+      `Invalid app path "${appPath}": it must be relative to the repository root and contain no ".." segment`,
+    );
   }
   let appDir: string;
   try {
@@ -62,7 +67,9 @@ export async function assertSymlinkInside(root: string, link: string): Promise<v
   const target = await symlinkTarget(link);
   if (!isInside(root, target)) {
     const text = await readlink(link);
-    throw new ManifestInvalid(`Symlink "${repoRelative(root, link)}" points outside the repository: link target is "${text}"`);
+    throw new ManifestInvalid(
+      `Symlink "${repoRelative(root, link)}" points outside the repository: link target is "${text}"`,
+    );
   }
 }
 

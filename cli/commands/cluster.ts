@@ -16,20 +16,46 @@ function parseLabels(pairs: string[]): Record<string, string> {
 
 export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('Manage the cluster registry');
-  cluster.command('list').description('List registered clusters').option('-o, --output <format>', 'json')
+  cluster
+    .command('list')
+    .description('List registered clusters')
+    .option('-o, --output <format>', 'json')
     .action(async (opts: { output?: string }) => {
       const clusters = (await loadClusterRegistry()).list();
       if (opts.output === 'json') return console.log(JSON.stringify(clusters, null, 2));
-      console.log(table(['NAME', 'SERVER', 'TASK QUEUE', 'LABELS'], clusters.map((c) => [
-        c.name, c.server, clusterTaskQueue(c.name), Object.entries(c.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
-      ])));
+      console.log(
+        table(
+          ['NAME', 'SERVER', 'TASK QUEUE', 'LABELS'],
+          clusters.map((c) => [
+            c.name,
+            c.server,
+            clusterTaskQueue(c.name),
+            Object.entries(c.labels ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          ]),
+        ),
+      );
     });
-  cluster.command('add <name>').description('Register a cluster (run its agent with: mooring worker --agent --cluster NAME)')
+  cluster
+    .command('add <name>')
+    .description('Register a cluster (run its agent with: mooring worker --agent --cluster NAME)')
     .requiredOption('--server <url>', 'API server URL (matches Argo CD destination.server)')
-    .option('--label <key=value>', 'label for ApplicationSet cluster selectors (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--label <key=value>',
+      'label for ApplicationSet cluster selectors (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .action(async (name: string, opts: { server: string; label: string[] }) => {
-      const { outcome, path } = await addToClusterRegistry({ name, server: opts.server, labels: parseLabels(opts.label) });
+      const { outcome, path } = await addToClusterRegistry({
+        name,
+        server: opts.server,
+        labels: parseLabels(opts.label),
+      });
       console.log(`cluster/${name} ${outcome} (${path})`);
-      console.log(`start its agent next to the cluster: mooring worker --agent --cluster ${name} --kubeconfig <path>`);
+      console.log(
+        `start its agent next to the cluster: mooring worker --agent --cluster ${name} --kubeconfig <path>`,
+      );
     });
 }

@@ -12,7 +12,9 @@ async function readInput(file: string): Promise<string> {
 export function registerHealthCommand(program: Command): void {
   program
     .command('health')
-    .description('Assess the health of Kubernetes objects (e.g. kubectl get deploy web -o yaml | mooring health -f -)')
+    .description(
+      'Assess the health of Kubernetes objects (e.g. kubectl get deploy web -o yaml | mooring health -f -)',
+    )
     .requiredOption('-f, --filename <file>', 'YAML stream of objects, or - for stdin')
     .action(async (opts: { filename: string }) => {
       try {
@@ -20,7 +22,9 @@ export function registerHealthCommand(program: Command): void {
         for (const line of report.lines) console.log(line);
         process.exitCode = report.worst === 'Healthy' ? 0 : report.worst === 'Degraded' ? 2 : 1;
       } catch (err) {
-        console.error(`error: ${opts.filename === '-' ? 'stdin' : opts.filename}: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(
+          `error: ${opts.filename === '-' ? 'stdin' : opts.filename}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         process.exitCode = 3;
       }
     });

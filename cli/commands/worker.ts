@@ -14,19 +14,34 @@ export function registerWorkerCommand(program: Command): void {
     .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
     .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
     .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
-    .option('--no-schedules', 'do not create or update the git-poll and drift-scan schedules (they are global)')
-    .action(async (opts: { cluster: string; taskQueue: string; kubeconfig?: string; agent: boolean; metricsPort: string; metricsHost: string; gitPoll: string; driftScan: string; schedules: boolean }) => {
-      const globals = program.opts<{ address: string; namespace: string }>();
-      await runWorker({
-        address: globals.address,
-        namespace: globals.namespace,
-        cluster: opts.cluster,
-        taskQueue: opts.taskQueue,
-        kubeconfig: opts.kubeconfig,
-        agentOnly: opts.agent,
-        metricsPort: Number(opts.metricsPort),
-        metricsHost: opts.metricsHost,
-        schedules: opts.schedules ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan } : false,
-      });
-    });
+    .option(
+      '--no-schedules',
+      'do not create or update the git-poll and drift-scan schedules (they are global)',
+    )
+    .action(
+      async (opts: {
+        cluster: string;
+        taskQueue: string;
+        kubeconfig?: string;
+        agent: boolean;
+        metricsPort: string;
+        metricsHost: string;
+        gitPoll: string;
+        driftScan: string;
+        schedules: boolean;
+      }) => {
+        const globals = program.opts<{ address: string; namespace: string }>();
+        await runWorker({
+          address: globals.address,
+          namespace: globals.namespace,
+          cluster: opts.cluster,
+          taskQueue: opts.taskQueue,
+          kubeconfig: opts.kubeconfig,
+          agentOnly: opts.agent,
+          metricsPort: Number(opts.metricsPort),
+          metricsHost: opts.metricsHost,
+          schedules: opts.schedules ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan } : false,
+        });
+      },
+    );
 }

@@ -34,7 +34,10 @@ export interface NormalizeResult {
 
 /** Glob match where `*` is any run of characters (empty included) and `?` one character. */
 function globMatch(pattern: string, text: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 's').test(text);
 }
 
@@ -55,7 +58,8 @@ export function ruleMatches(rule: IgnoreDifference, obj: KubeObject): boolean {
 /** Drops empty maps and lists, recursively, in place (Argo does this after ignore rules). */
 function dropEmpty(node: unknown): boolean {
   if (Array.isArray(node)) {
-    for (let i = node.length - 1; i >= 0; i--) if (dropEmpty(node[i]) && typeof node[i] === 'object') node.splice(i, 1);
+    for (let i = node.length - 1; i >= 0; i--)
+      if (dropEmpty(node[i]) && typeof node[i] === 'object') node.splice(i, 1);
     return node.length === 0;
   }
   if (typeof node !== 'object' || node === null) return false;
@@ -80,13 +84,18 @@ function keptMetadata(obj: KubeObject): KubeObject['metadata'] {
  * a path the object lacks is fine), then empty maps and lists are dropped. `jqPathExpressions`
  * are not supported: each produces a warning instead of being silently ignored.
  */
-export function normalizeForDiff(obj: KubeObject, rules: readonly IgnoreDifference[], options: NormalizeOptions = {}): NormalizeResult {
+export function normalizeForDiff(
+  obj: KubeObject,
+  rules: readonly IgnoreDifference[],
+  options: NormalizeOptions = {},
+): NormalizeResult {
   const warnings: string[] = [];
   const matching = rules.filter((rule) => ruleMatches(rule, obj));
   const copy = structuredClone(foldStringData(obj)) as KubeObject;
   const managers = matching.flatMap((rule) => rule.managedFieldsManagers ?? []);
   if (managers.length > 0) {
-    const entries = options.managedFields ?? (copy.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
+    const entries =
+      options.managedFields ?? (copy.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
     removeManagedFields(copy, entries, managers);
   }
   delete copy.status;
@@ -96,10 +105,15 @@ export function normalizeForDiff(obj: KubeObject, rules: readonly IgnoreDifferen
     for (const pointer of rule.jsonPointers ?? []) {
       const tokens = parsePointer(pointer);
       if (tokens) removeAtPointer(copy, tokens);
-      else warnings.push(`Cannot use ignoreDifferences JSON pointer "${pointer}" for ${name}: it must start with "/"`);
+      else
+        warnings.push(
+          `Cannot use ignoreDifferences JSON pointer "${pointer}" for ${name}: it must start with "/"`,
+        );
     }
     for (const expression of rule.jqPathExpressions ?? []) {
-      warnings.push(`Cannot apply ignoreDifferences jqPathExpressions "${expression}" for ${name}: jq is not supported, use jsonPointers`);
+      warnings.push(
+        `Cannot apply ignoreDifferences jqPathExpressions "${expression}" for ${name}: jq is not supported, use jsonPointers`,
+      );
     }
   }
   if (matching.length > 0) {

@@ -36,7 +36,8 @@ export function diffObjects(
   rules: readonly IgnoreDifference[],
 ): ObjectDiff {
   const subject = desiredPredicted ?? live;
-  if (subject === undefined) throw new TypeError('Cannot diff two absent objects: pass the desired or the live object');
+  if (subject === undefined)
+    throw new TypeError('Cannot diff two absent objects: pass the desired or the live object');
   const managedFields = live?.metadata.managedFields as ManagedFieldsEntry[] | undefined;
   const warnings: string[] = [];
   const normalize = (obj: KubeObject | undefined): KubeObject | undefined => {
@@ -48,10 +49,21 @@ export function diffObjects(
   const before = normalize(live);
   const after = normalize(desiredPredicted);
   const action: DiffAction =
-    before === undefined ? 'create' : after === undefined ? 'delete' : stableYaml(before) === stableYaml(after) ? 'unchanged' : 'update';
+    before === undefined
+      ? 'create'
+      : after === undefined
+        ? 'delete'
+        : stableYaml(before) === stableYaml(after)
+          ? 'unchanged'
+          : 'update';
   if (action === 'unchanged') return { action, diff: '', warnings: [...new Set(warnings)] };
   const [maskedBefore, maskedAfter] = maskSecrets(before, after);
   const name = formatRef(refOf(subject));
-  const diff = createTwoFilesPatch(`${name} (live)`, `${name} (desired)`, stableYaml(maskedBefore), stableYaml(maskedAfter));
+  const diff = createTwoFilesPatch(
+    `${name} (live)`,
+    `${name} (desired)`,
+    stableYaml(maskedBefore),
+    stableYaml(maskedAfter),
+  );
   return { action, diff, warnings: [...new Set(warnings)] };
 }

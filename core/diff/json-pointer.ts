@@ -7,7 +7,10 @@
  */
 export function parsePointer(pointer: string): string[] | undefined {
   if (!pointer.startsWith('/')) return undefined;
-  return pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

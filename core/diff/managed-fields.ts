@@ -34,7 +34,8 @@ function matcher(key: string): ((item: unknown, index: number) => boolean) | und
     if (key.startsWith('k:')) {
       const fields = JSON.parse(body) as unknown;
       if (!isRecord(fields)) return undefined;
-      return (item) => isRecord(item) && Object.entries(fields).every(([k, v]) => isDeepStrictEqual(item[k], v));
+      return (item) =>
+        isRecord(item) && Object.entries(fields).every(([k, v]) => isDeepStrictEqual(item[k], v));
     }
     if (key.startsWith('v:')) {
       const value = JSON.parse(body) as unknown;
@@ -77,7 +78,11 @@ function removeSet(node: unknown, set: FieldSet): void {
  * Removes, in place, every leaf field of `obj` owned by one of `managers` according to
  * `entries` (normally the live object's managedFields, applied to both sides of a diff).
  */
-export function removeManagedFields(obj: unknown, entries: readonly ManagedFieldsEntry[], managers: readonly string[]): void {
+export function removeManagedFields(
+  obj: unknown,
+  entries: readonly ManagedFieldsEntry[],
+  managers: readonly string[],
+): void {
   for (const entry of entries) {
     if (entry.manager !== undefined && managers.includes(entry.manager) && isRecord(entry.fieldsV1)) {
       removeSet(obj, entry.fieldsV1);

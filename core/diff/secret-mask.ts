@@ -14,7 +14,9 @@ function isSecret(obj: KubeObject | undefined): obj is KubeObject {
 }
 
 function asStrings(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /**
@@ -26,7 +28,9 @@ export function foldStringData(obj: KubeObject): KubeObject {
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(asStrings(obj.data))) data[key] = value ?? '';
   for (const [key, value] of Object.entries(asStrings(obj.stringData))) {
-    data[key] = Buffer.from(typeof value === 'string' ? value : String(value ?? ''), 'utf8').toString('base64');
+    data[key] = Buffer.from(typeof value === 'string' ? value : String(value ?? ''), 'utf8').toString(
+      'base64',
+    );
   }
   const { stringData: _folded, ...rest } = obj;
   return { ...rest, data };
@@ -56,11 +60,16 @@ export function maskSecrets(
     const folded = foldStringData(obj);
     const copy: KubeObject = { ...folded, metadata: { ...folded.metadata } };
     if (folded.data !== undefined) {
-      copy.data = Object.fromEntries(Object.entries(asStrings(folded.data)).map(([k, v]) => [k, maskOf(`data/${k}`, v)]));
+      copy.data = Object.fromEntries(
+        Object.entries(asStrings(folded.data)).map(([k, v]) => [k, maskOf(`data/${k}`, v)]),
+      );
     }
     const annotations = folded.metadata.annotations;
     if (annotations?.[KUBECTL_LAST_APPLIED] !== undefined) {
-      copy.metadata.annotations = { ...annotations, [KUBECTL_LAST_APPLIED]: maskOf('last-applied', annotations[KUBECTL_LAST_APPLIED]) };
+      copy.metadata.annotations = {
+        ...annotations,
+        [KUBECTL_LAST_APPLIED]: maskOf('last-applied', annotations[KUBECTL_LAST_APPLIED]),
+      };
     }
     return copy;
   };

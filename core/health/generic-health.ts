@@ -32,9 +32,10 @@ function withMessage(result: HealthResult, message: unknown): HealthResult {
 export function genericHealth(obj: KubeObject): HealthResult | undefined {
   const generation = obj.metadata.generation;
   const status = obj['status'];
-  const observed = typeof status === 'object' && status !== null
-    ? (status as Record<string, unknown>)['observedGeneration']
-    : undefined;
+  const observed =
+    typeof status === 'object' && status !== null
+      ? (status as Record<string, unknown>)['observedGeneration']
+      : undefined;
   if (typeof generation === 'number' && typeof observed === 'number' && generation !== observed) {
     return {
       status: 'Progressing',

@@ -1,12 +1,19 @@
 import type { KubeObject } from '../../contract/kube-object.js';
 import { groupKindKey } from './health-rules.js';
 import {
-  findCondition, generationObserved, readBool, readConditions, readList, readString,
+  findCondition,
+  generationObserved,
+  readBool,
+  readConditions,
+  readList,
+  readString,
 } from './rules/_fields.js';
 import { isFailingWaitReason, podHealth } from './rules/pod.js';
 
 function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function text(value: unknown): string {
@@ -54,7 +61,10 @@ function podFailure(obj: KubeObject): string | undefined {
   }
   // Never / OnFailure pods are usually hooks; like Argo CD, do not fail them while they wait.
   if ((readString(obj, 'spec.restartPolicy') ?? 'Always') !== 'Always') return undefined;
-  const statuses = [...readList(obj, 'status.initContainerStatuses'), ...readList(obj, 'status.containerStatuses')];
+  const statuses = [
+    ...readList(obj, 'status.initContainerStatuses'),
+    ...readList(obj, 'status.containerStatuses'),
+  ];
   for (const status of statuses) {
     const failure = containerFailure(status);
     if (failure) return failure;

@@ -38,7 +38,10 @@ export function helmTemplateArgs(options: HelmTemplateArgsOptions): string[] {
   for (const file of options.valueFiles ?? []) args.push('--values', file);
   if (options.inlineValuesFile) args.push('--values', options.inlineValuesFile);
   for (const parameter of options.parameters ?? []) {
-    args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${escapeSetValue(parameter.value)}`);
+    args.push(
+      parameter.forceString ? '--set-string' : '--set',
+      `${parameter.name}=${escapeSetValue(parameter.value)}`,
+    );
   }
   if (!options.skipCrds) args.push('--include-crds');
   return args;

@@ -4,8 +4,14 @@
  */
 import type { KubeObject } from '../../contract/kube-object.js';
 import {
-  ARGO_HOOK, ARGO_SYNC_WAVE, HELM_HOOK, HELM_HOOK_DELETE_POLICY, HELM_HOOK_WEIGHT,
-  MOORING_HOOK, MOORING_HOOK_DELETE_POLICY, MOORING_SYNC_WAVE,
+  ARGO_HOOK,
+  ARGO_SYNC_WAVE,
+  HELM_HOOK,
+  HELM_HOOK_DELETE_POLICY,
+  HELM_HOOK_WEIGHT,
+  MOORING_HOOK,
+  MOORING_HOOK_DELETE_POLICY,
+  MOORING_SYNC_WAVE,
 } from './annotations.js';
 
 /** Helm hook types Argo CD runs, and the sync phase each becomes. */
@@ -26,7 +32,10 @@ const DELETE_POLICIES: Readonly<Record<string, string>> = {
 export type HelmHookMapping = KubeObject | undefined;
 
 function csv(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+  return (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 function unique(values: string[]): string[] {
@@ -52,11 +61,14 @@ export function mapHelmHook(object: KubeObject): HelmHookMapping {
     const phases = unique(helmHooks.flatMap((type) => HOOK_TYPES[type] ?? []));
     if (phases.length === 0) return undefined;
     added[MOORING_HOOK] = phases.join(',');
-    const policies = unique(csv(annotations[HELM_HOOK_DELETE_POLICY]).flatMap((p) => DELETE_POLICIES[p] ?? []));
+    const policies = unique(
+      csv(annotations[HELM_HOOK_DELETE_POLICY]).flatMap((p) => DELETE_POLICIES[p] ?? []),
+    );
     if (policies.length > 0) added[MOORING_HOOK_DELETE_POLICY] = policies.join(',');
   }
   const weight = annotations[HELM_HOOK_WEIGHT]?.trim();
-  const hasOwnWave = annotations[ARGO_SYNC_WAVE] !== undefined || annotations[MOORING_SYNC_WAVE] !== undefined;
+  const hasOwnWave =
+    annotations[ARGO_SYNC_WAVE] !== undefined || annotations[MOORING_SYNC_WAVE] !== undefined;
   if (!hasOwnWave && weight !== undefined && /^[+-]?\d+$/.test(weight)) {
     added[MOORING_SYNC_WAVE] = String(Number.parseInt(weight, 10));
   }

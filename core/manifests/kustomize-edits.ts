@@ -8,7 +8,10 @@ import type { KustomizeSource } from '../../config/types.js';
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 function pairs(map: Record<string, string>): string {
-  return Object.keys(map).sort().map((key) => `${key}:${map[key] ?? ''}`).join(',');
+  return Object.keys(map)
+    .sort()
+    .map((key) => `${key}:${map[key] ?? ''}`)
+    .join(',');
 }
 
 /**

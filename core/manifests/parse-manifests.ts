@@ -37,7 +37,9 @@ export function parseManifestEntries(text: string, options: ParseManifestsOption
   let previousEnd = 0;
   docs.forEach((doc, index) => {
     const document = index + 1;
-    const source = helmSources ? HELM_SOURCE.exec(text.slice(previousEnd, doc.range[1]))?.[1]?.trim() : undefined;
+    const source = helmSources
+      ? HELM_SOURCE.exec(text.slice(previousEnd, doc.range[1]))?.[1]?.trim()
+      : undefined;
     previousEnd = doc.range[2];
     const origin = source ?? file;
     const where = source ? `"${source}" (document ${document} of ${file})` : `"${file}" document ${document}`;
@@ -63,7 +65,9 @@ function expandList(value: unknown, where: string): KubeObject[] {
   if (isList(value)) {
     const { items, kind } = value;
     if (!Array.isArray(items)) {
-      throw new ManifestInvalid(`Invalid manifest ${where} (${kind}): items must be a list: current value is ${describeValue(items)}`);
+      throw new ManifestInvalid(
+        `Invalid manifest ${where} (${kind}): items must be a list: current value is ${describeValue(items)}`,
+      );
     }
     return items.map((item, i) => validateObject(item, `${where} item ${i + 1}`));
   }
@@ -73,6 +77,11 @@ function expandList(value: unknown, where: string): KubeObject[] {
 function isList(value: unknown): value is { apiVersion: string; kind: string; items: unknown } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const { apiVersion, kind } = value as { apiVersion?: unknown; kind?: unknown };
-  return typeof apiVersion === 'string' && apiVersion !== '' && typeof kind === 'string' &&
-    kind.endsWith('List') && 'items' in value;
+  return (
+    typeof apiVersion === 'string' &&
+    apiVersion !== '' &&
+    typeof kind === 'string' &&
+    kind.endsWith('List') &&
+    'items' in value
+  );
 }

@@ -49,8 +49,13 @@ export function validateObject(value: unknown, where: string): KubeObject {
   const at = `${where} (${kind})`;
   const metadata = value.metadata;
   if (metadata === undefined) fail(at, 'metadata is missing');
-  if (!isRecord(metadata)) fail(at, `metadata must be a mapping: current value is ${describeValue(metadata)}`);
-  if (metadata.name === undefined && typeof metadata.generateName === 'string' && metadata.generateName !== '') {
+  if (!isRecord(metadata))
+    fail(at, `metadata must be a mapping: current value is ${describeValue(metadata)}`);
+  if (
+    metadata.name === undefined &&
+    typeof metadata.generateName === 'string' &&
+    metadata.generateName !== ''
+  ) {
     // generateName without name is valid for objects created once, such as hook Jobs.
   } else {
     requireString(at, 'metadata.name', metadata.name);

@@ -18,13 +18,40 @@ import { groupOf } from '../../contract/object-ref.js';
 /** Kind names in apply order: `first` before any unlisted kind, `last` after. */
 export const APPLY_ORDER = {
   first: [
-    'Namespace', 'CustomResourceDefinition',
-    'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList',
-    'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
-    'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume',
-    'PersistentVolumeClaim', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service',
-    'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment',
-    'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress',
+    'Namespace',
+    'CustomResourceDefinition',
+    'ClusterRole',
+    'ClusterRoleList',
+    'ClusterRoleBinding',
+    'ClusterRoleBindingList',
+    'NetworkPolicy',
+    'ResourceQuota',
+    'LimitRange',
+    'PodSecurityPolicy',
+    'PodDisruptionBudget',
+    'ServiceAccount',
+    'Secret',
+    'SecretList',
+    'ConfigMap',
+    'StorageClass',
+    'PersistentVolume',
+    'PersistentVolumeClaim',
+    'Role',
+    'RoleList',
+    'RoleBinding',
+    'RoleBindingList',
+    'Service',
+    'DaemonSet',
+    'Pod',
+    'ReplicationController',
+    'ReplicaSet',
+    'Deployment',
+    'HorizontalPodAutoscaler',
+    'StatefulSet',
+    'Job',
+    'CronJob',
+    'IngressClass',
+    'Ingress',
     'APIService',
   ],
   last: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
@@ -34,8 +61,14 @@ const RBAC = 'rbac.authorization.k8s.io';
 /** API groups in which a listed kind is the built-in one. */
 const BUILTIN_GROUPS: Readonly<Record<string, readonly string[]>> = {
   CustomResourceDefinition: ['apiextensions.k8s.io'],
-  ClusterRole: [RBAC], ClusterRoleList: [RBAC], ClusterRoleBinding: [RBAC], ClusterRoleBindingList: [RBAC],
-  Role: [RBAC], RoleList: [RBAC], RoleBinding: [RBAC], RoleBindingList: [RBAC],
+  ClusterRole: [RBAC],
+  ClusterRoleList: [RBAC],
+  ClusterRoleBinding: [RBAC],
+  ClusterRoleBindingList: [RBAC],
+  Role: [RBAC],
+  RoleList: [RBAC],
+  RoleBinding: [RBAC],
+  RoleBindingList: [RBAC],
   NetworkPolicy: ['networking.k8s.io', 'extensions'],
   PodSecurityPolicy: ['policy', 'extensions'],
   PodDisruptionBudget: ['policy'],
@@ -88,6 +121,9 @@ export function compareForApply(a: KubeObject, b: KubeObject): number {
     compareText(a.kind, b.kind) ||
     compareText(ga, gb) ||
     compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-    compareText(a.metadata.name ?? a.metadata.generateName ?? '', b.metadata.name ?? b.metadata.generateName ?? '')
+    compareText(
+      a.metadata.name ?? a.metadata.generateName ?? '',
+      b.metadata.name ?? b.metadata.generateName ?? '',
+    )
   );
 }

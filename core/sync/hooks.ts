@@ -18,11 +18,23 @@ export type HookDeletePolicy = (typeof HOOK_DELETE_POLICIES)[number];
 
 /** Comma-separated values, trimmed, empty items dropped, duplicates removed. */
 function csv(text: string): string[] {
-  return [...new Set(text.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    ),
+  ];
 }
 
 /** Parses an annotation whose values must all come from `allowed`; ManifestInvalid otherwise. */
-function parseStrict<T extends string>(obj: KubeObject, key: string, text: string, allowed: readonly T[]): T[] {
+function parseStrict<T extends string>(
+  obj: KubeObject,
+  key: string,
+  text: string,
+  allowed: readonly T[],
+): T[] {
   const values = csv(text);
   const bad = values.find((value) => !(allowed as readonly string[]).includes(value));
   if (bad !== undefined || values.length === 0) {

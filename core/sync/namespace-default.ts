@@ -26,11 +26,15 @@ export function crdDefinedKind(crd: KubeObject): { group: string; kind: string; 
  * discovery), the `spec.scope` of a CRD among `objects`, the built-in cluster-scoped list, and
  * finally "namespaced".
  */
-export function scopeResolver(objects: readonly KubeObject[], isNamespaced?: IsNamespaced): (group: string, kind: string) => boolean {
+export function scopeResolver(
+  objects: readonly KubeObject[],
+  isNamespaced?: IsNamespaced,
+): (group: string, kind: string) => boolean {
   const crdScopes = new Map<string, boolean>();
   for (const obj of objects) {
     const defined = isCrd(obj) ? crdDefinedKind(obj) : undefined;
-    if (defined?.scope !== undefined) crdScopes.set(`${defined.group}/${defined.kind}`, defined.scope !== 'Cluster');
+    if (defined?.scope !== undefined)
+      crdScopes.set(`${defined.group}/${defined.kind}`, defined.scope !== 'Cluster');
   }
   return (group, kind) =>
     isNamespaced?.(group, kind) ?? crdScopes.get(`${group}/${kind}`) ?? !isClusterScopedBuiltin(group, kind);

@@ -50,7 +50,8 @@ function keepReason(app: string, obj: KubeObject, options: PruneOptions): string
     if (isHook(obj)) return 'it is a hook; its delete policy removes it';
     const opts = syncOptions(obj);
     if (opts.prune === 'disabled') return `pruning is disabled by ${opts.pruneSetBy}`;
-    if (opts.prune === 'confirm' && !options.pruneConfirmed) return `pruning needs confirmation (${opts.pruneSetBy})`;
+    if (opts.prune === 'confirm' && !options.pruneConfirmed)
+      return `pruning needs confirmation (${opts.pruneSetBy})`;
   } catch (error) {
     if (error instanceof MooringError) return `its annotations cannot be read: ${error.message}`;
     throw error;

@@ -33,7 +33,8 @@ export interface ObjectSyncOptions {
 
 type Parsed = Partial<Omit<ObjectSyncOptions, 'unrecognized' | 'pruneSetBy'>>;
 
-const bool = (value: string): boolean | undefined => (value === 'true' ? true : value === 'false' ? false : undefined);
+const bool = (value: string): boolean | undefined =>
+  value === 'true' ? true : value === 'false' ? false : undefined;
 const permission = (value: string): DeletionPermission | undefined =>
   value === 'false' ? 'disabled' : value === 'confirm' ? 'confirm' : value === 'true' ? 'allowed' : undefined;
 const wrap = <T>(value: T | undefined, make: (value: T) => Parsed): Parsed | undefined =>
@@ -62,12 +63,21 @@ const PARSERS: Readonly<Record<string, (value: string) => Parsed | undefined>> =
  */
 export function syncOptions(obj: KubeObject): ObjectSyncOptions {
   const options: ObjectSyncOptions = {
-    prune: 'allowed', delete: 'allowed', replace: false, force: false, validate: true,
-    skipDryRunOnMissingResource: false, pruneLast: false, unrecognized: [],
+    prune: 'allowed',
+    delete: 'allowed',
+    replace: false,
+    force: false,
+    validate: true,
+    skipDryRunOnMissingResource: false,
+    pruneLast: false,
+    unrecognized: [],
   };
   const annotations = obj.metadata.annotations ?? {};
   const text = annotations[ARGO_SYNC_OPTIONS] ?? '';
-  for (const item of text.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const item of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const eq = item.indexOf('=');
     const parse = eq < 0 ? undefined : PARSERS[item.slice(0, eq).trim()];
     if (parse === undefined) {
@@ -82,7 +92,8 @@ export function syncOptions(obj: KubeObject): ObjectSyncOptions {
     }
     Object.assign(options, parsed);
   }
-  if (options.prune !== 'allowed') options.pruneSetBy = `${ARGO_SYNC_OPTIONS}: Prune=${options.prune === 'confirm' ? 'confirm' : 'false'}`;
+  if (options.prune !== 'allowed')
+    options.pruneSetBy = `${ARGO_SYNC_OPTIONS}: Prune=${options.prune === 'confirm' ? 'confirm' : 'false'}`;
   const flux = annotations[FLUX_PRUNE];
   if (flux?.trim().toLowerCase() === 'disabled') {
     options.prune = 'disabled';

@@ -10,7 +10,13 @@ import { type KubeObject } from '../../contract/kube-object.js';
 import { formatRef, groupOf, refOf, refKey } from '../../contract/object-ref.js';
 import { compareForApply } from './apply-order.js';
 import { hookPhases } from './hooks.js';
-import { crdDefinedKind, isCrd, scopeResolver, withDefaultNamespace, type IsNamespaced } from './namespace-default.js';
+import {
+  crdDefinedKind,
+  isCrd,
+  scopeResolver,
+  withDefaultNamespace,
+  type IsNamespaced,
+} from './namespace-default.js';
 import { syncWave } from './sync-waves.js';
 
 /** Phases that run in a normal sync, in order. */
@@ -71,11 +77,13 @@ function hoistDependencies(tasks: Task[], hooks: Set<KubeObject>): void {
       dependsOn = (other) => other.metadata.namespace === task.obj.metadata.name;
     } else if (isCrd(task.obj)) {
       const defined = crdDefinedKind(task.obj);
-      if (defined) dependsOn = (other) => other.kind === defined.kind && groupOf(other.apiVersion) === defined.group;
+      if (defined)
+        dependsOn = (other) => other.kind === defined.kind && groupOf(other.apiVersion) === defined.group;
     }
     if (!dependsOn) continue;
     for (const other of tasks) {
-      if (other !== task && dependsOn(other.obj) && before(other, task)) Object.assign(task, { phase: other.phase, wave: other.wave });
+      if (other !== task && dependsOn(other.obj) && before(other, task))
+        Object.assign(task, { phase: other.phase, wave: other.wave });
     }
   }
 }
@@ -84,8 +92,13 @@ function checkName(obj: KubeObject, hook: boolean): void {
   if (obj.metadata.name) return;
   const reason = !obj.metadata.generateName
     ? 'it has neither metadata.name nor metadata.generateName'
-    : hook ? '' : 'metadata.generateName is only allowed on hooks';
-  if (reason) throw new ManifestInvalid(`Cannot sync ${obj.kind} ${JSON.stringify(obj.metadata.generateName ?? '')}: ${reason}`);
+    : hook
+      ? ''
+      : 'metadata.generateName is only allowed on hooks';
+  if (reason)
+    throw new ManifestInvalid(
+      `Cannot sync ${obj.kind} ${JSON.stringify(obj.metadata.generateName ?? '')}: ${reason}`,
+    );
 }
 
 function byWaveThenKind(a: Task, b: Task): number {
@@ -112,7 +125,10 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
     checkName(obj, phases.length > 0);
     if (obj.metadata.name) {
       const id = refKey(refOf(obj));
-      if (seen.has(id)) throw new ManifestInvalid(`Cannot sync ${formatRef(refOf(obj))}: it appears more than once in the manifests`);
+      if (seen.has(id))
+        throw new ManifestInvalid(
+          `Cannot sync ${formatRef(refOf(obj))}: it appears more than once in the manifests`,
+        );
       seen.add(id);
     }
     if (phases.length > 0) hooks.add(obj);
@@ -147,10 +163,14 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
     if (waves.length > 0) phases.push({ phase, waves });
   });
 
-  const crdKinds = [...new Set(desired.filter(isCrd).flatMap((crd) => {
-    const defined = crdDefinedKind(crd);
-    return defined ? [`${defined.group}/${defined.kind}`] : [];
-  }))].sort();
+  const crdKinds = [
+    ...new Set(
+      desired.filter(isCrd).flatMap((crd) => {
+        const defined = crdDefinedKind(crd);
+        return defined ? [`${defined.group}/${defined.kind}`] : [];
+      }),
+    ),
+  ].sort();
 
   return {
     phases,

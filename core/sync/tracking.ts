@@ -3,7 +3,10 @@
  * when its tracking annotation names the app AND the object's own identity, so an annotation
  * copied onto another object (by hand or by a controller copying metadata) claims nothing.
  */
-import { MOORING_APP_LABEL as APP_LABEL, MOORING_TRACKING_ID as TRACKING_ANNOTATION } from '../manifests/annotations.js';
+import {
+  MOORING_APP_LABEL as APP_LABEL,
+  MOORING_TRACKING_ID as TRACKING_ANNOTATION,
+} from '../manifests/annotations.js';
 import { type KubeObject } from '../../contract/kube-object.js';
 import { refOf } from '../../contract/object-ref.js';
 
@@ -29,7 +32,9 @@ export function trackingId(app: string, obj: KubeObject): string {
  */
 export function stampTracking(app: string, obj: KubeObject): KubeObject {
   if (!LABEL_VALUE.test(app)) {
-    throw new RangeError(`Cannot use app name "${app}" as the value of label "${APP_LABEL}": it must be a valid label value`);
+    throw new RangeError(
+      `Cannot use app name "${app}" as the value of label "${APP_LABEL}": it must be a valid label value`,
+    );
   }
   return {
     ...obj,
@@ -44,5 +49,7 @@ export function stampTracking(app: string, obj: KubeObject): KubeObject {
 /** True when the live object's tracking annotation names `app` and this very object. */
 export function isTrackedBy(app: string, liveObj: KubeObject): boolean {
   const annotation = liveObj.metadata.annotations?.[TRACKING_ANNOTATION];
-  return annotation !== undefined && liveObj.metadata.name !== undefined && annotation === trackingId(app, liveObj);
+  return (
+    annotation !== undefined && liveObj.metadata.name !== undefined && annotation === trackingId(app, liveObj)
+  );
 }

@@ -15,7 +15,13 @@ createServer((req, res) => {
   }
   fetch(upstream, { signal: AbortSignal.timeout(10_000) })
     .then(async (r) => {
-      res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'text/plain' }).end(await r.text());
+      res
+        .writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'text/plain' })
+        .end(await r.text());
     })
-    .catch((err) => res.writeHead(502).end(`Cannot reach ${upstream}: ${err instanceof Error ? err.message : String(err)}\n`));
+    .catch((err) =>
+      res
+        .writeHead(502)
+        .end(`Cannot reach ${upstream}: ${err instanceof Error ? err.message : String(err)}\n`),
+    );
 }).listen(listenPort, '0.0.0.0');

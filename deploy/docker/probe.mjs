@@ -7,6 +7,8 @@ try {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(4000) });
   process.exit(res.ok ? 0 : 1);
 } catch (err) {
-  console.error(`Probe of http://127.0.0.1:${port}/metrics failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    `Probe of http://127.0.0.1:${port}/metrics failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 }

@@ -30,11 +30,15 @@ describe('app of apps', () => {
   });
   after(async () => {
     for (const name of names) {
-      await env.client.workflow.getHandle(applicationWorkflowId(name)).terminate('test cleanup').catch((err: unknown) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      });
+      await env.client.workflow
+        .getHandle(applicationWorkflowId(name))
+        .terminate('test cleanup')
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
     }
-    for (const ns of namespaces) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+    for (const ns of namespaces)
+      await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
     await repo?.remove();
     await env?.close();
   });
@@ -47,39 +51,71 @@ describe('app of apps', () => {
     namespaces.push(`e2e-${native}`, `e2e-${argo}`);
     await repo.commit('apps', {
       'apps/native.yaml': [
-        'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${native}}`, 'spec:',
+        'apiVersion: mooring.dev/v1',
+        'kind: Application',
+        `metadata: {name: ${native}}`,
+        'spec:',
         `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
         `  destination: {cluster: ${env.cluster}, namespace: e2e-${native}}`,
-        '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}', '',
+        '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}',
+        '',
       ].join('\n'),
       'apps/argo.yaml': [
-        'apiVersion: argoproj.io/v1alpha1', 'kind: Application', `metadata: {name: ${argo}, namespace: argocd}`, 'spec:',
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Application',
+        `metadata: {name: ${argo}, namespace: argocd}`,
+        'spec:',
         '  project: default',
         `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
         `  destination: {name: ${env.cluster}, namespace: e2e-${argo}}`,
-        '  syncPolicy: {automated: {prune: true}, syncOptions: [CreateNamespace=true]}', '',
+        '  syncPolicy: {automated: {prune: true}, syncOptions: [CreateNamespace=true]}',
+        '',
       ].join('\n'),
     });
-    const { apps } = parseApplications([
-      'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${parent}}`, 'spec:',
-      `  source: {repoURL: ${repo.url}, targetRevision: main, path: apps}`,
-      `  destination: {cluster: ${env.cluster}, namespace: e2e-${parent}}`,
-      '  syncPolicy: {automated: {prune: true, selfHeal: false}}', '',
-    ].join('\n'), 'parent.yaml');
+    const { apps } = parseApplications(
+      [
+        'apiVersion: mooring.dev/v1',
+        'kind: Application',
+        `metadata: {name: ${parent}}`,
+        'spec:',
+        `  source: {repoURL: ${repo.url}, targetRevision: main, path: apps}`,
+        `  destination: {cluster: ${env.cluster}, namespace: e2e-${parent}}`,
+        '  syncPolicy: {automated: {prune: true, selfHeal: false}}',
+        '',
+      ].join('\n'),
+      'parent.yaml',
+    );
     await applySpec(env.client, apps[0]!, env.taskQueue);
 
     for (const child of [native, argo]) {
-      const status = await waitFor(`child app ${child} to be Synced and Healthy`, async () => {
-        const s: AppStatus = await env.client.workflow.getHandle(applicationWorkflowId(child)).query(statusQuery);
-        return s.sync === 'Synced' && s.health === 'Healthy' ? s : undefined;
-      }, { timeoutMs: 90_000 });
+      const status = await waitFor(
+        `child app ${child} to be Synced and Healthy`,
+        async () => {
+          const s: AppStatus = await env.client.workflow
+            .getHandle(applicationWorkflowId(child))
+            .query(statusQuery);
+          return s.sync === 'Synced' && s.health === 'Healthy' ? s : undefined;
+        },
+        { timeoutMs: 90_000 },
+      );
       assert.equal(status.cluster, env.cluster);
-      const live = await kubectlJson<{ status?: { readyReplicas?: number } }>(['get', 'deployment', 'guestbook-ui', '-n', `e2e-${child}`]);
+      const live = await kubectlJson<{ status?: { readyReplicas?: number } }>([
+        'get',
+        'deployment',
+        'guestbook-ui',
+        '-n',
+        `e2e-${child}`,
+      ]);
       assert.equal(live.status?.readyReplicas, 2);
     }
-    const parentStatus: AppStatus = await env.client.workflow.getHandle(applicationWorkflowId(parent)).query(statusQuery);
+    const parentStatus: AppStatus = await env.client.workflow
+      .getHandle(applicationWorkflowId(parent))
+      .query(statusQuery);
     assert.equal(parentStatus.history.at(-1)?.outcome, 'Succeeded');
     // The Application objects were registered, not applied: the cluster has no such kind.
-    await assert.rejects(kubectl(['get', 'applications.argoproj.io', '-A']), /the server doesn't have a resource type/);
+    await assert.rejects(
+      kubectl(['get', 'applications.argoproj.io', '-A']),
+      /the server doesn't have a resource type/,
+    );
   });
 });

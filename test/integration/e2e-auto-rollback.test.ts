@@ -30,10 +30,19 @@ describe('automatic rollback', () => {
 
   test('a crash-looping commit is rolled back and the previous revision is Healthy', async () => {
     bad = await app.repo.commit('guestbook 0.4 (crashes)', {
-      'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.4', simulate: 'crashloop', progressDeadlineSeconds: 5 }),
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.4',
+        simulate: 'crashloop',
+        progressDeadlineSeconds: 5,
+      }),
     });
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { reason: 'test push' });
-    const status = await app.waitStatus(`rollback of ${bad}`, (s) => s.operation === undefined && s.history.some((h) => h.revision === bad));
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { reason: 'test push' });
+    const status = await app.waitStatus(
+      `rollback of ${bad}`,
+      (s) => s.operation === undefined && s.history.some((h) => h.revision === bad),
+    );
     const entry = status.history.find((h) => h.revision === bad);
     assert.equal(entry?.outcome, 'RolledBack', entry?.message);
     assert.match(entry?.message ?? '', /CrashLoopBackOff/);
@@ -51,16 +60,20 @@ describe('automatic rollback', () => {
 
   test('the next git poll and a refresh do not deploy the bad commit again', async () => {
     const before = await app.status();
-    const poll = await env.client.workflow.execute('gitPollWorkflow', {
+    const poll = (await env.client.workflow.execute('gitPollWorkflow', {
       taskQueue: env.taskQueue,
       workflowId: `git-poll-${env.suffix}`,
       workflowExecutionTimeout: '2m',
-    }) as GitPollResult;
+    })) as GitPollResult;
     assert.deepEqual(poll.errors, []);
     assert.ok(poll.apps >= 1, `git-poll saw ${poll.apps} apps on ${env.taskQueue}`);
     // A webhook would say the same: the branch head is the bad commit.
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { sha: bad, reason: 'webhook' });
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { reason: 'test push' });
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { sha: bad, reason: 'webhook' });
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { reason: 'test push' });
     await waitQuiescent(env.client, applicationWorkflowId(app.name));
 
     const after = await app.status();

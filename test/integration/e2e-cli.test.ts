@@ -29,7 +29,10 @@ let cliCache = '';
 
 async function mooring(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(join(projectRoot, 'bin/mooring'), args, { timeout: 180_000, env: { ...process.env, MOORING_CACHE: cliCache } });
+    const { stdout, stderr } = await run(join(projectRoot, 'bin/mooring'), args, {
+      timeout: 180_000,
+      env: { ...process.env, MOORING_CACHE: cliCache },
+    });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
@@ -57,9 +60,12 @@ describe('the mooring CLI end to end', () => {
   after(async () => {
     // The test ends with `app delete`, which already stopped the workflow; this covers a failed run.
     for (const app of [name, ...generated]) {
-      await env.client.workflow.getHandle(applicationWorkflowId(app)).terminate('test cleanup').catch((err: unknown) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      });
+      await env.client.workflow
+        .getHandle(applicationWorkflowId(app))
+        .terminate('test cleanup')
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
     }
     await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
     await repo?.remove();
@@ -71,17 +77,27 @@ describe('the mooring CLI end to end', () => {
 
   test('apply, wait, diff, sync, rollback and history', async () => {
     const spec = join(dir, 'app.yaml');
-    await writeFile(spec, [
-      'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${name}}`, 'spec:',
-      `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
-      `  destination: {cluster: ${env.cluster}, namespace: ${namespace}}`,
-      '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}',
-      '  rollback: {automatic: true, healthTimeout: 60s}', '',
-    ].join('\n'));
+    await writeFile(
+      spec,
+      [
+        'apiVersion: mooring.dev/v1',
+        'kind: Application',
+        `metadata: {name: ${name}}`,
+        'spec:',
+        `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
+        `  destination: {cluster: ${env.cluster}, namespace: ${namespace}}`,
+        '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}',
+        '  rollback: {automatic: true, healthTimeout: 60s}',
+        '',
+      ].join('\n'),
+    );
     const applied = await mooring(['app', 'apply', '-f', spec, '--task-queue', env.taskQueue]);
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(applied.stdout.trim(), `application.mooring.dev/${name} created`);
-    assert.equal((await mooring(['app', 'apply', '-f', spec, '--task-queue', env.taskQueue])).stdout.trim(), `application.mooring.dev/${name} unchanged`);
+    assert.equal(
+      (await mooring(['app', 'apply', '-f', spec, '--task-queue', env.taskQueue])).stdout.trim(),
+      `application.mooring.dev/${name} unchanged`,
+    );
 
     const waited = await mooring(['app', 'wait', name, '--timeout', '2m']);
     assert.equal(waited.code, 0, waited.stderr);
@@ -95,7 +111,11 @@ describe('the mooring CLI end to end', () => {
     assert.equal(clean.stdout.trim(), '0 to create, 0 to update, 0 to delete, 3 unchanged');
 
     // A commit the app is not told about: diff at the branch shows exactly the image change.
-    const second = await repo.commit('guestbook 0.3', { 'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }) });
+    const second = await repo.commit('guestbook 0.3', {
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
+      }),
+    });
     const changed = await mooring(['app', 'diff', name]);
     assert.equal(changed.code, 1, changed.stderr);
     assert.match(changed.stdout, /-\s+- image: gcr.io\/heptio-images\/ks-guestbook-demo:0.2/);
@@ -108,7 +128,13 @@ describe('the mooring CLI end to end', () => {
     const synced = await mooring(['app', 'sync', name, '--wait', '--timeout', '2m']);
     assert.equal(synced.code, 0, synced.stderr);
     assert.match(synced.stdout, /operation #\d+: Succeeded/);
-    const live = await kubectlJson<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(['get', 'deployment', 'guestbook-ui', '-n', namespace]);
+    const live = await kubectlJson<{ spec: { template: { spec: { containers: { image: string }[] } } } }>([
+      'get',
+      'deployment',
+      'guestbook-ui',
+      '-n',
+      namespace,
+    ]);
     assert.equal(live.spec.template.spec.containers[0]?.image, 'gcr.io/heptio-images/ks-guestbook-demo:0.3');
 
     const back = await mooring(['app', 'rollback', name, first.slice(0, 12), '--wait', '--timeout', '2m']);
@@ -119,57 +145,107 @@ describe('the mooring CLI end to end', () => {
     assert.match(got.stdout, /Deployment\s+\S+\s+guestbook-ui\s+Healthy/);
 
     const history = await mooring(['app', 'history', name, '-o', 'json']);
-    const entries = JSON.parse(history.stdout) as { revision: string; outcome: string; initiatedBy: string }[];
-    assert.deepEqual(entries.map((e) => [e.revision, e.outcome, e.initiatedBy]), [
-      [first, 'Succeeded', 'auto-sync'],
-      [second, 'Succeeded', 'operator'],
-      [first, 'Succeeded', 'rollback'],
-    ]);
+    const entries = JSON.parse(history.stdout) as {
+      revision: string;
+      outcome: string;
+      initiatedBy: string;
+    }[];
+    assert.deepEqual(
+      entries.map((e) => [e.revision, e.outcome, e.initiatedBy]),
+      [
+        [first, 'Succeeded', 'auto-sync'],
+        [second, 'Succeeded', 'operator'],
+        [first, 'Succeeded', 'rollback'],
+      ],
+    );
     const listed = await mooring(['app', 'list', '-o', 'wide']);
     // Pinned to the first commit: Synced to the pin, while HEAD shows where the branch is.
-    assert.match(listed.stdout, new RegExp(`${name}\\s+${env.cluster}\\s+${namespace}\\s+Synced\\s+Healthy\\s+${first.slice(0, 7)}\\s+${second.slice(0, 7)}`));
+    assert.match(
+      listed.stdout,
+      new RegExp(
+        `${name}\\s+${env.cluster}\\s+${namespace}\\s+Synced\\s+Healthy\\s+${first.slice(0, 7)}\\s+${second.slice(0, 7)}`,
+      ),
+    );
 
     const deleted = await mooring(['app', 'delete', name, '--cascade']);
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stdout, new RegExp(`Deployment/${namespace}/guestbook-ui deleted`));
     assert.match(deleted.stdout, new RegExp(`application.mooring.dev/${name} deleted with 3 objects`));
-    await waitFor('the Deployment to be gone', async () => {
-      const out = await kubectl(['get', 'deployment', '-n', namespace, '-o', 'name']);
-      return out.trim() === '' ? true : undefined;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'the Deployment to be gone',
+      async () => {
+        const out = await kubectl(['get', 'deployment', '-n', namespace, '-o', 'name']);
+        return out.trim() === '' ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
   });
 
   test('apply of an ApplicationSet lists its git directories on the agent, through Temporal', async () => {
     dirsRepo = await createTestGitRepo(`${projectRoot}/config/examples/guestbook`, 'apps/one');
-    const configMap = (n: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\ndata: {app: ${n}}\n`;
-    await dirsRepo.commit('more apps', { 'apps/two/cm.yaml': configMap('two'), 'apps/three/cm.yaml': configMap('three'), 'apps/.hidden/cm.yaml': configMap('hidden') });
+    const configMap = (n: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\ndata: {app: ${n}}\n`;
+    await dirsRepo.commit('more apps', {
+      'apps/two/cm.yaml': configMap('two'),
+      'apps/three/cm.yaml': configMap('three'),
+      'apps/.hidden/cm.yaml': configMap('hidden'),
+    });
     const prefix = `dirs-${env.suffix}`;
     generated.push(...['one', 'three', 'two'].map((d) => `${prefix}-${d}`));
     const spec = join(dir, 'appset.yaml');
-    await writeFile(spec, [
-      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', `metadata: {name: ${prefix}}`, 'spec:',
-      `  generators: [{git: {repoURL: ${dirsRepo.url}, revision: main, directories: [{path: 'apps/*'}]}}]`,
-      '  template:',
-      `    metadata: {name: '${prefix}-{{path.basename}}'}`,
-      '    spec:',
-      `      source: {repoURL: ${dirsRepo.url}, targetRevision: main, path: '{{path}}'}`,
-      `      destination: {name: ${env.cluster}, namespace: ${namespace}}`, '',
-    ].join('\n'));
+    await writeFile(
+      spec,
+      [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: ApplicationSet',
+        `metadata: {name: ${prefix}}`,
+        'spec:',
+        `  generators: [{git: {repoURL: ${dirsRepo.url}, revision: main, directories: [{path: 'apps/*'}]}}]`,
+        '  template:',
+        `    metadata: {name: '${prefix}-{{path.basename}}'}`,
+        '    spec:',
+        `      source: {repoURL: ${dirsRepo.url}, targetRevision: main, path: '{{path}}'}`,
+        `      destination: {name: ${env.cluster}, namespace: ${namespace}}`,
+        '',
+      ].join('\n'),
+    );
 
-    const applied = await mooring(['app', 'apply', '-f', spec, '--task-queue', env.taskQueue, '--git-cluster', env.cluster]);
+    const applied = await mooring([
+      'app',
+      'apply',
+      '-f',
+      spec,
+      '--task-queue',
+      env.taskQueue,
+      '--git-cluster',
+      env.cluster,
+    ]);
     assert.equal(applied.code, 0, applied.stderr);
-    assert.deepEqual(applied.stdout.trim().split('\n'), generated.map((app) => `application.mooring.dev/${app} created`));
+    assert.deepEqual(
+      applied.stdout.trim().split('\n'),
+      generated.map((app) => `application.mooring.dev/${app} created`),
+    );
 
     // The listing ran as a workflow on the control-plane queue, its activity on the cluster's agent.
-    const listing = await waitFor('the listRepoDirectories workflow to be visible', async () => {
-      const query = `WorkflowType = '${WORKFLOW_TYPES.listRepoDirectories}' AND WorkflowId STARTS_WITH '${listRepoDirectoriesWorkflowId(env.cluster, '')}'`;
-      for await (const wf of env.client.workflow.list({ query })) return wf;
-      return undefined;
-    }, { timeoutMs: 30_000 });
+    const listing = await waitFor(
+      'the listRepoDirectories workflow to be visible',
+      async () => {
+        const query = `WorkflowType = '${WORKFLOW_TYPES.listRepoDirectories}' AND WorkflowId STARTS_WITH '${listRepoDirectoriesWorkflowId(env.cluster, '')}'`;
+        for await (const wf of env.client.workflow.list({ query })) return wf;
+        return undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.equal(listing.taskQueue, env.taskQueue);
-    const result = await env.client.workflow.getHandle(listing.workflowId).result() as ListRepoDirectoriesWorkflowResult;
+    const result = (await env.client.workflow
+      .getHandle(listing.workflowId)
+      .result()) as ListRepoDirectoriesWorkflowResult;
     assert.equal(result.sha, await dirsRepo.head());
-    assert.deepEqual(result.directories, ['apps', 'apps/one', 'apps/three', 'apps/two'], 'sorted, without apps/.hidden');
+    assert.deepEqual(
+      result.directories,
+      ['apps', 'apps/one', 'apps/three', 'apps/two'],
+      'sorted, without apps/.hidden',
+    );
     assert.deepEqual(await readdir(cliCache), [], 'the CLI cloned nothing');
   });
 });

@@ -21,13 +21,19 @@ const FAILING_HOOK = stringify({
   kind: 'Job',
   metadata: {
     name: 'guestbook-migrate',
-    annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookFailed' },
+    annotations: {
+      'argocd.argoproj.io/hook': 'PreSync',
+      'argocd.argoproj.io/hook-delete-policy': 'HookFailed',
+    },
   },
   spec: {
     backoffLimit: 0,
     template: {
       metadata: { labels: { 'mooring.dev/simulate': 'fail' } },
-      spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:2' }] },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:2' }],
+      },
     },
   },
 });
@@ -48,18 +54,30 @@ describe('hook failure', () => {
   test('a failing PreSync hook rolls the app back and nothing of the new revision is applied', async () => {
     const good = await app.repo.head();
     const bad = await app.repo.commit('guestbook 0.3 with a failing migration', {
-      'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }),
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
+      }),
       'guestbook/migrate-hook.yaml': FAILING_HOOK,
     });
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { sha: bad, reason: 'test push' });
-    const status = await app.waitStatus(`rollback of ${bad}`, (s) => s.history.some((h) => h.revision === bad) && !s.operation, 120_000);
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { sha: bad, reason: 'test push' });
+    const status = await app.waitStatus(
+      `rollback of ${bad}`,
+      (s) => s.history.some((h) => h.revision === bad) && !s.operation,
+      120_000,
+    );
     const entry = status.history.find((h) => h.revision === bad);
     assert.equal(entry?.outcome, 'RolledBack');
     assert.equal(entry?.rolledBackTo, good);
     assert.match(entry?.message ?? '', /HookFailed: Hook Job\/\S+\/guestbook-migrate failed/);
     assert.deepEqual(status.badRevisions, [bad]);
     assert.equal(status.deployedRevision, good);
-    assert.equal((await app.deployment()).spec.template.spec.containers[0]?.image, GOOD_IMAGE, 'the PreSync hook failed before the Sync phase');
+    assert.equal(
+      (await app.deployment()).spec.template.spec.containers[0]?.image,
+      GOOD_IMAGE,
+      'the PreSync hook failed before the Sync phase',
+    );
     const jobs = await kubectl(['get', 'jobs', '-n', app.namespace, '-o', 'name']);
     assert.equal(jobs.trim(), '', 'HookFailed deleted the failed hook Job');
   });

@@ -28,8 +28,12 @@ describe('manual rollback by signal', () => {
     app = await env.createApp('gb-manual');
     first = await app.repo.head();
     await app.waitStatus(`initial sync of ${first}`, settledAt(first));
-    second = await app.repo.commit('guestbook 0.3', { 'guestbook/deployment.yaml': await guestbookDeployment({ image: NEW_IMAGE }) });
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { reason: 'test push' });
+    second = await app.repo.commit('guestbook 0.3', {
+      'guestbook/deployment.yaml': await guestbookDeployment({ image: NEW_IMAGE }),
+    });
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { reason: 'test push' });
     await app.waitStatus(`sync of ${second}`, settledAt(second));
   });
   after(async () => {
@@ -38,11 +42,21 @@ describe('manual rollback by signal', () => {
 
   test('a rollback signal from the temporal CLI pins the app to history entry 1', async () => {
     await execFileAsync('temporal', [
-      'workflow', 'signal', '--address', temporalAddress(),
-      '--workflow-id', applicationWorkflowId(app.name),
-      '--name', 'rollback', '--input', '{"historyId":1}',
+      'workflow',
+      'signal',
+      '--address',
+      temporalAddress(),
+      '--workflow-id',
+      applicationWorkflowId(app.name),
+      '--name',
+      'rollback',
+      '--input',
+      '{"historyId":1}',
     ]);
-    const status = await app.waitStatus(`rollback to ${first}`, (s) => s.operation === undefined && s.history.at(-1)?.initiatedBy === 'rollback');
+    const status = await app.waitStatus(
+      `rollback to ${first}`,
+      (s) => s.operation === undefined && s.history.at(-1)?.initiatedBy === 'rollback',
+    );
     assert.equal(status.pinnedRevision, first);
     assert.equal(status.deployedRevision, first);
     assert.equal(status.history.at(-1)?.outcome, 'Succeeded');
@@ -54,7 +68,13 @@ describe('manual rollback by signal', () => {
   });
 
   test('mooring app resume drops the pin and returns to the branch head', async () => {
-    const { stdout } = await execFileAsync(join(projectRoot, 'bin/mooring'), ['--address', temporalAddress(), 'app', 'resume', app.name]);
+    const { stdout } = await execFileAsync(join(projectRoot, 'bin/mooring'), [
+      '--address',
+      temporalAddress(),
+      'app',
+      'resume',
+      app.name,
+    ]);
     assert.match(stdout, /auto-sync/);
     const status = await app.waitStatus(`return to ${second}`, settledAt(second));
     assert.equal(status.pinnedRevision, undefined);

@@ -27,17 +27,27 @@ describe('drift and self-heal', () => {
 
   test('a scaled and re-imaged Deployment is detected and restored', async () => {
     await kubectl(['scale', 'deployment/guestbook-ui', '-n', app.namespace, '--replicas=4']);
-    await kubectl(['set', 'image', 'deployment/guestbook-ui', '-n', app.namespace, 'guestbook-ui=registry.example/hand-edited:1']);
+    await kubectl([
+      'set',
+      'image',
+      'deployment/guestbook-ui',
+      '-n',
+      app.namespace,
+      'guestbook-ui=registry.example/hand-edited:1',
+    ]);
 
-    const scan = await env.client.workflow.execute('driftScanWorkflow', {
+    const scan = (await env.client.workflow.execute('driftScanWorkflow', {
       taskQueue: env.taskQueue,
       workflowId: `drift-scan-${env.suffix}`,
       workflowExecutionTimeout: '2m',
-    }) as DriftScanResult;
+    })) as DriftScanResult;
     assert.deepEqual(scan.errors, []);
     assert.deepEqual(scan.drifted, [app.name]);
 
-    const status = await app.waitStatus('self-heal', (s) => s.history.some((h) => h.initiatedBy === 'self-heal') && settledAt(head)(s));
+    const status = await app.waitStatus(
+      'self-heal',
+      (s) => s.history.some((h) => h.initiatedBy === 'self-heal') && settledAt(head)(s),
+    );
     const heal = status.history.find((h) => h.initiatedBy === 'self-heal');
     assert.equal(heal?.outcome, 'Succeeded');
     assert.equal(heal?.revision, head);
@@ -48,11 +58,11 @@ describe('drift and self-heal', () => {
   });
 
   test('a second scan finds nothing to do', async () => {
-    const scan = await env.client.workflow.execute('driftScanWorkflow', {
+    const scan = (await env.client.workflow.execute('driftScanWorkflow', {
       taskQueue: env.taskQueue,
       workflowId: `drift-scan-${env.suffix}-2`,
       workflowExecutionTimeout: '2m',
-    }) as DriftScanResult;
+    })) as DriftScanResult;
     assert.deepEqual(scan.errors, []);
     assert.deepEqual(scan.drifted, []);
   });

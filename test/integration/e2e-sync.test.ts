@@ -32,8 +32,14 @@ describe('sync a new commit', () => {
   });
 
   test('a new commit and a refresh signal deploy the new SHA', async () => {
-    const sha = await app.repo.commit('guestbook 0.3', { 'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }) });
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, { reason: 'test push' });
+    const sha = await app.repo.commit('guestbook 0.3', {
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
+      }),
+    });
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { reason: 'test push' });
     const status = await app.waitStatus(`sync of ${sha}`, settledAt(sha));
     assert.equal(status.headRevision, sha);
     const entry = status.history.at(-1);

@@ -27,7 +27,10 @@ const SLOW_HOOK = stringify({
     labels: { 'mooring.dev/simulate': 'slow' },
     annotations: { 'mooring.dev/hook': 'PreSync', 'mooring.dev/hook-delete-policy': 'BeforeHookCreation' },
   },
-  spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:1' }] },
+  spec: {
+    restartPolicy: 'Never',
+    containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:1' }],
+  },
 });
 
 describe('worker killed during an apply', () => {
@@ -50,22 +53,41 @@ describe('worker killed during an apply', () => {
 
   test('a restarted worker completes the same sync, recorded once', async () => {
     const sha = await app.repo.commit('guestbook 0.3 with a migration hook', {
-      'guestbook/deployment.yaml': await guestbookDeployment({ image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' }),
+      'guestbook/deployment.yaml': await guestbookDeployment({
+        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
+      }),
       'guestbook/migrate-hook.yaml': SLOW_HOOK,
     });
     const appHandle = env.client.workflow.getHandle(applicationWorkflowId(app.name));
     await appHandle.signal(refreshSignal, { reason: 'test push' });
-    const op = (await app.waitStatus(`an operation for ${sha}`, (s) => s.operation?.revision === sha)).operation;
+    const op = (await app.waitStatus(`an operation for ${sha}`, (s) => s.operation?.revision === sha))
+      .operation;
     assert.ok(op);
     const child = env.client.workflow.getHandle(op.workflowId);
-    await waitFor(`${op.workflowId} to reach the PreSync apply`, async () => {
-      const step = await child.query(syncStepQuery);
-      return step.startsWith('apply PreSync') ? step : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 100 });
-    await waitFor('the hook Pod to run', async () => {
-      const phase = await kubectl(['get', 'pod', 'guestbook-migrate', '-n', app.namespace, '-o', 'jsonpath={.status.phase}']);
-      return phase === 'Running' ? phase : undefined;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      `${op.workflowId} to reach the PreSync apply`,
+      async () => {
+        const step = await child.query(syncStepQuery);
+        return step.startsWith('apply PreSync') ? step : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    await waitFor(
+      'the hook Pod to run',
+      async () => {
+        const phase = await kubectl([
+          'get',
+          'pod',
+          'guestbook-migrate',
+          '-n',
+          app.namespace,
+          '-o',
+          'jsonpath={.status.phase}',
+        ]);
+        return phase === 'Running' ? phase : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
 
     await workers[0]?.kill('SIGKILL');
     workers.push(spawnWorker(env.taskQueue, env.cluster, logFile(2)));
@@ -80,7 +102,10 @@ describe('worker killed during an apply', () => {
 
     const events = (await child.fetchHistory()).events ?? [];
     const attempts = events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
-    assert.ok(attempts.some((a) => a >= 2), `expected a retried activity after the kill, attempts: ${attempts.join(', ')}`);
+    assert.ok(
+      attempts.some((a) => a >= 2),
+      `expected a retried activity after the kill, attempts: ${attempts.join(', ')}`,
+    );
     const live = await app.deployment();
     assert.equal(live.spec.template.spec.containers[0]?.image, 'gcr.io/heptio-images/ks-guestbook-demo:0.3');
     assert.equal(live.status?.readyReplicas, 2);

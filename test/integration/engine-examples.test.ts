@@ -11,7 +11,14 @@ import { join } from 'node:path';
 const missing = examplesMissing();
 if (missing) console.log(`Skipping the Argo CD example apps: ${missing}`);
 
-const EXAMPLES = ['guestbook', 'kustomize-guestbook', 'helm-guestbook', 'sock-shop', 'sync-waves', 'pre-post-sync'];
+const EXAMPLES = [
+  'guestbook',
+  'kustomize-guestbook',
+  'helm-guestbook',
+  'sock-shop',
+  'sync-waves',
+  'pre-post-sync',
+];
 
 describe('Argo CD example apps on the real stack', { skip: missing }, () => {
   let engine: Engine;
@@ -25,7 +32,8 @@ describe('Argo CD example apps on the real stack', { skip: missing }, () => {
   after(async () => {
     engine?.close();
     repo?.remove();
-    for (const ns of namespaces) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+    for (const ns of namespaces)
+      await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
   });
 
   for (const example of EXAMPLES) {
@@ -36,14 +44,23 @@ describe('Argo CD example apps on the real stack', { skip: missing }, () => {
       const app = `ex-${example}-${suffix}`;
       const stop = new AbortController();
       const ingressController = engine.actAsIngressController(namespace, stop.signal); // sock-shop has an Ingress
-      const outcome = await engine.deploy(repo, { app, path: example, namespace, syncOptions: ['CreateNamespace=true'] }, { timeoutMs: 90_000 })
+      const outcome = await engine
+        .deploy(
+          repo,
+          { app, path: example, namespace, syncOptions: ['CreateNamespace=true'] },
+          { timeoutMs: 90_000 },
+        )
         .finally(() => stop.abort());
       await ingressController;
       assert.equal(outcome.health.health, 'Healthy', outcome.health.message);
       assert.ok(outcome.prepared.changes.created > 0, 'the first sync creates objects');
 
       const diff = await engine.activities.diffApplication(outcome.plan);
-      assert.deepEqual({ ...diff.summary, unchanged: 0 }, { create: 0, update: 0, delete: 0, unchanged: 0 }, `diff after apply is not empty: ${JSON.stringify(diff.summary)}`);
+      assert.deepEqual(
+        { ...diff.summary, unchanged: 0 },
+        { create: 0, update: 0, delete: 0, unchanged: 0 },
+        `diff after apply is not empty: ${JSON.stringify(diff.summary)}`,
+      );
       assert.ok(diff.summary.unchanged > 0);
       const drift = await engine.activities.detectDrift(outcome.plan);
       assert.deepEqual(drift.changes, []);

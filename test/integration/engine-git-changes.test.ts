@@ -14,15 +14,30 @@ import { kubectl, kubectlJson, uniqueSuffix } from '../support/stack.js';
 const missing = examplesMissing();
 if (missing) console.log(`Skipping the Git change tests: ${missing}`);
 
-interface Listed { items: { kind: string; metadata: { name: string } }[] }
+interface Listed {
+  items: { kind: string; metadata: { name: string } }[];
+}
 
 async function namesIn(namespace: string): Promise<string[]> {
   const list = await kubectlJson<Listed>(['get', 'deployments,services,configmaps', '-n', namespace]);
-  return list.items.map((o) => `${o.kind}/${o.metadata.name}`).filter((n) => n !== 'ConfigMap/kube-root-ca.crt').sort();
+  return list.items
+    .map((o) => `${o.kind}/${o.metadata.name}`)
+    .filter((n) => n !== 'ConfigMap/kube-root-ca.crt')
+    .sort();
 }
 
 async function imageIn(namespace: string): Promise<string> {
-  return (await kubectl(['get', 'deployment', 'guestbook-ui', '-n', namespace, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim();
+  return (
+    await kubectl([
+      'get',
+      'deployment',
+      'guestbook-ui',
+      '-n',
+      namespace,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ])
+  ).trim();
 }
 
 describe('Git changes on the real stack', { skip: missing }, () => {
@@ -38,7 +53,12 @@ describe('Git changes on the real stack', { skip: missing }, () => {
     app = `git-${suffix}`;
     repo = TestRepo.create({ guestbook: join(examplesDir, 'guestbook') });
     engine = await Engine.open();
-    const outcome = await engine.deploy(repo, { app, path: 'guestbook', namespace, syncOptions: ['CreateNamespace=true'] });
+    const outcome = await engine.deploy(repo, {
+      app,
+      path: 'guestbook',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
     assert.equal(outcome.health.health, 'Healthy', outcome.health.message);
     await kubectl(['create', 'configmap', 'not-ours', '-n', namespace, '--from-literal=owner=someone-else']);
   });
@@ -52,7 +72,12 @@ describe('Git changes on the real stack', { skip: missing }, () => {
     const text = readFileSync(join(repo.work, deployment), 'utf8');
     assert.match(text, /image: gcr\.io\/google-samples\/gb-frontend:v5/);
     repo.change({ [deployment]: text.replace('gb-frontend:v5', 'gb-frontend:v6') }, 'new image');
-    const plan = await engine.render(repo, { app, path: 'guestbook', namespace, syncOptions: ['CreateNamespace=true'] });
+    const plan = await engine.render(repo, {
+      app,
+      path: 'guestbook',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
 
     const result = await engine.activities.diffApplication(plan);
     assert.deepEqual(result.summary, { create: 0, update: 1, delete: 0, unchanged: 1 });
@@ -67,33 +92,58 @@ describe('Git changes on the real stack', { skip: missing }, () => {
       '+        - image: gcr.io/google-samples/gb-frontend:v6',
     ]);
     const drift = await engine.activities.detectDrift(plan);
-    assert.deepEqual(drift.changes.map((c) => `${c.action} ${c.kind}/${c.name}`), ['configured Deployment/guestbook-ui']);
+    assert.deepEqual(
+      drift.changes.map((c) => `${c.action} ${c.kind}/${c.name}`),
+      ['configured Deployment/guestbook-ui'],
+    );
 
     const outcome = await engine.sync(plan);
     assert.equal(outcome.health.health, 'Healthy', outcome.health.message);
-    assert.deepEqual(outcome.steps.flatMap((s) => s.changes).filter((c) => c.action !== 'unchanged').map((c) => `${c.action} ${c.kind}/${c.name}`), ['configured Deployment/guestbook-ui']);
+    assert.deepEqual(
+      outcome.steps
+        .flatMap((s) => s.changes)
+        .filter((c) => c.action !== 'unchanged')
+        .map((c) => `${c.action} ${c.kind}/${c.name}`),
+      ['configured Deployment/guestbook-ui'],
+    );
     assert.equal(await imageIn(namespace), 'gcr.io/google-samples/gb-frontend:v6');
     assert.equal((await engine.activities.diffApplication(plan)).summary.update, 0);
   });
 
   it('deleting a file prunes exactly its objects and nothing unowned in the namespace', async () => {
-    assert.deepEqual(await namesIn(namespace), ['ConfigMap/not-ours', 'Deployment/guestbook-ui', 'Service/guestbook-ui']);
+    assert.deepEqual(await namesIn(namespace), [
+      'ConfigMap/not-ours',
+      'Deployment/guestbook-ui',
+      'Service/guestbook-ui',
+    ]);
     repo.change({ 'guestbook/guestbook-ui-svc.yaml': undefined }, 'drop the service');
-    const plan = await engine.render(repo, { app, path: 'guestbook', namespace, syncOptions: ['CreateNamespace=true'] });
+    const plan = await engine.render(repo, {
+      app,
+      path: 'guestbook',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
 
     const diff = await engine.activities.diffApplication(plan);
     assert.deepEqual(diff.summary, { create: 0, update: 0, delete: 1, unchanged: 1 });
     const outcome = await engine.sync(plan);
-    assert.deepEqual(outcome.pruned.changes.map((c) => `${c.action} ${c.kind}/${c.name}`), ['deleted Service/guestbook-ui']);
+    assert.deepEqual(
+      outcome.pruned.changes.map((c) => `${c.action} ${c.kind}/${c.name}`),
+      ['deleted Service/guestbook-ui'],
+    );
     assert.deepEqual(await namesIn(namespace), ['ConfigMap/not-ours', 'Deployment/guestbook-ui']);
   });
 
   it('invalid YAML in one file applies nothing and the error names the file', async () => {
     const text = readFileSync(join(repo.work, deployment), 'utf8');
-    repo.change({
-      [deployment]: text.replace('gb-frontend:v6', 'gb-frontend:v7'),
-      'guestbook/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata: [unclosed\n',
-    }, 'broken file');
+    repo.change(
+      {
+        [deployment]: text.replace('gb-frontend:v6', 'gb-frontend:v7'),
+        'guestbook/broken.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata: [unclosed\n',
+      },
+      'broken file',
+    );
     await assert.rejects(engine.render(repo, { app, path: 'guestbook', namespace }), (err: Error) => {
       assert.match(err.message, /broken\.yaml/);
       return true;

@@ -4,7 +4,16 @@
  * `createClusterActivities` instance. Used by the engine-*.test.ts files and bench/engine.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { IgnoreDifference } from '../../config/types.js';
@@ -29,7 +38,9 @@ export const fixturesDir = join(projectRoot, 'test', 'fixtures', 'engine');
 
 /** Why the Argo CD example tests cannot run here, or undefined when they can. */
 export function examplesMissing(): string | undefined {
-  return existsSync(examplesDir) ? undefined : `${examplesDir} is absent (the shared examples are not mounted)`;
+  return existsSync(examplesDir)
+    ? undefined
+    : `${examplesDir} is absent (the shared examples are not mounted)`;
 }
 
 /** A Git repository made at test time: a work tree committed to, and a bare clone the engine reads. */
@@ -51,8 +62,11 @@ export class TestRepo {
   static create(dirs: Record<string, string>, replace: Record<string, string> = {}): TestRepo {
     const repo = new TestRepo(mkdtempSync(join(tmpdir(), 'mooring-engine-')));
     mkdirSync(repo.work, { recursive: true });
-    for (const [dest, source] of Object.entries(dirs)) cpSync(source, join(repo.work, dest), { recursive: true });
-    for (const file of readdirSync(repo.work, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'))) {
+    for (const [dest, source] of Object.entries(dirs))
+      cpSync(source, join(repo.work, dest), { recursive: true });
+    for (const file of readdirSync(repo.work, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.yaml'),
+    )) {
       const path = join(repo.work, file);
       const text = readFileSync(path, 'utf8');
       const replaced = Object.entries(replace).reduce((t, [from, to]) => t.replaceAll(from, to), text);
@@ -65,7 +79,10 @@ export class TestRepo {
   }
 
   #git(...args: string[]): string {
-    return execFileSync('git', ['-c', 'user.email=test@mooring.dev', '-c', 'user.name=test', ...args], { cwd: this.work, encoding: 'utf8' });
+    return execFileSync('git', ['-c', 'user.email=test@mooring.dev', '-c', 'user.name=test', ...args], {
+      cwd: this.work,
+      encoding: 'utf8',
+    });
   }
 
   /** Writes (or, with `undefined`, deletes) files of the work tree, commits and pushes to the bare repository. */
@@ -118,7 +135,13 @@ export class Engine {
   readonly #close: () => void;
   readonly #cacheDir: string;
 
-  private constructor(parts: { activities: ClusterActivities; client: KubeClient; close: () => void; store: ManifestStore; cacheDir: string }) {
+  private constructor(parts: {
+    activities: ClusterActivities;
+    client: KubeClient;
+    close: () => void;
+    store: ManifestStore;
+    cacheDir: string;
+  }) {
     this.activities = parts.activities;
     this.client = parts.client;
     this.store = parts.store;
@@ -129,7 +152,11 @@ export class Engine {
   static async open(): Promise<Engine> {
     const cacheDir = mkdtempSync(join(tmpdir(), 'mooring-engine-cache-'));
     const store = new ManifestStore({ dir: join(cacheDir, 'manifests') });
-    const created = await createClusterActivities({ cluster: 'local', store, repoCache: new RepoCache({ cacheDir: join(cacheDir, 'git') }) });
+    const created = await createClusterActivities({
+      cluster: 'local',
+      store,
+      repoCache: new RepoCache({ cacheDir: join(cacheDir, 'git') }),
+    });
     return new Engine({ ...created, store, cacheDir });
   }
 
@@ -137,10 +164,21 @@ export class Engine {
   async render(repo: TestRepo, app: EngineApp): Promise<PlanInput> {
     const { sha } = await this.activities.resolveRevision({ repoURL: repo.url, targetRevision: 'main' });
     const rendered = await this.activities.renderManifests({
-      appName: app.app, repoURL: repo.url, revision: sha, path: app.path, namespace: app.namespace,
-      ...(app.helm ? { helm: app.helm } : {}), ...(app.kustomize ? { kustomize: app.kustomize } : {}),
+      appName: app.app,
+      repoURL: repo.url,
+      revision: sha,
+      path: app.path,
+      namespace: app.namespace,
+      ...(app.helm ? { helm: app.helm } : {}),
+      ...(app.kustomize ? { kustomize: app.kustomize } : {}),
     });
-    return { app: app.app, manifestKey: rendered.manifestKey, namespace: app.namespace, syncOptions: app.syncOptions ?? [], ignoreDifferences: app.ignoreDifferences ?? [] };
+    return {
+      app: app.app,
+      manifestKey: rendered.manifestKey,
+      namespace: app.namespace,
+      syncOptions: app.syncOptions ?? [],
+      ignoreDifferences: app.ignoreDifferences ?? [],
+    };
   }
 
   /** prepareSync → applyStep per step (waves wait healthy, except the last) → pruneOrphans → waitHealthy, as workflows/sync.ts. */
@@ -149,7 +187,15 @@ export class Engine {
     const prepared = await this.activities.prepareSync(plan);
     const steps: ApplyStepResult[] = [];
     for (const [i, step] of prepared.steps.entries()) {
-      steps.push(await this.activities.applyStep({ ...plan, phase: step.phase, wave: step.wave, waitHealthy: i < prepared.steps.length - 1, waitTimeoutMs: timeoutMs }));
+      steps.push(
+        await this.activities.applyStep({
+          ...plan,
+          phase: step.phase,
+          wave: step.wave,
+          waitHealthy: i < prepared.steps.length - 1,
+          waitTimeoutMs: timeoutMs,
+        }),
+      );
     }
     const pruned = await this.activities.pruneOrphans({ ...plan, propagation: 'foreground' });
     const health = await this.activities.waitHealthy({ ...plan, timeoutMs });
@@ -166,17 +212,29 @@ export class Engine {
    * balancer address (what Argo CD's Ingress health waits for) until `stop` is aborted.
    */
   async actAsIngressController(namespace: string, stop: AbortSignal): Promise<void> {
-    await waitFor('the end of the test', async () => {
-      const ingresses = await this.client.list('networking.k8s.io/v1', 'Ingress', { namespace });
-      for (const ing of ingresses) {
-        if ((ing.status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress?.length) continue;
-        await this.client.request('PATCH', `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${ing.metadata.name}/status`, {
-          body: { status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } } },
-          contentType: 'application/merge-patch+json',
-        });
-      }
-      return stop.aborted ? true : undefined;
-    }, { timeoutMs: 300_000 });
+    await waitFor(
+      'the end of the test',
+      async () => {
+        const ingresses = await this.client.list('networking.k8s.io/v1', 'Ingress', { namespace });
+        for (const ing of ingresses) {
+          if (
+            (ing.status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress
+              ?.length
+          )
+            continue;
+          await this.client.request(
+            'PATCH',
+            `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${ing.metadata.name}/status`,
+            {
+              body: { status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } } },
+              contentType: 'application/merge-patch+json',
+            },
+          );
+        }
+        return stop.aborted ? true : undefined;
+      },
+      { timeoutMs: 300_000 },
+    );
   }
 
   close(): void {

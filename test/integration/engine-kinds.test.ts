@@ -33,22 +33,51 @@ describe('common kinds on the real stack', () => {
   });
 
   it('applies every kind (the CRD Established before its custom resource) and becomes Healthy', async () => {
-    const outcome = await engine.deploy(repo, { app, path: 'kinds', namespace, syncOptions: ['CreateNamespace=true'] });
+    const outcome = await engine.deploy(repo, {
+      app,
+      path: 'kinds',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
     assert.equal(outcome.health.health, 'Healthy', outcome.health.message);
     plan = outcome.plan;
-    const created = outcome.steps.flatMap((s) => s.changes).filter((c) => c.action === 'created').map((c) => `${c.kind}/${c.name}`);
-    for (const name of ['ConfigMap/settings', 'Deployment/web', 'Service/web', 'Service/db', 'StatefulSet/db', 'Job/seed', 'Secret/credentials', `CustomResourceDefinition/${crd}`, 'Widget/blue']) {
+    const created = outcome.steps
+      .flatMap((s) => s.changes)
+      .filter((c) => c.action === 'created')
+      .map((c) => `${c.kind}/${c.name}`);
+    for (const name of [
+      'ConfigMap/settings',
+      'Deployment/web',
+      'Service/web',
+      'Service/db',
+      'StatefulSet/db',
+      'Job/seed',
+      'Secret/credentials',
+      `CustomResourceDefinition/${crd}`,
+      'Widget/blue',
+    ]) {
       assert.ok(created.includes(name), `${name} was created (created: ${created.join(', ')})`);
     }
     assert.ok(created.indexOf(`CustomResourceDefinition/${crd}`) < created.indexOf('Widget/blue'));
-    const size = await kubectl(['get', `widget.e${suffix}.engine.mooring.dev`, 'blue', '-n', namespace, '-o', 'jsonpath={.spec.size}']);
+    const size = await kubectl([
+      'get',
+      `widget.e${suffix}.engine.mooring.dev`,
+      'blue',
+      '-n',
+      namespace,
+      '-o',
+      'jsonpath={.spec.size}',
+    ]);
     assert.equal(size, '1', 'the CRD schema default is set on the custom resource');
   });
 
   it('shows no drift right after the apply, for every kind', async () => {
     const diff = await engine.activities.diffApplication(plan);
     const stored = await readStoredDiff(diff.diffKey, diffDir(engine.store.dir));
-    assert.deepEqual(stored?.objects.map((o) => `${o.action} ${o.kind}/${o.name}\n${o.diff}`), []);
+    assert.deepEqual(
+      stored?.objects.map((o) => `${o.action} ${o.kind}/${o.name}\n${o.diff}`),
+      [],
+    );
     assert.deepEqual(diff.summary, { create: 0, update: 0, delete: 0, unchanged: 9 });
     const drift = await engine.activities.detectDrift(plan);
     assert.equal(drift.drifted, false);
@@ -58,24 +87,51 @@ describe('common kinds on the real stack', () => {
   it('ignores a difference at a JSON pointer of ignoreDifferences, and only there', async () => {
     await kubectl(['scale', 'deployment', 'web', '-n', namespace, '--replicas=5']);
     const drift = await engine.activities.detectDrift(plan);
-    assert.deepEqual(drift.changes.map((c) => `${c.action} ${c.kind}/${c.name}`), ['configured Deployment/web']);
+    assert.deepEqual(
+      drift.changes.map((c) => `${c.action} ${c.kind}/${c.name}`),
+      ['configured Deployment/web'],
+    );
 
-    const ignoring = { ...plan, ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }] };
+    const ignoring = {
+      ...plan,
+      ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
+    };
     assert.equal((await engine.activities.detectDrift(ignoring)).drifted, false);
-    assert.deepEqual((await engine.activities.diffApplication(ignoring)).summary, { create: 0, update: 0, delete: 0, unchanged: 9 });
+    assert.deepEqual((await engine.activities.diffApplication(ignoring)).summary, {
+      create: 0,
+      update: 0,
+      delete: 0,
+      unchanged: 9,
+    });
 
     await kubectl(['set', 'image', 'deployment/web', '-n', namespace, 'web=nginx:1.28']);
     const edited = await engine.activities.detectDrift(ignoring);
-    assert.deepEqual(edited.changes.map((c) => `${c.action} ${c.kind}/${c.name}`), ['configured Deployment/web'], 'other fields still count');
+    assert.deepEqual(
+      edited.changes.map((c) => `${c.action} ${c.kind}/${c.name}`),
+      ['configured Deployment/web'],
+      'other fields still count',
+    );
 
     await engine.sync(plan);
-    assert.equal((await engine.activities.detectDrift(plan)).drifted, false, 'a sync puts replicas back to Git');
+    assert.equal(
+      (await engine.activities.detectDrift(plan)).drifted,
+      false,
+      'a sync puts replicas back to Git',
+    );
   });
 
   it('masks Secret values in the diff and in the stored diff file', async () => {
     const file = join(repo.work, 'kinds/secret.yaml');
-    repo.change({ 'kinds/secret.yaml': readFileSync(file, 'utf8').replace('hunter2-original', 'hunter3-changed') }, 'rotate the password');
-    const next = await engine.render(repo, { app, path: 'kinds', namespace, syncOptions: ['CreateNamespace=true'] });
+    repo.change(
+      { 'kinds/secret.yaml': readFileSync(file, 'utf8').replace('hunter2-original', 'hunter3-changed') },
+      'rotate the password',
+    );
+    const next = await engine.render(repo, {
+      app,
+      path: 'kinds',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
     const diff = await engine.activities.diffApplication(next);
     assert.deepEqual(diff.summary, { create: 0, update: 1, delete: 0, unchanged: 8 });
     const stored = await readStoredDiff(diff.diffKey, diffDir(engine.store.dir));
@@ -85,10 +141,16 @@ describe('common kinds on the real stack', () => {
     assert.doesNotMatch(text, /^[-+]\s+username/m, 'an unchanged key is not part of the change');
     const raw = readFileSync(join(diffDir(engine.store.dir), `${diff.diffKey}.json`), 'utf8');
     for (const secret of ['hunter2-original', 'hunter3-changed', 'admin']) {
-      assert.ok(!raw.includes(secret) && !raw.includes(Buffer.from(secret).toString('base64')), `${secret} is not in the stored diff`);
+      assert.ok(
+        !raw.includes(secret) && !raw.includes(Buffer.from(secret).toString('base64')),
+        `${secret} is not in the stored diff`,
+      );
     }
     const drift = await engine.activities.detectDrift(next);
-    assert.deepEqual(drift.changes.map((c) => `${c.action} ${c.kind}/${c.name}`), ['configured Secret/credentials']);
+    assert.deepEqual(
+      drift.changes.map((c) => `${c.action} ${c.kind}/${c.name}`),
+      ['configured Secret/credentials'],
+    );
     assert.ok(!JSON.stringify(drift).includes('hunter'));
   });
 });

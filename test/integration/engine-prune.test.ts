@@ -12,8 +12,16 @@ const configMap = (name: string, annotations: Record<string, string> = {}): stri
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  annotations: ${JSON.stringify(annotations)}\ndata:\n  name: ${name}\n`;
 
 async function configMapsIn(namespace: string): Promise<string[]> {
-  const list = await kubectlJson<{ items: { metadata: { name: string } }[] }>(['get', 'configmaps', '-n', namespace]);
-  return list.items.map((o) => o.metadata.name).filter((n) => n !== 'kube-root-ca.crt').sort();
+  const list = await kubectlJson<{ items: { metadata: { name: string } }[] }>([
+    'get',
+    'configmaps',
+    '-n',
+    namespace,
+  ]);
+  return list.items
+    .map((o) => o.metadata.name)
+    .filter((n) => n !== 'kube-root-ca.crt')
+    .sort();
 }
 
 describe('prune on the real stack', () => {
@@ -25,12 +33,15 @@ describe('prune on the real stack', () => {
 
   before(async () => {
     repo = TestRepo.create({});
-    repo.change({
-      'app/base.yaml': configMap('base'),
-      'app/plain.yaml': configMap('plain'),
-      'app/kept.yaml': configMap('kept', { 'mooring.dev/prune': 'disabled' }),
-      'app/owned.yaml': configMap('owned'),
-    }, 'four config maps');
+    repo.change(
+      {
+        'app/base.yaml': configMap('base'),
+        'app/plain.yaml': configMap('plain'),
+        'app/kept.yaml': configMap('kept', { 'mooring.dev/prune': 'disabled' }),
+        'app/owned.yaml': configMap('owned'),
+      },
+      'four config maps',
+    );
     engine = await Engine.open();
   });
   after(async () => {
@@ -40,22 +51,54 @@ describe('prune on the real stack', () => {
   });
 
   it('deletes what left Git, and keeps controller-owned, prune-disabled and unowned objects', async () => {
-    const first = await engine.deploy(repo, { app, path: 'app', namespace, syncOptions: ['CreateNamespace=true'] });
+    const first = await engine.deploy(repo, {
+      app,
+      path: 'app',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
     assert.equal(first.health.health, 'Healthy', first.health.message);
     await kubectl(['create', 'configmap', 'not-ours', '-n', namespace, '--from-literal=owner=someone-else']);
-    const owner = await kubectlJson<{ metadata: { uid: string } }>(['get', 'configmap', 'not-ours', '-n', namespace]);
-    const ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'not-ours', uid: owner.metadata.uid, controller: true }];
-    await kubectl(['patch', 'configmap', 'owned', '-n', namespace, '--type=merge', '-p', JSON.stringify({ metadata: { ownerReferences } })]);
+    const owner = await kubectlJson<{ metadata: { uid: string } }>([
+      'get',
+      'configmap',
+      'not-ours',
+      '-n',
+      namespace,
+    ]);
+    const ownerReferences = [
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'not-ours', uid: owner.metadata.uid, controller: true },
+    ];
+    await kubectl([
+      'patch',
+      'configmap',
+      'owned',
+      '-n',
+      namespace,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ metadata: { ownerReferences } }),
+    ]);
 
-    repo.change({ 'app/plain.yaml': undefined, 'app/kept.yaml': undefined, 'app/owned.yaml': undefined }, 'leave only base');
-    const plan = await engine.render(repo, { app, path: 'app', namespace, syncOptions: ['CreateNamespace=true'] });
+    repo.change(
+      { 'app/plain.yaml': undefined, 'app/kept.yaml': undefined, 'app/owned.yaml': undefined },
+      'leave only base',
+    );
+    const plan = await engine.render(repo, {
+      app,
+      path: 'app',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
     const diff = await engine.activities.diffApplication(plan);
     assert.deepEqual(diff.summary, { create: 0, update: 0, delete: 1, unchanged: 1 });
     const prepared = await engine.activities.prepareSync(plan);
     assert.equal(prepared.orphans, 1);
 
     const outcome = await engine.sync(plan);
-    const changes = Object.fromEntries(outcome.pruned.changes.map((c) => [c.name, `${c.action}: ${c.reason}`]));
+    const changes = Object.fromEntries(
+      outcome.pruned.changes.map((c) => [c.name, `${c.action}: ${c.reason}`]),
+    );
     assert.deepEqual(Object.keys(changes).sort(), ['kept', 'owned', 'plain']);
     assert.equal(changes.plain, 'deleted: pruned');
     assert.match(changes.kept ?? '', /^skipped: pruning is disabled by mooring\.dev\/prune/);

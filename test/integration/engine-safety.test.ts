@@ -23,29 +23,53 @@ describe('dry run before the first write, on the real stack', () => {
 
   before(async () => {
     repo = TestRepo.create({});
-    repo.change({
-      'waves/first.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n${wave(1)}data:\n  ok: "yes"\n`,
-      'waves/second.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second\n${wave(2)}data:\n  count: 3\n`,
-      'field/deployment.yaml': [
-        'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: api', 'spec:', '  replicas: 1', '  selector:', '    matchLabels: {app: api}',
-        '  template:', '    metadata:', '      labels: {app: api}', '    spec:', '      containers:', '        - name: api', '          image: nginx:1.27', '          imagePullPolicy: Sometimes', '',
-      ].join('\n'),
-      'own-namespace/namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: eng-own-${suffix}\n`,
-      'own-namespace/good.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n  namespace: eng-own-${suffix}\ndata:\n  ok: "yes"\n`,
-      'own-namespace/bad.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\n  namespace: eng-own-${suffix}\nspec:\n  ports:\n    - port: 99999\n`,
-    }, 'fixtures');
+    repo.change(
+      {
+        'waves/first.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n${wave(1)}data:\n  ok: "yes"\n`,
+        'waves/second.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second\n${wave(2)}data:\n  count: 3\n`,
+        'field/deployment.yaml': [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          '  name: api',
+          'spec:',
+          '  replicas: 1',
+          '  selector:',
+          '    matchLabels: {app: api}',
+          '  template:',
+          '    metadata:',
+          '      labels: {app: api}',
+          '    spec:',
+          '      containers:',
+          '        - name: api',
+          '          image: nginx:1.27',
+          '          imagePullPolicy: Sometimes',
+          '',
+        ].join('\n'),
+        'own-namespace/namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: eng-own-${suffix}\n`,
+        'own-namespace/good.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n  namespace: eng-own-${suffix}\ndata:\n  ok: "yes"\n`,
+        'own-namespace/bad.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\n  namespace: eng-own-${suffix}\nspec:\n  ports:\n    - port: 99999\n`,
+      },
+      'fixtures',
+    );
     engine = await Engine.open();
   });
   after(async () => {
     engine?.close();
     repo?.remove();
-    for (const ns of [...namespaces, `eng-own-${suffix}`]) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+    for (const ns of [...namespaces, `eng-own-${suffix}`])
+      await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
   });
 
   it('an invalid object in wave 2 means wave 1 is not applied either, and the error names the object and field', async () => {
     const namespace = `eng-waves-${suffix}`;
     namespaces.push(namespace);
-    const plan = await engine.render(repo, { app: `waves-${suffix}`, path: 'waves', namespace, syncOptions: ['CreateNamespace=true'] });
+    const plan = await engine.render(repo, {
+      app: `waves-${suffix}`,
+      path: 'waves',
+      namespace,
+      syncOptions: ['CreateNamespace=true'],
+    });
     await assert.rejects(engine.sync(plan), (err: Error) => {
       assert.ok(err instanceof ApplyRejected, `${err.name}: ${err.message}`);
       assert.match(err.message, new RegExp(`ConfigMap/${namespace}/second`));

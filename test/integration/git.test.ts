@@ -20,9 +20,20 @@ const work = join(root, 'work');
 const servers: { close(): void }[] = [];
 let caches = 0;
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, env: gitEnv }).toString().trim();
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+    cwd,
+    env: gitEnv,
+  })
+    .toString()
+    .trim();
 }
 function commit(files: Record<string, string>, message: string): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(work, name), text);
@@ -31,12 +42,24 @@ function commit(files: Record<string, string>, message: string): string {
   git(work, 'push', '-q', remote, 'HEAD:refs/heads/main', '--tags');
   return git(work, 'rev-parse', 'HEAD');
 }
-function newCache(options: { credentials?: GitCredentials; timeouts?: { lsRemote: number } } = {}): RepoCache {
+function newCache(
+  options: { credentials?: GitCredentials; timeouts?: { lsRemote: number } } = {},
+): RepoCache {
   caches += 1;
-  return new RepoCache({ cacheDir: join(root, `cache-${caches}`), credentials: new GitCredentials([]), ...options });
+  return new RepoCache({
+    cacheDir: join(root, `cache-${caches}`),
+    credentials: new GitCredentials([]),
+    ...options,
+  });
 }
-async function rejectsWith(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error): Promise<Error> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+async function rejectsWith(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
   return error;
 }
@@ -63,9 +86,15 @@ describe('RepoCache', () => {
   test('resolve() maps branch, tag, annotated tag, full SHA, short SHA and HEAD to commits', async () => {
     const cache = newCache();
     const cases: [string, string, string][] = [
-      ['main', second, 'refs/heads/main'], ['release', first, 'refs/heads/release'], ['v1', first, 'refs/tags/v1'],
-      ['v1-annotated', first, 'refs/tags/v1-annotated'], ['HEAD', second, 'HEAD'], ['', second, 'HEAD'],
-      [first, first, first], [first.slice(0, 8), first, first], ['refs/heads/main', second, 'refs/heads/main'],
+      ['main', second, 'refs/heads/main'],
+      ['release', first, 'refs/heads/release'],
+      ['v1', first, 'refs/tags/v1'],
+      ['v1-annotated', first, 'refs/tags/v1-annotated'],
+      ['HEAD', second, 'HEAD'],
+      ['', second, 'HEAD'],
+      [first, first, first],
+      [first.slice(0, 8), first, first],
+      ['refs/heads/main', second, 'refs/heads/main'],
     ];
     for (const [revision, sha, ref] of cases) {
       assert.deepEqual(await cache.resolve(remote, revision), { sha, ref }, `revision "${revision}"`);
@@ -114,11 +143,17 @@ describe('RepoCache', () => {
     const cache = newCache();
     const { resolveRevision, checkRemote } = createGitActivities({ cache });
     assert.deepEqual(await resolveRevision({ repoURL: remote, targetRevision: 'main' }), { sha: second });
-    assert.deepEqual(await checkRemote({ repoURL: remote, targetRevision: 'main', knownSha: second }), { sha: second, moved: false });
+    assert.deepEqual(await checkRemote({ repoURL: remote, targetRevision: 'main', knownSha: second }), {
+      sha: second,
+      moved: false,
+    });
     const third = commit({ 'app.yaml': 'replicas: 3\n' }, 'third');
     const fetches = cache.stats.fetches;
     assert.equal(await cache.lsRemote(remote, 'main'), third);
-    assert.deepEqual(await checkRemote({ repoURL: remote, targetRevision: 'main', knownSha: second }), { sha: third, moved: true });
+    assert.deepEqual(await checkRemote({ repoURL: remote, targetRevision: 'main', knownSha: second }), {
+      sha: third,
+      moved: true,
+    });
     assert.equal(await cache.lsRemote(remote, 'no-such-branch'), undefined);
     assert.equal(cache.stats.fetches, fetches);
   });
@@ -126,15 +161,23 @@ describe('RepoCache', () => {
   test('a closed port is Unreachable, a silent server times out, and an abort stops the command', async () => {
     const closed = await listenTcp(() => undefined);
     closed.close();
-    const refused = await rejectsWith(newCache().lsRemote(`git://127.0.0.1:${closed.port}/x`, 'main'), Unreachable);
+    const refused = await rejectsWith(
+      newCache().lsRemote(`git://127.0.0.1:${closed.port}/x`, 'main'),
+      Unreachable,
+    );
     assert.equal((refused as Unreachable).retryable, true);
     const silent = await listenTcp(() => undefined);
-    const slow = newCache({ timeouts: { lsRemote: 300 } }).lsRemote(`git://127.0.0.1:${silent.port}/x`, 'main');
+    const slow = newCache({ timeouts: { lsRemote: 300 } }).lsRemote(
+      `git://127.0.0.1:${silent.port}/x`,
+      'main',
+    );
     assert.match((await rejectsWith(slow, Unreachable)).message, /timed out after 300 ms/);
     const controller = new AbortController();
     const abortOnConnect = await listenTcp(() => controller.abort());
     const started = Date.now();
-    const call = newCache().lsRemote(`git://127.0.0.1:${abortOnConnect.port}/x`, 'main', { signal: controller.signal });
+    const call = newCache().lsRemote(`git://127.0.0.1:${abortOnConnect.port}/x`, 'main', {
+      signal: controller.signal,
+    });
     assert.equal((await rejectsWith(call, Error)).name, 'AbortError');
     assert.ok(Date.now() - started < 10_000, 'the abort ended the command, not its 30 s timeout');
   });
@@ -156,7 +199,10 @@ describe('RepoCache over smart HTTP with Basic auth', () => {
 
   test('a token from the credentials file is accepted', async () => {
     const cache = newCache({ credentials: credentialsWith(token) });
-    assert.deepEqual(await cache.resolve(`${base}/remote.git`, 'main'), { sha: git(work, 'rev-parse', 'HEAD'), ref: 'refs/heads/main' });
+    assert.deepEqual(await cache.resolve(`${base}/remote.git`, 'main'), {
+      sha: git(work, 'rev-parse', 'HEAD'),
+      ref: 'refs/heads/main',
+    });
   });
 
   test('a wrong token is AuthFailed and no token or userinfo reaches the message', async () => {
@@ -165,7 +211,8 @@ describe('RepoCache over smart HTTP with Basic auth', () => {
     const url = `http://mooring:${token}@${base.slice('http://'.length)}/remote.git`;
     for (const call of [cache.lsRemote(url, 'main'), cache.resolve(`${base}/remote.git`, 'main')]) {
       const error = await rejectsWith(call, AuthFailed);
-      for (const secret of [wrong, token, 'mooring:', '@127.0.0.1']) assert.ok(!error.message.includes(secret), error.message);
+      for (const secret of [wrong, token, 'mooring:', '@127.0.0.1'])
+        assert.ok(!error.message.includes(secret), error.message);
       assert.match(error.message, /127\.0\.0\.1/);
     }
     await rejectsWith(newCache().lsRemote(`${base}/remote.git`, 'main'), AuthFailed);
@@ -179,7 +226,13 @@ async function listenTcp(onConnection: () => void): Promise<{ port: number; clos
     onConnection();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const handle = { port: (server.address() as AddressInfo).port, close: () => { for (const s of sockets) s.destroy(); server.close(); } };
+  const handle = {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
   servers.push(handle);
   return handle;
 }
@@ -195,9 +248,15 @@ async function serveGitHttp(projectRoot: string, user: string, password: string)
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '', GIT_PROJECT_ROOT: projectRoot, GIT_HTTP_EXPORT_ALL: '1', REMOTE_USER: user,
-      PATH_INFO: url.pathname, QUERY_STRING: url.search.slice(1), REQUEST_METHOD: req.method ?? 'GET',
-      CONTENT_TYPE: req.headers['content-type'] ?? '', GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      PATH: process.env.PATH ?? '',
+      GIT_PROJECT_ROOT: projectRoot,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REMOTE_USER: user,
+      PATH_INFO: url.pathname,
+      QUERY_STRING: url.search.slice(1),
+      REQUEST_METHOD: req.method ?? 'GET',
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
       HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
     };
     if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];

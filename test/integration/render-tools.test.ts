@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ManifestInvalid } from '../../contract/errors.js';
 import {
-  ManifestStore, createRenderActivities, renderSource, toolBinary, type ToolName,
+  ManifestStore,
+  createRenderActivities,
+  renderSource,
+  toolBinary,
+  type ToolName,
 } from '../../activities/render/index.js';
 import type { RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
 import type { KubeObject } from '../../contract/kube-object.js';
@@ -33,7 +37,8 @@ function missingTool(tool: ToolName): string | false {
 const examplesMissing = existsSync(EXAMPLES) ? false : `shared examples not found at ${EXAMPLES}`;
 const noKustomize = examplesMissing || missingTool('kustomize');
 const noHelm = examplesMissing || missingTool('helm');
-for (const reason of [noKustomize, noHelm]) if (reason) console.log(`# skipping render tool tests: ${reason}`);
+for (const reason of [noKustomize, noHelm])
+  if (reason) console.log(`# skipping render tool tests: ${reason}`);
 
 let root: string;
 let cacheDir: string;
@@ -42,7 +47,8 @@ let activities: ReturnType<typeof createRenderActivities>;
 
 before(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), 'mooring-render-tools-')));
-  if (!examplesMissing) await cp(EXAMPLES, root, { recursive: true, filter: (source) => !source.endsWith('/.git') });
+  if (!examplesMissing)
+    await cp(EXAMPLES, root, { recursive: true, filter: (source) => !source.endsWith('/.git') });
   cacheDir = await mkdtemp(join(tmpdir(), 'mooring-render-tools-cache-'));
   store = new ManifestStore({ dir: join(cacheDir, 'manifests') });
   activities = createRenderActivities({ store, checkout: async () => root });
@@ -52,50 +58,123 @@ after(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-async function render(input: Partial<RenderManifestsInput> & { path: string }): Promise<{ summary: RenderManifestsResult; objects: KubeObject[] }> {
-  const summary = await activities.renderManifests({ appName: input.path, repoURL: 'https://example.com/argocd-example-apps.git', revision: SHA, namespace: 'demo', ...input });
+async function render(
+  input: Partial<RenderManifestsInput> & { path: string },
+): Promise<{ summary: RenderManifestsResult; objects: KubeObject[] }> {
+  const summary = await activities.renderManifests({
+    appName: input.path,
+    repoURL: 'https://example.com/argocd-example-apps.git',
+    revision: SHA,
+    namespace: 'demo',
+    ...input,
+  });
   const objects = await store.get(summary.manifestKey);
   assert.ok(objects, 'the rendered objects are in the store');
   return { summary, objects };
 }
 
 const names = (objects: KubeObject[]): string[] => objects.map((o) => `${o.kind}/${o.metadata.name}`);
-const annotation = (object: KubeObject | undefined, key: string): string | undefined => object?.metadata.annotations?.[key];
+const annotation = (object: KubeObject | undefined, key: string): string | undefined =>
+  object?.metadata.annotations?.[key];
 
 describe('render of the shared examples', () => {
-  const cases: { path: string; skip: string | false; count: number; kinds: Record<string, number>; hooks: number }[] = [
+  const cases: {
+    path: string;
+    skip: string | false;
+    count: number;
+    kinds: Record<string, number>;
+    hooks: number;
+  }[] = [
     { path: 'guestbook', skip: examplesMissing, count: 2, kinds: { Deployment: 1, Service: 1 }, hooks: 0 },
-    { path: 'sync-waves', skip: examplesMissing, count: 7, kinds: { Job: 3, ReplicaSet: 2, Service: 2 }, hooks: 3 },
-    { path: 'helm-hooks', skip: examplesMissing, count: 5, kinds: { Job: 3, ReplicaSet: 1, Service: 1 }, hooks: 3 },
-    { path: 'kustomize-guestbook', skip: noKustomize, count: 2, kinds: { Deployment: 1, Service: 1 }, hooks: 0 },
-    { path: 'pre-post-sync', skip: noKustomize, count: 4, kinds: { Deployment: 1, Job: 2, Service: 1 }, hooks: 2 },
-    { path: 'sock-shop', skip: noKustomize, count: 29, kinds: { Deployment: 14, Ingress: 1, Service: 14 }, hooks: 0 },
+    {
+      path: 'sync-waves',
+      skip: examplesMissing,
+      count: 7,
+      kinds: { Job: 3, ReplicaSet: 2, Service: 2 },
+      hooks: 3,
+    },
+    {
+      path: 'helm-hooks',
+      skip: examplesMissing,
+      count: 5,
+      kinds: { Job: 3, ReplicaSet: 1, Service: 1 },
+      hooks: 3,
+    },
+    {
+      path: 'kustomize-guestbook',
+      skip: noKustomize,
+      count: 2,
+      kinds: { Deployment: 1, Service: 1 },
+      hooks: 0,
+    },
+    {
+      path: 'pre-post-sync',
+      skip: noKustomize,
+      count: 4,
+      kinds: { Deployment: 1, Job: 2, Service: 1 },
+      hooks: 2,
+    },
+    {
+      path: 'sock-shop',
+      skip: noKustomize,
+      count: 29,
+      kinds: { Deployment: 14, Ingress: 1, Service: 14 },
+      hooks: 0,
+    },
     { path: 'helm-guestbook', skip: noHelm, count: 2, kinds: { Deployment: 1, Service: 1 }, hooks: 0 },
   ];
   for (const { path, skip, count, kinds, hooks } of cases) {
     it(`renders ${path} into ${count} objects`, { skip }, async () => {
       const { summary } = await render({ path });
-      assert.deepEqual({ objectCount: summary.objectCount, kinds: summary.kinds, hookCount: summary.hookCount }, { objectCount: count, kinds, hookCount: hooks });
+      assert.deepEqual(
+        { objectCount: summary.objectCount, kinds: summary.kinds, hookCount: summary.hookCount },
+        { objectCount: count, kinds, hookCount: hooks },
+      );
     });
   }
 });
 
 describe('kustomize rendering', { skip: noKustomize }, () => {
   it('applies the kustomization namePrefix, including through a base', async () => {
-    assert.deepEqual(names((await render({ path: 'kustomize-guestbook' })).objects), ['Service/kustomize-guestbook-ui', 'Deployment/kustomize-guestbook-ui']);
+    assert.deepEqual(names((await render({ path: 'kustomize-guestbook' })).objects), [
+      'Service/kustomize-guestbook-ui',
+      'Deployment/kustomize-guestbook-ui',
+    ]);
     const { objects } = await render({ path: 'pre-post-sync' });
-    assert.deepEqual(names(objects).sort(), ['Deployment/pre-post-sync-kustomize-guestbook-ui', 'Job/pre-post-sync-after', 'Job/pre-post-sync-before', 'Service/pre-post-sync-kustomize-guestbook-ui']);
-    assert.equal(annotation(objects.find((o) => o.metadata.name === 'pre-post-sync-before'), 'argocd.argoproj.io/hook'), 'PreSync');
+    assert.deepEqual(names(objects).sort(), [
+      'Deployment/pre-post-sync-kustomize-guestbook-ui',
+      'Job/pre-post-sync-after',
+      'Job/pre-post-sync-before',
+      'Service/pre-post-sync-kustomize-guestbook-ui',
+    ]);
+    assert.equal(
+      annotation(
+        objects.find((o) => o.metadata.name === 'pre-post-sync-before'),
+        'argocd.argoproj.io/hook',
+      ),
+      'PreSync',
+    );
   });
 
   it('applies the app kustomize options in a temp copy, leaving the checkout untouched', async () => {
     const before = await readFile(join(root, 'kustomize-guestbook/kustomization.yaml'), 'utf8');
     const { objects } = await render({
       path: 'kustomize-guestbook',
-      kustomize: { namePrefix: 'staging-', nameSuffix: '-v2', images: ['gcr.io/google-samples/gb-frontend:v6'], commonLabels: { env: 'staging' }, namespace: 'staging' },
+      kustomize: {
+        namePrefix: 'staging-',
+        nameSuffix: '-v2',
+        images: ['gcr.io/google-samples/gb-frontend:v6'],
+        commonLabels: { env: 'staging' },
+        namespace: 'staging',
+      },
     });
-    assert.deepEqual(names(objects), ['Service/staging-guestbook-ui-v2', 'Deployment/staging-guestbook-ui-v2']);
-    assert.ok(objects.every((o) => o.metadata.namespace === 'staging' && o.metadata.labels?.env === 'staging'));
+    assert.deepEqual(names(objects), [
+      'Service/staging-guestbook-ui-v2',
+      'Deployment/staging-guestbook-ui-v2',
+    ]);
+    assert.ok(
+      objects.every((o) => o.metadata.namespace === 'staging' && o.metadata.labels?.env === 'staging'),
+    );
     assert.match(JSON.stringify(objects[1]?.spec), /"image":"gcr\.io\/google-samples\/gb-frontend:v6"/);
     assert.equal(await readFile(join(root, 'kustomize-guestbook/kustomization.yaml'), 'utf8'), before);
   });
@@ -105,12 +184,21 @@ describe('kustomize rendering', { skip: noKustomize }, () => {
     try {
       await cp(join(EXAMPLES, 'kustomize-guestbook'), join(repo, 'app'), { recursive: true });
       await rm(join(repo, 'app/guestbook-ui-svc.yaml'));
-      await assert.rejects(renderSource({ root: repo, path: 'app', appName: 'app', namespace: 'x', kustomize: { namePrefix: 'p-' } }), (error: unknown) => {
-        assert.ok(error instanceof ManifestInvalid, String(error));
-        assert.match(error.message, /^Rendering "app" with kustomize failed: .*guestbook-ui-svc\.yaml/s);
-        assert.doesNotMatch(error.message, /mooring-kustomize-/);
-        return true;
-      });
+      await assert.rejects(
+        renderSource({
+          root: repo,
+          path: 'app',
+          appName: 'app',
+          namespace: 'x',
+          kustomize: { namePrefix: 'p-' },
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof ManifestInvalid, String(error));
+          assert.match(error.message, /^Rendering "app" with kustomize failed: .*guestbook-ui-svc\.yaml/s);
+          assert.doesNotMatch(error.message, /mooring-kustomize-/);
+          return true;
+        },
+      );
     } finally {
       await rm(repo, { recursive: true, force: true });
     }
@@ -119,7 +207,10 @@ describe('kustomize rendering', { skip: noKustomize }, () => {
 
 describe('helm rendering', { skip: noHelm }, () => {
   it('uses the app name as release name by default', async () => {
-    assert.deepEqual(names((await render({ path: 'helm-guestbook', appName: 'shop' })).objects), ['Service/shop-helm-guestbook', 'Deployment/shop-helm-guestbook']);
+    assert.deepEqual(names((await render({ path: 'helm-guestbook', appName: 'shop' })).objects), [
+      'Service/shop-helm-guestbook',
+      'Deployment/shop-helm-guestbook',
+    ]);
   });
 
   it('applies release name, value files, inline values and parameters in order', async () => {
@@ -129,7 +220,10 @@ describe('helm rendering', { skip: noHelm }, () => {
         releaseName: 'helm-guestbook',
         valueFiles: ['values-production.yaml'],
         values: 'image:\n  tag: v6\nservice:\n  type: NodePort\n',
-        parameters: [{ name: 'replicaCount', value: '3' }, { name: 'image.repository', value: 'registry.local/gb', forceString: true }],
+        parameters: [
+          { name: 'replicaCount', value: '3' },
+          { name: 'image.repository', value: 'registry.local/gb', forceString: true },
+        ],
       },
     });
     const [service, deployment] = objects;
@@ -149,7 +243,11 @@ describe('helm rendering', { skip: noHelm }, () => {
       await writeFile(join(repo, 'chart/templates/smoke-test.yaml'), hook('smoke', 'test'));
       const { objects } = await renderSource({ root: repo, path: 'chart', appName: 'gb', namespace: 'x' });
       const migrate = objects.find((o) => o.metadata.name === 'migrate');
-      assert.deepEqual(names(objects).sort(), ['Deployment/gb-helm-guestbook', 'Job/migrate', 'Service/gb-helm-guestbook']);
+      assert.deepEqual(names(objects).sort(), [
+        'Deployment/gb-helm-guestbook',
+        'Job/migrate',
+        'Service/gb-helm-guestbook',
+      ]);
       assert.equal(annotation(migrate, 'mooring.dev/hook'), 'PreSync');
       assert.equal(annotation(migrate, 'mooring.dev/hook-delete-policy'), 'HookSucceeded');
       assert.equal(annotation(migrate, 'mooring.dev/sync-wave'), '-5');
@@ -159,16 +257,21 @@ describe('helm rendering', { skip: noHelm }, () => {
   });
 
   it('reports a template error as ManifestInvalid with helm stderr', async () => {
-    await assert.rejects(render({ path: 'helm-guestbook', helm: { values: 'service: [not, a, map]' } }), (error: unknown) => {
-      assert.ok(error instanceof ManifestInvalid, String(error));
-      assert.match(error.message, /^Rendering "helm-guestbook" with helm failed: /);
-      assert.doesNotMatch(error.message, /mooring-helm-/);
-      return true;
-    });
+    await assert.rejects(
+      render({ path: 'helm-guestbook', helm: { values: 'service: [not, a, map]' } }),
+      (error: unknown) => {
+        assert.ok(error instanceof ManifestInvalid, String(error));
+        assert.match(error.message, /^Rendering "helm-guestbook" with helm failed: /);
+        assert.doesNotMatch(error.message, /mooring-helm-/);
+        return true;
+      },
+    );
   });
 
   it('rejects a value file outside the repository before running helm', async () => {
-    await assert.rejects(render({ path: 'helm-guestbook', helm: { valueFiles: ['../../etc/passwd'] } }),
-      new ManifestInvalid('Value file "../../etc/passwd" is outside the repository'));
+    await assert.rejects(
+      render({ path: 'helm-guestbook', helm: { valueFiles: ['../../etc/passwd'] } }),
+      new ManifestInvalid('Value file "../../etc/passwd" is outside the repository'),
+    );
   });
 });

@@ -9,17 +9,36 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createTestNamespace, kubectl, kubectlJson, projectRoot, temporalAddress, temporalUiUrl, uniqueSuffix } from '../support/stack.js';
+import {
+  createTestNamespace,
+  kubectl,
+  kubectlJson,
+  projectRoot,
+  temporalAddress,
+  temporalUiUrl,
+  uniqueSuffix,
+} from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 import * as echoActivities from './smoke/echo-activities.js';
 
 const execFileAsync = promisify(execFile);
 
-interface Condition { type: string; status: string; reason?: string }
-interface DeploymentStatus { status?: { availableReplicas?: number; conditions?: Condition[] } }
-interface PodList { items: { status?: { conditions?: Condition[] } }[] }
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+}
+interface DeploymentStatus {
+  status?: { availableReplicas?: number; conditions?: Condition[] };
+}
+interface PodList {
+  items: { status?: { conditions?: Condition[] } }[];
+}
 
-function deployment(name: string, options: { replicas: number; crash?: boolean; progressDeadlineSeconds?: number }): string {
+function deployment(
+  name: string,
+  options: { replicas: number; crash?: boolean; progressDeadlineSeconds?: number },
+): string {
   const podLabels: Record<string, string> = { app: name };
   if (options.crash) podLabels['mooring.dev/simulate'] = 'crashloop';
   return JSON.stringify({
@@ -56,10 +75,16 @@ describe('local Kubernetes cluster', () => {
     assert.ok(nodes.items.length >= 2, `expected at least 2 nodes, got ${nodes.items.length}`);
 
     await kubectl(['apply', '-n', ns.name, '-f', '-'], { input: deployment('web', { replicas: 2 }) });
-    const available = await waitFor('Deployment web to become Available', async () => {
-      const d = await kubectlJson<DeploymentStatus>(['get', 'deployment', 'web', '-n', ns.name]);
-      return condition(d, 'Available')?.status === 'True' && d.status?.availableReplicas === 2 ? d : undefined;
-    }, { timeoutMs: 60_000 });
+    const available = await waitFor(
+      'Deployment web to become Available',
+      async () => {
+        const d = await kubectlJson<DeploymentStatus>(['get', 'deployment', 'web', '-n', ns.name]);
+        return condition(d, 'Available')?.status === 'True' && d.status?.availableReplicas === 2
+          ? d
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     assert.equal(available.status?.availableReplicas, 2);
 
     const pods = await kubectlJson<PodList>(['get', 'pods', '-n', ns.name, '-l', 'app=web']);
@@ -76,15 +101,19 @@ describe('local Kubernetes cluster', () => {
     await kubectl(['apply', '-n', ns.name, '-f', '-'], {
       input: deployment(name, { replicas: 1, crash: true, progressDeadlineSeconds: 5 }),
     });
-    const stalled = await waitFor(`Deployment ${name} to report ProgressDeadlineExceeded`, async () => {
-      const d = await kubectlJson<DeploymentStatus>(['get', 'deployment', name, '-n', ns.name]);
-      return condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' ? d : undefined;
-    }, { timeoutMs: 90_000 });
+    const stalled = await waitFor(
+      `Deployment ${name} to report ProgressDeadlineExceeded`,
+      async () => {
+        const d = await kubectlJson<DeploymentStatus>(['get', 'deployment', name, '-n', ns.name]);
+        return condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' ? d : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
     assert.equal(condition(stalled, 'Available')?.status, 'False');
     assert.equal(stalled.status?.availableReplicas ?? 0, 0);
-    const pods = await kubectlJson<{ items: { status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[] }>(
-      ['get', 'pods', '-n', ns.name, '-l', `app=${name}`],
-    );
+    const pods = await kubectlJson<{
+      items: { status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[];
+    }>(['get', 'pods', '-n', ns.name, '-l', `app=${name}`]);
     assert.equal(pods.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason, 'CrashLoopBackOff');
   });
 });
@@ -108,13 +137,27 @@ describe('local Temporal dev server', () => {
       );
       assert.equal(result, 'echo: hello');
 
-      const listed = await waitFor('the workflow to appear in `temporal workflow list`', async () => {
-        const { stdout } = await execFileAsync('temporal', [
-          'workflow', 'list', '--address', temporalAddress(), '--query', `WorkflowId = '${workflowId}'`, '--output', 'json',
-        ]);
-        const rows = JSON.parse(stdout || '[]') as { execution?: { workflowId?: string }; status?: string }[];
-        return rows.find((r) => r.execution?.workflowId === workflowId);
-      }, { timeoutMs: 20_000 });
+      const listed = await waitFor(
+        'the workflow to appear in `temporal workflow list`',
+        async () => {
+          const { stdout } = await execFileAsync('temporal', [
+            'workflow',
+            'list',
+            '--address',
+            temporalAddress(),
+            '--query',
+            `WorkflowId = '${workflowId}'`,
+            '--output',
+            'json',
+          ]);
+          const rows = JSON.parse(stdout || '[]') as {
+            execution?: { workflowId?: string };
+            status?: string;
+          }[];
+          return rows.find((r) => r.execution?.workflowId === workflowId);
+        },
+        { timeoutMs: 20_000 },
+      );
       assert.match(String(listed.status), /COMPLETED/);
     } finally {
       await clientConnection.close();

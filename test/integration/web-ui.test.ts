@@ -20,10 +20,18 @@ import { temporalUiUrl } from '../support/stack.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (scripts/stack install installs Debian's chromium)`;
+const missing = existsSync(CHROMIUM)
+  ? undefined
+  : `${CHROMIUM} is not installed (scripts/stack install installs Debian's chromium)`;
 if (missing) console.log(`skipping the Web UI test: ${missing}`);
 
 describe('Temporal Web UI', { skip: missing }, () => {
@@ -40,12 +48,19 @@ describe('Temporal Web UI', { skip: missing }, () => {
     const head = await app.repo.head();
     await app.waitStatus(`initial sync of ${head}`, settledAt(head));
     for (const id of [SCHEDULE_IDS.gitPoll, SCHEDULE_IDS.driftScan]) {
-      const exists = await env.client.schedule.getHandle(id).describe().then(() => true, () => false);
+      const exists = await env.client.schedule
+        .getHandle(id)
+        .describe()
+        .then(
+          () => true,
+          () => false,
+        );
       if (!exists) createdSchedules.push(id);
     }
     await ensureSchedules(env.client);
     // Schedules this test created are global: keep them from firing, and delete them afterwards.
-    for (const id of createdSchedules) await env.client.schedule.getHandle(id).pause('created paused by the Web UI test');
+    for (const id of createdSchedules)
+      await env.client.schedule.getHandle(id).pause('created paused by the Web UI test');
     profile = await mkdtemp(join(tmpdir(), 'mooring-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -53,13 +68,17 @@ describe('Temporal Web UI', { skip: missing }, () => {
       args: CHROMIUM_FLAGS,
       viewport: { width: 1600, height: 1000 },
     });
-    page = browser.pages()[0] ?? await browser.newPage();
+    page = browser.pages()[0] ?? (await browser.newPage());
   });
 
   after(async () => {
     await browser?.close();
     if (profile) await rm(profile, { recursive: true, force: true });
-    for (const id of createdSchedules) await env.client.schedule.getHandle(id).delete().catch(() => undefined);
+    for (const id of createdSchedules)
+      await env.client.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
     await env?.close();
   });
 
@@ -77,7 +96,10 @@ describe('Temporal Web UI', { skip: missing }, () => {
     assert.ok(text.includes('applicationWorkflow'), 'the application workflow type is shown');
     assert.ok(text.includes('syncWorkflow'), 'the sync workflow type is shown');
     const listed = await page.getByRole('link', { name: /^app\// }).allInnerTexts();
-    assert.ok(listed.length >= 2 && listed.every((id) => id.startsWith(applicationWorkflowId(app.name))), `only this app's workflows are listed: ${listed.join(', ')}`);
+    assert.ok(
+      listed.length >= 2 && listed.every((id) => id.startsWith(applicationWorkflowId(app.name))),
+      `only this app's workflows are listed: ${listed.join(', ')}`,
+    );
   });
 
   test('the Schedules page lists git-poll and drift-scan', async () => {

@@ -31,12 +31,17 @@ before(async () => {
   repo = await createTestGitRepo(`${projectRoot}/config/examples/guestbook`, 'guestbook');
   connection = await Connection.connect({ address: temporalAddress() });
   client = new Client({ connection });
-  const stop = new Promise<void>((resolve) => { release = resolve; });
+  const stop = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   worker = runWorker({ taskQueue, cluster: taskQueue, schedules: false, metricsPort: port, stop });
 });
 
 after(async () => {
-  await client.workflow.getHandle(applicationWorkflowId(name)).terminate('test cleanup').catch(() => undefined);
+  await client.workflow
+    .getHandle(applicationWorkflowId(name))
+    .terminate('test cleanup')
+    .catch(() => undefined);
   await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
   release();
   await worker.catch(() => undefined);
@@ -45,24 +50,44 @@ after(async () => {
 });
 
 test('after a sync, /metrics serves Mooring counters, app info and Temporal Core metrics', async () => {
-  const { apps } = parseApplications([
-    'apiVersion: mooring.dev/v1', 'kind: Application', `metadata: {name: ${name}}`, 'spec:',
-    `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
-    `  destination: {cluster: ${taskQueue}, namespace: ${namespace}}`,
-    '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}', '',
-  ].join('\n'), 'metrics.yaml');
+  const { apps } = parseApplications(
+    [
+      'apiVersion: mooring.dev/v1',
+      'kind: Application',
+      `metadata: {name: ${name}}`,
+      'spec:',
+      `  source: {repoURL: ${repo.url}, targetRevision: main, path: guestbook}`,
+      `  destination: {cluster: ${taskQueue}, namespace: ${namespace}}`,
+      '  syncPolicy: {automated: {prune: true, selfHeal: false}, syncOptions: [CreateNamespace=true]}',
+      '',
+    ].join('\n'),
+    'metrics.yaml',
+  );
   await applySpec(client, apps[0]!, taskQueue);
-  await waitFor(`${name} to be Synced and Healthy`, async () => {
-    const s = await client.workflow.getHandle(applicationWorkflowId(name)).query(statusQuery);
-    return s.sync === 'Synced' && s.health === 'Healthy' && !s.operation ? s : undefined;
-  }, { timeoutMs: 90_000 });
+  await waitFor(
+    `${name} to be Synced and Healthy`,
+    async () => {
+      const s = await client.workflow.getHandle(applicationWorkflowId(name)).query(statusQuery);
+      return s.sync === 'Synced' && s.health === 'Healthy' && !s.operation ? s : undefined;
+    },
+    { timeoutMs: 90_000 },
+  );
 
-  const text = await waitFor('metrics to show the sync', async () => {
-    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return body.includes(`mooring_sync_total{app="${name}",outcome="Succeeded"} 1`) ? body : undefined;
-  }, { timeoutMs: 20_000 });
+  const text = await waitFor(
+    'metrics to show the sync',
+    async () => {
+      const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return body.includes(`mooring_sync_total{app="${name}",outcome="Succeeded"} 1`) ? body : undefined;
+    },
+    { timeoutMs: 20_000 },
+  );
   assert.match(text, new RegExp(`mooring_sync_duration_seconds_count\\{app="${name}"\\} 1`));
-  assert.match(text, new RegExp(`mooring_app_info\\{app="${name}",cluster="${taskQueue}",sync_status="Synced",health_status="Healthy"\\} 1`));
+  assert.match(
+    text,
+    new RegExp(
+      `mooring_app_info\\{app="${name}",cluster="${taskQueue}",sync_status="Synced",health_status="Healthy"\\} 1`,
+    ),
+  );
   assert.match(text, /mooring_k8s_request_total\{verb="apply",code="20[01]"\} \d+/);
   assert.match(text, /mooring_git_request_duration_seconds_count\{op="resolve"\} \d+/);
   assert.match(text, /^temporal_\w+/m, 'Temporal Core metrics are appended');

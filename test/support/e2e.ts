@@ -51,7 +51,10 @@ export interface E2eApp {
 }
 
 export interface LiveDeployment {
-  spec: { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } } };
+  spec: {
+    replicas: number;
+    template: { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } };
+  };
   status?: { readyReplicas?: number; updatedReplicas?: number };
 }
 
@@ -70,16 +73,29 @@ const GUESTBOOK = join(projectRoot, 'config/examples/guestbook');
 const GUESTBOOK_APP = join(projectRoot, 'config/examples/guestbook-app.yaml');
 
 /** The guestbook Deployment manifest with a few fields changed, as a commit would change it. */
-export async function guestbookDeployment(change: { image?: string; simulate?: 'crashloop' | 'never-ready' | 'slow'; progressDeadlineSeconds?: number; replicas?: number }): Promise<string> {
+export async function guestbookDeployment(change: {
+  image?: string;
+  simulate?: 'crashloop' | 'never-ready' | 'slow';
+  progressDeadlineSeconds?: number;
+  replicas?: number;
+}): Promise<string> {
   const doc = parseDocument(await readFile(join(GUESTBOOK, 'deployment.yaml'), 'utf8'));
   if (change.image) doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'image'], change.image);
-  if (change.simulate) doc.setIn(['spec', 'template', 'metadata', 'labels', 'mooring.dev/simulate'], change.simulate);
-  if (change.progressDeadlineSeconds) doc.setIn(['spec', 'progressDeadlineSeconds'], change.progressDeadlineSeconds);
+  if (change.simulate)
+    doc.setIn(['spec', 'template', 'metadata', 'labels', 'mooring.dev/simulate'], change.simulate);
+  if (change.progressDeadlineSeconds)
+    doc.setIn(['spec', 'progressDeadlineSeconds'], change.progressDeadlineSeconds);
   if (change.replicas !== undefined) doc.setIn(['spec', 'replicas'], change.replicas);
   return String(doc);
 }
 
-async function appSpec(name: string, repoURL: string, cluster: string, namespace: string, options: AppOptions): Promise<AppSpec> {
+async function appSpec(
+  name: string,
+  repoURL: string,
+  cluster: string,
+  namespace: string,
+  options: AppOptions,
+): Promise<AppSpec> {
   const doc = parseDocument(await readFile(GUESTBOOK_APP, 'utf8'));
   doc.setIn(['metadata', 'name'], name);
   doc.setIn(['spec', 'source', 'repoURL'], repoURL);
@@ -106,7 +122,9 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
   let stopWorker = async (): Promise<void> => undefined;
   if (options.worker !== false) {
     let release: () => void = () => undefined;
-    const stop = new Promise<void>((resolve) => { release = resolve; });
+    const stop = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const running = runWorker({ taskQueue, cluster, schedules: false, metricsPort: 0, stop });
     running.catch((err: unknown) => console.error(`worker ${taskQueue} failed: ${String(err)}`));
     stopWorker = async () => {
@@ -124,13 +142,24 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
     const handle = client.workflow.getHandle(applicationWorkflowId(name));
     const status = () => handle.query(statusQuery);
     const app: E2eApp = {
-      name, namespace, repo, spec, status,
+      name,
+      namespace,
+      repo,
+      spec,
+      status,
       async waitStatus(what, done, timeoutMs = 90_000) {
         let last: AppStatus | undefined;
-        return await waitFor(`${name}: ${what}`, async () => {
-          last = await status();
-          return done(last) ? last : undefined;
-        }, { timeoutMs, describe: () => `last status: ${JSON.stringify({ ...last, resources: undefined }, null, 1)}` });
+        return await waitFor(
+          `${name}: ${what}`,
+          async () => {
+            last = await status();
+            return done(last) ? last : undefined;
+          },
+          {
+            timeoutMs,
+            describe: () => `last status: ${JSON.stringify({ ...last, resources: undefined }, null, 1)}`,
+          },
+        );
       },
       deployment: () => kubectlJson<LiveDeployment>(['get', 'deployment', 'guestbook-ui', '-n', namespace]),
     };
@@ -144,9 +173,12 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
       const ids = new Set([applicationWorkflowId(app.name)]);
       for await (const wf of client.workflow.list({ query })) ids.add(wf.workflowId);
       for (const id of ids) {
-        await client.workflow.getHandle(id).terminate('end-to-end test cleanup').catch((err: unknown) => {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        });
+        await client.workflow
+          .getHandle(id)
+          .terminate('end-to-end test cleanup')
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          });
       }
       await kubectl(['delete', 'namespace', app.namespace, '--wait=false', '--ignore-not-found']);
       await app.repo.remove();
@@ -160,5 +192,6 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
 
 /** True when the app runs `sha`, in sync and healthy, with no operation in flight. */
 export function settledAt(sha: string): (s: AppStatus) => boolean {
-  return (s) => s.deployedRevision === sha && s.sync === 'Synced' && s.health === 'Healthy' && s.operation === undefined;
+  return (s) =>
+    s.deployedRevision === sha && s.sync === 'Synced' && s.health === 'Healthy' && s.operation === undefined;
 }

@@ -38,7 +38,9 @@ async function git(cwd: string, args: string[]): Promise<string> {
     return stdout.trim();
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`git ${args.join(' ')} in ${cwd} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
+    throw new Error(`git ${args.join(' ')} in ${cwd} failed: ${e.stderr?.trim() || e.message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -46,7 +48,11 @@ async function git(cwd: string, args: string[]): Promise<string> {
  * Creates a bare repository whose first commit holds `seedDir` copied under `path` (e.g. the
  * guestbook example under `guestbook/`).
  */
-export async function createTestGitRepo(seedDir: string, path: string, branch = 'main'): Promise<TestGitRepo> {
+export async function createTestGitRepo(
+  seedDir: string,
+  path: string,
+  branch = 'main',
+): Promise<TestGitRepo> {
   const root = await mkdtemp(join(tmpdir(), 'mooring-e2e-git-'));
   const url = join(root, 'repo.git');
   const work = join(root, 'work');

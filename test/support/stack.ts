@@ -14,14 +14,19 @@ export const projectRoot = new URL('../..', import.meta.url).pathname.replace(/\
 function required(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run integration tests through "npm test" (scripts/test), which starts the local stack`);
+    throw new Error(
+      `${name} is not set: run integration tests through "npm test" (scripts/test), which starts the local stack`,
+    );
   }
   return value;
 }
 
 export function kubeconfigPath(): string {
   const path = required('KUBECONFIG');
-  if (!existsSync(path)) throw new Error(`KUBECONFIG points to ${path}, which does not exist: is the stack up? (scripts/stack up)`);
+  if (!existsSync(path))
+    throw new Error(
+      `KUBECONFIG points to ${path}, which does not exist: is the stack up? (scripts/stack up)`,
+    );
   return path;
 }
 
@@ -34,7 +39,10 @@ export function temporalUiUrl(): string {
 }
 
 /** Runs the stack's kubectl against the local cluster; rejects with stderr on failure. */
-export async function kubectl(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function kubectl(
+  args: string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const child = execFileAsync('kubectl', ['--kubeconfig', kubeconfigPath(), ...args], {
     timeout: options.timeoutMs ?? 60_000,
     maxBuffer: 32 * 1024 * 1024,
@@ -61,7 +69,9 @@ export function uniqueSuffix(): string {
 }
 
 /** Creates a namespace for one test; the returned function deletes it (without waiting). */
-export async function createTestNamespace(prefix: string): Promise<{ name: string; cleanup: () => Promise<void> }> {
+export async function createTestNamespace(
+  prefix: string,
+): Promise<{ name: string; cleanup: () => Promise<void> }> {
   const name = `${prefix}-${uniqueSuffix()}`;
   await kubectl(['create', 'namespace', name]);
   return {

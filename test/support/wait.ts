@@ -23,7 +23,9 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) {
       const state = options.describe ? await options.describe() : '';
       const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}${state ? `\n${state}` : ''}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${cause}${state ? `\n${state}` : ''}`,
+      );
     }
     await delay(intervalMs);
   }

@@ -19,13 +19,26 @@ export interface WorkerProcess {
 /** Starts `bin/mooring worker` for one task queue and cluster, without metrics or schedules. */
 export function spawnWorker(taskQueue: string, cluster: string, logFile: string): WorkerProcess {
   const fd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(join(projectRoot, 'bin/mooring'), [
-    '--address', temporalAddress(),
-    'worker', '--task-queue', taskQueue, '--cluster', cluster, '--metrics-port', '0', '--no-schedules',
-  ], { detached: true, stdio: ['ignore', fd, fd] });
+  const child: ChildProcess = spawn(
+    join(projectRoot, 'bin/mooring'),
+    [
+      '--address',
+      temporalAddress(),
+      'worker',
+      '--task-queue',
+      taskQueue,
+      '--cluster',
+      cluster,
+      '--metrics-port',
+      '0',
+      '--no-schedules',
+    ],
+    { detached: true, stdio: ['ignore', fd, fd] },
+  );
   closeSync(fd);
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`Cannot start bin/mooring worker for ${taskQueue}: no process id (see ${logFile})`);
+  if (pid === undefined)
+    throw new Error(`Cannot start bin/mooring worker for ${taskQueue}: no process id (see ${logFile})`);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());

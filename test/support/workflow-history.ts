@@ -18,22 +18,38 @@ export async function countEvents(client: Client, workflowId: string, runId?: st
  */
 export async function waitQuiescent(client: Client, workflowId: string, timeoutMs = 30_000): Promise<void> {
   const handle = client.workflow.getHandle(workflowId);
-  await waitFor(`${workflowId} to handle its signals and go idle`, async () => {
-    const events = (await handle.fetchHistory()).events ?? [];
-    let lastInput = -1;
-    let lastTaskDone = -1;
-    let openChildren = 0;
-    events.forEach((e, i) => {
-      if (e.workflowExecutionSignaledEventAttributes || e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes
-        || e.childWorkflowExecutionCompletedEventAttributes || e.childWorkflowExecutionFailedEventAttributes) lastInput = i;
-      if (e.workflowTaskCompletedEventAttributes) lastTaskDone = i;
-      if (e.startChildWorkflowExecutionInitiatedEventAttributes) openChildren += 1;
-      if (e.childWorkflowExecutionCompletedEventAttributes || e.childWorkflowExecutionFailedEventAttributes
-        || e.childWorkflowExecutionTerminatedEventAttributes || e.childWorkflowExecutionCanceledEventAttributes
-        || e.childWorkflowExecutionTimedOutEventAttributes || e.startChildWorkflowExecutionFailedEventAttributes) openChildren -= 1;
-    });
-    const description = await handle.describe();
-    const pending = description.raw.pendingActivities?.length ?? 0;
-    return lastTaskDone > lastInput && pending === 0 && openChildren === 0 ? true : undefined;
-  }, { timeoutMs });
+  await waitFor(
+    `${workflowId} to handle its signals and go idle`,
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      let lastInput = -1;
+      let lastTaskDone = -1;
+      let openChildren = 0;
+      events.forEach((e, i) => {
+        if (
+          e.workflowExecutionSignaledEventAttributes ||
+          e.activityTaskCompletedEventAttributes ||
+          e.activityTaskFailedEventAttributes ||
+          e.childWorkflowExecutionCompletedEventAttributes ||
+          e.childWorkflowExecutionFailedEventAttributes
+        )
+          lastInput = i;
+        if (e.workflowTaskCompletedEventAttributes) lastTaskDone = i;
+        if (e.startChildWorkflowExecutionInitiatedEventAttributes) openChildren += 1;
+        if (
+          e.childWorkflowExecutionCompletedEventAttributes ||
+          e.childWorkflowExecutionFailedEventAttributes ||
+          e.childWorkflowExecutionTerminatedEventAttributes ||
+          e.childWorkflowExecutionCanceledEventAttributes ||
+          e.childWorkflowExecutionTimedOutEventAttributes ||
+          e.startChildWorkflowExecutionFailedEventAttributes
+        )
+          openChildren -= 1;
+      });
+      const description = await handle.describe();
+      const pending = description.raw.pendingActivities?.length ?? 0;
+      return lastTaskDone > lastInput && pending === 0 && openChildren === 0 ? true : undefined;
+    },
+    { timeoutMs },
+  );
 }

@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import {
-  driftDetectedSignal, pauseUpdate, refreshSignal, resumeUpdate, rollbackSignal, rollbackUpdate,
+  driftDetectedSignal,
+  pauseUpdate,
+  refreshSignal,
+  resumeUpdate,
+  rollbackSignal,
+  rollbackUpdate,
 } from '../../contract/messages.js';
 import type { AppSpec } from '../../config/types.js';
 import { sha } from './harness/stub-activities.js';
@@ -20,10 +25,15 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 describe('application workflow: operator and fleet messages', () => {
   let env: WorkflowTestEnv;
-  before(async () => { env = await startWorkflowEnv(); });
-  after(async () => { await env?.close(); });
+  before(async () => {
+    env = await startWorkflowEnv();
+  });
+  after(async () => {
+    await env?.close();
+  });
 
-  const syncedApp = (prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec> => env.syncedApp(prefix, first, change);
+  const syncedApp = (prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec> =>
+    env.syncedApp(prefix, first, change);
 
   async function pushCommit(spec: AppSpec, commit: string): Promise<void> {
     env.script.setHead(spec.source.repoURL, commit);
@@ -35,14 +45,30 @@ describe('application workflow: operator and fleet messages', () => {
     const spec = await syncedApp('wf-supersede', c1);
     env.script.health.set(c2, 'block');
     await pushCommit(spec, c2);
-    await waitFor('the health wait of the second commit', () => env.script.callsOf('waitHealthy', spec.name).some((c) => c.revision === c2) || undefined);
+    await waitFor(
+      'the health wait of the second commit',
+      () => env.script.callsOf('waitHealthy', spec.name).some((c) => c.revision === c2) || undefined,
+    );
     await pushCommit(spec, c3);
-    const s = await env.waitStatus(spec.name, 'the newer commit', (x) => x.deployedRevision === c3 && !x.operation);
-    assert.deepEqual(s.history.map((h) => [h.revision, h.outcome]), [[c1, 'Succeeded'], [c3, 'Succeeded']]);
+    const s = await env.waitStatus(
+      spec.name,
+      'the newer commit',
+      (x) => x.deployedRevision === c3 && !x.operation,
+    );
+    assert.deepEqual(
+      s.history.map((h) => [h.revision, h.outcome]),
+      [
+        [c1, 'Succeeded'],
+        [c3, 'Succeeded'],
+      ],
+    );
     assert.deepEqual(s.badRevisions, []);
     assert.equal(s.consecutiveFailures, 0);
     assert.deepEqual(env.script.rendered(spec.name), [c1, c2, c3], 'no rollback for the superseded commit');
-    await waitFor('the activity to see the cancellation', () => env.script.cancelledWaits.includes(c2) || undefined);
+    await waitFor(
+      'the activity to see the cancellation',
+      () => env.script.cancelledWaits.includes(c2) || undefined,
+    );
   });
 
   it('a manual rollback pins the app until resume; an unknown history id is rejected', async () => {
@@ -53,8 +79,15 @@ describe('application workflow: operator and fleet messages', () => {
     await env.waitStatus(spec.name, 'the second commit', (x) => x.history.length === 2 && !x.operation);
 
     await handle.signal(rollbackSignal, { historyId: 1 });
-    let s = await env.waitStatus(spec.name, 'the rollback by history id', (x) => x.history.length === 3 && !x.operation);
-    assert.deepEqual([s.history[2]?.revision, s.history[2]?.outcome, s.history[2]?.initiatedBy], [c1, 'Succeeded', 'rollback']);
+    let s = await env.waitStatus(
+      spec.name,
+      'the rollback by history id',
+      (x) => x.history.length === 3 && !x.operation,
+    );
+    assert.deepEqual(
+      [s.history[2]?.revision, s.history[2]?.outcome, s.history[2]?.initiatedBy],
+      [c1, 'Succeeded', 'rollback'],
+    );
     assert.equal(s.pinnedRevision, c1);
     assert.equal(s.deployedRevision, c1);
     assert.equal(s.sync, 'Synced');
@@ -67,39 +100,63 @@ describe('application workflow: operator and fleet messages', () => {
     assert.equal(s.history.length, 3);
 
     const accepted = await handle.executeUpdate(rollbackUpdate, { args: [{ toRevision: c2.slice(0, 7) }] });
-    s = await env.waitStatus(spec.name, 'the rollback by revision', (x) => x.history.length === 4 && !x.operation);
+    s = await env.waitStatus(
+      spec.name,
+      'the rollback by revision',
+      (x) => x.history.length === 4 && !x.operation,
+    );
     assert.equal(s.history[3]?.id, accepted.operationId);
     assert.equal(s.pinnedRevision, c2);
     assert.equal(s.deployedRevision, c2);
 
     const before = await env.eventTypes(handle.workflowId);
-    await assert.rejects(handle.executeUpdate(rollbackUpdate, { args: [{ historyId: 99 }] }), (err: unknown) => {
-      assert.ok(err instanceof WorkflowUpdateFailedError);
-      assert.match(String(err.cause?.message), /History id 99 does not exist/);
-      return true;
-    });
+    await assert.rejects(
+      handle.executeUpdate(rollbackUpdate, { args: [{ historyId: 99 }] }),
+      (err: unknown) => {
+        assert.ok(err instanceof WorkflowUpdateFailedError);
+        assert.match(String(err.cause?.message), /History id 99 does not exist/);
+        return true;
+      },
+    );
     const afterRejection = await env.eventTypes(handle.workflowId);
-    assert.deepEqual(afterRejection.filter((t) => t.startsWith('WorkflowExecutionUpdate')), before.filter((t) => t.startsWith('WorkflowExecutionUpdate')), 'a rejected update leaves no history event');
+    assert.deepEqual(
+      afterRejection.filter((t) => t.startsWith('WorkflowExecutionUpdate')),
+      before.filter((t) => t.startsWith('WorkflowExecutionUpdate')),
+      'a rejected update leaves no history event',
+    );
 
     const resumed = await handle.executeUpdate(resumeUpdate);
     assert.equal(resumed.pinnedRevision, undefined);
-    s = await env.waitStatus(spec.name, 'the branch head after resume', (x) => x.deployedRevision === c3 && !x.operation);
+    s = await env.waitStatus(
+      spec.name,
+      'the branch head after resume',
+      (x) => x.deployedRevision === c3 && !x.operation,
+    );
     assert.equal(s.sync, 'Synced');
   });
 
   it('self-heals a drift report by re-syncing the same revision', async () => {
     const c1 = sha('heal-1');
     const spec = await syncedApp('wf-heal', c1);
-    await env.handle(spec.name).signal(driftDetectedSignal, { drifted: true, changedObjects: 2, health: 'Healthy' });
+    await env
+      .handle(spec.name)
+      .signal(driftDetectedSignal, { drifted: true, changedObjects: 2, health: 'Healthy' });
     const s = await env.waitStatus(spec.name, 'the self-heal', (x) => x.history.length === 2 && !x.operation);
-    assert.deepEqual([s.history[1]?.revision, s.history[1]?.outcome, s.history[1]?.initiatedBy], [c1, 'Succeeded', 'self-heal']);
+    assert.deepEqual(
+      [s.history[1]?.revision, s.history[1]?.outcome, s.history[1]?.initiatedBy],
+      [c1, 'Succeeded', 'self-heal'],
+    );
     assert.equal(s.sync, 'Synced');
   });
 
   it('without selfHeal a drift report only marks the app OutOfSync', async () => {
     const c1 = sha('drift-1');
-    const spec = await syncedApp('wf-drift', c1, (x) => { x.syncPolicy.automated = { prune: true, selfHeal: false }; });
-    await env.handle(spec.name).signal(driftDetectedSignal, { drifted: true, changedObjects: 1, health: 'Healthy' });
+    const spec = await syncedApp('wf-drift', c1, (x) => {
+      x.syncPolicy.automated = { prune: true, selfHeal: false };
+    });
+    await env
+      .handle(spec.name)
+      .signal(driftDetectedSignal, { drifted: true, changedObjects: 1, health: 'Healthy' });
     await env.waitStatus(spec.name, 'OutOfSync', (x) => x.sync === 'OutOfSync');
     await env.idle(spec.name);
     assert.equal((await env.status(spec.name)).history.length, 1);
@@ -119,7 +176,11 @@ describe('application workflow: operator and fleet messages', () => {
     assert.equal(s.sync, 'OutOfSync');
     const resumed = await handle.executeUpdate(resumeUpdate);
     assert.equal(resumed.paused, false);
-    s = await env.waitStatus(spec.name, 'the new commit after resume', (x) => x.deployedRevision === c2 && !x.operation);
+    s = await env.waitStatus(
+      spec.name,
+      'the new commit after resume',
+      (x) => x.deployedRevision === c2 && !x.operation,
+    );
     assert.equal(s.sync, 'Synced');
   });
 });

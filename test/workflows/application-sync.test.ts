@@ -20,10 +20,15 @@ const SYNC_CHILD_EVENT_BUDGET = 60;
 
 describe('application workflow: auto-sync and automatic rollback', () => {
   let env: WorkflowTestEnv;
-  before(async () => { env = await startWorkflowEnv(); });
-  after(async () => { await env?.close(); });
+  before(async () => {
+    env = await startWorkflowEnv();
+  });
+  after(async () => {
+    await env?.close();
+  });
 
-  const syncedApp = (prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec> => env.syncedApp(prefix, first, change);
+  const syncedApp = (prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec> =>
+    env.syncedApp(prefix, first, change);
 
   async function pushCommit(spec: AppSpec, commit: string): Promise<void> {
     env.script.setHead(spec.source.repoURL, commit);
@@ -38,11 +43,17 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     assert.equal(s.health, 'Healthy');
     assert.equal(s.deployedRevision, c1);
     assert.equal(s.lastHealthyRevision, c1);
-    assert.deepEqual(s.history.map((h) => [h.revision, h.outcome, h.initiatedBy]), [[c1, 'Succeeded', 'auto-sync']]);
+    assert.deepEqual(
+      s.history.map((h) => [h.revision, h.outcome, h.initiatedBy]),
+      [[c1, 'Succeeded', 'auto-sync']],
+    );
     assert.deepEqual(s.badRevisions, []);
 
     const events = await env.eventTypes(syncWorkflowId(spec.name, s.history[0]?.id ?? 0));
-    assert.ok(events.length <= SYNC_CHILD_EVENT_BUDGET, `a routine sync child took ${events.length} history events (budget ${SYNC_CHILD_EVENT_BUDGET}): ${events.join(', ')}`);
+    assert.ok(
+      events.length <= SYNC_CHILD_EVENT_BUDGET,
+      `a routine sync child took ${events.length} history events (budget ${SYNC_CHILD_EVENT_BUDGET}): ${events.join(', ')}`,
+    );
   });
 
   it('rolls a degraded commit back, never auto-deploys it again, and deploys newer or explicitly requested commits', async () => {
@@ -50,7 +61,11 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     const spec = await syncedApp('wf-rollback', c1);
     env.script.health.set(c2, 'Degraded');
     await pushCommit(spec, c2);
-    let s = await env.waitStatus(spec.name, 'the bad commit to be rolled back', (x) => x.history.length === 2 && !x.operation);
+    let s = await env.waitStatus(
+      spec.name,
+      'the bad commit to be rolled back',
+      (x) => x.history.length === 2 && !x.operation,
+    );
     const entry = s.history[1];
     assert.equal(entry?.outcome, 'RolledBack');
     assert.equal(entry?.revision, c2);
@@ -74,7 +89,11 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     // A newer commit gets a fresh start: deployed, and the failure counter starts over.
     env.script.health.set(c3, 'Degraded');
     await pushCommit(spec, c3);
-    s = await env.waitStatus(spec.name, 'the newer commit to be tried', (x) => x.history.length === 3 && !x.operation);
+    s = await env.waitStatus(
+      spec.name,
+      'the newer commit to be tried',
+      (x) => x.history.length === 3 && !x.operation,
+    );
     assert.equal(s.history[2]?.revision, c3);
     assert.equal(s.history[2]?.outcome, 'RolledBack');
     assert.equal(s.consecutiveFailures, 1, 'the counter restarted with the new commit');
@@ -85,7 +104,10 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     const accepted = await env.handle(spec.name).executeUpdate(syncUpdate, { args: [{ revision: c2 }] });
     s = await env.waitStatus(spec.name, 'the operator sync', (x) => x.history.length === 4 && !x.operation);
     assert.equal(s.history[3]?.id, accepted.operationId);
-    assert.deepEqual([s.history[3]?.revision, s.history[3]?.outcome, s.history[3]?.initiatedBy], [c2, 'Succeeded', 'operator']);
+    assert.deepEqual(
+      [s.history[3]?.revision, s.history[3]?.outcome, s.history[3]?.initiatedBy],
+      [c2, 'Succeeded', 'operator'],
+    );
     assert.equal(s.deployedRevision, c2);
     assert.deepEqual(s.badRevisions, [c3]);
   });
@@ -95,7 +117,11 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     const spec = await syncedApp('wf-timeout', c1);
     env.script.health.set(c2, 'timeout');
     await pushCommit(spec, c2);
-    const s = await env.waitStatus(spec.name, 'the rollback after the timeout', (x) => x.history.length === 2 && !x.operation);
+    const s = await env.waitStatus(
+      spec.name,
+      'the rollback after the timeout',
+      (x) => x.history.length === 2 && !x.operation,
+    );
     assert.equal(s.history[1]?.outcome, 'RolledBack');
     assert.match(s.history[1]?.message ?? '', /not healthy within 2m/);
     assert.equal(s.deployedRevision, c1);
@@ -108,7 +134,11 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     env.script.health.set(c1, 'Degraded');
     env.script.health.set(c2, 'Degraded');
     await pushCommit(spec, c2);
-    let s = await env.waitStatus(spec.name, 'the failed rollback', (x) => x.history.length === 2 && !x.operation);
+    let s = await env.waitStatus(
+      spec.name,
+      'the failed rollback',
+      (x) => x.history.length === 2 && !x.operation,
+    );
     assert.equal(s.history[1]?.outcome, 'Failed');
     assert.match(s.history[1]?.message ?? '', new RegExp(`rollback to ${c1.slice(0, 7)} also failed`));
     assert.equal(s.health, 'Degraded');

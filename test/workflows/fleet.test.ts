@@ -26,25 +26,39 @@ describe('fleet workflows', () => {
     env = await startWorkflowEnv();
     const shared = `https://git.example.test/mooring/shared-${env.suffix}.git`;
     for (const prefix of ['wf-fleet-1', 'wf-fleet-2', 'wf-fleet-3', 'wf-fleet-4']) {
-      specs.push(env.spec(prefix, (s) => { if (prefix !== 'wf-fleet-4') s.source.repoURL = shared; }));
+      specs.push(
+        env.spec(prefix, (s) => {
+          if (prefix !== 'wf-fleet-4') s.source.repoURL = shared;
+        }),
+      );
     }
     env.script.setHead(shared, a1);
     env.script.setHead(specs[3]?.source.repoURL ?? '', b1);
     for (const spec of specs) await env.apply(spec);
-    for (const spec of specs) await env.waitStatus(spec.name, 'the first sync', (s) => s.history.length === 1 && !s.operation);
+    for (const spec of specs)
+      await env.waitStatus(spec.name, 'the first sync', (s) => s.history.length === 1 && !s.operation);
   });
-  after(async () => { await env?.close(); });
+  after(async () => {
+    await env?.close();
+  });
 
   function summary(spec: AppSpec, extra: Partial<ApplicationSummary>): ApplicationSummary {
     return {
-      name: spec.name, workflowId: applicationWorkflowId(spec.name), cluster: spec.destination.cluster,
-      repoURL: spec.source.repoURL, targetRevision: spec.source.targetRevision, namespace: spec.destination.namespace,
-      syncOptions: [], ignoreDifferences: [], ...extra,
+      name: spec.name,
+      workflowId: applicationWorkflowId(spec.name),
+      cluster: spec.destination.cluster,
+      repoURL: spec.source.repoURL,
+      targetRevision: spec.source.targetRevision,
+      namespace: spec.destination.namespace,
+      syncOptions: [],
+      ignoreDifferences: [],
+      ...extra,
     };
   }
 
   async function signalsReceived(app: string): Promise<number> {
-    return (await env.eventTypes(applicationWorkflowId(app))).filter((t) => t === 'WorkflowExecutionSignaled').length;
+    return (await env.eventTypes(applicationWorkflowId(app))).filter((t) => t === 'WorkflowExecutionSignaled')
+      .length;
   }
 
   it('git-poll checks each repository and revision once and refreshes only the apps whose head moved', async () => {
@@ -52,18 +66,27 @@ describe('fleet workflows', () => {
     env.script.setHead(s1.source.repoURL, a2);
     // What visibility would say: app 2 already saw the new commit, app 4's repository did not move.
     env.script.applications = [
-      summary(s1, { headRevision: a1 }), summary(s2, { headRevision: a2 }),
-      summary(s3, { headRevision: a1 }), summary(s4, { headRevision: b1 }),
+      summary(s1, { headRevision: a1 }),
+      summary(s2, { headRevision: a2 }),
+      summary(s3, { headRevision: a1 }),
+      summary(s4, { headRevision: b1 }),
     ];
     const checksBefore = env.script.callsOf('checkRemote').length;
     const result = await env.client.workflow.execute<typeof gitPollWorkflow>('gitPollWorkflow', {
-      taskQueue: env.taskQueue, workflowId: `git-poll-${env.suffix}`, workflowExecutionTimeout: '1m',
+      taskQueue: env.taskQueue,
+      workflowId: `git-poll-${env.suffix}`,
+      workflowExecutionTimeout: '1m',
     });
     assert.equal(env.script.callsOf('checkRemote').length - checksBefore, 2);
     assert.equal(result.remoteChecks, 2);
     assert.deepEqual([...result.refreshed].sort(), [s1.name, s3.name].sort());
     assert.deepEqual(result.errors, []);
-    for (const spec of [s1, s3]) await env.waitStatus(spec.name, 'the moved head to be deployed', (s) => s.deployedRevision === a2 && !s.operation);
+    for (const spec of [s1, s3])
+      await env.waitStatus(
+        spec.name,
+        'the moved head to be deployed',
+        (s) => s.deployedRevision === a2 && !s.operation,
+      );
     assert.equal(await signalsReceived(s2.name), 0);
     assert.equal(await signalsReceived(s4.name), 0);
   });
@@ -77,16 +100,27 @@ describe('fleet workflows', () => {
       summary(s4, { health: 'Healthy' }), // never deployed: not scanned
     ];
     env.script.drift.set(s1.name, { drifted: true, changedObjects: 1, changes: [], health: 'Healthy' });
-    env.script.drift.set(s2.name, { drifted: false, changedObjects: 0, changes: [], health: 'Degraded', healthMessage: 'Deployment: 0 of 1 available' });
+    env.script.drift.set(s2.name, {
+      drifted: false,
+      changedObjects: 0,
+      changes: [],
+      health: 'Degraded',
+      healthMessage: 'Deployment: 0 of 1 available',
+    });
     const before = await Promise.all(specs.map((s) => signalsReceived(s.name)));
     const result = await env.client.workflow.execute<typeof driftScanWorkflow>('driftScanWorkflow', {
-      taskQueue: env.taskQueue, workflowId: `drift-scan-${env.suffix}`, workflowExecutionTimeout: '1m',
+      taskQueue: env.taskQueue,
+      workflowId: `drift-scan-${env.suffix}`,
+      workflowExecutionTimeout: '1m',
     });
     assert.equal(result.scanned, 3);
     assert.deepEqual(result.drifted, [s1.name]);
     assert.deepEqual(result.healthChanged, [s2.name]);
     const afterScan = await Promise.all(specs.map((s) => signalsReceived(s.name)));
-    assert.deepEqual(afterScan.map((n, i) => n - (before[i] ?? 0)), [1, 1, 0, 0]);
+    assert.deepEqual(
+      afterScan.map((n, i) => n - (before[i] ?? 0)),
+      [1, 1, 0, 0],
+    );
     assert.equal(env.script.callsOf('detectDrift', s4.name).length, 0);
     const degraded = await env.waitStatus(s2.name, 'the reported health', (s) => s.health === 'Degraded');
     assert.equal(degraded.healthMessage, 'Deployment: 0 of 1 available');

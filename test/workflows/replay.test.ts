@@ -33,8 +33,13 @@ describe('recorded workflow histories replay on the current workflow code', () =
   });
 
   it('replays every history without a determinism violation', async () => {
-    const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await load(file) })));
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), replayName: 'mooring-replay' }, histories);
+    const histories = await Promise.all(
+      files.map(async (file) => ({ workflowId: file, history: await load(file) })),
+    );
+    const results = Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), replayName: 'mooring-replay' },
+      histories,
+    );
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of results) {

@@ -11,28 +11,43 @@ import type { RunWithClient } from './run.js';
 type CascadeDeleteWorkflow = (input: CascadeDeleteInput) => Promise<PruneResult>;
 
 /** Runs `cascadeDeleteWorkflow` on the app's worker and prints each object it deleted or skipped. */
-async function cascadeDelete(client: Client, name: string, taskQueue: string, cluster: string): Promise<void> {
+async function cascadeDelete(
+  client: Client,
+  name: string,
+  taskQueue: string,
+  cluster: string,
+): Promise<void> {
   const result = await client.workflow.execute<CascadeDeleteWorkflow>(WORKFLOW_TYPES.cascadeDelete, {
     taskQueue,
     workflowId: cascadeDeleteWorkflowId(name),
     args: [{ app: name, cluster }],
     staticSummary: `delete the objects of ${name}`,
   });
-  for (const c of result.changes) console.log(`${formatRef(c)} ${c.action}${c.reason && c.action === 'skipped' ? ` (${c.reason})` : ''}`);
-  console.log(`application.mooring.dev/${name} deleted with ${result.changes.filter((c) => c.action === 'deleted').length} objects`);
+  for (const c of result.changes)
+    console.log(`${formatRef(c)} ${c.action}${c.reason && c.action === 'skipped' ? ` (${c.reason})` : ''}`);
+  console.log(
+    `application.mooring.dev/${name} deleted with ${result.changes.filter((c) => c.action === 'deleted').length} objects`,
+  );
 }
 
 export function registerDeleteCommand(app: Command, run: RunWithClient): void {
-  app.command('delete <name>').description('Stop managing the app; with --cascade also delete its objects from the cluster')
+  app
+    .command('delete <name>')
+    .description('Stop managing the app; with --cascade also delete its objects from the cluster')
     .option('--cascade', 'delete every object the app deployed (except Delete=false ones)')
-    .action((name: string, opts: { cascade?: boolean }) => run(async (client) => {
-      const handle = client.workflow.getHandle(applicationWorkflowId(name));
-      const [description, spec] = await Promise.all([handle.describe(), opts.cascade ? handle.query(specQuery) : undefined]);
-      await handle.terminate(`deleted with mooring app delete${opts.cascade ? ' --cascade' : ''}`);
-      if (!opts.cascade || !spec) {
-        console.log(`application.mooring.dev/${name} deleted (objects left in the cluster)`);
-        return;
-      }
-      await cascadeDelete(client, name, description.taskQueue, spec.destination.cluster);
-    }));
+    .action((name: string, opts: { cascade?: boolean }) =>
+      run(async (client) => {
+        const handle = client.workflow.getHandle(applicationWorkflowId(name));
+        const [description, spec] = await Promise.all([
+          handle.describe(),
+          opts.cascade ? handle.query(specQuery) : undefined,
+        ]);
+        await handle.terminate(`deleted with mooring app delete${opts.cascade ? ' --cascade' : ''}`);
+        if (!opts.cascade || !spec) {
+          console.log(`application.mooring.dev/${name} deleted (objects left in the cluster)`);
+          return;
+        }
+        await cascadeDelete(client, name, description.taskQueue, spec.destination.cluster);
+      }),
+    );
 }

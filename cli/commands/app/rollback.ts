@@ -10,21 +10,37 @@ import type { RunWithClient } from './run.js';
 type RollbackRequest = { historyId?: number; toRevision?: string };
 
 /** A history id or revision as given, or (none given) the last healthy revision before the deployed one. */
-async function rollbackRequest(client: Client, name: string, target: string | undefined): Promise<RollbackRequest> {
-  if (target !== undefined) return /^\d+$/.test(target) ? { historyId: Number(target) } : { toRevision: target };
+async function rollbackRequest(
+  client: Client,
+  name: string,
+  target: string | undefined,
+): Promise<RollbackRequest> {
+  if (target !== undefined)
+    return /^\d+$/.test(target) ? { historyId: Number(target) } : { toRevision: target };
   const { status } = await readStatus(client, name);
-  const previous = [...status.history].reverse().find((h) => h.outcome === 'Succeeded' && h.revision !== status.deployedRevision);
+  const previous = [...status.history]
+    .reverse()
+    .find((h) => h.outcome === 'Succeeded' && h.revision !== status.deployedRevision);
   if (!previous) throw new Error(`Application "${name}" has no earlier healthy revision to roll back to`);
   return { historyId: previous.id };
 }
 
 export function registerRollbackCommand(app: Command, run: RunWithClient): void {
-  app.command('rollback <name> [revisionOrId]').description('Roll back to a history id or revision and pin the app there until resume')
-    .option('--wait', 'wait for the rollback to finish').option('--timeout <duration>', 'with --wait', '10m')
-    .action((name: string, target: string | undefined, opts: { wait?: boolean; timeout: string }) => run(async (client) => {
-      const request = await rollbackRequest(client, name, target);
-      const accepted = await client.workflow.getHandle(applicationWorkflowId(name)).executeUpdate(rollbackUpdate, { args: [request] });
-      console.log(`rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`);
-      if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
-    }));
+  app
+    .command('rollback <name> [revisionOrId]')
+    .description('Roll back to a history id or revision and pin the app there until resume')
+    .option('--wait', 'wait for the rollback to finish')
+    .option('--timeout <duration>', 'with --wait', '10m')
+    .action((name: string, target: string | undefined, opts: { wait?: boolean; timeout: string }) =>
+      run(async (client) => {
+        const request = await rollbackRequest(client, name, target);
+        const accepted = await client.workflow
+          .getHandle(applicationWorkflowId(name))
+          .executeUpdate(rollbackUpdate, { args: [request] });
+        console.log(
+          `rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`,
+        );
+        if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
+      }),
+    );
 }

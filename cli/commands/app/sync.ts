@@ -15,12 +15,23 @@ interface SyncOptions {
 }
 
 export function registerSyncCommand(app: Command, run: RunWithClient): void {
-  app.command('sync <name>').description('Sync now (to the target revision or --revision)')
-    .option('--revision <rev>', 'branch, tag or SHA').option('--prune', 'delete objects no longer in Git').option('--dry-run', 'plan only')
-    .option('--wait', 'wait for the operation to finish').option('--timeout <duration>', 'with --wait', '10m')
-    .action((name: string, opts: SyncOptions) => run(async (client) => {
-      const accepted = await client.workflow.getHandle(applicationWorkflowId(name)).executeUpdate(syncUpdate, { args: [{ revision: opts.revision, prune: opts.prune, dryRun: opts.dryRun }] });
-      console.log(`sync operation #${accepted.operationId} accepted (${accepted.workflowId})`);
-      if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
-    }));
+  app
+    .command('sync <name>')
+    .description('Sync now (to the target revision or --revision)')
+    .option('--revision <rev>', 'branch, tag or SHA')
+    .option('--prune', 'delete objects no longer in Git')
+    .option('--dry-run', 'plan only')
+    .option('--wait', 'wait for the operation to finish')
+    .option('--timeout <duration>', 'with --wait', '10m')
+    .action((name: string, opts: SyncOptions) =>
+      run(async (client) => {
+        const accepted = await client.workflow
+          .getHandle(applicationWorkflowId(name))
+          .executeUpdate(syncUpdate, {
+            args: [{ revision: opts.revision, prune: opts.prune, dryRun: opts.dryRun }],
+          });
+        console.log(`sync operation #${accepted.operationId} accepted (${accepted.workflowId})`);
+        if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
+      }),
+    );
 }

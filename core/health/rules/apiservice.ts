@@ -13,7 +13,8 @@ const VERSIONS = ['apiregistration.k8s.io/v1', 'apiregistration.k8s.io/v1beta1']
 export function apiServiceHealth(obj: KubeObject): HealthResult {
   if (!VERSIONS.includes(obj.apiVersion)) return unsupportedVersion(obj, VERSIONS);
   const available = findCondition(readConditions(obj), 'Available');
-  if (!available) return { status: 'Progressing', reason: HealthReason.NotAvailable, message: 'Waiting to be processed' };
+  if (!available)
+    return { status: 'Progressing', reason: HealthReason.NotAvailable, message: 'Waiting to be processed' };
   const message = `${available.reason}: ${available.message}`;
   return available.status === 'True'
     ? { status: 'Healthy', message }

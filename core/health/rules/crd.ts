@@ -11,7 +11,8 @@ import { readConditions, unsupportedVersion } from './_fields.js';
  * Accepts `apiextensions.k8s.io/v1` only.
  */
 export function crdHealth(obj: KubeObject): HealthResult {
-  if (obj.apiVersion !== 'apiextensions.k8s.io/v1') return unsupportedVersion(obj, ['apiextensions.k8s.io/v1']);
+  if (obj.apiVersion !== 'apiextensions.k8s.io/v1')
+    return unsupportedVersion(obj, ['apiextensions.k8s.io/v1']);
   const conditions = readConditions(obj);
   if (conditions.length === 0) {
     return { status: 'Progressing', reason: HealthReason.InProgress, message: 'Status conditions not found' };
@@ -19,11 +20,19 @@ export function crdHealth(obj: KubeObject): HealthResult {
   const is = (type: string, status: string) => conditions.find((c) => c.type === type && c.status === status);
   const terminating = is('Terminating', 'True');
   if (terminating) {
-    return { status: 'Progressing', reason: HealthReason.InProgress, message: `CRD is being terminated: ${terminating.message}` };
+    return {
+      status: 'Progressing',
+      reason: HealthReason.InProgress,
+      message: `CRD is being terminated: ${terminating.message}`,
+    };
   }
   const refused = is('NamesAccepted', 'False');
   if (refused) {
-    return { status: 'Degraded', reason: HealthReason.NotEstablished, message: `CRD names have not been accepted: ${refused.message}` };
+    return {
+      status: 'Degraded',
+      reason: HealthReason.NotEstablished,
+      message: `CRD names have not been accepted: ${refused.message}`,
+    };
   }
   if (!is('Established', 'True')) {
     const established = conditions.find((c) => c.type === 'Established');
@@ -35,7 +44,11 @@ export function crdHealth(obj: KubeObject): HealthResult {
   }
   const violations = is('NonStructuralSchema', 'True');
   if (violations) {
-    return { status: 'Degraded', reason: HealthReason.NotEstablished, message: `Schema violations found: ${violations.message}` };
+    return {
+      status: 'Degraded',
+      reason: HealthReason.NotEstablished,
+      message: `Schema violations found: ${violations.message}`,
+    };
   }
   return { status: 'Healthy', message: 'CRD is healthy' };
 }

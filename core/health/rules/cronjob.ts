@@ -17,15 +17,21 @@ export function cronJobHealth(obj: KubeObject): HealthResult {
     return { status: 'Suspended', reason: HealthReason.Suspended, message: 'CronJob is suspended' };
   }
   if (read(obj, 'status') === undefined) {
-    return { status: 'Progressing', reason: HealthReason.InProgress, message: 'Waiting for the CronJob status' };
+    return {
+      status: 'Progressing',
+      reason: HealthReason.InProgress,
+      message: 'Waiting for the CronJob status',
+    };
   }
   const lastSchedule = readString(obj, 'status.lastScheduleTime');
-  if (lastSchedule === undefined) return { status: 'Healthy', message: 'The CronJob has not been scheduled yet' };
+  if (lastSchedule === undefined)
+    return { status: 'Healthy', message: 'The CronJob has not been scheduled yet' };
   const lastSuccess = readString(obj, 'status.lastSuccessfulTime');
   if (lastSuccess === undefined) {
     return { status: 'Healthy', message: 'The CronJob has not completed its first run yet' };
   }
-  if (readList(obj, 'status.active').length > 0) return { status: 'Healthy', message: 'The CronJob has an active Job' };
+  if (readList(obj, 'status.active').length > 0)
+    return { status: 'Healthy', message: 'The CronJob has an active Job' };
   // RFC 3339 timestamps in one format compare correctly as strings, as the Lua check does.
   if (lastSuccess < lastSchedule) {
     return {

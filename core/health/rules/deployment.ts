@@ -2,7 +2,12 @@ import type { KubeObject } from '../../../contract/kube-object.js';
 import { HealthReason } from '../health-reason.js';
 import type { HealthResult } from '../health-result.js';
 import {
-  findCondition, generationObserved, readBool, readConditions, readInt, unsupportedVersion,
+  findCondition,
+  generationObserved,
+  readBool,
+  readConditions,
+  readInt,
+  unsupportedVersion,
 } from './_fields.js';
 
 /**

@@ -1,7 +1,13 @@
 import type { KubeObject } from '../../../contract/kube-object.js';
 import { HealthReason } from '../health-reason.js';
 import type { HealthResult } from '../health-result.js';
-import { type Condition, describeObject, readConditions, toConditions, unsupportedVersion } from './_fields.js';
+import {
+  type Condition,
+  describeObject,
+  readConditions,
+  toConditions,
+  unsupportedVersion,
+} from './_fields.js';
 
 const VERSIONS = ['autoscaling/v1', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'autoscaling/v2'];
 
@@ -58,7 +64,10 @@ export function hpaHealth(obj: KubeObject): HealthResult {
     if (DEGRADED.some(([type, reason]) => condition.type === type && condition.reason === reason)) {
       return { status: 'Degraded', reason: HealthReason.AutoscalerFailing, message: condition.message };
     }
-    if ((condition.type === 'AbleToScale' || condition.type === 'ScalingLimited') && condition.status === 'True') {
+    if (
+      (condition.type === 'AbleToScale' || condition.type === 'ScalingLimited') &&
+      condition.status === 'True'
+    ) {
       return { status: 'Healthy', message: condition.message };
     }
   }

@@ -35,7 +35,9 @@ export function jobHealth(obj: KubeObject): HealthResult {
     }
   }
   if (!complete) return { status: 'Progressing', reason: HealthReason.JobRunning, message: 'Job is running' };
-  if (failed) return { status: 'Degraded', reason: HealthReason.JobFailed, message: failMessage || 'Job failed' };
-  if (suspended) return { status: 'Suspended', reason: HealthReason.Suspended, message: message || 'Job is suspended' };
+  if (failed)
+    return { status: 'Degraded', reason: HealthReason.JobFailed, message: failMessage || 'Job failed' };
+  if (suspended)
+    return { status: 'Suspended', reason: HealthReason.Suspended, message: message || 'Job is suspended' };
   return message ? { status: 'Healthy', message } : { status: 'Healthy' };
 }

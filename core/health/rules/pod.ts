@@ -98,9 +98,12 @@ export function podHealth(obj: KubeObject): HealthResult {
       return withMessage({ status: 'Degraded', reason: HealthReason.PodFailed }, message);
     }
     case 'Running': {
-      const judgeReadiness = restartPolicy === 'Always' || obj.metadata.annotations?.[IGNORE_RESTART_POLICY_ANNOTATION] !== undefined;
+      const judgeReadiness =
+        restartPolicy === 'Always' ||
+        obj.metadata.annotations?.[IGNORE_RESTART_POLICY_ANNOTATION] !== undefined;
       if (judgeReadiness) {
-        if (findCondition(readConditions(obj), 'Ready')?.status === 'True') return withMessage({ status: 'Healthy' });
+        if (findCondition(readConditions(obj), 'Ready')?.status === 'True')
+          return withMessage({ status: 'Healthy' });
         const restarted = containers.find((ctr) => ctr.lastTerminated);
         if (restarted) {
           return withMessage(
@@ -108,7 +111,10 @@ export function podHealth(obj: KubeObject): HealthResult {
             podMessage || `Container "${restarted.name}" terminated and the Pod is not ready`,
           );
         }
-        return withMessage({ status: 'Progressing', reason: HealthReason.PodNotReady }, podMessage || 'Pod is not ready');
+        return withMessage(
+          { status: 'Progressing', reason: HealthReason.PodNotReady },
+          podMessage || 'Pod is not ready',
+        );
       }
       if (restartPolicy === 'Never' || restartPolicy === 'OnFailure') {
         return withMessage(

@@ -15,9 +15,17 @@ export function pvcHealth(obj: KubeObject): HealthResult {
     case 'Bound':
       return { status: 'Healthy' };
     case 'Pending':
-      return { status: 'Progressing', reason: HealthReason.ClaimPending, message: 'Waiting for the claim to be bound' };
+      return {
+        status: 'Progressing',
+        reason: HealthReason.ClaimPending,
+        message: 'Waiting for the claim to be bound',
+      };
     case 'Lost':
-      return { status: 'Degraded', reason: HealthReason.ClaimLost, message: 'The claim lost its persistent volume' };
+      return {
+        status: 'Degraded',
+        reason: HealthReason.ClaimLost,
+        message: 'The claim lost its persistent volume',
+      };
     default:
       return { status: 'Unknown', reason: HealthReason.UnknownPhase, message: `Claim phase is "${phase}"` };
   }

@@ -9,7 +9,10 @@ import { readList, readString, unsupportedVersion } from './_fields.js';
  */
 export function serviceHealth(obj: KubeObject): HealthResult {
   if (obj.apiVersion !== 'v1') return unsupportedVersion(obj, ['v1']);
-  if (readString(obj, 'spec.type') === 'LoadBalancer' && readList(obj, 'status.loadBalancer.ingress').length === 0) {
+  if (
+    readString(obj, 'spec.type') === 'LoadBalancer' &&
+    readList(obj, 'status.loadBalancer.ingress').length === 0
+  ) {
     return {
       status: 'Progressing',
       reason: HealthReason.AddressPending,

@@ -40,7 +40,10 @@ export function statefulSetHealth(obj: KubeObject): HealthResult {
         message: `Waiting for partitioned roll out to finish: ${updated} out of ${desired - partition} new pods have been updated`,
       };
     }
-    return { status: 'Healthy', message: `Partitioned roll out complete: ${updated} new pods have been updated` };
+    return {
+      status: 'Healthy',
+      message: `Partitioned roll out complete: ${updated} new pods have been updated`,
+    };
   }
   if (strategy === 'OnDelete') {
     return { status: 'Healthy', message: `StatefulSet has ${ready} ready pods` };
@@ -55,5 +58,8 @@ export function statefulSetHealth(obj: KubeObject): HealthResult {
     };
   }
   const current = readInt(obj, 'status.currentReplicas') ?? 0;
-  return { status: 'Healthy', message: `StatefulSet rolling update complete: ${current} pods at revision ${currentRevision}` };
+  return {
+    status: 'Healthy',
+    message: `StatefulSet rolling update complete: ${current} pods at revision ${currentRevision}`,
+  };
 }

@@ -18,9 +18,15 @@ import { buildProgram } from '../../../cli/program.js';
 const run = promisify(execFile);
 const bin = join(projectRoot, 'bin', 'mooring');
 
-async function mooring(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+async function mooring(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(bin, args, { env: { ...process.env, ...env, TEMPORAL_ADDRESS: '127.0.0.1:7233' }, timeout: 60_000 });
+    const { stdout, stderr } = await run(bin, args, {
+      env: { ...process.env, ...env, TEMPORAL_ADDRESS: '127.0.0.1:7233' },
+      timeout: 60_000,
+    });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
@@ -29,9 +35,25 @@ async function mooring(args: string[], env: Record<string, string> = {}): Promis
 }
 
 const HELP = [
-  [], ['app'], ['app', 'apply'], ['app', 'list'], ['app', 'get'], ['app', 'sync'], ['app', 'rollback'], ['app', 'history'],
-  ['app', 'diff'], ['app', 'pause'], ['app', 'resume'], ['app', 'wait'], ['app', 'terminate'], ['app', 'delete'],
-  ['cluster'], ['cluster', 'list'], ['cluster', 'add'], ['worker'], ['health'],
+  [],
+  ['app'],
+  ['app', 'apply'],
+  ['app', 'list'],
+  ['app', 'get'],
+  ['app', 'sync'],
+  ['app', 'rollback'],
+  ['app', 'history'],
+  ['app', 'diff'],
+  ['app', 'pause'],
+  ['app', 'resume'],
+  ['app', 'wait'],
+  ['app', 'terminate'],
+  ['app', 'delete'],
+  ['cluster'],
+  ['cluster', 'list'],
+  ['cluster', 'add'],
+  ['worker'],
+  ['health'],
 ];
 
 test('every command has --help, and its text is pinned', async () => {
@@ -47,14 +69,23 @@ test('every command has --help, and its text is pinned', async () => {
   }
   const real = await mooring(['app', 'sync', '--help']);
   assert.equal(real.code, 0);
-  assert.equal(real.stdout, program.commands.find((c) => c.name() === 'app')!.commands.find((c) => c.name() === 'sync')!.helpInformation());
+  assert.equal(
+    real.stdout,
+    program.commands
+      .find((c) => c.name() === 'app')!
+      .commands.find((c) => c.name() === 'sync')!
+      .helpInformation(),
+  );
 });
 
 test('cluster add then cluster list shows the registry, with local always present', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mooring-cli-'));
   try {
     const env = { MOORING_CONFIG: dir };
-    const added = await mooring(['cluster', 'add', 'prod-eu', '--server', 'https://10.1.2.3:6443', '--label', 'env=prod'], env);
+    const added = await mooring(
+      ['cluster', 'add', 'prod-eu', '--server', 'https://10.1.2.3:6443', '--label', 'env=prod'],
+      env,
+    );
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /^cluster\/prod-eu added/);
     assertGolden('cluster-list.txt', (await mooring(['cluster', 'list'], env)).stdout);
@@ -70,10 +101,13 @@ test('health -f prints one line per object and exits by the worst status', async
   const dir = mkdtempSync(join(tmpdir(), 'mooring-cli-'));
   try {
     const file = join(dir, 'objects.yaml');
-    writeFileSync(file, [
-      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}',
-      'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nstatus:\n  conditions: [{type: Failed, status: "True", reason: BackoffLimitExceeded, message: Job has reached the specified backoff limit}]',
-    ].join('\n---\n'));
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}',
+        'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nstatus:\n  conditions: [{type: Failed, status: "True", reason: BackoffLimitExceeded, message: Job has reached the specified backoff limit}]',
+      ].join('\n---\n'),
+    );
     const out = await mooring(['health', '-f', file]);
     assertGolden('health.txt', out.stdout);
     assert.equal(out.code, 2, 'a Degraded object exits 2');
@@ -91,10 +125,16 @@ test('app apply names the file, line and field of an invalid spec and registers 
   const dir = mkdtempSync(join(tmpdir(), 'mooring-cli-'));
   try {
     const file = join(dir, 'app.yaml');
-    writeFileSync(file, 'apiVersion: mooring.dev/v1\nkind: Application\nmetadata: {name: web}\nspec:\n  source: {repoURL: /srv/git/x.git, path: web}\n  destination: {cluster: local}\n');
+    writeFileSync(
+      file,
+      'apiVersion: mooring.dev/v1\nkind: Application\nmetadata: {name: web}\nspec:\n  source: {repoURL: /srv/git/x.git, path: web}\n  destination: {cluster: local}\n',
+    );
     const out = await mooring(['app', 'apply', '-f', file], { MOORING_CONFIG: dir });
     assert.equal(out.code, 2);
-    assert.match(out.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: Application/web: .*namespace`));
+    assert.match(
+      out.stderr,
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: Application/web: .*namespace`),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -64,7 +64,9 @@ status:
     0/3 nodes are available:
     3 Insufficient cpu.
 `;
-    assert.deepEqual(healthReport(pod).lines, ['Pod/p: Progressing 0/3 nodes are available: 3 Insufficient cpu.']);
+    assert.deepEqual(healthReport(pod).lines, [
+      'Pod/p: Progressing 0/3 nodes are available: 3 Insufficient cpu.',
+    ]);
   });
 
   it('skips empty documents and reports an empty stream as Healthy', () => {
@@ -74,11 +76,14 @@ status:
 
   it('throws a SyntaxError naming the document index and the reason for invalid YAML', () => {
     const broken = 'just: a map\n---\nkind: [unclosed\n';
-    assert.throws(() => healthReport(broken), (err: unknown) => {
-      assert.ok(err instanceof SyntaxError);
-      assert.match(err.message, /^Cannot parse YAML document at index 1: .+ at line \d+, column \d+$/);
-      return true;
-    });
+    assert.throws(
+      () => healthReport(broken),
+      (err: unknown) => {
+        assert.ok(err instanceof SyntaxError);
+        assert.match(err.message, /^Cannot parse YAML document at index 1: .+ at line \d+, column \d+$/);
+        return true;
+      },
+    );
   });
 
   it('rejects duplicate keys, as kubectl does', () => {
@@ -91,11 +96,13 @@ status:
   it('throws a TypeError for a document that is not a Kubernetes object', () => {
     assert.throws(() => healthReport('- just\n- a list\n'), {
       name: 'TypeError',
-      message: 'Cannot read YAML document at index 0 as a Kubernetes object: current value is ["just","a list"]',
+      message:
+        'Cannot read YAML document at index 0 as a Kubernetes object: current value is ["just","a list"]',
     });
     assert.throws(() => healthReport('apiVersion: v1\nkind: List\nitems: [ { kind: Pod } ]\n'), {
       name: 'TypeError',
-      message: 'Cannot read item 0 of the List in YAML document at index 0 as a Kubernetes object: "apiVersion" is missing or not a string',
+      message:
+        'Cannot read item 0 of the List in YAML document at index 0 as a Kubernetes object: "apiVersion" is missing or not a string',
     });
   });
 });

@@ -30,48 +30,90 @@ test('importArgoApplication imports every Application the shared apps chart rend
     'helm-dependency': { releaseName: 'helm-dependency' },
     'helm-guestbook': { releaseName: 'helm-guestbook' },
   };
-  const paths: Record<string, string> = { 'plugin-kasane': 'plugins/kasane', 'plugin-kustomized-helm': 'plugins/kustomized-helm', 'plugin-nix': 'plugins/nix' };
+  const paths: Record<string, string> = {
+    'plugin-kasane': 'plugins/kasane',
+    'plugin-kustomized-helm': 'plugins/kustomized-helm',
+    'plugin-nix': 'plugins/nix',
+  };
   assert.equal(apps.length, 14);
   for (const app of apps) {
     const short = app.name.replace(/^example\./, '');
-    const source: AppSpec['source'] = { repoURL: REPO, path: paths[short] ?? short, targetRevision: 'master' };
+    const source: AppSpec['source'] = {
+      repoURL: REPO,
+      path: paths[short] ?? short,
+      targetRevision: 'master',
+    };
     if (tools[short]) source.helm = tools[short];
     assert.deepEqual(app, {
       name: `example.${short}`,
       source,
       destination: { cluster: 'local', namespace: short },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: ['CreateNamespace=true'] },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        interval: '3m',
+        syncOptions: ['CreateNamespace=true'],
+      },
       rollback: { automatic: true, healthTimeout: '5m' },
       ignoreDifferences: [],
     });
   }
   const perField = new Map<string, number>();
   for (const w of warnings) perField.set(w.field, (perField.get(w.field) ?? 0) + 1);
-  assert.deepEqual(Object.fromEntries(perField), { 'metadata.namespace': 14, 'metadata.finalizers': 14, 'spec.project': 14, 'spec.source.plugin': 3 });
-  assert.equal(warnings[0]?.message, 'apps-chart.yaml:9: Application/example.blue-green: metadata.namespace: has no meaning for Mooring (Argo CD reads Applications from its own namespace); ignored');
+  assert.deepEqual(Object.fromEntries(perField), {
+    'metadata.namespace': 14,
+    'metadata.finalizers': 14,
+    'spec.project': 14,
+    'spec.source.plugin': 3,
+  });
+  assert.equal(
+    warnings[0]?.message,
+    'apps-chart.yaml:9: Application/example.blue-green: metadata.namespace: has no meaning for Mooring (Argo CD reads Applications from its own namespace); ignored',
+  );
 });
 
 test('the apps chart fixture lists exactly the applications of the chart values', (t) => {
   if (!existsSync(CHART)) return t.skip(`shared examples not found at ${CHART}`);
-  const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { applications: { name: string }[] };
-  const { apps } = parseApplications(readFileSync(join(HERE, 'fixtures/apps-chart-rendered.yaml'), 'utf8'), 'apps-chart.yaml');
-  assert.deepEqual(apps.map((a) => a.name), values.applications.map((a) => `example.${a.name}`));
+  const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as {
+    applications: { name: string }[];
+  };
+  const { apps } = parseApplications(
+    readFileSync(join(HERE, 'fixtures/apps-chart-rendered.yaml'), 'utf8'),
+    'apps-chart.yaml',
+  );
+  assert.deepEqual(
+    apps.map((a) => a.name),
+    values.applications.map((a) => `example.${a.name}`),
+  );
 });
 
 test('importArgoApplication maps helm, kustomize and directory sources', () => {
-  const helm = argoApp(BASE.replace('    path: deploy\n', `    path: chart
+  const helm = argoApp(
+    BASE.replace(
+      '    path: deploy\n',
+      `    path: chart
     helm:
       releaseName: web
       valueFiles: [values-prod.yaml]
       valuesObject: { replicas: 3 }
       parameters: [{ name: image.tag, value: v2 }, { name: port, value: "80", forceString: true }]
       skipCrds: true
-`));
+`,
+    ),
+  );
   assert.deepEqual(parseApplications(helm, 'a.yaml').apps[0]?.source.helm, {
-    releaseName: 'web', valueFiles: ['values-prod.yaml'], values: { replicas: 3 },
-    parameters: [{ name: 'image.tag', value: 'v2' }, { name: 'port', value: '80', forceString: true }], skipCrds: true,
+    releaseName: 'web',
+    valueFiles: ['values-prod.yaml'],
+    values: { replicas: 3 },
+    parameters: [
+      { name: 'image.tag', value: 'v2' },
+      { name: 'port', value: '80', forceString: true },
+    ],
+    skipCrds: true,
   });
-  const kustomize = argoApp(BASE.replace('    path: deploy\n', `    path: overlays/prod
+  const kustomize = argoApp(
+    BASE.replace(
+      '    path: deploy\n',
+      `    path: overlays/prod
     kustomize:
       namePrefix: prod-
       nameSuffix: -v1
@@ -80,18 +122,38 @@ test('importArgoApplication maps helm, kustomize and directory sources', () => {
       commonAnnotations: { owner: ops }
       namespace: web-prod
       patches: [{ path: patch.yaml }]
-`));
+`,
+    ),
+  );
   const imported = parseApplications(kustomize, 'a.yaml');
   assert.deepEqual(imported.apps[0]?.source.kustomize, {
-    namePrefix: 'prod-', nameSuffix: '-v1', images: ['nginx:1.27'], commonLabels: { team: 'web' }, commonAnnotations: { owner: 'ops' }, namespace: 'web-prod',
+    namePrefix: 'prod-',
+    nameSuffix: '-v1',
+    images: ['nginx:1.27'],
+    commonLabels: { team: 'web' },
+    commonAnnotations: { owner: 'ops' },
+    namespace: 'web-prod',
   });
-  assert.deepEqual(imported.warnings.map((w) => w.message), ['a.yaml:16: Application/web: spec.source.kustomize.patches: is not supported by Mooring; ignored']);
-  const directory = argoApp(BASE.replace('    path: deploy\n', `    path: manifests
+  assert.deepEqual(
+    imported.warnings.map((w) => w.message),
+    ['a.yaml:16: Application/web: spec.source.kustomize.patches: is not supported by Mooring; ignored'],
+  );
+  const directory = argoApp(
+    BASE.replace(
+      '    path: deploy\n',
+      `    path: manifests
     directory: { recurse: true, include: '*.yaml', exclude: 'test-*', jsonnet: { tlas: [] } }
-`));
+`,
+    ),
+  );
   const { apps, warnings } = parseApplications(directory, 'a.yaml');
   assert.deepEqual(apps[0]?.source.directory, { recurse: true, include: '*.yaml', exclude: 'test-*' });
-  assert.deepEqual(warnings.map((w) => w.message), ['a.yaml:9: Application/web: spec.source.directory.jsonnet: is not supported by Mooring (no Jsonnet rendering); ignored']);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'a.yaml:9: Application/web: spec.source.directory.jsonnet: is not supported by Mooring (no Jsonnet rendering); ignored',
+    ],
+  );
 });
 
 test('importArgoApplication maps syncPolicy, retry and ignoreDifferences', () => {
@@ -112,24 +174,42 @@ test('importArgoApplication maps syncPolicy, retry and ignoreDifferences', () =>
     retry: { limit: 2, backoff: { duration: '10s', factor: 3, maxDuration: '5m' } },
   });
   assert.deepEqual(apps[0]?.ignoreDifferences, [{ kind: 'Secret', jqPathExpressions: ['.data.token'] }]);
-  assert.deepEqual(warnings.map((w) => `${w.line} ${w.field}`), ['13 spec.syncPolicy.automated.allowEmpty', '19 spec.ignoreDifferences[0].comment', '14 spec.syncPolicy.syncOptions[1]']);
+  assert.deepEqual(
+    warnings.map((w) => `${w.line} ${w.field}`),
+    [
+      '13 spec.syncPolicy.automated.allowEmpty',
+      '19 spec.ignoreDifferences[0].comment',
+      '14 spec.syncPolicy.syncOptions[1]',
+    ],
+  );
 });
 
 test('importArgoApplication maps destinations to registered clusters', () => {
-  const withDest = (dest: string) => argoApp(BASE.replace('    server: https://kubernetes.default.svc\n', dest));
-  const cluster = (dest: string, byServer?: (s: string) => string | undefined) => parseApplications(withDest(dest), 'a.yaml', { clusterByServer: byServer });
+  const withDest = (dest: string) =>
+    argoApp(BASE.replace('    server: https://kubernetes.default.svc\n', dest));
+  const cluster = (dest: string, byServer?: (s: string) => string | undefined) =>
+    parseApplications(withDest(dest), 'a.yaml', { clusterByServer: byServer });
   assert.equal(cluster('    name: in-cluster\n').apps[0]?.destination.cluster, 'local');
   assert.equal(cluster('    name: prod-eu\n').apps[0]?.destination.cluster, 'prod-eu');
-  assert.equal(cluster('    server: https://kubernetes.default.svc/\n').apps[0]?.destination.cluster, 'local');
-  const registered = cluster('    server: https://10.0.0.1:6443\n', (s) => (s === 'https://10.0.0.1:6443' ? 'edge' : undefined));
+  assert.equal(
+    cluster('    server: https://kubernetes.default.svc/\n').apps[0]?.destination.cluster,
+    'local',
+  );
+  const registered = cluster('    server: https://10.0.0.1:6443\n', (s) =>
+    s === 'https://10.0.0.1:6443' ? 'edge' : undefined,
+  );
   assert.deepEqual([registered.apps[0]?.destination.cluster, registered.warnings], ['edge', []]);
   const unknown = cluster('    server: https://prod.example.com:6443\n');
   assert.equal(unknown.apps[0]?.destination.cluster, 'prod.example.com');
-  assert.deepEqual(unknown.warnings.map((w) => w.message), [
-    'a.yaml:10: Application/web: spec.destination.server: no cluster is registered for "https://prod.example.com:6443": using cluster "prod.example.com"; register the cluster under that name or map its URL',
-  ]);
+  assert.deepEqual(
+    unknown.warnings.map((w) => w.message),
+    [
+      'a.yaml:10: Application/web: spec.destination.server: no cluster is registered for "https://prod.example.com:6443": using cluster "prod.example.com"; register the cluster under that name or map its URL',
+    ],
+  );
   assert.throws(() => cluster('    server: https://a.example.com\n    name: a\n'), {
-    message: 'a.yaml:9: Application/web: spec.destination: must set server or name, not both: current values are "https://a.example.com" and "a"',
+    message:
+      'a.yaml:9: Application/web: spec.destination: must set server or name, not both: current values are "https://a.example.com" and "a"',
   });
 });
 
@@ -142,16 +222,24 @@ test('importArgoApplication uses the first of spec.sources and warns about the r
   destination: { name: in-cluster, namespace: web }
 `);
   const { apps, warnings } = parseApplications(text, 'a.yaml');
-  assert.deepEqual(apps[0]?.source, { repoURL: 'https://example.com/web.git', path: 'deploy', targetRevision: 'HEAD' });
-  assert.deepEqual(warnings.map((w) => `${w.line} ${w.field}: ${w.problem}`), [
-    '10 spec.sources[1].ref: is not supported by Mooring; ignored',
-    '6 spec.sources: multiple sources are not supported by Mooring: only the first (https://example.com/web.git) is used',
-    '9 spec.sources[1]: is ignored (only the first source is used)',
-  ]);
+  assert.deepEqual(apps[0]?.source, {
+    repoURL: 'https://example.com/web.git',
+    path: 'deploy',
+    targetRevision: 'HEAD',
+  });
+  assert.deepEqual(
+    warnings.map((w) => `${w.line} ${w.field}: ${w.problem}`),
+    [
+      '10 spec.sources[1].ref: is not supported by Mooring; ignored',
+      '6 spec.sources: multiple sources are not supported by Mooring: only the first (https://example.com/web.git) is used',
+      '9 spec.sources[1]: is ignored (only the first source is used)',
+    ],
+  );
 });
 
 test('importArgoApplication warns about every field it does not use', () => {
-  const text = argoApp(`  project: team-a
+  const text = argoApp(
+    `  project: team-a
   revisionHistoryLimit: 3
   info: [{ name: docs, value: https://example.com }]
   source:
@@ -160,23 +248,53 @@ test('importArgoApplication warns about every field it does not use', () => {
     targetRevision: 1.2.0
     helm: { passCredentials: true }
   destination: { name: in-cluster, namespace: web }
-`, '  name: web\n  namespace: argocd\n  labels: { team: a }\n');
+`,
+    '  name: web\n  namespace: argocd\n  labels: { team: a }\n',
+  );
   const { apps, warnings } = parseApplications(text, 'a.yaml');
   assert.equal(apps[0]?.source.path, '.');
-  assert.deepEqual(warnings.map((w) => `${w.line} ${w.field}`), [
-    '5 metadata.namespace', '6 metadata.labels', '8 spec.project', '9 spec.revisionHistoryLimit', '10 spec.info',
-    '13 spec.source.chart', '15 spec.source.helm.passCredentials',
-  ]);
+  assert.deepEqual(
+    warnings.map((w) => `${w.line} ${w.field}`),
+    [
+      '5 metadata.namespace',
+      '6 metadata.labels',
+      '8 spec.project',
+      '9 spec.revisionHistoryLimit',
+      '10 spec.info',
+      '13 spec.source.chart',
+      '15 spec.source.helm.passCredentials',
+    ],
+  );
   assert.match(warnings[5]?.problem ?? '', /Helm charts are read from Git/);
 });
 
 test('importArgoApplication errors name the Argo field and line', () => {
   const cases: [string, string][] = [
-    [argoApp(BASE.replace('    namespace: web\n', '')), 'a.yaml:9: Application/web: spec.destination.namespace: is required'],
-    [argoApp(BASE.replace('    repoURL: https://example.com/web.git\n', '')), 'a.yaml:6: Application/web: spec.source.repoURL: is required'],
-    [argoApp(`  destination: { name: in-cluster, namespace: web }\n`), 'a.yaml:5: Application/web: spec.source: is required (or spec.sources)'],
-    [argoApp(BASE, '  name: Web\n'), 'a.yaml:4: Application/Web: metadata.name: must be a DNS-1123 subdomain of at most 63 characters: current value is "Web"'],
-    [argoApp(`${BASE}  syncPolicy: { automated: { prune: "yes" } }\n`), 'a.yaml:12: Application/web: spec.syncPolicy.automated.prune: must be a boolean: current value is "yes"'],
+    [
+      argoApp(BASE.replace('    namespace: web\n', '')),
+      'a.yaml:9: Application/web: spec.destination.namespace: is required',
+    ],
+    [
+      argoApp(BASE.replace('    repoURL: https://example.com/web.git\n', '')),
+      'a.yaml:6: Application/web: spec.source.repoURL: is required',
+    ],
+    [
+      argoApp(`  destination: { name: in-cluster, namespace: web }\n`),
+      'a.yaml:5: Application/web: spec.source: is required (or spec.sources)',
+    ],
+    [
+      argoApp(BASE, '  name: Web\n'),
+      'a.yaml:4: Application/Web: metadata.name: must be a DNS-1123 subdomain of at most 63 characters: current value is "Web"',
+    ],
+    [
+      argoApp(`${BASE}  syncPolicy: { automated: { prune: "yes" } }\n`),
+      'a.yaml:12: Application/web: spec.syncPolicy.automated.prune: must be a boolean: current value is "yes"',
+    ],
   ];
-  for (const [text, message] of cases) assert.throws(() => parseApplications(text, 'a.yaml'), (err) => err instanceof SpecError && err.message === message, message);
+  for (const [text, message] of cases)
+    assert.throws(
+      () => parseApplications(text, 'a.yaml'),
+      (err) => err instanceof SpecError && err.message === message,
+      message,
+    );
 });

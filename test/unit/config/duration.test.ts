@@ -3,12 +3,27 @@ import assert from 'node:assert/strict';
 import { parseDuration } from '../../../config/index.js';
 
 test('parseDuration converts Go-style durations to milliseconds', () => {
-  const cases: [string, number][] = [['500ms', 500], ['30s', 30_000], ['3m', 180_000], ['1h', 3_600_000], ['1h30m', 5_400_000], ['1.5s', 1_500], ['2m30s', 150_000]];
+  const cases: [string, number][] = [
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['3m', 180_000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['1.5s', 1_500],
+    ['2m30s', 150_000],
+  ];
   for (const [text, ms] of cases) assert.equal(parseDuration(text), ms, text);
 });
 
 test('parseDuration rejects text that is not a duration', () => {
   for (const text of ['', '3', '3 m', '1d', '-5s', 'soon']) {
-    assert.throws(() => parseDuration(text), { name: 'SyntaxError', message: `Cannot parse duration: current value is ${JSON.stringify(text)}, expected a value like "30s", "3m" or "1h"` }, text);
+    assert.throws(
+      () => parseDuration(text),
+      {
+        name: 'SyntaxError',
+        message: `Cannot parse duration: current value is ${JSON.stringify(text)}, expected a value like "30s", "3m" or "1h"`,
+      },
+      text,
+    );
   }
 });

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderGoTemplate, TemplateError } from '../../../config/index.js';
 
-const DATA = { name: 'Prod_EU', path: { basename: 'guestbook', segments: ['apps', 'guestbook'] }, values: { tier: 'web', empty: '' } };
+const DATA = {
+  name: 'Prod_EU',
+  path: { basename: 'guestbook', segments: ['apps', 'guestbook'] },
+  values: { tier: 'web', empty: '' },
+};
 
 test('renderGoTemplate evaluates fields, literals, pipes and functions', () => {
   const cases: [string, string][] = [
@@ -18,20 +22,34 @@ test('renderGoTemplate evaluates fields, literals, pipes and functions', () => {
     ['a  {{- " b " -}}  c', 'a b c'],
     ['{{ true }} {{ 42 }}', 'true 42'],
   ];
-  for (const [template, expected] of cases) assert.equal(renderGoTemplate(template, DATA), expected, template);
+  for (const [template, expected] of cases)
+    assert.equal(renderGoTemplate(template, DATA), expected, template);
 });
 
 test('renderGoTemplate refuses what it does not support instead of guessing', () => {
   const cases: [string, string][] = [
-    ['{{ range .path.segments }}x{{ end }}', 'unsupported template syntax "{{ range .path.segments }}": "range" blocks are not supported'],
-    ['{{/* note */}}', 'unsupported template syntax at "/* note */}}": variables, comments and assignments are not supported'],
-    ['{{ env "HOME" }}', 'unsupported function "env": supported functions are lower, upper, trim, trimPrefix, trimSuffix, replace, trunc, default, quote, join, index, printf'],
+    [
+      '{{ range .path.segments }}x{{ end }}',
+      'unsupported template syntax "{{ range .path.segments }}": "range" blocks are not supported',
+    ],
+    [
+      '{{/* note */}}',
+      'unsupported template syntax at "/* note */}}": variables, comments and assignments are not supported',
+    ],
+    [
+      '{{ env "HOME" }}',
+      'unsupported function "env": supported functions are lower, upper, trim, trimPrefix, trimSuffix, replace, trunc, default, quote, join, index, printf',
+    ],
     ['{{ .values.nope }}', '{{ .values.nope }} has no value'],
     ['{{ .path }}', '{{ .path }} is a mapping, not a value'],
     ['{{ .name "x" }}', '".name" is not a function and takes no arguments'],
     ['{{ .name', 'unclosed action "{{ .name": expected "}}"'],
   ];
   for (const [template, message] of cases) {
-    assert.throws(() => renderGoTemplate(template, DATA), (err) => err instanceof TemplateError && err.message === message, template);
+    assert.throws(
+      () => renderGoTemplate(template, DATA),
+      (err) => err instanceof TemplateError && err.message === message,
+      template,
+    );
   }
 });

@@ -17,7 +17,9 @@ spec:
 `;
 
 test('gitDirectorySources lists each repository and revision once', () => {
-  assert.deepEqual(gitDirectorySources(TEXT, 'a.yaml'), [{ repoURL: 'https://example.com/apps.git', revision: 'HEAD' }]);
+  assert.deepEqual(gitDirectorySources(TEXT, 'a.yaml'), [
+    { repoURL: 'https://example.com/apps.git', revision: 'HEAD' },
+  ]);
 });
 
 test('loadApplications lists directories through the async callback before expanding', async () => {
@@ -28,6 +30,9 @@ test('loadApplications lists directories through the async callback before expan
       return ['apps/web', 'apps/api', 'more/docs'];
     },
   });
-  assert.deepEqual(apps.map((a) => a.name), ['web', 'api', 'docs']);
+  assert.deepEqual(
+    apps.map((a) => a.name),
+    ['web', 'api', 'docs'],
+  );
   assert.deepEqual(calls, ['https://example.com/apps.git@HEAD']);
 });

@@ -56,7 +56,11 @@ test('nativeAppSpec reads every field of a complete Application', () => {
   assert.deepEqual(warnings, []);
   const expected: AppSpec = {
     name: 'guestbook',
-    source: { repoURL: 'https://github.com/argoproj/argocd-example-apps', targetRevision: 'main', path: 'guestbook' },
+    source: {
+      repoURL: 'https://github.com/argoproj/argocd-example-apps',
+      targetRevision: 'main',
+      path: 'guestbook',
+    },
     destination: { cluster: 'local', namespace: 'guestbook' },
     syncPolicy: {
       automated: { prune: true, selfHeal: true },
@@ -66,50 +70,91 @@ test('nativeAppSpec reads every field of a complete Application', () => {
     },
     rollback: { automatic: false, healthTimeout: '10m' },
     ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
-    autoscaling: { target: 'Deployment/web', min: 2, max: 10, query: 'sum(rate(http_requests_total[1m]))', targetValue: 100 },
+    autoscaling: {
+      target: 'Deployment/web',
+      min: 2,
+      max: 10,
+      query: 'sum(rate(http_requests_total[1m]))',
+      targetValue: 100,
+    },
   };
   assert.deepEqual(apps, [expected]);
 });
 
 test('nativeAppSpec fills in the documented defaults', () => {
   const { apps } = parseApplications(MINIMAL, 'apps/web.yaml');
-  assert.deepEqual(apps, [{
-    name: 'web',
-    source: { repoURL: 'https://example.com/web.git', path: 'deploy', targetRevision: 'HEAD' },
-    destination: { cluster: 'local', namespace: 'web' },
-    syncPolicy: { interval: '3m', syncOptions: [] },
-    rollback: { automatic: true, healthTimeout: '5m' },
-    ignoreDifferences: [],
-  }]);
+  assert.deepEqual(apps, [
+    {
+      name: 'web',
+      source: { repoURL: 'https://example.com/web.git', path: 'deploy', targetRevision: 'HEAD' },
+      destination: { cluster: 'local', namespace: 'web' },
+      syncPolicy: { interval: '3m', syncOptions: [] },
+      rollback: { automatic: true, healthTimeout: '5m' },
+      ignoreDifferences: [],
+    },
+  ]);
 });
 
 test('nativeAppSpec defaults the retry backoff and limit when retry is present', () => {
   const { apps } = parseApplications(`${MINIMAL}  syncPolicy:\n    retry: {}\n`, 'apps/web.yaml');
-  assert.deepEqual(apps[0]?.syncPolicy.retry, { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+  assert.deepEqual(apps[0]?.syncPolicy.retry, {
+    limit: 5,
+    backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
+  });
 });
 
 test('nativeAppSpec errors name the file, line, object and field', () => {
   const cases: [string, string, string][] = [
-    ['name not a DNS-1123 label', MINIMAL.replace('name: web', 'name: Web_App'),
-      'apps/web.yaml:4: Application/Web_App: metadata.name: must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters): current value is "Web_App"'],
-    ['missing namespace', MINIMAL.replace('    namespace: web\n', '    cluster: local\n'),
-      'apps/web.yaml:9: Application/web: spec.destination.namespace: is required'],
-    ['missing repoURL', MINIMAL.replace('    repoURL: https://example.com/web.git\n', ''),
-      'apps/web.yaml:6: Application/web: spec.source.repoURL: is required'],
-    ['bad interval', `${MINIMAL}  syncPolicy:\n    interval: soon\n`,
-      'apps/web.yaml:12: Application/web: spec.syncPolicy.interval: must be a duration like "30s", "3m" or "1h": current value is "soon"'],
-    ['sync option without a value', `${MINIMAL}  syncPolicy:\n    syncOptions:\n      - CreateNamespace=true\n      - PruneLast\n`,
-      'apps/web.yaml:14: Application/web: spec.syncPolicy.syncOptions[1]: must be a "Key=Value" option such as "CreateNamespace=true": current value is "PruneLast"'],
-    ['unknown field', MINIMAL.replace('    path: deploy\n', '    path: deploy\n    chart: web\n'),
-      'apps/web.yaml:9: Application/web: spec.source.chart: unknown field: allowed fields are "repoURL", "path", "targetRevision", "helm", "kustomize", "directory"'],
-    ['wrong type', MINIMAL.replace('  destination:', '  rollback: { automatic: "yes" }\n  destination:'),
-      'apps/web.yaml:9: Application/web: spec.rollback.automatic: must be a boolean: current value is "yes"'],
-    ['retry limit below zero', `${MINIMAL}  syncPolicy:\n    retry: { limit: -1 }\n`,
-      'apps/web.yaml:12: Application/web: spec.syncPolicy.retry.limit: must be >= 0: current value is -1'],
-    ['autoscaling max below min', `${MINIMAL}  autoscaling: { target: Deployment/web, min: 5, max: 2, query: up, targetValue: 1 }\n`,
-      'apps/web.yaml:11: Application/web: spec.autoscaling.max: must be at least min (5): current value is 2'],
-    ['backoff maxDuration below duration', `${MINIMAL}  syncPolicy:\n    retry: { backoff: { duration: 1m, maxDuration: 30s } }\n`,
-      'apps/web.yaml:12: Application/web: spec.syncPolicy.retry.backoff.maxDuration: must be at least duration ("1m"): current value is "30s"'],
+    [
+      'name not a DNS-1123 label',
+      MINIMAL.replace('name: web', 'name: Web_App'),
+      'apps/web.yaml:4: Application/Web_App: metadata.name: must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters): current value is "Web_App"',
+    ],
+    [
+      'missing namespace',
+      MINIMAL.replace('    namespace: web\n', '    cluster: local\n'),
+      'apps/web.yaml:9: Application/web: spec.destination.namespace: is required',
+    ],
+    [
+      'missing repoURL',
+      MINIMAL.replace('    repoURL: https://example.com/web.git\n', ''),
+      'apps/web.yaml:6: Application/web: spec.source.repoURL: is required',
+    ],
+    [
+      'bad interval',
+      `${MINIMAL}  syncPolicy:\n    interval: soon\n`,
+      'apps/web.yaml:12: Application/web: spec.syncPolicy.interval: must be a duration like "30s", "3m" or "1h": current value is "soon"',
+    ],
+    [
+      'sync option without a value',
+      `${MINIMAL}  syncPolicy:\n    syncOptions:\n      - CreateNamespace=true\n      - PruneLast\n`,
+      'apps/web.yaml:14: Application/web: spec.syncPolicy.syncOptions[1]: must be a "Key=Value" option such as "CreateNamespace=true": current value is "PruneLast"',
+    ],
+    [
+      'unknown field',
+      MINIMAL.replace('    path: deploy\n', '    path: deploy\n    chart: web\n'),
+      'apps/web.yaml:9: Application/web: spec.source.chart: unknown field: allowed fields are "repoURL", "path", "targetRevision", "helm", "kustomize", "directory"',
+    ],
+    [
+      'wrong type',
+      MINIMAL.replace('  destination:', '  rollback: { automatic: "yes" }\n  destination:'),
+      'apps/web.yaml:9: Application/web: spec.rollback.automatic: must be a boolean: current value is "yes"',
+    ],
+    [
+      'retry limit below zero',
+      `${MINIMAL}  syncPolicy:\n    retry: { limit: -1 }\n`,
+      'apps/web.yaml:12: Application/web: spec.syncPolicy.retry.limit: must be >= 0: current value is -1',
+    ],
+    [
+      'autoscaling max below min',
+      `${MINIMAL}  autoscaling: { target: Deployment/web, min: 5, max: 2, query: up, targetValue: 1 }\n`,
+      'apps/web.yaml:11: Application/web: spec.autoscaling.max: must be at least min (5): current value is 2',
+    ],
+    [
+      'backoff maxDuration below duration',
+      `${MINIMAL}  syncPolicy:\n    retry: { backoff: { duration: 1m, maxDuration: 30s } }\n`,
+      'apps/web.yaml:12: Application/web: spec.syncPolicy.retry.backoff.maxDuration: must be at least duration ("1m"): current value is "30s"',
+    ],
   ];
   for (const [name, text, message] of cases) assert.equal(errorOf(text), message, name);
 });
@@ -117,11 +162,21 @@ test('nativeAppSpec errors name the file, line, object and field', () => {
 test('nativeAppSpec keeps unknown sync options and warns about them', () => {
   const text = `${MINIMAL}  syncPolicy:\n    syncOptions: [CreateNamespace=true, Turbo=true, PrunePropagationPolicy=sideways]\n`;
   const { apps, warnings } = parseApplications(text, 'apps/web.yaml');
-  assert.deepEqual(apps[0]?.syncPolicy.syncOptions, ['CreateNamespace=true', 'Turbo=true', 'PrunePropagationPolicy=sideways']);
-  assert.deepEqual(warnings.map((w) => [w.line, w.field]), [
-    [12, 'spec.syncPolicy.syncOptions[1]'],
-    [12, 'spec.syncPolicy.syncOptions[2]'],
+  assert.deepEqual(apps[0]?.syncPolicy.syncOptions, [
+    'CreateNamespace=true',
+    'Turbo=true',
+    'PrunePropagationPolicy=sideways',
   ]);
-  assert.match(warnings[0]?.message ?? '', /^apps\/web\.yaml:12: Application\/web: spec\.syncPolicy\.syncOptions\[1\]: unknown sync option "Turbo": kept, but it has no effect/);
+  assert.deepEqual(
+    warnings.map((w) => [w.line, w.field]),
+    [
+      [12, 'spec.syncPolicy.syncOptions[1]'],
+      [12, 'spec.syncPolicy.syncOptions[2]'],
+    ],
+  );
+  assert.match(
+    warnings[0]?.message ?? '',
+    /^apps\/web\.yaml:12: Application\/web: spec\.syncPolicy\.syncOptions\[1\]: unknown sync option "Turbo": kept, but it has no effect/,
+  );
   assert.match(warnings[1]?.problem ?? '', /^sync option PrunePropagationPolicy does not accept "sideways"/);
 });

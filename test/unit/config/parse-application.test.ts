@@ -18,25 +18,53 @@ spec:
 `;
 
 test('parseApplications reads native and Argo CD Applications from one stream, skipping empty documents', () => {
-  const { apps, warnings } = parseApplications(`---\n${NATIVE}---\n# nothing here\n---\n${ARGO}---\n`, 'apps.yaml');
-  assert.deepEqual(apps.map((a) => [a.name, a.destination.cluster]), [['web', 'local'], ['api', 'local']]);
+  const { apps, warnings } = parseApplications(
+    `---\n${NATIVE}---\n# nothing here\n---\n${ARGO}---\n`,
+    'apps.yaml',
+  );
+  assert.deepEqual(
+    apps.map((a) => [a.name, a.destination.cluster]),
+    [
+      ['web', 'local'],
+      ['api', 'local'],
+    ],
+  );
   assert.deepEqual(warnings, []);
 });
 
 test('parseApplications refuses other kinds', () => {
   const text = `${NATIVE}---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n`;
-  assert.throws(() => parseApplications(text, 'apps.yaml'), (err) => err instanceof SpecError && err.message ===
-    'apps.yaml:8: ConfigMap/settings: apiVersion: unsupported kind "v1 ConfigMap": expected "mooring.dev/v1" Application, "argoproj.io/v1alpha1" Application or "argoproj.io/v1alpha1" ApplicationSet');
-  assert.throws(() => parseApplications('- a\n- b\n', 'apps.yaml'), { message: 'apps.yaml:1: document must be a mapping with apiVersion and kind' });
+  assert.throws(
+    () => parseApplications(text, 'apps.yaml'),
+    (err) =>
+      err instanceof SpecError &&
+      err.message ===
+        'apps.yaml:8: ConfigMap/settings: apiVersion: unsupported kind "v1 ConfigMap": expected "mooring.dev/v1" Application, "argoproj.io/v1alpha1" Application or "argoproj.io/v1alpha1" ApplicationSet',
+  );
+  assert.throws(() => parseApplications('- a\n- b\n', 'apps.yaml'), {
+    message: 'apps.yaml:1: document must be a mapping with apiVersion and kind',
+  });
 });
 
 test('parseApplications refuses two Applications with one name', () => {
   const text = `${NATIVE}---\n${ARGO.replace('name: api', 'name: web')}`;
-  assert.throws(() => parseApplications(text, 'apps.yaml'), (err) => err instanceof SpecError && err.message ===
-    'apps.yaml:10: Application/web: metadata.name: duplicate Application name "web": already defined by Application/web at apps.yaml:3');
+  assert.throws(
+    () => parseApplications(text, 'apps.yaml'),
+    (err) =>
+      err instanceof SpecError &&
+      err.message ===
+        'apps.yaml:10: Application/web: metadata.name: duplicate Application name "web": already defined by Application/web at apps.yaml:3',
+  );
 });
 
 test('parseApplications reports unparsable YAML as a SpecSyntaxError with its line', () => {
   const text = `${NATIVE}---\napiVersion: mooring.dev/v1\nkind: Application\nmetadata: { name: [oops }\n`;
-  assert.throws(() => parseApplications(text, 'apps.yaml'), (err) => err instanceof SpecSyntaxError && err instanceof SyntaxError && err.line === 10 && err.message.startsWith('apps.yaml:10: cannot parse YAML: '));
+  assert.throws(
+    () => parseApplications(text, 'apps.yaml'),
+    (err) =>
+      err instanceof SpecSyntaxError &&
+      err instanceof SyntaxError &&
+      err.line === 10 &&
+      err.message.startsWith('apps.yaml:10: cannot parse YAML: '),
+  );
 });

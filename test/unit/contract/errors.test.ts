@@ -7,7 +7,8 @@ type ErrorClass = (new (message: string) => MooringError) & { readonly retryable
 
 /** Every error class the module exports (the abstract base excluded), by export name. */
 const classes: [string, ErrorClass][] = Object.entries(errors as Record<string, unknown>).filter(
-  (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && (entry[1] as { prototype: unknown }).prototype instanceof MooringError,
+  (entry): entry is [string, ErrorClass] =>
+    typeof entry[1] === 'function' && (entry[1] as { prototype: unknown }).prototype instanceof MooringError,
 );
 const names = (list: readonly [string, ErrorClass][]): string[] => list.map(([name]) => name).sort();
 
@@ -45,7 +46,16 @@ describe('contract errors', () => {
   });
 
   it('every permanent failure is non-retryable', () => {
-    for (const name of ['ManifestsMissing', 'ManifestInvalid', 'RepoNotFound', 'AuthFailed', 'RevisionNotFound', 'ApplyRejected', 'HealthDegraded', 'HookFailed']) {
+    for (const name of [
+      'ManifestsMissing',
+      'ManifestInvalid',
+      'RepoNotFound',
+      'AuthFailed',
+      'RevisionNotFound',
+      'ApplyRejected',
+      'HealthDegraded',
+      'HookFailed',
+    ]) {
       assert.ok(NON_RETRYABLE_ERRORS.includes(name), name);
     }
   });

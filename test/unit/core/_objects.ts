@@ -2,12 +2,23 @@
 import type { KubeObject, ObjectMeta } from '../../../contract/kube-object.js';
 
 /** An object of `apiVersion`/`kind` named `name`, with extra metadata and top-level fields. */
-export function kube(apiVersion: string, kind: string, name: string, meta: Partial<ObjectMeta> = {}, rest: Record<string, unknown> = {}): KubeObject {
+export function kube(
+  apiVersion: string,
+  kind: string,
+  name: string,
+  meta: Partial<ObjectMeta> = {},
+  rest: Record<string, unknown> = {},
+): KubeObject {
   return { apiVersion, kind, metadata: { name, ...meta }, ...rest };
 }
 
 /** A CustomResourceDefinition for `kind` in `group`. */
-export function crd(group: string, kind: string, scope: 'Namespaced' | 'Cluster' = 'Namespaced', meta: Partial<ObjectMeta> = {}): KubeObject {
+export function crd(
+  group: string,
+  kind: string,
+  scope: 'Namespaced' | 'Cluster' = 'Namespaced',
+  meta: Partial<ObjectMeta> = {},
+): KubeObject {
   const plural = `${kind.toLowerCase()}s`;
   return kube('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `${plural}.${group}`, meta, {
     spec: { group, scope, names: { kind, plural }, versions: [{ name: 'v1', served: true, storage: true }] },

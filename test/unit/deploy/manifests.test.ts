@@ -41,7 +41,11 @@ function manifests(): Manifest[] {
   for (const path of yamlFiles(deployDir)) {
     const file = relative(root, path);
     for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-      assert.deepEqual(doc.errors.map((e) => e.message), [], `${file} does not parse`);
+      assert.deepEqual(
+        doc.errors.map((e) => e.message),
+        [],
+        `${file} does not parse`,
+      );
       const value: unknown = doc.toJS();
       if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
       const obj = value as Record<string, unknown>;
@@ -60,14 +64,20 @@ const byName = (kind: string, name: string): Manifest => {
 };
 const rulesOf = (m: Manifest): PolicyRule[] => (m.rules as PolicyRule[] | undefined) ?? [];
 const grants = (rules: PolicyRule[], group: string, resource: string, verb: string): boolean =>
-  rules.some((r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes(verb));
+  rules.some(
+    (r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes(verb),
+  );
 
 test('every object under deploy/ has apiVersion, kind and metadata.name', () => {
   assert.ok(all.length >= 15, `expected the deploy/ objects, found ${all.length}`);
   for (const m of all) {
     assert.equal(typeof m.apiVersion, 'string', `${m.file}: apiVersion is missing`);
     assert.equal(typeof m.kind, 'string', `${m.file}: kind is missing`);
-    assert.equal(typeof m.metadata?.name, 'string', `${m.file}: metadata.name is missing on ${String(m.kind)}`);
+    assert.equal(
+      typeof m.metadata?.name,
+      'string',
+      `${m.file}: metadata.name is missing on ${String(m.kind)}`,
+    );
   }
 });
 
@@ -77,7 +87,10 @@ test('no RBAC rule uses a wildcard verb, resource or API group', () => {
   for (const role of roles) {
     for (const rule of rulesOf(role)) {
       for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
-        assert.ok(!(rule[field] ?? []).includes('*'), `${role.file}: ${String(role.metadata?.name)} has "*" in ${field}`);
+        assert.ok(
+          !(rule[field] ?? []).includes('*'),
+          `${role.file}: ${String(role.metadata?.name)} has "*" in ${field}`,
+        );
       }
     }
   }
@@ -88,10 +101,14 @@ test('the agent may do what its activities do, writes only where bound per names
   const manage = rulesOf(byName('ClusterRole', 'mooring-agent-manage'));
   // Discovery, cluster-wide get/list for the inventory, CreateNamespace.
   assert.ok(read.some((r) => r.nonResourceURLs?.includes('/apis') && r.verbs.includes('get')));
-  for (const verb of ['get', 'list']) assert.ok(grants(read, 'apps', 'deployments', verb), `read role lacks ${verb} deployments`);
+  for (const verb of ['get', 'list'])
+    assert.ok(grants(read, 'apps', 'deployments', verb), `read role lacks ${verb} deployments`);
   assert.ok(grants(read, '', 'namespaces', 'create') && grants(read, '', 'namespaces', 'patch'));
   // The cluster-wide role never writes workloads and never reads Secrets.
-  assert.ok(!read.some((r) => r.resources?.includes('secrets')), 'the cluster-wide role must not mention secrets');
+  assert.ok(
+    !read.some((r) => r.resources?.includes('secrets')),
+    'the cluster-wide role must not mention secrets',
+  );
   assert.ok(!grants(read, 'apps', 'deployments', 'patch'));
   assert.ok(!grants(read, '', 'namespaces', 'delete'));
   // Server-side apply (patch + create), hooks (create), prune (delete) in managed namespaces.
@@ -100,17 +117,30 @@ test('the agent may do what its activities do, writes only where bound per names
     assert.ok(grants(manage, '', 'secrets', verb), `manage role lacks ${verb} secrets`);
   }
   for (const m of all.filter((x) => x.kind === 'ClusterRoleBinding')) {
-    assert.notEqual((m.roleRef as { name: string }).name, 'mooring-agent-manage', `${m.file}: the write role must only be bound per namespace`);
+    assert.notEqual(
+      (m.roleRef as { name: string }).name,
+      'mooring-agent-manage',
+      `${m.file}: the write role must only be bound per namespace`,
+    );
   }
   const perNamespace = byName('RoleBinding', 'mooring-agent-manage');
-  assert.equal(perNamespace.metadata?.namespace, undefined, 'the per-namespace binding takes its namespace from kubectl -n');
+  assert.equal(
+    perNamespace.metadata?.namespace,
+    undefined,
+    'the per-namespace binding takes its namespace from kubectl -n',
+  );
 });
 
 test('the single-namespace variant is a Role with the same verbs and no cluster access', () => {
   const role = byName('Role', 'mooring-agent');
-  for (const verb of ['get', 'list', 'patch', 'create', 'delete']) assert.ok(grants(rulesOf(role), 'apps', 'deployments', verb));
+  for (const verb of ['get', 'list', 'patch', 'create', 'delete'])
+    assert.ok(grants(rulesOf(role), 'apps', 'deployments', verb));
   const binding = byName('RoleBinding', 'mooring-agent');
-  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'mooring-agent' });
+  assert.deepEqual(binding.roleRef, {
+    apiGroup: 'rbac.authorization.k8s.io',
+    kind: 'Role',
+    name: 'mooring-agent',
+  });
 });
 
 interface Container {
@@ -133,7 +163,11 @@ const podOf = (m: Manifest): PodSpec => (m.spec as { template: { spec: PodSpec }
 
 test('the agent runs one non-root, read-only replica with its cache on an emptyDir', () => {
   const agent = byName('Deployment', 'mooring-agent');
-  assert.equal((agent.spec as { replicas: number }).replicas, 1, 'the manifest store is local: one agent per cluster');
+  assert.equal(
+    (agent.spec as { replicas: number }).replicas,
+    1,
+    'the manifest store is local: one agent per cluster',
+  );
   const pod = podOf(agent);
   assert.equal(pod.serviceAccountName, 'mooring-agent');
   assert.equal(pod.securityContext?.runAsNonRoot, true);
@@ -149,7 +183,10 @@ test('the agent runs one non-root, read-only replica with its cache on an emptyD
   const credentials = env.get('MOORING_GIT_CREDENTIALS_FILE') ?? '';
   const gitMount = main.volumeMounts?.find((v) => credentials.startsWith(`${v.mountPath}/`));
   assert.ok(gitMount, 'MOORING_GIT_CREDENTIALS_FILE must live on a mounted Secret');
-  assert.equal(pod.volumes.find((v) => v.name === gitMount.name)?.secret?.secretName, 'mooring-git-credentials');
+  assert.equal(
+    pod.volumes.find((v) => v.name === gitMount.name)?.secret?.secretName,
+    'mooring-git-credentials',
+  );
 });
 
 test('the control-plane worker holds no cluster credentials and has a metrics Service', () => {
@@ -158,29 +195,48 @@ test('the control-plane worker holds no cluster credentials and has a metrics Se
   const main = pod.containers.find((c) => c.name === 'worker');
   assert.ok(main && !main.args?.includes('--agent'));
   const service = byName('Service', 'mooring-worker-metrics');
-  const labels = (byName('Deployment', 'mooring-worker').spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
-  for (const [k, v] of Object.entries((service.spec as { selector: Record<string, string> }).selector)) assert.equal(labels[k], v);
+  const labels = (
+    byName('Deployment', 'mooring-worker').spec as {
+      template: { metadata: { labels: Record<string, string> } };
+    }
+  ).template.metadata.labels;
+  for (const [k, v] of Object.entries((service.spec as { selector: Record<string, string> }).selector))
+    assert.equal(labels[k], v);
 });
 
 test('KEDA scales the workflow queue, never an agent', () => {
   const scaled = all.filter((m) => m.kind === 'ScaledObject');
   assert.ok(scaled.length >= 2);
-  for (const s of scaled) assert.equal((s.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name, 'mooring-worker', `${s.file}`);
+  for (const s of scaled)
+    assert.equal(
+      (s.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name,
+      'mooring-worker',
+      `${s.file}`,
+    );
   const temporal = byName('ScaledObject', 'mooring-worker');
-  const trigger = (temporal.spec as { triggers: { type: string; metadata: Record<string, string> }[] }).triggers[0];
+  const trigger = (temporal.spec as { triggers: { type: string; metadata: Record<string, string> }[] })
+    .triggers[0];
   assert.equal(trigger?.type, 'temporal');
   assert.equal(trigger.metadata.taskQueue, 'mooring');
   assert.equal(trigger.metadata.queueTypes, 'workflow');
-  for (const field of ['endpoint', 'namespace', 'targetQueueSize']) assert.ok(trigger.metadata[field], `temporal trigger lacks ${field}`);
+  for (const field of ['endpoint', 'namespace', 'targetQueueSize'])
+    assert.ok(trigger.metadata[field], `temporal trigger lacks ${field}`);
 });
 
 const DESIGN_METRICS = [
-  'mooring_app_info', 'mooring_sync_total', 'mooring_sync_duration_seconds', 'mooring_rollback_total',
-  'mooring_drift_detected_total', 'mooring_git_request_duration_seconds', 'mooring_k8s_request_total',
+  'mooring_app_info',
+  'mooring_sync_total',
+  'mooring_sync_duration_seconds',
+  'mooring_rollback_total',
+  'mooring_drift_detected_total',
+  'mooring_git_request_duration_seconds',
+  'mooring_k8s_request_total',
 ];
 
 test('the Grafana dashboard parses and queries every DESIGN metric and Temporal Core', () => {
-  const dashboard = JSON.parse(readFileSync(join(deployDir, 'grafana', 'mooring-dashboard.json'), 'utf8')) as {
+  const dashboard = JSON.parse(
+    readFileSync(join(deployDir, 'grafana', 'mooring-dashboard.json'), 'utf8'),
+  ) as {
     schemaVersion: number;
     templating: { list: { name: string; type: string }[] };
     panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[];
@@ -189,8 +245,12 @@ test('the Grafana dashboard parses and queries every DESIGN metric and Temporal 
   assert.ok(dashboard.templating.list.some((v) => v.name === 'datasource' && v.type === 'datasource'));
   const queries = dashboard.panels.filter((p) => p.type !== 'row');
   for (const p of queries) assert.equal(p.datasource?.uid, '${datasource}');
-  const exprs = queries.flatMap((p) => p.targets ?? []).map((t) => t.expr).join('\n');
-  for (const metric of DESIGN_METRICS) assert.match(exprs, new RegExp(`\\b${metric}(_bucket)?\\b`), `no panel queries ${metric}`);
+  const exprs = queries
+    .flatMap((p) => p.targets ?? [])
+    .map((t) => t.expr)
+    .join('\n');
+  for (const metric of DESIGN_METRICS)
+    assert.match(exprs, new RegExp(`\\b${metric}(_bucket)?\\b`), `no panel queries ${metric}`);
   assert.match(exprs, /temporal_workflow_task_schedule_to_start_latency_bucket/);
   assert.match(exprs, /temporal_activity_execution_failed/);
   assert.match(exprs, /by \(app, cluster, sync_status, health_status\) \(mooring_app_info/);
@@ -208,27 +268,47 @@ interface ComposeService {
 }
 
 test('docker-compose.yml: pinned images, health-gated start, search attributes, Prometheus', () => {
-  const compose = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+  const compose = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, ComposeService>;
+  };
   const s = compose.services;
-  for (const name of ['postgresql', 'temporal', 'temporal-ui', 'search-attributes', 'worker', 'prometheus']) assert.ok(s[name], `no service ${name}`);
+  for (const name of ['postgresql', 'temporal', 'temporal-ui', 'search-attributes', 'worker', 'prometheus'])
+    assert.ok(s[name], `no service ${name}`);
   for (const [name, svc] of Object.entries(s)) {
-    assert.match(svc.image ?? '', /^[\w./-]+:(?!latest$)[\w.-]+$/, `service ${name}: image must be pinned to a tag`);
+    assert.match(
+      svc.image ?? '',
+      /^[\w./-]+:(?!latest$)[\w.-]+$/,
+      `service ${name}: image must be pinned to a tag`,
+    );
   }
   assert.match(s.temporal?.image ?? '', /^temporalio\/(server|auto-setup):/);
   assert.equal(s.temporal?.environment?.DB, 'postgres12');
   assert.match(s['temporal-ui']?.image ?? '', /^temporalio\/ui:/);
-  for (const name of ['postgresql', 'temporal', 'worker']) assert.ok(s[name]?.healthcheck?.test.length, `service ${name} has no healthcheck`);
+  for (const name of ['postgresql', 'temporal', 'worker'])
+    assert.ok(s[name]?.healthcheck?.test.length, `service ${name} has no healthcheck`);
   assert.equal(s.temporal?.depends_on?.['temporal-schema']?.condition, 'service_completed_successfully');
   assert.equal(s['search-attributes']?.depends_on?.temporal?.condition, 'service_healthy');
   assert.equal(s.worker?.depends_on?.['search-attributes']?.condition, 'service_completed_successfully');
   assert.equal(s.worker?.build?.dockerfile, 'deploy/docker/Dockerfile');
   assert.deepEqual(s.worker?.command?.slice(0, 1), ['worker']);
-  const registered = (s['search-attributes']?.environment?.MOORING_SEARCH_ATTRIBUTES ?? '').split(/\s+/).filter(Boolean);
+  const registered = (s['search-attributes']?.environment?.MOORING_SEARCH_ATTRIBUTES ?? '')
+    .split(/\s+/)
+    .filter(Boolean);
   assert.deepEqual(registered, [...SEARCH_ATTRIBUTES]);
-  assert.equal(s.prometheus?.network_mode, 'service:worker', 'the worker serves /metrics on its loopback only');
+  assert.equal(
+    s.prometheus?.network_mode,
+    'service:worker',
+    'the worker serves /metrics on its loopback only',
+  );
   assert.ok(s.prometheus?.volumes?.some((v) => v.startsWith('./deploy/prometheus/prometheus.yml:')));
-  const prometheus = parseYaml(readFileSync(join(deployDir, 'prometheus', 'prometheus.yml'), 'utf8')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
-  assert.ok(prometheus.scrape_configs.some((c) => c.static_configs.some((sc) => sc.targets.includes('127.0.0.1:9464'))));
+  const prometheus = parseYaml(readFileSync(join(deployDir, 'prometheus', 'prometheus.yml'), 'utf8')) as {
+    scrape_configs: { static_configs: { targets: string[] }[] }[];
+  };
+  assert.ok(
+    prometheus.scrape_configs.some((c) =>
+      c.static_configs.some((sc) => sc.targets.includes('127.0.0.1:9464')),
+    ),
+  );
 });
 
 test('the compose one-shot registers every listed search attribute as Keyword', () => {

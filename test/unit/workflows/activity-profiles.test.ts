@@ -37,13 +37,24 @@ describe('sync operation profiles', () => {
       quick: {
         taskQueue: 'mooring-cluster-prod',
         startToCloseTimeout: '2m',
-        retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
+        retry: {
+          initialInterval: '500ms',
+          maximumInterval: '20s',
+          maximumAttempts: 5,
+          nonRetryableErrorTypes,
+        },
       },
       apply: {
         taskQueue: 'mooring-cluster-prod',
         startToCloseTimeout: '10m',
         heartbeatTimeout: '30s',
-        retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes },
+        retry: {
+          initialInterval: '1s',
+          backoffCoefficient: 2,
+          maximumInterval: '1m',
+          maximumAttempts: 5,
+          nonRetryableErrorTypes,
+        },
       },
       healthWait: {
         taskQueue: 'mooring-cluster-prod',
@@ -56,12 +67,20 @@ describe('sync operation profiles', () => {
     });
   });
 
-  it("apply calls follow syncPolicy.retry; the health wait follows rollback.healthTimeout plus a margin", () => {
-    const profiles = syncProfiles(spec((s) => {
-      s.syncPolicy.retry = { limit: 2, backoff: { duration: '5s', factor: 3, maxDuration: '2m' } };
-      s.rollback.healthTimeout = '45s';
-    }));
-    assert.deepEqual(profiles.apply.retry, { initialInterval: '5s', backoffCoefficient: 3, maximumInterval: '2m', maximumAttempts: 3, nonRetryableErrorTypes });
+  it('apply calls follow syncPolicy.retry; the health wait follows rollback.healthTimeout plus a margin', () => {
+    const profiles = syncProfiles(
+      spec((s) => {
+        s.syncPolicy.retry = { limit: 2, backoff: { duration: '5s', factor: 3, maxDuration: '2m' } };
+        s.rollback.healthTimeout = '45s';
+      }),
+    );
+    assert.deepEqual(profiles.apply.retry, {
+      initialInterval: '5s',
+      backoffCoefficient: 3,
+      maximumInterval: '2m',
+      maximumAttempts: 3,
+      nonRetryableErrorTypes,
+    });
     assert.equal(profiles.healthWait.startToCloseTimeout, 75_000);
     assert.equal(profiles.healthTimeoutMs, 45_000);
   });
@@ -75,8 +94,20 @@ describe('other profiles', () => {
       retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
     });
     assert.deepEqual(fleetListProfile(), { startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
-    assert.deepEqual(remoteCheckProfile('eu'), { taskQueue: 'mooring-cluster-eu', startToCloseTimeout: '30s', retry: { maximumAttempts: 2, nonRetryableErrorTypes } });
-    assert.deepEqual(driftCheckProfile('eu'), { taskQueue: 'mooring-cluster-eu', startToCloseTimeout: '2m', retry: { maximumAttempts: 2, nonRetryableErrorTypes } });
-    assert.deepEqual(cascadeDeleteProfile('eu'), { taskQueue: 'mooring-cluster-eu', startToCloseTimeout: '5m', retry: { maximumAttempts: 5, nonRetryableErrorTypes } });
+    assert.deepEqual(remoteCheckProfile('eu'), {
+      taskQueue: 'mooring-cluster-eu',
+      startToCloseTimeout: '30s',
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes },
+    });
+    assert.deepEqual(driftCheckProfile('eu'), {
+      taskQueue: 'mooring-cluster-eu',
+      startToCloseTimeout: '2m',
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes },
+    });
+    assert.deepEqual(cascadeDeleteProfile('eu'), {
+      taskQueue: 'mooring-cluster-eu',
+      startToCloseTimeout: '5m',
+      retry: { maximumAttempts: 5, nonRetryableErrorTypes },
+    });
   });
 });

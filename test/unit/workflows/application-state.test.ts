@@ -32,36 +32,84 @@ function spec(change?: (s: AppSpec) => void): AppSpec {
   return s;
 }
 
-const deployment = (health: ResourceState['health']): ResourceState[] => [{ kind: 'Deployment', namespace: 'shop', name: 'web', health }];
+const deployment = (health: ResourceState['health']): ResourceState[] => [
+  { kind: 'Deployment', namespace: 'shop', name: 'web', health },
+];
 
 const results = {
   succeeded: (revision: string): SyncWorkflowResult => ({
-    outcome: 'Succeeded', phase: 'Succeeded', revision, runningRevision: revision, message: 'healthy', badRevision: false,
-    health: 'Healthy', resources: deployment('Healthy'), manifestKey: `key-${revision.slice(0, 4)}`, finishedAt: `at-${revision.slice(0, 4)}`,
+    outcome: 'Succeeded',
+    phase: 'Succeeded',
+    revision,
+    runningRevision: revision,
+    message: 'healthy',
+    badRevision: false,
+    health: 'Healthy',
+    resources: deployment('Healthy'),
+    manifestKey: `key-${revision.slice(0, 4)}`,
+    finishedAt: `at-${revision.slice(0, 4)}`,
   }),
   rolledBack: (revision: string, to: string): SyncWorkflowResult => ({
-    outcome: 'RolledBack', phase: 'Failed', revision, runningRevision: to, rolledBackTo: to, message: `revision ${revision.slice(0, 7)} failed; rolled back`,
-    badRevision: true, health: 'Healthy', resources: deployment('Healthy'), manifestKey: `key-${to.slice(0, 4)}`, finishedAt: `at-${to.slice(0, 4)}`,
+    outcome: 'RolledBack',
+    phase: 'Failed',
+    revision,
+    runningRevision: to,
+    rolledBackTo: to,
+    message: `revision ${revision.slice(0, 7)} failed; rolled back`,
+    badRevision: true,
+    health: 'Healthy',
+    resources: deployment('Healthy'),
+    manifestKey: `key-${to.slice(0, 4)}`,
+    finishedAt: `at-${to.slice(0, 4)}`,
   }),
   failed: (revision: string): SyncWorkflowResult => ({
-    outcome: 'Failed', phase: 'Failed', revision, message: `revision ${revision.slice(0, 7)} failed`, badRevision: true,
-    health: 'Degraded', healthMessage: 'crash-looping', resources: deployment('Degraded'), manifestKey: `key-${revision.slice(0, 4)}`,
+    outcome: 'Failed',
+    phase: 'Failed',
+    revision,
+    message: `revision ${revision.slice(0, 7)} failed`,
+    badRevision: true,
+    health: 'Degraded',
+    healthMessage: 'crash-looping',
+    resources: deployment('Degraded'),
+    manifestKey: `key-${revision.slice(0, 4)}`,
   }),
   superseded: (revision: string): SyncWorkflowResult => ({
-    outcome: 'Superseded', phase: 'Failed', revision, message: 'superseded', badRevision: false, health: 'Progressing', resources: [],
+    outcome: 'Superseded',
+    phase: 'Failed',
+    revision,
+    message: 'superseded',
+    badRevision: false,
+    health: 'Progressing',
+    resources: [],
   }),
 };
 
 /** What the workflow does with an operation the entity asked for: run it, then record its result. */
-function run(app: ApplicationEntity, request: OperationRequest, result: SyncWorkflowResult, id = app.nextOperationId()): OperationState {
-  const op: OperationState = { id, workflowId: `app/shop/op-${id}`, revision: request.revision, phase: 'Running', initiatedBy: request.initiatedBy, step: 'starting' };
+function run(
+  app: ApplicationEntity,
+  request: OperationRequest,
+  result: SyncWorkflowResult,
+  id = app.nextOperationId(),
+): OperationState {
+  const op: OperationState = {
+    id,
+    workflowId: `app/shop/op-${id}`,
+    revision: request.revision,
+    phase: 'Running',
+    initiatedBy: request.initiatedBy,
+    step: 'starting',
+  };
   app.operation = op;
   app.record(op, request, result, 1500);
   return op;
 }
 
 /** The workflow's handling of a refresh: resolve the head, deploy it if the entity says so. */
-function refreshTo(app: ApplicationEntity, head: string, result?: (revision: string) => SyncWorkflowResult): OperationRequest | undefined {
+function refreshTo(
+  app: ApplicationEntity,
+  head: string,
+  result?: (revision: string) => SyncWorkflowResult,
+): OperationRequest | undefined {
   const pending = app.state.pending.refresh;
   app.state.pending.refresh = undefined;
   const op = app.onHeadResolved(head, pending?.reason ?? 'refresh');
@@ -77,7 +125,12 @@ function deployedApp(first = C1, change?: (s: AppSpec) => void): ApplicationEnti
   return app;
 }
 
-const rejected = (message: RegExp) => ({ name: 'ApplicationFailure', type: 'InvalidRollback', nonRetryable: true, message });
+const rejected = (message: RegExp) => ({
+  name: 'ApplicationFailure',
+  type: 'InvalidRollback',
+  nonRetryable: true,
+  message,
+});
 
 describe('ApplicationEntity: auto-sync', () => {
   it('starts with a refresh queued and deploys the head it resolves to as the initial sync', () => {
@@ -85,7 +138,13 @@ describe('ApplicationEntity: auto-sync', () => {
     assert.equal(app.hasWork(), true);
     assert.deepEqual(app.state.pending.refresh, { reason: 'first start' });
     const op = refreshTo(app, C1);
-    assert.deepEqual(op, { revision: C1, initiatedBy: 'auto-sync', prune: true, dryRun: false, reason: 'initial sync' });
+    assert.deepEqual(op, {
+      revision: C1,
+      initiatedBy: 'auto-sync',
+      prune: true,
+      dryRun: false,
+      reason: 'initial sync',
+    });
     assert.equal(app.state.headRevision, C1);
     assert.equal(app.state.sync, 'OutOfSync');
     assert.equal(app.hasWork(), false);
@@ -98,7 +157,13 @@ describe('ApplicationEntity: auto-sync', () => {
     assert.equal(refreshTo(app, C1), undefined);
     app.requestRefresh('new commit', C2);
     assert.deepEqual(app.state.pending.refresh, { reason: 'new commit', sha: C2 });
-    assert.deepEqual(refreshTo(app, C2), { revision: C2, initiatedBy: 'auto-sync', prune: true, dryRun: false, reason: 'new commit' });
+    assert.deepEqual(refreshTo(app, C2), {
+      revision: C2,
+      initiatedBy: 'auto-sync',
+      prune: true,
+      dryRun: false,
+      reason: 'new commit',
+    });
     assert.equal(app.state.sync, 'OutOfSync');
   });
 
@@ -111,7 +176,9 @@ describe('ApplicationEntity: auto-sync', () => {
 
   it('without an automated policy records the new head as OutOfSync but deploys nothing', () => {
     const app = deployedApp(C1);
-    app.spec = spec((s) => { s.syncPolicy.automated = undefined; });
+    app.spec = spec((s) => {
+      s.syncPolicy.automated = undefined;
+    });
     assert.equal(app.autoSyncEnabled(), false);
     assert.equal(refreshTo(app, C2), undefined);
     assert.equal(app.state.headRevision, C2);
@@ -140,7 +207,11 @@ describe('ApplicationEntity: auto-sync', () => {
     const app = deployedApp(C1);
     run(app, refreshTo(app, C2) as OperationRequest, results.failed(C2));
     assert.deepEqual(app.state.badRevisions, [C2]);
-    run(app, { revision: C2, initiatedBy: 'operator', prune: false, dryRun: false, reason: 'operator sync' }, results.succeeded(C2));
+    run(
+      app,
+      { revision: C2, initiatedBy: 'operator', prune: false, dryRun: false, reason: 'operator sync' },
+      results.succeeded(C2),
+    );
     assert.deepEqual(app.state.badRevisions, []);
     assert.equal(app.state.lastHealthyRevision, C2);
   });
@@ -165,8 +236,14 @@ describe('ApplicationEntity: operator requests', () => {
     run(app, refreshTo(app, C2) as OperationRequest, results.rolledBack(C2, C1));
     assert.equal(app.rollbackTarget({ historyId: 1 }), C1);
     assert.equal(app.rollbackTarget({ historyId: 2 }), C1);
-    assert.throws(() => app.rollbackTarget({ historyId: 7 }), rejected(/^History id 7 does not exist: known ids are 1, 2$/));
-    assert.throws(() => new ApplicationEntity(spec(), initialState()).rollbackTarget({ historyId: 1 }), rejected(/known ids are none$/));
+    assert.throws(
+      () => app.rollbackTarget({ historyId: 7 }),
+      rejected(/^History id 7 does not exist: known ids are 1, 2$/),
+    );
+    assert.throws(
+      () => new ApplicationEntity(spec(), initialState()).rollbackTarget({ historyId: 1 }),
+      rejected(/known ids are none$/),
+    );
   });
 
   it('finds the rollback target by full or short SHA among healthy deployments', () => {
@@ -174,9 +251,20 @@ describe('ApplicationEntity: operator requests', () => {
     run(app, refreshTo(app, C2) as OperationRequest, results.succeeded(C2));
     assert.equal(app.rollbackTarget({ toRevision: C1 }), C1);
     assert.equal(app.rollbackTarget({ toRevision: C1.slice(0, 7) }), C1);
-    assert.equal(app.rollbackTarget({ toRevision: ` ${C1.slice(0, 9).toUpperCase()} ` }), C1, 'trimmed, any case');
-    assert.equal(app.rollbackTarget({ toRevision: C4 }), C4, 'a full SHA outside the history is taken as given');
-    assert.throws(() => app.rollbackTarget({ toRevision: 'abcdef1' }), rejected(/^Revision "abcdef1" is not in this app's history of healthy deployments/));
+    assert.equal(
+      app.rollbackTarget({ toRevision: ` ${C1.slice(0, 9).toUpperCase()} ` }),
+      C1,
+      'trimmed, any case',
+    );
+    assert.equal(
+      app.rollbackTarget({ toRevision: C4 }),
+      C4,
+      'a full SHA outside the history is taken as given',
+    );
+    assert.throws(
+      () => app.rollbackTarget({ toRevision: 'abcdef1' }),
+      rejected(/^Revision "abcdef1" is not in this app's history of healthy deployments/),
+    );
     assert.throws(() => app.rollbackTarget({}), rejected(/^A rollback needs toRevision or historyId$/));
     assert.throws(() => app.rollbackTarget({ toRevision: '  ' }), rejected(/needs toRevision or historyId/));
   });
@@ -184,14 +272,22 @@ describe('ApplicationEntity: operator requests', () => {
   it('does not take a short SHA of a revision that never became healthy', () => {
     const app = deployedApp(C1);
     run(app, refreshTo(app, C2) as OperationRequest, results.rolledBack(C2, C1));
-    assert.throws(() => app.rollbackTarget({ toRevision: C2.slice(0, 7) }), rejected(/not in this app's history/));
+    assert.throws(
+      () => app.rollbackTarget({ toRevision: C2.slice(0, 7) }),
+      rejected(/not in this app's history/),
+    );
   });
 
   it('rejects a short SHA that matches more than one healthy deployment', () => {
     const [a, b] = [`abc1234${'0'.repeat(33)}`, `abc1234${'1'.repeat(33)}`];
     const app = deployedApp(a);
     run(app, refreshTo(app, b) as OperationRequest, results.succeeded(b));
-    assert.throws(() => app.rollbackTarget({ toRevision: 'abc1234' }), rejected(/^Revision "abc1234" is ambiguous: it matches abc123400000, abc123411111; give more characters$/));
+    assert.throws(
+      () => app.rollbackTarget({ toRevision: 'abc1234' }),
+      rejected(
+        /^Revision "abc1234" is ambiguous: it matches abc123400000, abc123411111; give more characters$/,
+      ),
+    );
     assert.equal(app.rollbackTarget({ toRevision: 'abc12341' }), b);
   });
 
@@ -219,7 +315,12 @@ describe('ApplicationEntity: operator requests', () => {
     assert.equal(app.phase(), 'Pinned');
     assert.deepEqual(app.state.pending.manual, [{ kind: 'rollback', revision: C1, id }]);
     app.state.pending.manual.shift();
-    run(app, { revision: C1, initiatedBy: 'rollback', prune: true, dryRun: false, reason: 'manual rollback' }, results.succeeded(C1), id);
+    run(
+      app,
+      { revision: C1, initiatedBy: 'rollback', prune: true, dryRun: false, reason: 'manual rollback' },
+      results.succeeded(C1),
+      id,
+    );
     assert.equal(app.state.deployedRevision, C1);
     assert.equal(app.state.sync, 'Synced', 'synced with the pin, not with the branch');
 
@@ -231,7 +332,13 @@ describe('ApplicationEntity: operator requests', () => {
     assert.equal(app.state.pinnedRevision, undefined);
     assert.equal(app.phase(), 'Idle');
     assert.equal(app.hasWork(), true);
-    assert.deepEqual(refreshTo(app, C3), { revision: C3, initiatedBy: 'auto-sync', prune: true, dryRun: false, reason: 'new commit' });
+    assert.deepEqual(refreshTo(app, C3), {
+      revision: C3,
+      initiatedBy: 'auto-sync',
+      prune: true,
+      dryRun: false,
+      reason: 'new commit',
+    });
   });
 });
 
@@ -243,7 +350,13 @@ describe('ApplicationEntity: drift', () => {
     const drift = app.state.pending.drift;
     app.state.pending.drift = undefined;
     const op = app.onDrift(drift!);
-    assert.deepEqual(op, { revision: C1, initiatedBy: 'self-heal', prune: true, dryRun: false, reason: 'self-heal, 3 changed' });
+    assert.deepEqual(op, {
+      revision: C1,
+      initiatedBy: 'self-heal',
+      prune: true,
+      dryRun: false,
+      reason: 'self-heal, 3 changed',
+    });
     assert.equal(app.state.drifted, true);
     assert.equal(app.state.sync, 'OutOfSync');
     assert.equal(app.state.health, 'Degraded');
@@ -256,7 +369,9 @@ describe('ApplicationEntity: drift', () => {
   });
 
   it('without selfHeal, only marks the app OutOfSync; a clean report makes it Synced again', () => {
-    const app = deployedApp(C1, (s) => { s.syncPolicy.automated = { prune: false, selfHeal: false }; });
+    const app = deployedApp(C1, (s) => {
+      s.syncPolicy.automated = { prune: false, selfHeal: false };
+    });
     assert.equal(app.onDrift({ drifted: true, changedObjects: 1 }), undefined);
     assert.equal(app.state.sync, 'OutOfSync');
     assert.equal(app.state.health, 'Healthy', 'a report without health leaves it alone');
@@ -277,11 +392,28 @@ describe('ApplicationEntity: recording outcomes', () => {
   it('records successes and failures in history, health, resources and counters', () => {
     const app = deployedApp(C1);
     assert.deepEqual(app.state.history, [
-      { id: 1, revision: C1, deployedAt: 'at-6331', outcome: 'Succeeded', initiatedBy: 'auto-sync', durationMs: 1500, message: 'healthy', rolledBackTo: undefined },
+      {
+        id: 1,
+        revision: C1,
+        deployedAt: 'at-6331',
+        outcome: 'Succeeded',
+        initiatedBy: 'auto-sync',
+        durationMs: 1500,
+        message: 'healthy',
+        rolledBackTo: undefined,
+      },
     ]);
     assert.equal(app.state.manifestKey, 'key-6331');
     assert.equal(app.operation, undefined);
-    assert.deepEqual(app.state.lastOperation, { id: 1, workflowId: 'app/shop/op-1', revision: C1, phase: 'Succeeded', initiatedBy: 'auto-sync', step: 'done', message: 'healthy' });
+    assert.deepEqual(app.state.lastOperation, {
+      id: 1,
+      workflowId: 'app/shop/op-1',
+      revision: C1,
+      phase: 'Succeeded',
+      initiatedBy: 'auto-sync',
+      step: 'done',
+      message: 'healthy',
+    });
 
     run(app, refreshTo(app, C2) as OperationRequest, results.rolledBack(C2, C1));
     assert.equal(app.state.consecutiveFailures, 1);
@@ -291,11 +423,19 @@ describe('ApplicationEntity: recording outcomes', () => {
 
     // The operator retries the same commit and it fails again: a second failure, the same head.
     app.forgive(C2);
-    run(app, { revision: C2, initiatedBy: 'operator', prune: true, dryRun: false, reason: 'operator sync' }, results.failed(C2));
+    run(
+      app,
+      { revision: C2, initiatedBy: 'operator', prune: true, dryRun: false, reason: 'operator sync' },
+      results.failed(C2),
+    );
     app.requestRefresh('periodic check');
     refreshTo(app, C2);
     assert.equal(app.state.consecutiveFailures, 2);
-    assert.equal(app.state.deployedRevision, C1, 'a failure without a running revision leaves the deployed one');
+    assert.equal(
+      app.state.deployedRevision,
+      C1,
+      'a failure without a running revision leaves the deployed one',
+    );
     assert.equal(app.state.manifestKey, 'key-6331', 'a failed revision does not become the drift-scan key');
     assert.equal(app.state.health, 'Degraded');
     assert.equal(app.state.healthMessage, 'crash-looping');
@@ -315,20 +455,37 @@ describe('ApplicationEntity: recording outcomes', () => {
     assert.deepEqual(app.state.badRevisions, []);
     assert.equal(app.state.consecutiveFailures, 0);
     assert.equal(app.state.deployedRevision, C1);
-    assert.deepEqual(app.state.resources, before.resources, 'no resources in the result: the last known ones stay');
+    assert.deepEqual(
+      app.state.resources,
+      before.resources,
+      'no resources in the result: the last known ones stay',
+    );
 
-    const dry = run(app, { revision: C3, initiatedBy: 'operator', prune: false, dryRun: true, reason: 'operator sync' }, { ...results.succeeded(C3), runningRevision: undefined, message: 'dry run: 1 configured, 0 to prune' });
+    const dry = run(
+      app,
+      { revision: C3, initiatedBy: 'operator', prune: false, dryRun: true, reason: 'operator sync' },
+      { ...results.succeeded(C3), runningRevision: undefined, message: 'dry run: 1 configured, 0 to prune' },
+    );
     assert.equal(app.state.history.length, 1);
     assert.equal(app.state.deployedRevision, C1);
     assert.equal(app.state.lastHealthyRevision, C1);
-    assert.deepEqual(app.state.lastOperation, { ...dry, phase: 'Succeeded', step: 'done', message: 'dry run: 1 configured, 0 to prune' });
+    assert.deepEqual(app.state.lastOperation, {
+      ...dry,
+      phase: 'Succeeded',
+      step: 'done',
+      message: 'dry run: 1 configured, 0 to prune',
+    });
   });
 
   it(`keeps the last ${HISTORY_LIMIT} history entries`, () => {
     const app = deployedApp(C1);
     for (let i = 0; i < HISTORY_LIMIT + 4; i++) {
       const revision = sha(`r${i}`);
-      run(app, { revision, initiatedBy: 'operator', prune: false, dryRun: false, reason: 'operator sync' }, results.succeeded(revision));
+      run(
+        app,
+        { revision, initiatedBy: 'operator', prune: false, dryRun: false, reason: 'operator sync' },
+        results.succeeded(revision),
+      );
     }
     assert.equal(app.state.history.length, HISTORY_LIMIT);
     assert.equal(app.state.history[0]?.id, 6);
@@ -340,7 +497,14 @@ describe('ApplicationEntity: status', () => {
   it('reports spec, revisions, operation and history as the status query returns them', () => {
     const app = deployedApp(C1);
     run(app, refreshTo(app, C2) as OperationRequest, results.rolledBack(C2, C1));
-    const op: OperationState = { id: 3, workflowId: 'app/shop/op-3', revision: C3, phase: 'Running', initiatedBy: 'auto-sync', step: 'starting' };
+    const op: OperationState = {
+      id: 3,
+      workflowId: 'app/shop/op-3',
+      revision: C3,
+      phase: 'Running',
+      initiatedBy: 'auto-sync',
+      step: 'starting',
+    };
     app.operation = op;
     assert.equal(app.phase(), 'Syncing');
     const status = app.status();
@@ -361,12 +525,26 @@ describe('ApplicationEntity: status', () => {
       pinnedRevision: undefined,
       badRevisions: [C2],
       operation: op,
-      lastOperation: { id: 2, workflowId: 'app/shop/op-2', revision: C2, phase: 'Failed', initiatedBy: 'auto-sync', step: 'done', message: results.rolledBack(C2, C1).message },
+      lastOperation: {
+        id: 2,
+        workflowId: 'app/shop/op-2',
+        revision: C2,
+        phase: 'Failed',
+        initiatedBy: 'auto-sync',
+        step: 'done',
+        message: results.rolledBack(C2, C1).message,
+      },
       resources: deployment('Healthy'),
       history: app.state.history,
       consecutiveFailures: 1,
     });
-    assert.deepEqual(status.history.map((h) => [h.id, h.revision, h.outcome]), [[1, C1, 'Succeeded'], [2, C2, 'RolledBack']]);
+    assert.deepEqual(
+      status.history.map((h) => [h.id, h.revision, h.outcome]),
+      [
+        [1, C1, 'Succeeded'],
+        [2, C2, 'RolledBack'],
+      ],
+    );
 
     status.history.pop();
     status.badRevisions.pop();

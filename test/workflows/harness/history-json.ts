@@ -18,7 +18,9 @@ interface ProtoJson {
 
 const requireFromProto = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto'));
 const protojson = requireFromProto('protobufjs/ext/protojson') as ProtoJson;
-const root = patchProtobufRoot(proto as unknown as Record<string, unknown>) as unknown as { lookupType(name: string): unknown };
+const root = patchProtobufRoot(proto as unknown as Record<string, unknown>) as unknown as {
+  lookupType(name: string): unknown;
+};
 const historyType = root.lookupType('temporal.api.history.v1.History');
 
 /** A fetched history as pretty JSON text. */
@@ -35,6 +37,10 @@ export function historyFromJson(json: unknown): History {
 /** Event types of a history, as `WorkflowExecutionSignaled`. */
 export function eventTypes(history: History): string[] {
   const json = JSON.parse(historyToJson(history)) as { events?: { eventType?: string }[] };
-  return (json.events ?? []).map((e) => (e.eventType ?? '').replace(/^EVENT_TYPE_/, '').toLowerCase()
-    .replace(/(^|_)([a-z])/g, (_m, _s: string, c: string) => c.toUpperCase()));
+  return (json.events ?? []).map((e) =>
+    (e.eventType ?? '')
+      .replace(/^EVENT_TYPE_/, '')
+      .toLowerCase()
+      .replace(/(^|_)([a-z])/g, (_m, _s: string, c: string) => c.toUpperCase()),
+  );
 }

@@ -110,11 +110,21 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     },
     async renderManifests(input) {
       log('renderManifests', input, input.appName, input.revision);
-      return { manifestKey: `stub:${input.appName}:${input.revision}`, objectCount: 1, kinds: { Deployment: 1 }, hookCount: 0 };
+      return {
+        manifestKey: `stub:${input.appName}:${input.revision}`,
+        objectCount: 1,
+        kinds: { Deployment: 1 },
+        hookCount: 0,
+      };
     },
     async prepareSync(input) {
       log('prepareSync', input, input.app, fromKey(input.manifestKey).revision);
-      return { steps: [{ phase: 'Sync', wave: 0, objects: 1, hooks: 0 }], changes: { created: 0, configured: 1, unchanged: 0 }, orphans: 0, hasSyncFailHooks: false };
+      return {
+        steps: [{ phase: 'Sync', wave: 0, objects: 1, hooks: 0 }],
+        changes: { created: 0, configured: 1, unchanged: 0 },
+        orphans: 0,
+        hasSyncFailHooks: false,
+      };
     },
     async applyStep(input) {
       log('applyStep', input, input.app, fromKey(input.manifestKey).revision);
@@ -135,19 +145,35 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
       }
       const behaviour = script.health.get(revision) ?? 'Healthy';
       const finishedAt = new Date().toISOString();
-      const deployment = (health: HealthStatusCode): ResourceHealth[] => [{ group: 'apps', kind: 'Deployment', namespace: input.namespace, name: app, health }];
+      const deployment = (health: HealthStatusCode): ResourceHealth[] => [
+        { group: 'apps', kind: 'Deployment', namespace: input.namespace, name: app, health },
+      ];
       switch (behaviour) {
         case 'Degraded':
-          return { health: 'Degraded', message: `Deployment ${app}: pods crash-looping`, resources: deployment('Degraded'), timedOut: false, finishedAt };
+          return {
+            health: 'Degraded',
+            message: `Deployment ${app}: pods crash-looping`,
+            resources: deployment('Degraded'),
+            timedOut: false,
+            finishedAt,
+          };
         case 'timeout':
-          return { health: 'Progressing', message: `Deployment ${app}: 0 of 1 replicas available`, resources: deployment('Progressing'), timedOut: true, finishedAt };
+          return {
+            health: 'Progressing',
+            message: `Deployment ${app}: 0 of 1 replicas available`,
+            resources: deployment('Progressing'),
+            timedOut: true,
+            finishedAt,
+          };
         default:
           return { health: 'Healthy', resources: deployment('Healthy'), timedOut: false, finishedAt };
       }
     },
     async detectDrift(input) {
       log('detectDrift', input, input.app);
-      return script.drift.get(input.app) ?? { drifted: false, changedObjects: 0, changes: [], health: 'Healthy' };
+      return (
+        script.drift.get(input.app) ?? { drifted: false, changedObjects: 0, changes: [], health: 'Healthy' }
+      );
     },
     async runSyncFailHooks(input) {
       log('runSyncFailHooks', input, input.app);
@@ -156,8 +182,12 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     async diffApplication(input) {
       log('diffApplication', input, input.app);
       return {
-        summary: { create: 0, update: 0, delete: 0, unchanged: 1 }, manifestKey: input.manifestKey, diffKey: `stub-diff:${input.app}`, warnings: [],
-        text: '0 to create, 0 to update, 0 to delete, 1 unchanged', truncated: false,
+        summary: { create: 0, update: 0, delete: 0, unchanged: 1 },
+        manifestKey: input.manifestKey,
+        diffKey: `stub-diff:${input.app}`,
+        warnings: [],
+        text: '0 to create, 0 to update, 0 to delete, 1 unchanged',
+        truncated: false,
       };
     },
     async deleteApplicationResources(input) {
@@ -166,7 +196,10 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     },
     async listRepoDirectories(input) {
       log('listRepoDirectories', input);
-      return { sha: head(input.repoURL, input.revision || 'HEAD'), directories: script.directories.get(input.repoURL) ?? [] };
+      return {
+        sha: head(input.repoURL, input.revision || 'HEAD'),
+        directories: script.directories.get(input.repoURL) ?? [],
+      };
     },
   };
 }

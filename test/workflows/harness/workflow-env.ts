@@ -46,7 +46,12 @@ export interface WorkflowTestEnv {
   handle(app: string): WorkflowHandle;
   status(app: string): Promise<AppStatus>;
   /** Polls the status query until `done` holds; the message shows the last status. */
-  waitStatus(app: string, what: string, done: (s: AppStatus) => boolean, timeoutMs?: number): Promise<AppStatus>;
+  waitStatus(
+    app: string,
+    what: string,
+    done: (s: AppStatus) => boolean,
+    timeoutMs?: number,
+  ): Promise<AppStatus>;
   /**
    * Waits until the app's workflow has nothing in flight (no workflow task, activity or child):
    * everything it was told so far has been handled, so "nothing happened" can be asserted.
@@ -75,7 +80,7 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
   const cluster = `test-wf-${suffix}`;
   const script = new ActivityScript();
   const ownConnection = options.nativeConnection ? undefined : await NativeConnection.connect({ address });
-  const connection = options.nativeConnection ?? ownConnection as NativeConnection;
+  const connection = options.nativeConnection ?? (ownConnection as NativeConnection);
   const clientConnection = options.client ? undefined : await Connection.connect({ address });
   const client = options.client ?? new Client({ connection: clientConnection as Connection });
 
@@ -86,17 +91,29 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
     activities: stubControlActivities(script),
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
-  const clusterWorker = await Worker.create({ connection, taskQueue: clusterTaskQueue(cluster), activities: stubClusterActivities(script) });
+  const clusterWorker = await Worker.create({
+    connection,
+    taskQueue: clusterTaskQueue(cluster),
+    activities: stubClusterActivities(script),
+  });
   const running = Promise.all([workflowWorker.run(), clusterWorker.run()]);
   const apps = new Set<string>();
 
   const env: WorkflowTestEnv = {
-    client, taskQueue, cluster, script, suffix,
+    client,
+    taskQueue,
+    cluster,
+    script,
+    suffix,
     spec(prefix, change) {
       const name = `${prefix}-${suffix}`;
       const spec: AppSpec = {
         name,
-        source: { repoURL: `https://git.example.test/mooring/${name}.git`, targetRevision: 'main', path: 'guestbook' },
+        source: {
+          repoURL: `https://git.example.test/mooring/${name}.git`,
+          targetRevision: 'main',
+          path: 'guestbook',
+        },
         destination: { cluster, namespace: name },
         syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
         rollback: { automatic: true, healthTimeout: '2m' },
@@ -121,15 +138,22 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
     status: (app) => env.handle(app).query(statusQuery),
     async waitStatus(app, what, done, timeoutMs = 30_000) {
       let last: AppStatus | undefined;
-      return await waitFor(`${app}: ${what}`, async () => {
-        last = await env.status(app);
-        return done(last) ? last : undefined;
-      }, { timeoutMs, describe: () => `last status: ${JSON.stringify(last, null, 2)}` });
+      return await waitFor(
+        `${app}: ${what}`,
+        async () => {
+          last = await env.status(app);
+          return done(last) ? last : undefined;
+        },
+        { timeoutMs, describe: () => `last status: ${JSON.stringify(last, null, 2)}` },
+      );
     },
     async idle(app) {
       await waitFor(`${app} to be idle`, async () => {
         const { raw } = await env.handle(app).describe();
-        const busy = raw.pendingWorkflowTask || (raw.pendingActivities?.length ?? 0) > 0 || (raw.pendingChildren?.length ?? 0) > 0;
+        const busy =
+          raw.pendingWorkflowTask ||
+          (raw.pendingActivities?.length ?? 0) > 0 ||
+          (raw.pendingChildren?.length ?? 0) > 0;
         return busy ? undefined : true;
       });
     },
@@ -140,8 +164,15 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
       for (const app of apps) {
         // A running operation is stopped first: its worker goes away with this environment.
         const status = await env.status(app).catch(() => undefined);
-        if (status?.operation) await client.workflow.getHandle(status.operation.workflowId).terminate('test finished').catch(() => undefined);
-        await env.handle(app).terminate('test finished').catch(() => undefined);
+        if (status?.operation)
+          await client.workflow
+            .getHandle(status.operation.workflowId)
+            .terminate('test finished')
+            .catch(() => undefined);
+        await env
+          .handle(app)
+          .terminate('test finished')
+          .catch(() => undefined);
       }
       workflowWorker.shutdown();
       clusterWorker.shutdown();

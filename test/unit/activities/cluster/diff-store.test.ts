@@ -12,9 +12,20 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const diff: StoredDiff = {
   app: 'shop',
   manifestKey: 'a'.repeat(64),
-  objects: [{ group: 'apps', kind: 'Deployment', namespace: 'web', name: 'api', action: 'update', diff: '-  image: a\n+  image: b\n' }],
+  objects: [
+    {
+      group: 'apps',
+      kind: 'Deployment',
+      namespace: 'web',
+      name: 'api',
+      action: 'update',
+      diff: '-  image: a\n+  image: b\n',
+    },
+  ],
   unchanged: 3,
-  warnings: ['Cannot apply ignoreDifferences jqPathExpressions ".x" for Deployment/web/api: jq is not supported, use jsonPointers'],
+  warnings: [
+    'Cannot apply ignoreDifferences jqPathExpressions ".x" for Deployment/web/api: jq is not supported, use jsonPointers',
+  ],
 };
 
 describe('diff store', () => {
@@ -31,14 +42,17 @@ describe('diff store', () => {
   });
 
   it('formats one section per changed object, the warnings and a summary line', () => {
-    assert.equal(formatDiff(diff), [
-      '=== update Deployment/web/api',
-      '-  image: a',
-      '+  image: b',
-      '',
-      'warning: Cannot apply ignoreDifferences jqPathExpressions ".x" for Deployment/web/api: jq is not supported, use jsonPointers',
-      '0 to create, 1 to update, 0 to delete, 3 unchanged',
-    ].join('\n'));
+    assert.equal(
+      formatDiff(diff),
+      [
+        '=== update Deployment/web/api',
+        '-  image: a',
+        '+  image: b',
+        '',
+        'warning: Cannot apply ignoreDifferences jqPathExpressions ".x" for Deployment/web/api: jq is not supported, use jsonPointers',
+        '0 to create, 1 to update, 0 to delete, 3 unchanged',
+      ].join('\n'),
+    );
   });
 
   it('lives next to the rendered manifests', () => {

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isNamespaceNotFound, isRejection, isTransient, KubeApiError, typedPatchProblems } from '../../../../activities/cluster/kube-errors.js';
+import {
+  isNamespaceNotFound,
+  isRejection,
+  isTransient,
+  KubeApiError,
+  typedPatchProblems,
+} from '../../../../activities/cluster/kube-errors.js';
 
-const TYPED = 'failed to create typed patch object (shop/second; /v1, Kind=ConfigMap): .data.count: expected string, got &value.valueUnstructured{Value:3}';
+const TYPED =
+  'failed to create typed patch object (shop/second; /v1, Kind=ConfigMap): .data.count: expected string, got &value.valueUnstructured{Value:3}';
 
 describe('typedPatchProblems', () => {
   it('reads the field and the problem of a server-side apply schema error', () => {
@@ -10,8 +17,11 @@ describe('typedPatchProblems', () => {
   });
 
   it('reads fields with list indexes', () => {
-    const message = 'failed to create typed patch object (ns/api; apps/v1, Kind=Deployment): .spec.template.spec.containers[0].ports: expected list, got map';
-    assert.deepEqual(typedPatchProblems(message), [{ field: 'spec.template.spec.containers[0].ports', message: 'expected list, got map' }]);
+    const message =
+      'failed to create typed patch object (ns/api; apps/v1, Kind=Deployment): .spec.template.spec.containers[0].ports: expected list, got map';
+    assert.deepEqual(typedPatchProblems(message), [
+      { field: 'spec.template.spec.containers[0].ports', message: 'expected list, got map' },
+    ]);
   });
 
   it('returns undefined for any other message', () => {
@@ -21,23 +31,38 @@ describe('typedPatchProblems', () => {
 
 describe('KubeApiError.fromResponse', () => {
   it('turns the HTTP 500 of a schema error into a rejection naming the field', () => {
-    const err = KubeApiError.fromResponse(500, { reason: 'InternalError', message: TYPED }, 'PATCH /api/v1/namespaces/shop/configmaps/second');
+    const err = KubeApiError.fromResponse(
+      500,
+      { reason: 'InternalError', message: TYPED },
+      'PATCH /api/v1/namespaces/shop/configmaps/second',
+    );
     assert.equal(err.status, 422);
     assert.equal(err.reason, 'Invalid');
     assert.equal(err.message, 'data.count: expected string, got 3');
-    assert.deepEqual(err.causes.map((c) => c.field), ['data.count']);
+    assert.deepEqual(
+      err.causes.map((c) => c.field),
+      ['data.count'],
+    );
     assert.equal(isRejection(err), true);
   });
 
   it('keeps other server errors transient', () => {
-    const err = KubeApiError.fromResponse(500, { reason: 'InternalError', message: 'etcdserver: request timed out' }, 'PATCH /x');
+    const err = KubeApiError.fromResponse(
+      500,
+      { reason: 'InternalError', message: 'etcdserver: request timed out' },
+      'PATCH /x',
+    );
     assert.equal(err.status, 500);
     assert.equal(isRejection(err), false);
   });
 });
 
 describe('isNamespaceNotFound', () => {
-  const missing = KubeApiError.fromResponse(404, { reason: 'NotFound', message: 'namespaces "shop" not found' }, 'PATCH /api/v1/namespaces/shop/configmaps/a');
+  const missing = KubeApiError.fromResponse(
+    404,
+    { reason: 'NotFound', message: 'namespaces "shop" not found' },
+    'PATCH /api/v1/namespaces/shop/configmaps/a',
+  );
 
   it('recognises a missing namespace, any or the one named', () => {
     assert.equal(isNamespaceNotFound(missing), true);
@@ -52,9 +77,20 @@ describe('isNamespaceNotFound', () => {
   });
 
   it('is false for a missing object in an existing namespace, another status or another error', () => {
-    assert.equal(isNamespaceNotFound(new KubeApiError(404, 'NotFound', 'configmaps "shop" not found'), 'shop'), false);
-    assert.equal(isNamespaceNotFound(new KubeApiError(404, 'NotFound', 'the server could not find the requested resource')), false);
-    assert.equal(isNamespaceNotFound(new KubeApiError(403, 'Forbidden', 'namespaces "shop" not found')), false);
+    assert.equal(
+      isNamespaceNotFound(new KubeApiError(404, 'NotFound', 'configmaps "shop" not found'), 'shop'),
+      false,
+    );
+    assert.equal(
+      isNamespaceNotFound(
+        new KubeApiError(404, 'NotFound', 'the server could not find the requested resource'),
+      ),
+      false,
+    );
+    assert.equal(
+      isNamespaceNotFound(new KubeApiError(403, 'Forbidden', 'namespaces "shop" not found')),
+      false,
+    );
     assert.equal(isNamespaceNotFound(new Error('namespaces "shop" not found')), false);
     assert.equal(isNamespaceNotFound(undefined), false);
   });

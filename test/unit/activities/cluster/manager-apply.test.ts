@@ -10,12 +10,21 @@ import type { KubeObject } from '../../../../contract/kube-object.js';
 import type { KubeClient } from '../../../../activities/cluster/kube-client.js';
 import { KubeApiError } from '../../../../activities/cluster/kube-errors.js';
 import type { LoadedPlan } from '../../../../activities/cluster/load-plan.js';
-import { applyAll, defaultApplyOptions, describeFailure } from '../../../../activities/cluster/manager-apply.js';
+import {
+  applyAll,
+  defaultApplyOptions,
+  describeFailure,
+} from '../../../../activities/cluster/manager-apply.js';
 import { diffApp } from '../../../../activities/cluster/manager-diff.js';
 import { dryRunPlan } from '../../../../activities/cluster/manager-dry-run.js';
 
 const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const configMap = (name: string, ns = 'shop'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { x: '1' } });
+const configMap = (name: string, ns = 'shop'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns },
+  data: { x: '1' },
+});
 
 /** Namespaces that exist, and failures by object name for writes (apply, create). */
 function fakeClient(options: { namespaces?: string[]; failures?: Record<string, Error> } = {}): KubeClient {
@@ -24,7 +33,8 @@ function fakeClient(options: { namespaces?: string[]; failures?: Record<string, 
     const failure = options.failures?.[obj.metadata.name ?? ''];
     if (failure) throw failure;
     const ns = obj.metadata.namespace;
-    if (ns !== undefined && !namespaces.has(ns)) throw new KubeApiError(404, 'NotFound', `namespaces "${ns}" not found`);
+    if (ns !== undefined && !namespaces.has(ns))
+      throw new KubeApiError(404, 'NotFound', `namespaces "${ns}" not found`);
     return { ...obj, metadata: { ...obj.metadata, resourceVersion: '1' } };
   };
   const fake = {
@@ -41,7 +51,8 @@ function loaded(objects: KubeObject[]): LoadedPlan {
   return { plan: { crdKinds: [] } as unknown as LoadedPlan['plan'], objects, resources: objects };
 }
 
-const invalid = (): KubeApiError => new KubeApiError(422, 'Invalid', 'ConfigMap "bad" is invalid', [{ field: 'data.x', message: 'bad' }]);
+const invalid = (): KubeApiError =>
+  new KubeApiError(422, 'Invalid', 'ConfigMap "bad" is invalid', [{ field: 'data.x', message: 'bad' }]);
 
 describe('describeFailure', () => {
   it('makes a rejection an ApplyRejected naming the object and the field, the API error as cause', () => {
@@ -52,18 +63,27 @@ describe('describeFailure', () => {
     assert.equal(error.retryable, false);
     assert.equal(error.cause, cause);
     assert.deepEqual(error.ref, { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'bad' });
-    assert.equal(error.message, 'ConfigMap/shop/bad was rejected (Invalid) (field data.x): ConfigMap "bad" is invalid');
+    assert.equal(
+      error.message,
+      'ConfigMap/shop/bad was rejected (Invalid) (field data.x): ConfigMap "bad" is invalid',
+    );
   });
 
   it('makes a server error or a network failure an ApplyFailed (retryable)', () => {
-    for (const cause of [new KubeApiError(503, 'ServiceUnavailable', 'try later'), new Error('socket hang up')]) {
+    for (const cause of [
+      new KubeApiError(503, 'ServiceUnavailable', 'try later'),
+      new Error('socket hang up'),
+    ]) {
       const error = describeFailure(configMap('a'), cause);
       assert.ok(error instanceof ApplyFailed, cause.message);
       assert.equal(error.name, 'ApplyFailed');
       assert.equal(error.retryable, true);
       assert.equal(error.cause, cause);
     }
-    assert.match(describeFailure(configMap('a'), new Error('socket hang up')).message, /^ConfigMap\/shop\/a could not be applied: socket hang up$/);
+    assert.match(
+      describeFailure(configMap('a'), new Error('socket hang up')).message,
+      /^ConfigMap\/shop\/a could not be applied: socket hang up$/,
+    );
   });
 
   it('passes typed apply failures through', () => {
@@ -79,37 +99,55 @@ describe('applyAll', () => {
 
   it('stops at a rejection, which carries what was applied before it', async () => {
     const client = fakeClient({ namespaces: ['default'], failures: { bad: invalid() } });
-    await assert.rejects(applyAll(client, [configMap('bad', 'shop'), namespace('shop')], options), (err: unknown) => {
-      assert.ok(err instanceof ApplyRejected);
-      assert.equal(err.ref?.name, 'bad');
-      assert.deepEqual(err.changes, [{ group: '', kind: 'Namespace', namespace: '', name: 'shop', action: 'created' }]);
-      return true;
-    });
+    await assert.rejects(
+      applyAll(client, [configMap('bad', 'shop'), namespace('shop')], options),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplyRejected);
+        assert.equal(err.ref?.name, 'bad');
+        assert.deepEqual(err.changes, [
+          { group: '', kind: 'Namespace', namespace: '', name: 'shop', action: 'created' },
+        ]);
+        return true;
+      },
+    );
   });
 
   it('stops at a transient failure, which carries the change set too', async () => {
     const client = fakeClient({ failures: { busy: new KubeApiError(429, 'TooManyRequests', 'slow down') } });
-    await assert.rejects(applyAll(client, [configMap('busy'), namespace('shop')], options), (err: unknown) => {
-      assert.ok(err instanceof ApplyFailed);
-      assert.equal(err.changes.length, 1);
-      return true;
-    });
+    await assert.rejects(
+      applyAll(client, [configMap('busy'), namespace('shop')], options),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplyFailed);
+        assert.equal(err.changes.length, 1);
+        return true;
+      },
+    );
   });
 });
 
 describe('dryRunPlan', () => {
   it('counts an object whose namespace the sync creates as created', async () => {
     const client = fakeClient({ namespaces: ['default'] });
-    assert.deepEqual(await dryRunPlan(client, loaded([namespace('fresh'), configMap('a', 'fresh')])), { created: 2, configured: 0, unchanged: 0 });
+    assert.deepEqual(await dryRunPlan(client, loaded([namespace('fresh'), configMap('a', 'fresh')])), {
+      created: 2,
+      configured: 0,
+      unchanged: 0,
+    });
   });
 
   it('rejects with ApplyRejected when every problem is a rejection', async () => {
     const client = fakeClient({ failures: { bad: invalid() } });
-    await assert.rejects(dryRunPlan(client, loaded([configMap('good'), configMap('bad')])), (err: unknown) => {
-      assert.ok(err instanceof ApplyRejected);
-      assert.match(err.message, /Dry run rejected 1 object\(s\), nothing was applied:\n {2}- ConfigMap\/shop\/bad was rejected/);
-      return true;
-    });
+    await assert.rejects(
+      dryRunPlan(client, loaded([configMap('good'), configMap('bad')])),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplyRejected);
+        assert.match(
+          err.message,
+          /Dry run rejected 1 object\(s\), nothing was applied:\n {2}- ConfigMap\/shop\/bad was rejected/,
+        );
+        return true;
+      },
+    );
   });
 
   it('a namespace missing that the sync does not create is a rejection', async () => {
@@ -118,12 +156,17 @@ describe('dryRunPlan', () => {
   });
 
   it('fails with ApplyFailed (retried) when any problem may be transient', async () => {
-    const client = fakeClient({ failures: { bad: invalid(), busy: new KubeApiError(500, 'InternalError', 'etcd timeout') } });
-    await assert.rejects(dryRunPlan(client, loaded([configMap('bad'), configMap('busy')])), (err: unknown) => {
-      assert.ok(err instanceof ApplyFailed);
-      assert.match(err.message, /Dry run rejected 2 object\(s\)/);
-      return true;
+    const client = fakeClient({
+      failures: { bad: invalid(), busy: new KubeApiError(500, 'InternalError', 'etcd timeout') },
     });
+    await assert.rejects(
+      dryRunPlan(client, loaded([configMap('bad'), configMap('busy')])),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplyFailed);
+        assert.match(err.message, /Dry run rejected 2 object\(s\)/);
+        return true;
+      },
+    );
   });
 });
 
@@ -131,7 +174,10 @@ describe('diffApp', () => {
   it('diffs an object whose namespace does not exist yet as a create', async () => {
     const client = fakeClient({ namespaces: ['default'] });
     const diffs = await diffApp(client, loaded([configMap('a', 'fresh')]), [], 'app');
-    assert.deepEqual(diffs.map((d) => `${d.action} ${d.ref.kind}/${d.ref.name}`), ['create ConfigMap/a']);
+    assert.deepEqual(
+      diffs.map((d) => `${d.action} ${d.ref.kind}/${d.ref.name}`),
+      ['create ConfigMap/a'],
+    );
   });
 
   it('fails with ApplyRejected naming the object when the server rejects the dry run', async () => {

@@ -3,8 +3,16 @@ import { describe, it } from 'node:test';
 import { PredictionCache } from '../../../../activities/cluster/prediction-cache.js';
 import type { KubeObject } from '../../../../contract/kube-object.js';
 
-const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' }, data: { x: '1' } };
-const live = (resourceVersion: string): KubeObject => ({ ...desired, metadata: { ...desired.metadata, uid: 'u1', resourceVersion } });
+const desired: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'a', namespace: 'ns' },
+  data: { x: '1' },
+};
+const live = (resourceVersion: string): KubeObject => ({
+  ...desired,
+  metadata: { ...desired.metadata, uid: 'u1', resourceVersion },
+});
 
 describe('PredictionCache', () => {
   it('returns a prediction while the desired object and the live resourceVersion are the same', () => {

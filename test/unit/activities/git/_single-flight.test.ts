@@ -5,7 +5,9 @@ import { SingleFlight } from '../../../../activities/git/_single-flight.js';
 /** A promise the test settles by hand. */
 function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -13,7 +15,10 @@ test('SingleFlight.run() shares one run among concurrent callers of a key', asyn
   const flight = new SingleFlight<string>();
   const gate = deferred<string>();
   let runs = 0;
-  const work = async (): Promise<string> => { runs += 1; return gate.promise; };
+  const work = async (): Promise<string> => {
+    runs += 1;
+    return gate.promise;
+  };
   const calls = [flight.run('a', work), flight.run('a', work), flight.run('b', work)];
   gate.resolve('done');
   assert.deepEqual(await Promise.all(calls), ['done', 'done', 'done']);
@@ -26,7 +31,10 @@ test('SingleFlight.run() lets one caller abort while the work goes on for the ot
   const flight = new SingleFlight<string>();
   const gate = deferred<string>();
   let workSignal: AbortSignal | undefined;
-  const work = async (signal: AbortSignal): Promise<string> => { workSignal = signal; return gate.promise; };
+  const work = async (signal: AbortSignal): Promise<string> => {
+    workSignal = signal;
+    return gate.promise;
+  };
   const leaving = new AbortController();
   const first = flight.run('a', work, leaving.signal);
   const second = flight.run('a', work, new AbortController().signal);
@@ -49,12 +57,18 @@ test('SingleFlight.run() aborts the work when every caller has aborted, and star
   controller.abort(new Error('gone'));
   await assert.rejects(call, /gone/);
   assert.equal(signals[0]?.aborted, true);
-  const again = flight.run('a', async (signal) => { signals.push(signal); return 'fresh'; });
+  const again = flight.run('a', async (signal) => {
+    signals.push(signal);
+    return 'fresh';
+  });
   assert.equal(await again, 'fresh');
   assert.equal(signals.length, 2);
 });
 
 test('SingleFlight.run() rejects at once with an already aborted signal', async () => {
   const flight = new SingleFlight<string>();
-  await assert.rejects(flight.run('a', async () => 'x', AbortSignal.abort(new Error('early'))), /early/);
+  await assert.rejects(
+    flight.run('a', async () => 'x', AbortSignal.abort(new Error('early'))),
+    /early/,
+  );
 });

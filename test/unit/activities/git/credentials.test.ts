@@ -41,8 +41,12 @@ test('GitCredentials.forUrl() reads the token file on each call and defaults the
   writeFileSync(tokenFile, 'tok-first\n');
   const fromFile = new GitCredentials([{ urlPrefix: 'https://git.example.com', tokenFile }]);
   assert.deepEqual(fromFile.forUrl('https://git.example.com/a/b'), {
-    urlPrefix: 'https://git.example.com', username: 'x-access-token', token: 'tok-first',
-    tokenFile, sshKeyFile: undefined, knownHostsFile: undefined,
+    urlPrefix: 'https://git.example.com',
+    username: 'x-access-token',
+    token: 'tok-first',
+    tokenFile,
+    sshKeyFile: undefined,
+    knownHostsFile: undefined,
   });
   writeFileSync(tokenFile, 'tok-rotated\n');
   assert.equal(fromFile.forUrl('https://git.example.com/a/b')?.token, 'tok-rotated');
@@ -60,28 +64,37 @@ test('GitCredentials.fromEnv() loads the YAML file named by MOORING_GIT_CREDENTI
 test('GitCredentials rejects malformed entries without echoing token values', () => {
   const invalid: [unknown, RegExp][] = [
     [{ token: 'tok-secret-1' }, /entry 1: field "urlPrefix" is missing/],
-    [{ urlPrefix: 'https://h/', token: 'tok-secret-1', sshKeyFile: '/k' }, /set exactly one of token, tokenFile, sshKeyFile, found 2/],
+    [
+      { urlPrefix: 'https://h/', token: 'tok-secret-1', sshKeyFile: '/k' },
+      /set exactly one of token, tokenFile, sshKeyFile, found 2/,
+    ],
     [{ urlPrefix: 'https://h/', tokenfile: '/t' }, /unknown field "tokenfile"/],
     [{ urlPrefix: 'https://h/', token: 42 }, /field "token" must be a non-empty string/],
     ['https://h/', /expected an object with urlPrefix/],
   ];
   for (const [entry, message] of invalid) {
-    assert.throws(() => new GitCredentials([entry]), (error: Error) => {
-      assert.ok(error instanceof TypeError);
-      assert.match(error.message, message);
-      assert.ok(!error.message.includes('tok-secret-1'), error.message);
-      return true;
-    });
+    assert.throws(
+      () => new GitCredentials([entry]),
+      (error: Error) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, message);
+        assert.ok(!error.message.includes('tok-secret-1'), error.message);
+        return true;
+      },
+    );
   }
 });
 
 test('GitCredentials.fromFile() reports a YAML error by position only', () => {
   const file = join(dir, 'broken.yaml');
   writeFileSync(file, '- urlPrefix: https://h/\n  token: "tok-secret-2\n');
-  assert.throws(() => GitCredentials.fromFile(file), (error: Error) => {
-    assert.ok(error instanceof SyntaxError);
-    assert.match(error.message, /^Cannot parse git credentials file ".*broken\.yaml": \S+ at line \d+$/);
-    assert.ok(!error.message.includes('tok-secret-2'));
-    return true;
-  });
+  assert.throws(
+    () => GitCredentials.fromFile(file),
+    (error: Error) => {
+      assert.ok(error instanceof SyntaxError);
+      assert.match(error.message, /^Cannot parse git credentials file ".*broken\.yaml": \S+ at line \d+$/);
+      assert.ok(!error.message.includes('tok-secret-2'));
+      return true;
+    },
+  );
 });

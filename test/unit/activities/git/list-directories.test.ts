@@ -9,7 +9,8 @@ import { TooManyDirectories } from '../../../../contract/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mooring-list-dirs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-for (const dir of ['apps/web/base', 'apps/api', '.github/workflows', 'apps/.hidden/inner', 'docs']) mkdirSync(join(root, dir), { recursive: true });
+for (const dir of ['apps/web/base', 'apps/api', '.github/workflows', 'apps/.hidden/inner', 'docs'])
+  mkdirSync(join(root, dir), { recursive: true });
 writeFileSync(join(root, 'apps/web/kustomization.yaml'), 'resources: []\n');
 
 describe('listDirectories', () => {
@@ -18,12 +19,18 @@ describe('listDirectories', () => {
   });
 
   it('fails with a clear error beyond the count or bytes limit', async () => {
-    await assert.rejects(listDirectories(root, { count: 4, bytes: DIRECTORY_LIMITS.bytes }), (err: unknown) => {
-      assert.ok(err instanceof TooManyDirectories);
-      assert.equal(err.message, 'it has 5 directories, more than the 4 a listing may return');
-      return true;
-    });
-    await assert.rejects(listDirectories(root, { count: DIRECTORY_LIMITS.count, bytes: 20 }), /directory names take 52 bytes, more than the 20 a listing may return/);
+    await assert.rejects(
+      listDirectories(root, { count: 4, bytes: DIRECTORY_LIMITS.bytes }),
+      (err: unknown) => {
+        assert.ok(err instanceof TooManyDirectories);
+        assert.equal(err.message, 'it has 5 directories, more than the 4 a listing may return');
+        return true;
+      },
+    );
+    await assert.rejects(
+      listDirectories(root, { count: DIRECTORY_LIMITS.count, bytes: 20 }),
+      /directory names take 52 bytes, more than the 20 a listing may return/,
+    );
   });
 
   it('returns up to 10,000 directories', () => {

@@ -17,7 +17,8 @@ test('redactUrl() removes userinfo from every scheme and from scp-like addresses
 });
 
 test('redactText() strips userinfo from URLs inside text and masks known secrets', () => {
-  const text = "fatal: unable to access 'https://bob:hunter22@git.example.com/a.git/': token hunter22 rejected";
+  const text =
+    "fatal: unable to access 'https://bob:hunter22@git.example.com/a.git/': token hunter22 rejected";
   assert.equal(
     redactText(text, { secrets: ['hunter22'] }),
     "fatal: unable to access 'https://git.example.com/a.git/': token *** rejected",
@@ -25,7 +26,10 @@ test('redactText() strips userinfo from URLs inside text and masks known secrets
 });
 
 test('redactText() leaves e-mail addresses and short secrets alone', () => {
-  assert.equal(redactText('author a@example.com, id abc', { secrets: ['abc', ''] }), 'author a@example.com, id abc');
+  assert.equal(
+    redactText('author a@example.com, id abc', { secrets: ['abc', ''] }),
+    'author a@example.com, id abc',
+  );
 });
 
 test('redactText() masks the longest secret first when secrets overlap', () => {

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../../../../shared/examples/argocd-example-apps', import.meta.url));
+export const EXAMPLES_DIR = fileURLToPath(
+  new URL('../../../../../shared/examples/argocd-example-apps', import.meta.url),
+);
 
 /** Why example tests must skip, or false when the examples are present. */
 export const examplesMissing: string | false = existsSync(EXAMPLES_DIR)

@@ -7,8 +7,18 @@ import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../../../contract/kube-object.js';
 import { ManifestStore, defaultCacheDir } from '../../../../activities/render/manifest-store.js';
 
-const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } };
-const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
+const secret: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: 'shop' },
+  data: { password: 'aHVudGVyMg==' },
+};
+const service: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web' },
+  spec: { ports: [{ port: 80 }] },
+};
 
 describe('ManifestStore', () => {
   let dir: string;
@@ -27,7 +37,12 @@ describe('ManifestStore', () => {
   });
 
   it('gives equal content one key whatever the order of fields', async () => {
-    const reordered: KubeObject = { spec: { ports: [{ port: 80 }] }, metadata: { name: 'web' }, kind: 'Service', apiVersion: 'v1' };
+    const reordered: KubeObject = {
+      spec: { ports: [{ port: 80 }] },
+      metadata: { name: 'web' },
+      kind: 'Service',
+      apiVersion: 'v1',
+    };
     assert.equal(await store.put([reordered]), await store.put([service]));
     assert.notEqual(await store.put([service, secret]), await store.put([secret, service]));
   });
@@ -36,7 +51,10 @@ describe('ManifestStore', () => {
     const key = await store.put([secret]);
     assert.equal((await stat(join(store.dir, `${key}.json`))).mode & 0o777, 0o600);
     assert.equal((await stat(store.dir)).mode & 0o077, 0);
-    assert.deepEqual((await readdir(store.dir)).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(store.dir)).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('answers undefined for an unknown key', async () => {
@@ -51,14 +69,20 @@ describe('ManifestStore', () => {
   });
 
   it('refuses keys that are not sha256 hex, so no path can be read', async () => {
-    await assert.rejects(store.get('../../etc/passwd'), new TypeError('Invalid manifest key "../../etc/passwd": expected 64 lowercase hexadecimal characters'));
+    await assert.rejects(
+      store.get('../../etc/passwd'),
+      new TypeError('Invalid manifest key "../../etc/passwd": expected 64 lowercase hexadecimal characters'),
+    );
   });
 
   it('stores canonical JSON whose sha256 is the key', async () => {
     const key = await store.put([service]);
     const text = await readFile(join(store.dir, `${key}.json`), 'utf8');
     assert.equal(createHash('sha256').update(text).digest('hex'), key);
-    assert.equal(text, '[{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"ports":[{"port":80}]}}]');
+    assert.equal(
+      text,
+      '[{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"ports":[{"port":80}]}}]',
+    );
   });
 });
 

@@ -9,7 +9,8 @@ import type { RenderManifestsInput } from '../../../../contract/activities.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-const secretManifest = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2-very-secret\n';
+const secretManifest =
+  'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2-very-secret\n';
 
 describe('createRenderActivities', () => {
   let repo: TempRepo;
@@ -22,7 +23,8 @@ describe('createRenderActivities', () => {
       'apps/web/deploy.yaml': manifest('Deployment', 'web'),
       'apps/web/svc.yaml': manifest('Service', 'web'),
       'apps/web/secret.yaml': secretManifest,
-      'apps/web/hook.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  annotations:\n    helm.sh/hook: pre-upgrade\n',
+      'apps/web/hook.yaml':
+        'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  annotations:\n    helm.sh/hook: pre-upgrade\n',
       'apps/broken/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x]\n',
     });
     cacheDir = await mkdtemp(join(tmpdir(), 'mooring-activity-test-'));
@@ -41,17 +43,32 @@ describe('createRenderActivities', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  const input: RenderManifestsInput = { appName: 'web', repoURL: 'https://example.com/apps.git', revision: SHA, path: 'apps/web', namespace: 'web' };
+  const input: RenderManifestsInput = {
+    appName: 'web',
+    repoURL: 'https://example.com/apps.git',
+    revision: SHA,
+    path: 'apps/web',
+    namespace: 'web',
+  };
 
   it('renders at the SHA and returns only a key and counts', async () => {
     const summary = await activities.renderManifests(input);
-    assert.deepEqual({ ...summary, manifestKey: undefined }, {
-      manifestKey: undefined, objectCount: 4, kinds: { Deployment: 1, Job: 1, Secret: 1, Service: 1 }, hookCount: 1,
-    });
+    assert.deepEqual(
+      { ...summary, manifestKey: undefined },
+      {
+        manifestKey: undefined,
+        objectCount: 4,
+        kinds: { Deployment: 1, Job: 1, Secret: 1, Service: 1 },
+        hookCount: 1,
+      },
+    );
     assert.deepEqual(checkouts, [`https://example.com/apps.git@${SHA}`]);
     assert.ok(!JSON.stringify(summary).includes('hunter2'), 'the summary must not carry Secret values');
     const objects = await store.get(summary.manifestKey);
-    assert.deepEqual(objects?.map((o) => o.kind), ['Deployment', 'Job', 'Secret', 'Service']);
+    assert.deepEqual(
+      objects?.map((o) => o.kind),
+      ['Deployment', 'Job', 'Secret', 'Service'],
+    );
     assert.equal(objects?.[1]?.metadata.annotations?.['mooring.dev/hook'], 'PreSync');
   });
 
@@ -72,12 +89,18 @@ describe('createRenderActivities', () => {
   });
 
   it('fails with ManifestInvalid naming the file, document and field', async () => {
-    await assert.rejects(activities.renderManifests({ ...input, path: 'apps/broken' }),
-      new ManifestInvalid('Invalid manifest "apps/broken/cm.yaml" document 1 (ConfigMap): metadata.name must be a non-empty string: current value is a list'));
+    await assert.rejects(
+      activities.renderManifests({ ...input, path: 'apps/broken' }),
+      new ManifestInvalid(
+        'Invalid manifest "apps/broken/cm.yaml" document 1 (ConfigMap): metadata.name must be a non-empty string: current value is a list',
+      ),
+    );
   });
 
   it('refuses a revision that is not a commit SHA', async () => {
-    await assert.rejects(activities.renderManifests({ ...input, revision: 'main' }),
-      new TypeError('Cannot render app "web" at revision "main": expected a full commit SHA'));
+    await assert.rejects(
+      activities.renderManifests({ ...input, revision: 'main' }),
+      new TypeError('Cannot render app "web" at revision "main": expected a full commit SHA'),
+    );
   });
 });

@@ -32,7 +32,12 @@ describe('renderCacheKey', () => {
 
   it('ignores option key order, path spelling and SHA case', () => {
     assert.equal(
-      renderCacheKey({ ...input, path: './guestbook/', revision: 'A'.repeat(40), helm: { valueFiles: ['v.yaml'], releaseName: 'r' } }),
+      renderCacheKey({
+        ...input,
+        path: './guestbook/',
+        revision: 'A'.repeat(40),
+        helm: { valueFiles: ['v.yaml'], releaseName: 'r' },
+      }),
       renderCacheKey({ ...input, helm: { releaseName: 'r', valueFiles: ['v.yaml'] } }),
     );
   });

@@ -32,7 +32,10 @@ describe('resolveAppDir', () => {
   });
 
   const rejected: [string, RegExp][] = [
-    ['../other', /Invalid app path "\.\.\/other": it must be relative to the repository root and contain no "\.\." segment/],
+    [
+      '../other',
+      /Invalid app path "\.\.\/other": it must be relative to the repository root and contain no "\.\." segment/,
+    ],
     ['apps/../../etc', /contain no "\.\." segment/],
     ['/etc', /Invalid app path "\/etc"/],
     ['apps/missing', /App path "apps\/missing" does not exist in the repository/],
@@ -68,8 +71,12 @@ describe('assertNoEscapingSymlinks', () => {
       const repo = await tempRepo({ 'a/x.yaml': manifest('Service', 'x') });
       try {
         await repo.link('deep/er/link', target);
-        await assert.rejects(assertNoEscapingSymlinks(repo.root),
-          new ManifestInvalid(`Symlink "deep/er/link" points outside the repository: link target is "${target}"`));
+        await assert.rejects(
+          assertNoEscapingSymlinks(repo.root),
+          new ManifestInvalid(
+            `Symlink "deep/er/link" points outside the repository: link target is "${target}"`,
+          ),
+        );
       } finally {
         await repo.remove();
       }

@@ -13,9 +13,12 @@ describe('toolBinary', () => {
 
 describe('cleanToolOutput', () => {
   it('trims, drops the Error prefix, removes URL credentials and replaces temporary paths', () => {
-    const stderr = '\n Error: open /tmp/mooring-kustomize-1/repo/app/x.yaml: failed to fetch https://bot:s3cr3t@git.example.com/r.git\n';
-    assert.equal(cleanToolOutput(stderr, { '/tmp/mooring-kustomize-1/repo': '<repo>' }),
-      'open <repo>/app/x.yaml: failed to fetch https://git.example.com/r.git');
+    const stderr =
+      '\n Error: open /tmp/mooring-kustomize-1/repo/app/x.yaml: failed to fetch https://bot:s3cr3t@git.example.com/r.git\n';
+    assert.equal(
+      cleanToolOutput(stderr, { '/tmp/mooring-kustomize-1/repo': '<repo>' }),
+      'open <repo>/app/x.yaml: failed to fetch https://git.example.com/r.git',
+    );
   });
 
   it('bounds the length', () => {
@@ -28,11 +31,17 @@ describe('runTool', () => {
     const previous = process.env.MOORING_HELM;
     process.env.MOORING_HELM = '/nonexistent/helm';
     try {
-      await assert.rejects(runTool('helm', ['version'], { cwd: '/', failure: 'Rendering "x" with helm failed' }), (error: unknown) => {
-        assert.ok(error instanceof Error && !(error instanceof ManifestInvalid));
-        assert.equal(error.message, 'Cannot run helm: "/nonexistent/helm" was not found; put it on PATH or set MOORING_HELM');
-        return true;
-      });
+      await assert.rejects(
+        runTool('helm', ['version'], { cwd: '/', failure: 'Rendering "x" with helm failed' }),
+        (error: unknown) => {
+          assert.ok(error instanceof Error && !(error instanceof ManifestInvalid));
+          assert.equal(
+            error.message,
+            'Cannot run helm: "/nonexistent/helm" was not found; put it on PATH or set MOORING_HELM',
+          );
+          return true;
+        },
+      );
     } finally {
       if (previous === undefined) delete process.env.MOORING_HELM;
       else process.env.MOORING_HELM = previous;

@@ -16,7 +16,8 @@ describe('detectSourceType', () => {
     });
   });
   after(() => repo.remove());
-  const detect = (dir: string, source = {}): ReturnType<typeof detectSourceType> => detectSourceType(`${repo.root}/${dir}`, source);
+  const detect = (dir: string, source = {}): ReturnType<typeof detectSourceType> =>
+    detectSourceType(`${repo.root}/${dir}`, source);
 
   it('detects Kustomize, Helm and Directory from the files', async () => {
     assert.equal(await detect('plain'), 'Directory');

@@ -4,21 +4,36 @@ import { normalizeForDiff, ruleMatches } from '../../../../core/diff/diff-normal
 import type { IgnoreDifference } from '../../../../config/types.js';
 import { kube } from '../_objects.js';
 
-const liveDeployment = () => kube('apps/v1', 'Deployment', 'web', {
-  namespace: 'shop', uid: 'u-1', resourceVersion: '42', generation: 3, creationTimestamp: '2024-01-01T00:00:00Z',
-  labels: { app: 'web' },
-  annotations: {
-    'kubectl.kubernetes.io/last-applied-configuration': '{"big":"blob"}',
-    'mooring.dev/tracking-id': 'shop:apps/Deployment:shop/web',
-  },
-  managedFields: [{ manager: 'hpa', operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }],
-}, { spec: { replicas: 4, paused: false }, status: { replicas: 4 } });
+const liveDeployment = () =>
+  kube(
+    'apps/v1',
+    'Deployment',
+    'web',
+    {
+      namespace: 'shop',
+      uid: 'u-1',
+      resourceVersion: '42',
+      generation: 3,
+      creationTimestamp: '2024-01-01T00:00:00Z',
+      labels: { app: 'web' },
+      annotations: {
+        'kubectl.kubernetes.io/last-applied-configuration': '{"big":"blob"}',
+        'mooring.dev/tracking-id': 'shop:apps/Deployment:shop/web',
+      },
+      managedFields: [{ manager: 'hpa', operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }],
+    },
+    { spec: { replicas: 4, paused: false }, status: { replicas: 4 } },
+  );
 
 test('normalizeForDiff() keeps only labels and annotations of metadata, and drops status', () => {
   const { object, warnings } = normalizeForDiff(liveDeployment(), []);
   assert.deepEqual(object, {
-    apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { labels: { app: 'web' }, annotations: { 'mooring.dev/tracking-id': 'shop:apps/Deployment:shop/web' } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      labels: { app: 'web' },
+      annotations: { 'mooring.dev/tracking-id': 'shop:apps/Deployment:shop/web' },
+    },
     spec: { replicas: 4, paused: false },
   });
   assert.deepEqual(warnings, []);
@@ -32,7 +47,11 @@ test('normalizeForDiff() does not modify its input', () => {
 
 test('normalizeForDiff() applies jsonPointers of matching rules and tolerates absent paths', () => {
   const rules: IgnoreDifference[] = [
-    { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas', '/spec/not/there', '/metadata/labels/app'] },
+    {
+      group: 'apps',
+      kind: 'Deployment',
+      jsonPointers: ['/spec/replicas', '/spec/not/there', '/metadata/labels/app'],
+    },
   ];
   const { object } = normalizeForDiff(liveDeployment(), rules);
   assert.deepEqual(object.spec, { paused: false });
@@ -40,17 +59,28 @@ test('normalizeForDiff() applies jsonPointers of matching rules and tolerates ab
 });
 
 test('normalizeForDiff() removes the fields owned by managedFieldsManagers', () => {
-  const { object } = normalizeForDiff(liveDeployment(), [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa'] }]);
+  const { object } = normalizeForDiff(liveDeployment(), [
+    { group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa'] },
+  ]);
   assert.deepEqual(object.spec, { paused: false });
   const desired = kube('apps/v1', 'Deployment', 'web', { namespace: 'shop' }, { spec: { replicas: 2 } });
   const managedFields = liveDeployment().metadata.managedFields as never;
-  const other = normalizeForDiff(desired, [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa'] }], { managedFields });
+  const other = normalizeForDiff(
+    desired,
+    [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa'] }],
+    { managedFields },
+  );
   assert.equal(other.object.spec, undefined);
 });
 
 test('normalizeForDiff() warns about jqPathExpressions and bad pointers instead of dropping them silently', () => {
   const { warnings } = normalizeForDiff(liveDeployment(), [
-    { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.replicas'], jsonPointers: ['spec/paused'] },
+    {
+      group: 'apps',
+      kind: 'Deployment',
+      jqPathExpressions: ['.spec.replicas'],
+      jsonPointers: ['spec/paused'],
+    },
   ]);
   assert.equal(warnings.length, 2);
   assert.match(warnings.join('\n'), /jqPathExpressions "\.spec\.replicas" for Deployment\/shop\/web/);

@@ -4,13 +4,22 @@ import { diffObjects, stableYaml } from '../../../../core/diff/diff.js';
 import { kube } from '../_objects.js';
 
 const deployment = (replicas: number, meta: Record<string, unknown> = {}) =>
-  kube('apps/v1', 'Deployment', 'web', { namespace: 'shop', ...meta }, { spec: { replicas, template: { spec: { containers: [{ name: 'web', image: 'web:1' }] } } } });
+  kube(
+    'apps/v1',
+    'Deployment',
+    'web',
+    { namespace: 'shop', ...meta },
+    { spec: { replicas, template: { spec: { containers: [{ name: 'web', image: 'web:1' }] } } } },
+  );
 
 test('diffObjects() truth table of actions', () => {
   assert.equal(diffObjects(deployment(2), undefined, []).action, 'create');
   assert.equal(diffObjects(undefined, deployment(2), []).action, 'delete');
   assert.equal(diffObjects(deployment(2), deployment(3), []).action, 'update');
-  assert.equal(diffObjects(deployment(2), deployment(2, { resourceVersion: '9', uid: 'x' }), []).action, 'unchanged');
+  assert.equal(
+    diffObjects(deployment(2), deployment(2, { resourceVersion: '9', uid: 'x' }), []).action,
+    'unchanged',
+  );
   assert.throws(() => diffObjects(undefined, undefined, []), TypeError);
 });
 
@@ -24,10 +33,23 @@ test('diffObjects() shows the change as a unified diff named after the object', 
 });
 
 test('diffObjects() honours ignoreDifferences, with the live managedFields on both sides', () => {
-  const live = deployment(5, { managedFields: [{ manager: 'hpa', operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }] });
-  assert.equal(diffObjects(deployment(2), live, [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }]).action, 'unchanged');
-  assert.equal(diffObjects(deployment(2), live, [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa'] }]).action, 'unchanged');
-  const jq = diffObjects(deployment(2), live, [{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.replicas'] }]);
+  const live = deployment(5, {
+    managedFields: [{ manager: 'hpa', operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }],
+  });
+  assert.equal(
+    diffObjects(deployment(2), live, [
+      { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] },
+    ]).action,
+    'unchanged',
+  );
+  assert.equal(
+    diffObjects(deployment(2), live, [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa'] }])
+      .action,
+    'unchanged',
+  );
+  const jq = diffObjects(deployment(2), live, [
+    { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.replicas'] },
+  ]);
   assert.equal(jq.action, 'update');
   assert.equal(jq.warnings.length, 1);
 });
@@ -35,17 +57,38 @@ test('diffObjects() honours ignoreDifferences, with the live managedFields on bo
 test('diffObjects() never shows Secret values, yet shows which key changed', () => {
   const b64 = (t: string) => Buffer.from(t).toString('base64');
   const secret = (password: string, extra: Record<string, string> = {}) =>
-    kube('v1', 'Secret', 'db', { namespace: 'shop' }, { data: { user: b64('admin'), password: b64(password), ...extra } });
+    kube(
+      'v1',
+      'Secret',
+      'db',
+      { namespace: 'shop' },
+      { data: { user: b64('admin'), password: b64(password), ...extra } },
+    );
   const live = secret('s3cr3t-old');
-  live.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ data: live.data }) };
+  live.metadata.annotations = {
+    'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ data: live.data }),
+  };
   const results = [
     diffObjects(secret('s3cr3t-new'), live, []),
     diffObjects(secret('s3cr3t-new'), undefined, []),
     diffObjects(undefined, live, []),
-    diffObjects(kube('v1', 'Secret', 'db', { namespace: 'shop' }, { stringData: { password: 'plain-text-pw' } }), live, []),
+    diffObjects(
+      kube('v1', 'Secret', 'db', { namespace: 'shop' }, { stringData: { password: 'plain-text-pw' } }),
+      live,
+      [],
+    ),
   ];
   for (const { diff } of results) {
-    for (const value of ['admin', 's3cr3t-old', 's3cr3t-new', 'plain-text-pw', b64('admin'), b64('s3cr3t-old'), b64('s3cr3t-new'), b64('plain-text-pw')]) {
+    for (const value of [
+      'admin',
+      's3cr3t-old',
+      's3cr3t-new',
+      'plain-text-pw',
+      b64('admin'),
+      b64('s3cr3t-old'),
+      b64('s3cr3t-new'),
+      b64('plain-text-pw'),
+    ]) {
       assert.equal(diff.includes(value), false, `${value} leaked in:\n${diff}`);
     }
   }

@@ -20,18 +20,32 @@ const live = () => ({
 
 const entries: ManagedFieldsEntry[] = [
   {
-    manager: 'mooring', operation: 'Apply',
-    fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } } } },
+    manager: 'mooring',
+    operation: 'Apply',
+    fieldsV1: {
+      'f:spec': {
+        'f:template': {
+          'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+        },
+      },
+    },
   },
   { manager: 'hpa', operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
   {
-    manager: 'mesh', operation: 'Update',
+    manager: 'mesh',
+    operation: 'Update',
     fieldsV1: {
       'f:metadata': { 'f:labels': { '.': {}, 'f:injected': {} }, 'f:annotations': { 'f:mesh/status': {} } },
-      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': {
-        'k:{"name":"sidecar"}': { '.': {} },
-        'k:{"name":"web"}': { 'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': {} } },
-      } } } },
+      'f:spec': {
+        'f:template': {
+          'f:spec': {
+            'f:containers': {
+              'k:{"name":"sidecar"}': { '.': {} },
+              'k:{"name":"web"}': { 'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': {} } },
+            },
+          },
+        },
+      },
       'f:finalizers': { 'v:"b/mesh"': {} },
     },
   },
@@ -55,6 +69,10 @@ test('removeManagedFields() leaves the object alone for managers that are not li
 
 test('removeManagedFields() ignores malformed keys', () => {
   const obj = live();
-  removeManagedFields(obj, [{ manager: 'x', fieldsV1: { 'f:finalizers': { 'v:not-json': {} }, 'k:{': {} } }], ['x']);
+  removeManagedFields(
+    obj,
+    [{ manager: 'x', fieldsV1: { 'f:finalizers': { 'v:not-json': {} }, 'k:{': {} } }],
+    ['x'],
+  );
   assert.deepEqual(obj, live());
 });

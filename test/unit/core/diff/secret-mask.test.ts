@@ -18,10 +18,21 @@ test('maskSecrets() gives equal values the same mask and a changed value a diffe
 
 test('maskSecrets() never returns a real value, stringData and last-applied included', () => {
   const live = secret({ password: b64('hunter2') }, {});
-  live.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ data: { password: b64('hunter2') } }) };
-  const desired = kube('v1', 'Secret', 'creds', { namespace: 'shop' }, { stringData: { password: 'hunter3' } });
+  live.metadata.annotations = {
+    'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+      data: { password: b64('hunter2') },
+    }),
+  };
+  const desired = kube(
+    'v1',
+    'Secret',
+    'creds',
+    { namespace: 'shop' },
+    { stringData: { password: 'hunter3' } },
+  );
   const masked = JSON.stringify(maskSecrets(live, desired));
-  for (const value of ['hunter2', 'hunter3', b64('hunter2'), b64('hunter3')]) assert.equal(masked.includes(value), false, value);
+  for (const value of ['hunter2', 'hunter3', b64('hunter2'), b64('hunter3')])
+    assert.equal(masked.includes(value), false, value);
   assert.deepEqual(maskSecrets(live, desired)[1]?.data, { password: '+++++++++' });
 });
 
@@ -37,7 +48,9 @@ test('maskSecrets() passes other kinds through and does not modify its inputs', 
 });
 
 test('foldStringData() encodes stringData into data like the API server', () => {
-  const folded = foldStringData(kube('v1', 'Secret', 's', {}, { data: { a: b64('x'), n: null }, stringData: { a: 'y', b: 'z' } }));
+  const folded = foldStringData(
+    kube('v1', 'Secret', 's', {}, { data: { a: b64('x'), n: null }, stringData: { a: 'y', b: 'z' } }),
+  );
   assert.deepEqual(folded.data, { a: b64('y'), b: b64('z'), n: '' });
   assert.equal('stringData' in folded, false);
 });

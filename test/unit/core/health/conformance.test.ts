@@ -84,7 +84,9 @@ function load(file: string): KubeObject {
 
 describe('health conformance with Argo CD', { skip }, () => {
   it('covers every object in the conformance folder, and only those', () => {
-    const files = readdirSync(fixtures).filter((name) => name.endsWith('.yaml')).sort();
+    const files = readdirSync(fixtures)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort();
     assert.deepEqual(files, Object.keys(expected).sort());
     assert.equal(files.length, 46);
   });
@@ -92,7 +94,11 @@ describe('health conformance with Argo CD', { skip }, () => {
   for (const [file, status] of Object.entries(expected)) {
     it(`assessHealth gives ${file} the status ${status}`, () => {
       const result = assessHealth(load(file));
-      assert.equal(result.status, status, `${file}: want ${status}, got ${result.status} (${result.message ?? ''})`);
+      assert.equal(
+        result.status,
+        status,
+        `${file}: want ${status}, got ${result.status} (${result.message ?? ''})`,
+      );
     });
   }
 });

@@ -4,21 +4,41 @@ import { escapeSetValue, helmTemplateArgs } from '../../../../core/manifests/hel
 
 describe('helmTemplateArgs', () => {
   it('renders the release into the namespace with CRDs by default', () => {
-    assert.deepEqual(helmTemplateArgs({ releaseName: 'guestbook', chartDir: '/repo/chart', namespace: 'web' }),
-      ['template', 'guestbook', '/repo/chart', '--namespace', 'web', '--include-crds']);
+    assert.deepEqual(
+      helmTemplateArgs({ releaseName: 'guestbook', chartDir: '/repo/chart', namespace: 'web' }),
+      ['template', 'guestbook', '/repo/chart', '--namespace', 'web', '--include-crds'],
+    );
   });
 
   it('passes value files, then inline values, then parameters', () => {
     const args = helmTemplateArgs({
-      releaseName: 'r', chartDir: '/c', namespace: 'n', skipCrds: true,
+      releaseName: 'r',
+      chartDir: '/c',
+      namespace: 'n',
+      skipCrds: true,
       valueFiles: ['/c/values-prod.yaml', 'https://example.com/v.yaml'],
       inlineValuesFile: '/tmp/inline.yaml',
-      parameters: [{ name: 'image.tag', value: 'v2' }, { name: 'replicas', value: '3', forceString: true }],
+      parameters: [
+        { name: 'image.tag', value: 'v2' },
+        { name: 'replicas', value: '3', forceString: true },
+      ],
     });
     assert.deepEqual(args, [
-      'template', 'r', '/c', '--namespace', 'n',
-      '--values', '/c/values-prod.yaml', '--values', 'https://example.com/v.yaml', '--values', '/tmp/inline.yaml',
-      '--set', 'image.tag=v2', '--set-string', 'replicas=3',
+      'template',
+      'r',
+      '/c',
+      '--namespace',
+      'n',
+      '--values',
+      '/c/values-prod.yaml',
+      '--values',
+      'https://example.com/v.yaml',
+      '--values',
+      '/tmp/inline.yaml',
+      '--set',
+      'image.tag=v2',
+      '--set-string',
+      'replicas=3',
     ]);
   });
 });

@@ -5,7 +5,13 @@ import type { KubeObject } from '../../../../contract/kube-object.js';
 import type { ManifestEntry } from '../../../../core/manifests/types.js';
 import { assertUniqueObjects } from '../../../../core/manifests/unique-objects.js';
 
-function entry(apiVersion: string, kind: string, name: string | undefined, file: string, namespace?: string): ManifestEntry {
+function entry(
+  apiVersion: string,
+  kind: string,
+  name: string | undefined,
+  file: string,
+  namespace?: string,
+): ManifestEntry {
   const metadata: KubeObject['metadata'] = name ? { name } : { generateName: 'job-' };
   if (namespace) metadata.namespace = namespace;
   return { object: { apiVersion, kind, metadata }, file, document: 1 };
@@ -18,15 +24,24 @@ describe('assertUniqueObjects', () => {
       entry('v1', 'Service', 'web', 'base/svc.yaml', 'shop'),
       { ...entry('apps/v1', 'Deployment', 'web', 'overlay/web.yaml', 'shop'), document: 3 },
     ];
-    assert.throws(() => assertUniqueObjects(entries), (error: unknown) => {
-      assert.ok(error instanceof ManifestInvalid);
-      assert.equal(error.message, 'Duplicate object Deployment/shop/web: defined in "base/web.yaml" document 1 and in "overlay/web.yaml" document 3');
-      return true;
-    });
+    assert.throws(
+      () => assertUniqueObjects(entries),
+      (error: unknown) => {
+        assert.ok(error instanceof ManifestInvalid);
+        assert.equal(
+          error.message,
+          'Duplicate object Deployment/shop/web: defined in "base/web.yaml" document 1 and in "overlay/web.yaml" document 3',
+        );
+        return true;
+      },
+    );
   });
 
   it('treats the API version as irrelevant within one group', () => {
-    const entries = [entry('apps/v1', 'Deployment', 'web', 'a.yaml'), entry('apps/v1beta1', 'Deployment', 'web', 'b.yaml')];
+    const entries = [
+      entry('apps/v1', 'Deployment', 'web', 'a.yaml'),
+      entry('apps/v1beta1', 'Deployment', 'web', 'b.yaml'),
+    ];
     assert.throws(() => assertUniqueObjects(entries), /Duplicate object Deployment\/web/);
   });
 
@@ -40,6 +55,9 @@ describe('assertUniqueObjects', () => {
   });
 
   it('never counts generateName objects as duplicates', () => {
-    assertUniqueObjects([entry('batch/v1', 'Job', undefined, 'a.yaml'), entry('batch/v1', 'Job', undefined, 'a.yaml')]);
+    assertUniqueObjects([
+      entry('batch/v1', 'Job', undefined, 'a.yaml'),
+      entry('batch/v1', 'Job', undefined, 'a.yaml'),
+    ]);
   });
 });

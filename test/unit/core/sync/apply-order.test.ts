@@ -25,13 +25,42 @@ test('compareForApply() pins the positions of the main kinds', () => {
 });
 
 test('compareForApply() keeps the Argo CD order for kinds Mooring did not move', () => {
-  const argo = ['NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
-    'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume',
-    'PersistentVolumeClaim', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet',
-    'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet',
-    'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService'];
+  const argo = [
+    'NetworkPolicy',
+    'ResourceQuota',
+    'LimitRange',
+    'PodSecurityPolicy',
+    'PodDisruptionBudget',
+    'ServiceAccount',
+    'Secret',
+    'SecretList',
+    'ConfigMap',
+    'StorageClass',
+    'PersistentVolume',
+    'PersistentVolumeClaim',
+    'Role',
+    'RoleList',
+    'RoleBinding',
+    'RoleBindingList',
+    'Service',
+    'DaemonSet',
+    'Pod',
+    'ReplicationController',
+    'ReplicaSet',
+    'Deployment',
+    'HorizontalPodAutoscaler',
+    'StatefulSet',
+    'Job',
+    'CronJob',
+    'IngressClass',
+    'Ingress',
+    'APIService',
+  ];
   const listed: readonly string[] = APPLY_ORDER.first;
-  assert.deepEqual(listed.filter((k) => argo.includes(k)), argo);
+  assert.deepEqual(
+    listed.filter((k) => argo.includes(k)),
+    argo,
+  );
 });
 
 test('compareForApply() treats a custom kind named like a built-in as a custom resource', () => {

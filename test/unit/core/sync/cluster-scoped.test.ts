@@ -16,5 +16,6 @@ test('isClusterScopedBuiltin() knows built-in cluster-scoped kinds by group and 
     ['example.com', 'Namespace', false],
     ['cert-manager.io', 'ClusterIssuer', false],
   ];
-  for (const [group, kind, expected] of cases) assert.equal(isClusterScopedBuiltin(group, kind), expected, `${group}/${kind}`);
+  for (const [group, kind, expected] of cases)
+    assert.equal(isClusterScopedBuiltin(group, kind), expected, `${group}/${kind}`);
 });

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crdDefinedKind, isCrd, scopeResolver, withDefaultNamespace } from '../../../../core/sync/namespace-default.js';
+import {
+  crdDefinedKind,
+  isCrd,
+  scopeResolver,
+  withDefaultNamespace,
+} from '../../../../core/sync/namespace-default.js';
 import { crd, kube } from '../_objects.js';
 
 test('scopeResolver() asks the caller first, then CRDs in the set, then the built-in list', () => {
-  const namespaced = scopeResolver([crd('example.com', 'Gizmo', 'Cluster')], (_g, kind) => (kind === 'Pod' ? false : undefined));
+  const namespaced = scopeResolver([crd('example.com', 'Gizmo', 'Cluster')], (_g, kind) =>
+    kind === 'Pod' ? false : undefined,
+  );
   assert.equal(namespaced('', 'Pod'), false);
   assert.equal(namespaced('example.com', 'Gizmo'), false);
   assert.equal(namespaced('', 'Namespace'), false);

@@ -25,8 +25,12 @@ test('selectPrunable() prunes tracked objects that left Git, in reverse apply or
   ];
   const result = selectPrunable('shop', live, keys(kept));
   assert.deepEqual(names(result.prune), [
-    'ValidatingWebhookConfiguration/guard', 'Widget/w', 'Deployment/old-web', 'Service/old-web',
-    'CustomResourceDefinition/widgets.example.com', 'Namespace/old-ns',
+    'ValidatingWebhookConfiguration/guard',
+    'Widget/w',
+    'Deployment/old-web',
+    'Service/old-web',
+    'CustomResourceDefinition/widgets.example.com',
+    'Namespace/old-ns',
   ]);
   assert.deepEqual(result.skipped, []);
   assert.equal(result.deletePropagation, 'foreground');
@@ -37,18 +41,30 @@ test('selectPrunable() never prunes an object whose tracking id names another ob
   const original = tracked('v1', 'ConfigMap', 'settings', { namespace: 'shop' });
   const copied = { ...original, metadata: { ...original.metadata, name: 'settings-copy' } };
   const otherApp = stampTracking('blog', kube('v1', 'ConfigMap', 'blog', { namespace: 'shop' }));
-  const labelOnly = kube('v1', 'ConfigMap', 'label-only', { namespace: 'shop', labels: { 'mooring.dev/app': 'shop' } });
+  const labelOnly = kube('v1', 'ConfigMap', 'label-only', {
+    namespace: 'shop',
+    labels: { 'mooring.dev/app': 'shop' },
+  });
   const result = selectPrunable('shop', [copied, otherApp, labelOnly], keys());
   assert.deepEqual(result.prune, []);
-  assert.match(reasonOf(result, 'settings-copy'), /"shop:\/ConfigMap:shop\/settings" does not name this object/);
+  assert.match(
+    reasonOf(result, 'settings-copy'),
+    /"shop:\/ConfigMap:shop\/settings" does not name this object/,
+  );
   assert.match(reasonOf(result, 'blog'), /does not name this object in app "shop"/);
   assert.match(reasonOf(result, 'label-only'), /has no "mooring.dev\/tracking-id" annotation/);
 });
 
 test('selectPrunable() never prunes controller-owned objects', () => {
   const owner = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u1' };
-  const controlled = tracked('apps/v1', 'ReplicaSet', 'web-1', { namespace: 'shop', ownerReferences: [{ ...owner, controller: true }] });
-  const merelyOwned = tracked('v1', 'ConfigMap', 'ref', { namespace: 'shop', ownerReferences: [{ ...owner, controller: false }] });
+  const controlled = tracked('apps/v1', 'ReplicaSet', 'web-1', {
+    namespace: 'shop',
+    ownerReferences: [{ ...owner, controller: true }],
+  });
+  const merelyOwned = tracked('v1', 'ConfigMap', 'ref', {
+    namespace: 'shop',
+    ownerReferences: [{ ...owner, controller: false }],
+  });
   const result = selectPrunable('shop', [controlled, merelyOwned], keys());
   assert.deepEqual(names(result.prune), ['ConfigMap/ref']);
   assert.match(reasonOf(result, 'web-1'), /controlled by Deployment\/web/);
@@ -58,10 +74,22 @@ test('selectPrunable() honours opt-outs, terminating objects and hooks, with rea
   const ns = { namespace: 'shop' };
   const live = [
     tracked('v1', 'ConfigMap', 'mooring-off', { ...ns, annotations: { 'mooring.dev/prune': 'disabled' } }),
-    tracked('v1', 'ConfigMap', 'argo-off', { ...ns, annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } }),
-    tracked('v1', 'ConfigMap', 'flux-off', { ...ns, annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } }),
-    tracked('v1', 'ConfigMap', 'confirm', { ...ns, annotations: { 'argocd.argoproj.io/sync-options': 'Prune=confirm' } }),
-    tracked('v1', 'ConfigMap', 'typo', { ...ns, annotations: { 'argocd.argoproj.io/sync-options': 'Prune=flase' } }),
+    tracked('v1', 'ConfigMap', 'argo-off', {
+      ...ns,
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+    }),
+    tracked('v1', 'ConfigMap', 'flux-off', {
+      ...ns,
+      annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    }),
+    tracked('v1', 'ConfigMap', 'confirm', {
+      ...ns,
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=confirm' },
+    }),
+    tracked('v1', 'ConfigMap', 'typo', {
+      ...ns,
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=flase' },
+    }),
     tracked('v1', 'ConfigMap', 'going', { ...ns, deletionTimestamp: '2024-01-01T00:00:00Z' }),
     tracked('batch/v1', 'Job', 'hook', { ...ns, annotations: { 'argocd.argoproj.io/hook': 'PreSync' } }),
   ];

@@ -5,25 +5,32 @@ import { ManifestInvalid } from '../../../../contract/errors.js';
 import type { KubeObject } from '../../../../contract/kube-object.js';
 import { crd, kube, names } from '../_objects.js';
 
-const wave = (w: number, extra: Record<string, string> = {}) => ({ annotations: { 'mooring.dev/sync-wave': String(w), ...extra } });
+const wave = (w: number, extra: Record<string, string> = {}) => ({
+  annotations: { 'mooring.dev/sync-wave': String(w), ...extra },
+});
 const hook = (phase: string, w = 0) => wave(w, { 'argocd.argoproj.io/hook': phase });
 
 /** `phase/wave: Kind/name ...` lines, one per wave. */
 function outline(plan: SyncPlan): string[] {
-  return plan.phases.flatMap((p) => p.waves.map((w) => `${p.phase}/${w.wave}${w.hasCrds ? '*' : ''}: ${names(w.objects).join(' ')}`));
+  return plan.phases.flatMap((p) =>
+    p.waves.map((w) => `${p.phase}/${w.wave}${w.hasCrds ? '*' : ''}: ${names(w.objects).join(' ')}`),
+  );
 }
 
 test('planSync() orders by phase, then wave, then kind, then name', () => {
-  const plan = planSync([
-    kube('apps/v1', 'Deployment', 'b'),
-    kube('apps/v1', 'Deployment', 'a'),
-    kube('v1', 'ConfigMap', 'c', wave(-1)),
-    kube('v1', 'Service', 's'),
-    kube('batch/v1', 'Job', 'smoke', hook('PostSync')),
-    kube('batch/v1', 'Job', 'migrate', hook('PreSync', 2)),
-    kube('batch/v1', 'Job', 'seed', hook('PreSync', 1)),
-    kube('v1', 'Secret', 'late', wave(3)),
-  ], { namespace: 'shop' });
+  const plan = planSync(
+    [
+      kube('apps/v1', 'Deployment', 'b'),
+      kube('apps/v1', 'Deployment', 'a'),
+      kube('v1', 'ConfigMap', 'c', wave(-1)),
+      kube('v1', 'Service', 's'),
+      kube('batch/v1', 'Job', 'smoke', hook('PostSync')),
+      kube('batch/v1', 'Job', 'migrate', hook('PreSync', 2)),
+      kube('batch/v1', 'Job', 'seed', hook('PreSync', 1)),
+      kube('v1', 'Secret', 'late', wave(3)),
+    ],
+    { namespace: 'shop' },
+  );
   assert.deepEqual(outline(plan), [
     'PreSync/1: Job/seed',
     'PreSync/2: Job/migrate',
@@ -52,11 +59,14 @@ test('planSync() runs a hook in each of its phases', () => {
 });
 
 test('planSync() places a CRD before its custom resources and flags the wave', () => {
-  const plan = planSync([
-    kube('example.com/v1', 'Widget', 'w', wave(-1)),
-    crd('example.com', 'Widget', 'Namespaced', wave(2)),
-    kube('apps/v1', 'Deployment', 'web'),
-  ], { namespace: 'shop' });
+  const plan = planSync(
+    [
+      kube('example.com/v1', 'Widget', 'w', wave(-1)),
+      crd('example.com', 'Widget', 'Namespaced', wave(2)),
+      kube('apps/v1', 'Deployment', 'web'),
+    ],
+    { namespace: 'shop' },
+  );
   assert.deepEqual(outline(plan), [
     'Sync/-1*: CustomResourceDefinition/widgets.example.com Widget/w',
     'Sync/0: Deployment/web',
@@ -74,12 +84,18 @@ test('planSync() moves a Namespace to the first wave that uses it', () => {
 });
 
 test('planSync() with createNamespace adds the Namespace first, once', () => {
-  const plan = planSync([kube('v1', 'ConfigMap', 'c', wave(-3)), kube('batch/v1', 'Job', 'pre', hook('PreSync'))], {
-    namespace: 'shop', createNamespace: 'shop',
-  });
+  const plan = planSync(
+    [kube('v1', 'ConfigMap', 'c', wave(-3)), kube('batch/v1', 'Job', 'pre', hook('PreSync'))],
+    {
+      namespace: 'shop',
+      createNamespace: 'shop',
+    },
+  );
   assert.deepEqual(plan.createNamespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   assert.deepEqual(outline(plan), ['PreSync/0: Namespace/shop Job/pre', 'Sync/-3: ConfigMap/c']);
-  const managed = planSync([kube('v1', 'Namespace', 'shop', { labels: { team: 'a' } })], { createNamespace: 'shop' });
+  const managed = planSync([kube('v1', 'Namespace', 'shop', { labels: { team: 'a' } })], {
+    createNamespace: 'shop',
+  });
   assert.deepEqual(outline(managed), ['Sync/0: Namespace/shop']);
   assert.deepEqual(managed.phases[0]?.waves[0]?.objects[0]?.metadata.labels, { team: 'a' });
 });
@@ -95,28 +111,44 @@ test('planSync() sets the app namespace only on namespaced objects, never mutati
     kube('acme.io/v1', 'ClusterThing', 't'),
   ];
   const before = structuredClone(input);
-  const plan = planSync(input, { namespace: 'shop', isNamespaced: (g, k) => (k === 'ClusterThing' ? false : undefined) });
+  const plan = planSync(input, {
+    namespace: 'shop',
+    isNamespaced: (g, k) => (k === 'ClusterThing' ? false : undefined),
+  });
   assert.deepEqual(input, before);
   const all = plan.phases.flatMap((p) => p.waves.flatMap((w) => w.objects));
   const ns = Object.fromEntries(all.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.namespace]));
   assert.deepEqual(ns, {
-    'ConfigMap/c': 'shop', 'ConfigMap/elsewhere': 'other', 'ClusterRole/r': undefined, 'Widget/w': 'shop',
-    'Gizmo/g': undefined, 'CustomResourceDefinition/gizmos.example.com': undefined, 'ClusterThing/t': undefined,
+    'ConfigMap/c': 'shop',
+    'ConfigMap/elsewhere': 'other',
+    'ClusterRole/r': undefined,
+    'Widget/w': 'shop',
+    'Gizmo/g': undefined,
+    'CustomResourceDefinition/gizmos.example.com': undefined,
+    'ClusterThing/t': undefined,
   });
 });
 
 test('planSync() allows generateName on hooks only and rejects duplicates and nameless objects', () => {
   const generated = kube('batch/v1', 'Job', '', { generateName: 'migrate-', ...hook('PreSync') });
   delete generated.metadata.name;
-  assert.deepEqual(outline(planSync([generated, structuredClone(generated)])), ['PreSync/0: Job/migrate- Job/migrate-']);
+  assert.deepEqual(outline(planSync([generated, structuredClone(generated)])), [
+    'PreSync/0: Job/migrate- Job/migrate-',
+  ]);
   const plain = kube('batch/v1', 'Job', '', { generateName: 'run-' });
   delete plain.metadata.name;
-  assert.throws(() => planSync([plain]), (e: unknown) => e instanceof ManifestInvalid && /only allowed on hooks/.test(e.message));
+  assert.throws(
+    () => planSync([plain]),
+    (e: unknown) => e instanceof ManifestInvalid && /only allowed on hooks/.test(e.message),
+  );
   const nameless = kube('v1', 'ConfigMap', '');
   delete nameless.metadata.name;
   assert.throws(() => planSync([nameless]), /neither metadata.name nor metadata.generateName/);
   assert.throws(
-    () => planSync([kube('v1', 'ConfigMap', 'c'), kube('v1', 'ConfigMap', 'c', { namespace: 'shop' })], { namespace: 'shop' }),
+    () =>
+      planSync([kube('v1', 'ConfigMap', 'c'), kube('v1', 'ConfigMap', 'c', { namespace: 'shop' })], {
+        namespace: 'shop',
+      }),
     /ConfigMap\/shop\/c: it appears more than once/,
   );
 });

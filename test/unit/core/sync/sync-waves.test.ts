@@ -7,7 +7,7 @@ import { kube } from '../_objects.js';
 const withAnnotations = (annotations: Record<string, string>) =>
   kube('apps/v1', 'Deployment', 'web', { namespace: 'shop', annotations });
 
-test('syncWave() reads the Mooring annotation, then Argo CD\'s, then defaults to 0', () => {
+test("syncWave() reads the Mooring annotation, then Argo CD's, then defaults to 0", () => {
   const cases: [Record<string, string>, number][] = [
     [{}, 0],
     [{ 'argocd.argoproj.io/sync-wave': '3' }, 3],
@@ -17,7 +17,8 @@ test('syncWave() reads the Mooring annotation, then Argo CD\'s, then defaults to
     [{ 'mooring.dev/sync-wave': ' 4 ' }, 4],
     [{ 'helm.sh/hook-weight': '9' }, 0],
   ];
-  for (const [annotations, wave] of cases) assert.equal(syncWave(withAnnotations(annotations)), wave, JSON.stringify(annotations));
+  for (const [annotations, wave] of cases)
+    assert.equal(syncWave(withAnnotations(annotations)), wave, JSON.stringify(annotations));
 });
 
 test('syncWave() rejects a value that is not an integer, naming object, annotation and value', () => {
@@ -35,5 +36,8 @@ test('syncWave() rejects a value that is not an integer, naming object, annotati
 });
 
 test('syncWave() does not fall back to Argo CD when the Mooring annotation is invalid', () => {
-  assert.throws(() => syncWave(withAnnotations({ 'mooring.dev/sync-wave': 'x', 'argocd.argoproj.io/sync-wave': '1' })), ManifestInvalid);
+  assert.throws(
+    () => syncWave(withAnnotations({ 'mooring.dev/sync-wave': 'x', 'argocd.argoproj.io/sync-wave': '1' })),
+    ManifestInvalid,
+  );
 });

@@ -4,18 +4,34 @@ import { isTrackedBy, stampTracking, trackingId } from '../../../../core/sync/tr
 import { crd, kube } from '../_objects.js';
 
 test('trackingId() follows <app>:<group>/<kind>:<namespace>/<name>', () => {
-  assert.equal(trackingId('shop', kube('v1', 'Service', 'web', { namespace: 'prod' })), 'shop:/Service:prod/web');
-  assert.equal(trackingId('shop', kube('apps/v1', 'Deployment', 'web', { namespace: 'prod' })), 'shop:apps/Deployment:prod/web');
-  assert.equal(trackingId('shop', crd('example.com', 'Widget')), 'shop:apiextensions.k8s.io/CustomResourceDefinition:/widgets.example.com');
+  assert.equal(
+    trackingId('shop', kube('v1', 'Service', 'web', { namespace: 'prod' })),
+    'shop:/Service:prod/web',
+  );
+  assert.equal(
+    trackingId('shop', kube('apps/v1', 'Deployment', 'web', { namespace: 'prod' })),
+    'shop:apps/Deployment:prod/web',
+  );
+  assert.equal(
+    trackingId('shop', crd('example.com', 'Widget')),
+    'shop:apiextensions.k8s.io/CustomResourceDefinition:/widgets.example.com',
+  );
 });
 
 test('stampTracking() sets the annotation and label on a copy and leaves the input alone', () => {
-  const input = kube('apps/v1', 'Deployment', 'web', { namespace: 'prod', labels: { tier: 'front' }, annotations: { note: 'x' } });
+  const input = kube('apps/v1', 'Deployment', 'web', {
+    namespace: 'prod',
+    labels: { tier: 'front' },
+    annotations: { note: 'x' },
+  });
   const before = structuredClone(input);
   const stamped = stampTracking('shop', input);
   assert.deepEqual(input, before);
   assert.deepEqual(stamped.metadata.labels, { tier: 'front', 'mooring.dev/app': 'shop' });
-  assert.deepEqual(stamped.metadata.annotations, { note: 'x', 'mooring.dev/tracking-id': 'shop:apps/Deployment:prod/web' });
+  assert.deepEqual(stamped.metadata.annotations, {
+    note: 'x',
+    'mooring.dev/tracking-id': 'shop:apps/Deployment:prod/web',
+  });
   assert.equal(isTrackedBy('shop', stamped), true);
 });
 
@@ -39,5 +55,11 @@ test('isTrackedBy() rejects other apps and untracked objects', () => {
   const stamped = stampTracking('shop', kube('v1', 'ConfigMap', 'settings', { namespace: 'prod' }));
   assert.equal(isTrackedBy('shop-2', stamped), false);
   assert.equal(isTrackedBy('sho', stamped), false);
-  assert.equal(isTrackedBy('shop', kube('v1', 'ConfigMap', 'settings', { namespace: 'prod', labels: { 'mooring.dev/app': 'shop' } })), false);
+  assert.equal(
+    isTrackedBy(
+      'shop',
+      kube('v1', 'ConfigMap', 'settings', { namespace: 'prod', labels: { 'mooring.dev/app': 'shop' } }),
+    ),
+    false,
+  );
 });

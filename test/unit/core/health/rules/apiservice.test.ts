@@ -12,7 +12,10 @@ describe('apiServiceHealth', () => {
       status: 'Healthy',
       message: 'Passed: all checks passed',
     });
-    assert.equal(apiServiceHealth(api(condition('Available', 'False', 'MissingEndpoints'))).status, 'Progressing');
+    assert.equal(
+      apiServiceHealth(api(condition('Available', 'False', 'MissingEndpoints'))).status,
+      'Progressing',
+    );
   });
 
   it('is Progressing before any Available condition', () => {

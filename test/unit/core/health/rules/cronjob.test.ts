@@ -24,9 +24,17 @@ describe('cronJobHealth', () => {
   });
 
   it('is Healthy while a Job is active, before any success, and after a success', () => {
-    const failedLast = { lastScheduleTime: '2024-05-02T10:00:00Z', lastSuccessfulTime: '2024-05-01T10:00:05Z' };
+    const failedLast = {
+      lastScheduleTime: '2024-05-02T10:00:00Z',
+      lastSuccessfulTime: '2024-05-01T10:00:05Z',
+    };
     assert.equal(cronJobHealth(cron({}, { ...failedLast, active: [{ name: 'run' }] })).status, 'Healthy');
     assert.equal(cronJobHealth(cron({}, { lastScheduleTime: '2024-05-02T10:00:00Z' })).status, 'Healthy');
-    assert.equal(cronJobHealth(cron({}, { lastScheduleTime: '2024-05-02T10:00:00Z', lastSuccessfulTime: '2024-05-02T10:00:09Z' })).status, 'Healthy');
+    assert.equal(
+      cronJobHealth(
+        cron({}, { lastScheduleTime: '2024-05-02T10:00:00Z', lastSuccessfulTime: '2024-05-02T10:00:09Z' }),
+      ).status,
+      'Healthy',
+    );
   });
 });

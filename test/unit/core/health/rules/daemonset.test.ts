@@ -5,12 +5,19 @@ import { daemonSetHealth } from '../../../../../core/health/rules/daemonset.js';
 import { kube } from '../_objects.js';
 
 function ds(spec: Record<string, unknown>, status: Record<string, unknown>, generation = 1) {
-  return kube('apps/v1', 'DaemonSet', { metadata: { generation }, spec, status: { observedGeneration: 1, ...status } });
+  return kube('apps/v1', 'DaemonSet', {
+    metadata: { generation },
+    spec,
+    status: { observedGeneration: 1, ...status },
+  });
 }
 
 describe('daemonSetHealth', () => {
   it('is Progressing while the latest generation is not observed', () => {
-    assert.equal(daemonSetHealth(ds({}, { desiredNumberScheduled: 0 }, 2)).reason, HealthReason.LatestGenerationNotObserved);
+    assert.equal(
+      daemonSetHealth(ds({}, { desiredNumberScheduled: 0 }, 2)).reason,
+      HealthReason.LatestGenerationNotObserved,
+    );
   });
 
   it('is Healthy with OnDelete even when pods are not updated', () => {
@@ -19,11 +26,17 @@ describe('daemonSetHealth', () => {
   });
 
   it('waits for every desired pod to be updated, then available', () => {
-    const updating = daemonSetHealth(ds({}, { desiredNumberScheduled: 3, updatedNumberScheduled: 2, numberAvailable: 3 }));
+    const updating = daemonSetHealth(
+      ds({}, { desiredNumberScheduled: 3, updatedNumberScheduled: 2, numberAvailable: 3 }),
+    );
     assert.deepEqual([updating.status, updating.reason], ['Progressing', HealthReason.LessUpdated]);
-    const starting = daemonSetHealth(ds({}, { desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 }));
+    const starting = daemonSetHealth(
+      ds({}, { desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 }),
+    );
     assert.deepEqual([starting.status, starting.reason], ['Progressing', HealthReason.LessAvailable]);
-    const done = daemonSetHealth(ds({}, { desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }));
+    const done = daemonSetHealth(
+      ds({}, { desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }),
+    );
     assert.equal(done.status, 'Healthy');
   });
 });

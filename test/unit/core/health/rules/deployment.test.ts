@@ -5,12 +5,18 @@ import { deploymentHealth } from '../../../../../core/health/rules/deployment.js
 import { condition, kube } from '../_objects.js';
 
 function deployment(spec: Record<string, unknown>, status: Record<string, unknown>, generation = 2) {
-  return kube('apps/v1', 'Deployment', { metadata: { generation }, spec, status: { observedGeneration: 2, ...status } });
+  return kube('apps/v1', 'Deployment', {
+    metadata: { generation },
+    spec,
+    status: { observedGeneration: 2, ...status },
+  });
 }
 
 describe('deploymentHealth', () => {
   it('is Healthy when every desired replica is updated and available', () => {
-    const result = deploymentHealth(deployment({ replicas: 3 }, { replicas: 3, updatedReplicas: 3, availableReplicas: 3 }));
+    const result = deploymentHealth(
+      deployment({ replicas: 3 }, { replicas: 3, updatedReplicas: 3, availableReplicas: 3 }),
+    );
     assert.equal(result.status, 'Healthy');
   });
 
@@ -20,8 +26,13 @@ describe('deploymentHealth', () => {
   });
 
   it('is Progressing while the controller has not observed the latest generation', () => {
-    const result = deploymentHealth(deployment({ replicas: 1 }, { replicas: 1, updatedReplicas: 1, availableReplicas: 1 }, 3));
-    assert.deepEqual([result.status, result.reason], ['Progressing', HealthReason.LatestGenerationNotObserved]);
+    const result = deploymentHealth(
+      deployment({ replicas: 1 }, { replicas: 1, updatedReplicas: 1, availableReplicas: 1 }, 3),
+    );
+    assert.deepEqual(
+      [result.status, result.reason],
+      ['Progressing', HealthReason.LatestGenerationNotObserved],
+    );
   });
 
   it('is Degraded on ProgressDeadlineExceeded whatever the condition status', () => {
@@ -33,9 +44,21 @@ describe('deploymentHealth', () => {
 
   it('is Progressing with counts while replicas are updated, old ones terminate, new ones start', () => {
     const cases: [Record<string, unknown>, string, string][] = [
-      [{ replicas: 3, updatedReplicas: 1, availableReplicas: 1 }, HealthReason.LessUpdated, '1 out of 3 new replicas have been updated'],
-      [{ replicas: 4, updatedReplicas: 3, availableReplicas: 3 }, HealthReason.OldReplicasPending, '1 old replicas are pending termination'],
-      [{ replicas: 3, updatedReplicas: 3, availableReplicas: 2 }, HealthReason.LessAvailable, '2 of 3 updated replicas are available'],
+      [
+        { replicas: 3, updatedReplicas: 1, availableReplicas: 1 },
+        HealthReason.LessUpdated,
+        '1 out of 3 new replicas have been updated',
+      ],
+      [
+        { replicas: 4, updatedReplicas: 3, availableReplicas: 3 },
+        HealthReason.OldReplicasPending,
+        '1 old replicas are pending termination',
+      ],
+      [
+        { replicas: 3, updatedReplicas: 3, availableReplicas: 2 },
+        HealthReason.LessAvailable,
+        '2 of 3 updated replicas are available',
+      ],
     ];
     for (const [status, reason, text] of cases) {
       const result = deploymentHealth(deployment({ replicas: 3 }, status));
@@ -46,7 +69,13 @@ describe('deploymentHealth', () => {
   });
 
   it('ignores readyReplicas and the Available condition, as kubectl rollout status does', () => {
-    const status = { replicas: 2, updatedReplicas: 2, availableReplicas: 2, readyReplicas: 0, conditions: [condition('Available', 'False')] };
+    const status = {
+      replicas: 2,
+      updatedReplicas: 2,
+      availableReplicas: 2,
+      readyReplicas: 0,
+      conditions: [condition('Available', 'False')],
+    };
     assert.equal(deploymentHealth(deployment({ replicas: 2 }, status)).status, 'Healthy');
   });
 

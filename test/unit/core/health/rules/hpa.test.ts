@@ -14,26 +14,52 @@ const v1 = (annotation?: string) =>
 describe('hpaHealth', () => {
   it('is Healthy when AbleToScale or ScalingLimited is True, in every version with status conditions', () => {
     for (const version of ['v2', 'v2beta2', 'v2beta1']) {
-      assert.equal(hpaHealth(v2(version, condition('AbleToScale', 'True', 'ReadyForNewScale', 'ok'))).status, 'Healthy');
-      assert.equal(hpaHealth(v2(version, condition('ScalingLimited', 'True', 'TooFewReplicas'))).status, 'Healthy');
+      assert.equal(
+        hpaHealth(v2(version, condition('AbleToScale', 'True', 'ReadyForNewScale', 'ok'))).status,
+        'Healthy',
+      );
+      assert.equal(
+        hpaHealth(v2(version, condition('ScalingLimited', 'True', 'TooFewReplicas'))).status,
+        'Healthy',
+      );
     }
   });
 
   it('is Degraded for a failing type/reason pair whatever its status', () => {
-    const result = hpaHealth(v2('v2', condition('ScalingActive', 'False', 'FailedGetResourceMetric', 'no metrics')));
-    assert.deepEqual(result, { status: 'Degraded', reason: HealthReason.AutoscalerFailing, message: 'no metrics' });
-    assert.equal(hpaHealth(v2('v2', condition('AbleToScale', 'True', 'FailedUpdateScale'))).status, 'Degraded');
+    const result = hpaHealth(
+      v2('v2', condition('ScalingActive', 'False', 'FailedGetResourceMetric', 'no metrics')),
+    );
+    assert.deepEqual(result, {
+      status: 'Degraded',
+      reason: HealthReason.AutoscalerFailing,
+      message: 'no metrics',
+    });
+    assert.equal(
+      hpaHealth(v2('v2', condition('AbleToScale', 'True', 'FailedUpdateScale'))).status,
+      'Degraded',
+    );
   });
 
   it('decides on the first matching condition in list order', () => {
-    const healthyFirst = v2('v2', condition('AbleToScale', 'True', 'SucceededRescale'), condition('ScalingActive', 'False', 'InvalidSelector'));
+    const healthyFirst = v2(
+      'v2',
+      condition('AbleToScale', 'True', 'SucceededRescale'),
+      condition('ScalingActive', 'False', 'InvalidSelector'),
+    );
     assert.equal(hpaHealth(healthyFirst).status, 'Healthy');
-    const failingFirst = v2('v2', condition('ScalingActive', 'False', 'InvalidSelector'), condition('AbleToScale', 'True', 'SucceededRescale'));
+    const failingFirst = v2(
+      'v2',
+      condition('ScalingActive', 'False', 'InvalidSelector'),
+      condition('AbleToScale', 'True', 'SucceededRescale'),
+    );
     assert.equal(hpaHealth(failingFirst).status, 'Degraded');
   });
 
   it('is Progressing when no condition decides, or none exists', () => {
-    assert.equal(hpaHealth(v2('v2', condition('ScalingActive', 'True', 'ValidMetricFound'))).reason, HealthReason.WaitingToAutoscale);
+    assert.equal(
+      hpaHealth(v2('v2', condition('ScalingActive', 'True', 'ValidMetricFound'))).reason,
+      HealthReason.WaitingToAutoscale,
+    );
     assert.equal(hpaHealth(v2('v2')).status, 'Progressing');
   });
 
@@ -45,6 +71,10 @@ describe('hpaHealth', () => {
   });
 
   it('throws a TypeError for a malformed v1 annotation', () => {
-    assert.throws(() => hpaHealth(v1('[{')), { name: 'TypeError', message: /Cannot read annotation autoscaling\.alpha\.kubernetes\.io\/conditions of HorizontalPodAutoscaler\/ns\/test as JSON/ });
+    assert.throws(() => hpaHealth(v1('[{')), {
+      name: 'TypeError',
+      message:
+        /Cannot read annotation autoscaling\.alpha\.kubernetes\.io\/conditions of HorizontalPodAutoscaler\/ns\/test as JSON/,
+    });
   });
 });

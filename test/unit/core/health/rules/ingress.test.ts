@@ -12,6 +12,10 @@ describe('ingressHealth', () => {
 
   it('is Progressing without an address, including an empty list', () => {
     assert.equal(ingressHealth(kube('networking.k8s.io/v1', 'Ingress')).status, 'Progressing');
-    assert.equal(ingressHealth(kube('networking.k8s.io/v1', 'Ingress', { status: { loadBalancer: { ingress: [] } } })).status, 'Progressing');
+    assert.equal(
+      ingressHealth(kube('networking.k8s.io/v1', 'Ingress', { status: { loadBalancer: { ingress: [] } } }))
+        .status,
+      'Progressing',
+    );
   });
 });

@@ -13,8 +13,14 @@ describe('jobHealth', () => {
   });
 
   it('is Degraded with the message of a Failed condition', () => {
-    const result = jobHealth(job(condition('Failed', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')));
-    assert.deepEqual(result, { status: 'Degraded', reason: HealthReason.JobFailed, message: 'Job has reached the specified backoff limit' });
+    const result = jobHealth(
+      job(condition('Failed', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')),
+    );
+    assert.deepEqual(result, {
+      status: 'Degraded',
+      reason: HealthReason.JobFailed,
+      message: 'Job has reached the specified backoff limit',
+    });
   });
 
   it('counts Failed and Complete conditions whatever their status, as Argo CD does', () => {

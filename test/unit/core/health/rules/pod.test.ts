@@ -4,8 +4,16 @@ import { HealthReason } from '../../../../../core/health/index.js';
 import { IGNORE_RESTART_POLICY_ANNOTATION, podHealth } from '../../../../../core/health/rules/pod.js';
 import { condition, kube } from '../_objects.js';
 
-function pod(restartPolicy: string | undefined, status: Record<string, unknown>, annotations?: Record<string, string>) {
-  return kube('v1', 'Pod', { metadata: annotations ? { annotations } : {}, spec: restartPolicy ? { restartPolicy } : {}, status });
+function pod(
+  restartPolicy: string | undefined,
+  status: Record<string, unknown>,
+  annotations?: Record<string, string>,
+) {
+  return kube('v1', 'Pod', {
+    metadata: annotations ? { annotations } : {},
+    spec: restartPolicy ? { restartPolicy } : {},
+    status,
+  });
 }
 
 const waiting = (reason: string, message = '') => ({ name: 'app', state: { waiting: { reason, message } } });
@@ -13,8 +21,15 @@ const ready = [condition('Ready', 'True')];
 
 describe('podHealth', () => {
   it('is Degraded for failing waiting reasons with restart policy Always', () => {
-    for (const reason of ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError']) {
-      const result = podHealth(pod('Always', { phase: 'Pending', containerStatuses: [waiting(reason, 'boom')] }));
+    for (const reason of [
+      'CrashLoopBackOff',
+      'ImagePullBackOff',
+      'ErrImagePull',
+      'CreateContainerConfigError',
+    ]) {
+      const result = podHealth(
+        pod('Always', { phase: 'Pending', containerStatuses: [waiting(reason, 'boom')] }),
+      );
       assert.equal(result.status, 'Degraded', reason);
       assert.equal(result.reason, HealthReason.ContainerWaiting);
       assert.equal(result.message, `Container "app" is waiting (${reason}): boom`);
@@ -23,13 +38,19 @@ describe('podHealth', () => {
 
   it('does not fail a Never or OnFailure pod (a hook) for waiting reasons', () => {
     for (const policy of ['Never', 'OnFailure']) {
-      const result = podHealth(pod(policy, { phase: 'Pending', containerStatuses: [waiting('ImagePullBackOff')] }));
+      const result = podHealth(
+        pod(policy, { phase: 'Pending', containerStatuses: [waiting('ImagePullBackOff')] }),
+      );
       assert.equal(result.status, 'Progressing', policy);
     }
   });
 
   it('treats ContainerCreating as progress, not failure', () => {
-    assert.equal(podHealth(pod('Always', { phase: 'Pending', containerStatuses: [waiting('ContainerCreating')] })).status, 'Progressing');
+    assert.equal(
+      podHealth(pod('Always', { phase: 'Pending', containerStatuses: [waiting('ContainerCreating')] }))
+        .status,
+      'Progressing',
+    );
   });
 
   it('assumes restart policy Always when the spec omits it', () => {
@@ -45,17 +66,33 @@ describe('podHealth', () => {
   });
 
   it('keeps a ready Never / OnFailure pod Progressing unless the ignore-restart-policy annotation is set', () => {
-    assert.equal(podHealth(pod('Never', { phase: 'Running', conditions: ready })).reason, HealthReason.PodRunningToCompletion);
-    const annotated = pod('OnFailure', { phase: 'Running', conditions: ready }, { [IGNORE_RESTART_POLICY_ANNOTATION]: '' });
+    assert.equal(
+      podHealth(pod('Never', { phase: 'Running', conditions: ready })).reason,
+      HealthReason.PodRunningToCompletion,
+    );
+    const annotated = pod(
+      'OnFailure',
+      { phase: 'Running', conditions: ready },
+      { [IGNORE_RESTART_POLICY_ANNOTATION]: '' },
+    );
     assert.equal(podHealth(annotated).status, 'Healthy');
   });
 
   it('explains a failed pod from status.message, then the first terminated container', () => {
-    assert.equal(podHealth(pod('Never', { phase: 'Failed', message: 'Evicted: low on memory' })).message, 'Evicted: low on memory');
+    assert.equal(
+      podHealth(pod('Never', { phase: 'Failed', message: 'Evicted: low on memory' })).message,
+      'Evicted: low on memory',
+    );
     const oom = { name: 'init', state: { terminated: { reason: 'OOMKilled', exitCode: 137 } } };
-    assert.equal(podHealth(pod('Never', { phase: 'Failed', initContainerStatuses: [oom] })).message, 'OOMKilled');
+    assert.equal(
+      podHealth(pod('Never', { phase: 'Failed', initContainerStatuses: [oom] })).message,
+      'OOMKilled',
+    );
     const exited = { name: 'app', state: { terminated: { exitCode: 2 } } };
-    assert.equal(podHealth(pod('Never', { phase: 'Failed', containerStatuses: [exited] })).message, 'Container "app" failed with exit code 2');
+    assert.equal(
+      podHealth(pod('Never', { phase: 'Failed', containerStatuses: [exited] })).message,
+      'Container "app" failed with exit code 2',
+    );
   });
 
   it('is Healthy when succeeded and Unknown for an unknown phase', () => {

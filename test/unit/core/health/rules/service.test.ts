@@ -6,9 +6,14 @@ import { kube } from '../_objects.js';
 
 describe('serviceHealth', () => {
   it('is Progressing for a LoadBalancer without an address, Healthy with one', () => {
-    const pending = serviceHealth(kube('v1', 'Service', { spec: { type: 'LoadBalancer' }, status: { loadBalancer: {} } }));
+    const pending = serviceHealth(
+      kube('v1', 'Service', { spec: { type: 'LoadBalancer' }, status: { loadBalancer: {} } }),
+    );
     assert.deepEqual([pending.status, pending.reason], ['Progressing', HealthReason.AddressPending]);
-    const ready = kube('v1', 'Service', { spec: { type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } } });
+    const ready = kube('v1', 'Service', {
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } },
+    });
     assert.equal(serviceHealth(ready).status, 'Healthy');
   });
 
