@@ -95,12 +95,12 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['core/**/*.ts', 'config/**/*.ts'],
+    files: ['core/**/*.ts'],
     rules: restrict([
       {
         group: [...NODE_IO, ...IO_LIBRARIES, '@temporalio/workflow'],
         message:
-          'core/ and config/ are pure: they decide from complete data and never fetch; do I/O in an adapter (activities/, client/)',
+          'core/ is pure: it decides from complete data and never fetches; do I/O in an adapter (activities/, client/)',
       },
       {
         group: [
@@ -110,7 +110,29 @@ export default tseslint.config(
           ...layer('cli'),
           ...layer('client'),
         ],
-        message: 'core/ and config/ may import only contract/, core/ and config/',
+        message: 'core/ may import only contract/, core/ and config/',
+      },
+    ]),
+  },
+  {
+    files: ['config/**/*.ts'],
+    rules: restrict([
+      {
+        group: [...NODE_IO, ...IO_LIBRARIES, '@temporalio/workflow'],
+        message:
+          'config/ is pure: it parses spec text; the cluster registry file is read in client/cluster-registry-file.ts',
+      },
+      {
+        group: [
+          ...layer('activities'),
+          ...layer('workflows'),
+          ...layer('workers'),
+          ...layer('cli'),
+          ...layer('client'),
+          ...layer('core'),
+          ...layer('contract'),
+        ],
+        message: 'config/ is the bottom layer: the spec model imports no other layer',
       },
     ]),
   },

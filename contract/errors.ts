@@ -68,23 +68,8 @@ export interface ApplyFailureOptions extends ErrorOptions {
   changes?: ChangeEntry[];
 }
 
-/** The API server rejected the desired state (validation, admission, dry-run). */
-export class ApplyRejected extends MooringError {
-  static override readonly retryable = false;
-  /** The object rejected, when it is one object. */
-  readonly ref?: ObjectRef;
-  /** The change set so far: what was applied before the rejection. */
-  readonly changes: ChangeEntry[];
-  constructor(message: string, options: ApplyFailureOptions = {}) {
-    super(message, options);
-    this.ref = options.ref;
-    this.changes = options.changes ?? [];
-  }
-}
-
-/** An apply failed for a reason that may pass (throttling, server error, network); worth retrying. */
-export class ApplyFailed extends MooringError {
-  static override readonly retryable = true;
+/** An apply that stopped part-way: names the object and keeps what was applied before it. */
+abstract class ApplyFailure extends MooringError {
   /** The object that failed, when it is one object. */
   readonly ref?: ObjectRef;
   /** The change set so far: what was applied before the failure. */
@@ -94,6 +79,16 @@ export class ApplyFailed extends MooringError {
     this.ref = options.ref;
     this.changes = options.changes ?? [];
   }
+}
+
+/** The API server rejected the desired state (validation, admission, dry-run). */
+export class ApplyRejected extends ApplyFailure {
+  static override readonly retryable = false;
+}
+
+/** An apply failed for a reason that may pass (throttling, server error, network); worth retrying. */
+export class ApplyFailed extends ApplyFailure {
+  static override readonly retryable = true;
 }
 
 /** The app became Degraded (or a rollout exceeded its progress deadline) while waiting for health. */

@@ -1,7 +1,7 @@
 /**
  * The identity of an object in a cluster, and the only place its names are built: `refKey` for
  * map keys, `formatRef` for every message a person reads (`Kind/namespace/name`, no namespace
- * when cluster-scoped), `groupKindKey` for per-kind tables.
+ * when cluster-scoped).
  */
 import type { KubeObject } from './kube-object.js';
 
@@ -37,9 +37,4 @@ export function refKey(ref: ObjectRef): string {
 /** `Kind/name` or `Kind/namespace/name`, for messages a person reads. */
 export function formatRef(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
-
-/** `group/Kind` (`/Kind` for the core group): the key of per-kind tables and scope caches. */
-export function groupKindKey(group: string, kind: string): string {
-  return `${group}/${kind}`;
 }

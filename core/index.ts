@@ -1,8 +1,10 @@
 /**
- * Cluster layer. The pure cores below decide what to apply, in which order, what changed and
- * what to prune; they never call the API server, read files or keep state. The cluster
- * activities fetch live objects, call them and perform the writes (server-side apply with field
- * manager `mooring`, dry-run of the whole set first, deletes with the chosen propagation).
+ * The sync and diff cores (`core/sync/`, `core/diff/`): they decide what to apply, in which
+ * order, what changed and what to prune; they never call the API server, read files or keep
+ * state. The cluster adapters (`activities/cluster/`) fetch live objects, call these and perform
+ * the writes (server-side apply with field manager `mooring`, dry-run of the whole set first,
+ * deletes with the chosen propagation). Health is in `core/health/`, manifests in
+ * `core/manifests/`.
  *
  * Rule order of a sync: planSync (phase → wave → kind → name, Namespaces and CRDs hoisted to
  * their first dependant, CRDs waited to Established), stampTracking on each object, dry-run,

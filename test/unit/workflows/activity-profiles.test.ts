@@ -5,7 +5,6 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppSpec } from '../../../config/types.js';
 import { NON_RETRYABLE_ERRORS } from '../../../contract/errors.js';
 import {
   cascadeDeleteProfile,
@@ -15,21 +14,11 @@ import {
   resolverProfile,
   syncProfiles,
 } from '../../../workflows/activity-profiles.js';
+import { appSpec } from './_spec.js';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_ERRORS];
 
-function spec(change?: (s: AppSpec) => void): AppSpec {
-  const s: AppSpec = {
-    name: 'shop',
-    source: { repoURL: 'https://git.example.test/shop.git', targetRevision: 'main', path: 'deploy' },
-    destination: { cluster: 'prod', namespace: 'shop' },
-    syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
-    rollback: { automatic: true, healthTimeout: '2m' },
-    ignoreDifferences: [],
-  };
-  change?.(s);
-  return s;
-}
+const spec = appSpec;
 
 describe('sync operation profiles', () => {
   it('without a retry policy: quick calls, apply calls and the health wait on the cluster queue', () => {

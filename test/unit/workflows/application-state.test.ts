@@ -10,6 +10,7 @@ import type { OperationState, ResourceState } from '../../../contract/messages.j
 import type { SyncWorkflowResult } from '../../../contract/workflows.js';
 import { ApplicationEntity, HISTORY_LIMIT, initialState } from '../../../workflows/application-state.js';
 import type { OperationRequest } from '../../../workflows/application-state.js';
+import { appSpec } from './_spec.js';
 
 /** A distinct 40-hex SHA per label. */
 function sha(label: string): string {
@@ -19,18 +20,7 @@ function sha(label: string): string {
 }
 const [C1, C2, C3, C4] = [sha('c1'), sha('c2'), sha('c3'), sha('c4')];
 
-function spec(change?: (s: AppSpec) => void): AppSpec {
-  const s: AppSpec = {
-    name: 'shop',
-    source: { repoURL: 'https://git.example.test/shop.git', targetRevision: 'main', path: 'deploy' },
-    destination: { cluster: 'prod', namespace: 'shop' },
-    syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
-    rollback: { automatic: true, healthTimeout: '2m' },
-    ignoreDifferences: [],
-  };
-  change?.(s);
-  return s;
-}
+const spec = appSpec;
 
 const deployment = (health: ResourceState['health']): ResourceState[] => [
   { kind: 'Deployment', namespace: 'shop', name: 'web', health },

@@ -2,7 +2,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AppSpec } from '../../../config/types.js';
 import type { ResourceHealth, WaitHealthyResult } from '../../../contract/activities.js';
 import type { SyncWorkflowInput } from '../../../contract/workflows.js';
 import {
@@ -16,6 +15,7 @@ import {
   supersededResult,
   waitedDeployment,
 } from '../../../workflows/sync-results.js';
+import { appSpec } from './_spec.js';
 
 const NEW = `${'a'.repeat(7)}${'1'.repeat(33)}`;
 const OLD = `${'b'.repeat(7)}${'2'.repeat(33)}`;
@@ -24,17 +24,9 @@ const web = (health: ResourceHealth['health']): ResourceHealth[] => [
 ];
 
 function input(change?: (i: SyncWorkflowInput) => void): SyncWorkflowInput {
-  const spec: AppSpec = {
-    name: 'shop',
-    source: { repoURL: 'https://git.example.test/shop.git', targetRevision: 'main', path: 'deploy' },
-    destination: { cluster: 'prod', namespace: 'shop' },
-    syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
-    rollback: { automatic: true, healthTimeout: '2m' },
-    ignoreDifferences: [],
-  };
   const i: SyncWorkflowInput = {
     app: 'shop',
-    spec,
+    spec: appSpec(),
     revision: NEW,
     initiatedBy: 'auto-sync',
     prune: true,
