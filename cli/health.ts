@@ -6,6 +6,7 @@
 import { parseAllDocuments } from 'yaml';
 import { aggregateHealth, assessHealth } from '../core/health/index.js';
 import type { HealthStatusCode, KubeObject } from '../contract/kube-object.js';
+import { formatRef, refOf } from '../contract/object-ref.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -65,7 +66,8 @@ export function healthReport(yamlText: string): { lines: string[]; worst: Health
   const assessed = objectsOf(yamlText).map((obj) => ({ obj, result: assessHealth(obj) }));
   const lines = assessed.map(({ obj, result }) => {
     const message = (result.message ?? '').replace(/\s+/g, ' ').trim();
-    const head = `${obj.kind}/${obj.metadata.name ?? obj.metadata.generateName ?? ''}: ${result.status}`;
+    const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
+    const head = `${formatRef({ ...refOf(obj), name })}: ${result.status}`;
     return message ? `${head} ${message}` : head;
   });
   return { lines, worst: aggregateHealth(assessed.map(({ result }) => result)) };

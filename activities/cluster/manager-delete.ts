@@ -1,7 +1,7 @@
 /** Deletes objects (prune) in the given order and waits for them to be gone. */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChangeEntry } from '../../contract/activities.js';
-import { refOf } from '../../contract/object-ref.js';
+import { formatRef, refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
 
@@ -66,7 +66,7 @@ export async function waitForDeletion(
       throw new Error(
         `Objects still exist after ${options.timeoutMs} ms: ${live
           .filter(Boolean)
-          .map((o) => `${o!.kind}/${o!.metadata.name}`)
+          .map((o) => formatRef(refOf(o!)))
           .join(', ')}`,
       );
     await delay(250, undefined, { signal: options.signal });

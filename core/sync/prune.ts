@@ -1,7 +1,7 @@
 import { MooringError } from '../../contract/errors.js';
 import { MOORING_TRACKING_ID } from '../manifests/annotations.js';
 import { type KubeObject } from '../../contract/kube-object.js';
-import { refOf, refKey } from '../../contract/object-ref.js';
+import { formatRef, refOf, refKey } from '../../contract/object-ref.js';
 import { compareForApply } from './apply-order.js';
 import { isHook } from './hooks.js';
 import { syncOptions } from './sync-options.js';
@@ -44,7 +44,9 @@ function keepReason(app: string, obj: KubeObject, options: PruneOptions): string
       : `its "${MOORING_TRACKING_ID}" annotation "${found}" does not name this object in app "${app}"`;
   }
   const controller = obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
-  if (controller) return `it is controlled by ${controller.kind}/${controller.name}`;
+  // An owner lives in its dependant's namespace (or is cluster-scoped): its kind and name identify it.
+  if (controller)
+    return `it is controlled by ${formatRef({ kind: controller.kind, namespace: '', name: controller.name })}`;
   if (obj.metadata.deletionTimestamp) return 'it is already being deleted';
   try {
     if (isHook(obj)) return 'it is a hook; its delete policy removes it';
