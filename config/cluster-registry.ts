@@ -7,7 +7,7 @@
 import { parse, stringify } from 'yaml';
 import type { RegisteredCluster } from './appset-generators.js';
 
-export const LOCAL_CLUSTER = 'local';
+const LOCAL_CLUSTER = 'local';
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export class ClusterRegistry {

@@ -1,7 +1,7 @@
 /**
  * Errors from the Kubernetes API and their classification, in one place: call sites ask
- * `isTransient(err)`, `isRejection(err)` or `isNamespaceNotFound(err)`, never match messages
- * themselves.
+ * `isRejection(err)` (anything else is worth retrying) or `isNamespaceNotFound(err)`, never
+ * match messages themselves.
  */
 
 interface StatusBody {
@@ -53,14 +53,6 @@ export function typedPatchProblems(message: string): { field: string; message: s
     message: m[2]!.replace(/&value\.valueUnstructured\{Value:(.*?)\}/g, '$1').trim(),
   }));
   return problems.length > 0 ? problems : [{ field: '', message }];
-}
-
-/** Worth retrying: throttling, server errors, timeouts, conflicts, network failures. */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof KubeApiError) {
-    return err.status === 0 || err.status === 409 || err.status === 429 || err.status >= 500;
-  }
-  return err instanceof Error; // sockets reset, DNS, timeouts
 }
 
 /** The desired state itself is wrong (schema, admission, immutable field, forbidden). */

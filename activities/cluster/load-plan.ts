@@ -29,7 +29,7 @@ export interface LoadedPlan {
   resources: KubeObject[];
 }
 
-export function appOptionEnabled(syncOptions: readonly string[], name: string): boolean {
+function appOptionEnabled(syncOptions: readonly string[], name: string): boolean {
   return syncOptions.some((o) => o.replace(/\s/g, '') === `${name}=true`);
 }
 

@@ -133,7 +133,7 @@ export function describeFailure(obj: KubeObject, err: unknown): ApplyRejected | 
 }
 
 /** Predicted and live objects describe the same desired state. */
-export function sameState(predicted: KubeObject, live: KubeObject): boolean {
+function sameState(predicted: KubeObject, live: KubeObject): boolean {
   return isDeepStrictEqual(normalizeForDiff(predicted, []).object, normalizeForDiff(live, []).object);
 }
 

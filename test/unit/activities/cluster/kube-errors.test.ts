@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import {
   isNamespaceNotFound,
   isRejection,
-  isTransient,
   KubeApiError,
   typedPatchProblems,
 } from '../../../../activities/cluster/kube-errors.js';
@@ -96,17 +95,14 @@ describe('isNamespaceNotFound', () => {
   });
 });
 
-describe('isRejection and isTransient', () => {
-  it('tells the desired state being wrong from a failure worth retrying', () => {
+describe('isRejection', () => {
+  it('tells the desired state being wrong from a failure worth retrying (anything else)', () => {
     for (const status of [400, 403, 404, 405, 415, 422]) {
       assert.equal(isRejection(new KubeApiError(status, 'x', 'm')), true, String(status));
-      assert.equal(isTransient(new KubeApiError(status, 'x', 'm')), false, String(status));
     }
     for (const status of [0, 409, 429, 500, 503]) {
       assert.equal(isRejection(new KubeApiError(status, 'x', 'm')), false, String(status));
-      assert.equal(isTransient(new KubeApiError(status, 'x', 'm')), true, String(status));
     }
     assert.equal(isRejection(new Error('socket hang up')), false);
-    assert.equal(isTransient(new Error('socket hang up')), true);
   });
 });
