@@ -39,13 +39,15 @@ const IO_LIBRARIES = [
   'prom-client',
   'p-limit',
 ];
-const layer = (name) => [
-  `../${name}/*`,
-  `../../${name}/*`,
-  `../../../${name}/*`,
-  `../${name}`,
-  `../../${name}`,
-];
+/** Import patterns that reach into the named top-level folders from any depth of this tree. */
+const layers = (...names) =>
+  names.flatMap((name) => [
+    `../${name}/*`,
+    `../../${name}/*`,
+    `../../../${name}/*`,
+    `../${name}`,
+    `../../${name}`,
+  ]);
 
 const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 
@@ -82,14 +84,7 @@ export default tseslint.config(
         message: 'contract/ holds definitions only: no I/O, no Node built-ins (workflows import it)',
       },
       {
-        group: [
-          ...layer('activities'),
-          ...layer('workflows'),
-          ...layer('workers'),
-          ...layer('cli'),
-          ...layer('client'),
-          ...layer('core'),
-        ],
+        group: layers('activities', 'workflows', 'workers', 'cli', 'client', 'core'),
         message: 'contract/ is the bottom layer: it imports nothing of the layers above',
       },
     ]),
@@ -103,13 +98,7 @@ export default tseslint.config(
           'core/ is pure: it decides from complete data and never fetches; do I/O in an adapter (activities/, client/)',
       },
       {
-        group: [
-          ...layer('activities'),
-          ...layer('workflows'),
-          ...layer('workers'),
-          ...layer('cli'),
-          ...layer('client'),
-        ],
+        group: layers('activities', 'workflows', 'workers', 'cli', 'client'),
         message: 'core/ may import only contract/, core/ and config/',
       },
     ]),
@@ -123,15 +112,7 @@ export default tseslint.config(
           'config/ is pure: it parses spec text; the cluster registry file is read in client/cluster-registry-file.ts',
       },
       {
-        group: [
-          ...layer('activities'),
-          ...layer('workflows'),
-          ...layer('workers'),
-          ...layer('cli'),
-          ...layer('client'),
-          ...layer('core'),
-          ...layer('contract'),
-        ],
+        group: layers('activities', 'workflows', 'workers', 'cli', 'client', 'core', 'contract'),
         message: 'config/ is the bottom layer: the spec model imports no other layer',
       },
     ]),
@@ -150,13 +131,7 @@ export default tseslint.config(
             'workflows reach the world only through activities (import their interfaces from contract/)',
         },
         {
-          group: [
-            ...layer('activities'),
-            ...layer('workers'),
-            ...layer('cli'),
-            ...layer('client'),
-            ...layer('core'),
-          ],
+          group: layers('activities', 'workers', 'cli', 'client', 'core'),
           message:
             'workflows import only contract/ and config/ (activities run on workers, not in the sandbox)',
         },
@@ -174,7 +149,7 @@ export default tseslint.config(
     files: ['activities/**/*.ts'],
     rules: restrict([
       {
-        group: [...layer('workflows'), ...layer('workers'), ...layer('cli')],
+        group: layers('workflows', 'workers', 'cli'),
         message:
           'activities are adapters: they share types with workflows through contract/, never import them',
       },
@@ -188,7 +163,7 @@ export default tseslint.config(
         message: 'client/ talks to Temporal only',
       },
       {
-        group: [...layer('activities'), ...layer('workflows'), ...layer('workers'), ...layer('cli')],
+        group: layers('activities', 'workflows', 'workers', 'cli'),
         message: 'client/ imports only contract/, core/ and config/',
       },
     ]),
@@ -202,7 +177,7 @@ export default tseslint.config(
         message: 'the CLI is a Temporal client and nothing else: Git and cluster access happen on agents',
       },
       {
-        group: [...layer('activities'), ...layer('workflows'), ...layer('workers')],
+        group: layers('activities', 'workflows', 'workers'),
         allowTypeImports: true,
         message:
           'the CLI is a Temporal client: start workflows by type name (contract/ids.ts) and use client/',

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { listRepoDirectoriesWorkflowId, WORKFLOW_TYPES } from '../contract/ids.js';
+import { redactUrl } from '../core/git/redact.js';
 import type {
   ListRepoDirectoriesWorkflowInput,
   ListRepoDirectoriesWorkflowResult,
@@ -15,11 +16,6 @@ import type { ListDirectories } from './load-specs.js';
 type ListRepoDirectoriesWorkflow = (
   input: ListRepoDirectoriesWorkflowInput,
 ) => Promise<ListRepoDirectoriesWorkflowResult>;
-
-/** A repository URL without its userinfo, for messages and workflow summaries. */
-function withoutUserinfo(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//');
-}
 
 /** The innermost message of a failure chain (WorkflowFailedError → ActivityFailure → ApplicationFailure). */
 function rootMessage(err: unknown): string {
@@ -37,7 +33,7 @@ export function repoDirectoryLister(
   where: { taskQueue: string; cluster: string },
 ): ListDirectories {
   return async (repoURL, revision) => {
-    const repo = withoutUserinfo(repoURL);
+    const repo = redactUrl(repoURL);
     try {
       const result = await client.workflow.execute<ListRepoDirectoriesWorkflow>(
         WORKFLOW_TYPES.listRepoDirectories,

@@ -1,5 +1,5 @@
 import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../../contract/errors.js';
-import { redactText, redactUrl } from './redact.js';
+import { redactText, redactUrl } from '../../core/git/redact.js';
 
 /** The typed failures a git command can end in. */
 export type GitErrorKind = 'RevisionNotFound' | 'AuthFailed' | 'RepoNotFound' | 'Unreachable';

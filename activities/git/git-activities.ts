@@ -9,7 +9,7 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { TooManyDirectories } from '../../contract/errors.js';
 import type { ClusterActivities } from '../../contract/activities.js';
 import type { RepoCache } from './repo-cache.js';
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../../core/git/redact.js';
 
 /**
  * Most directories `listRepoDirectories` returns, and most bytes of their names (as JSON); a

@@ -13,7 +13,7 @@ export {
   type GitCredentialEntry,
   type ResolvedGitCredentials,
 } from './credentials.js';
-export { REDACTED, redactText, redactUrl, type RedactOptions } from './redact.js';
+export { REDACTED, redactText, redactUrl, type RedactOptions } from '../../core/git/redact.js';
 export {
   classifyGitError,
   gitErrorKind,

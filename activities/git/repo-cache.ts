@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { RepoNotFound, RevisionNotFound } from '../../contract/errors.js';
 import { GitCredentials } from './credentials.js';
-import { redactText, redactUrl } from './redact.js';
+import { redactText, redactUrl } from '../../core/git/redact.js';
 import { remoteUrl, repoHash } from './repo-url.js';
 import {
   isFullSha,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../../core/git/redact.js';
 
 const SCP_LIKE = /^(?:([^\s/@:]+)@)?([^\s/:]+):(?!\/\/)(.*)$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactText, redactUrl } from '../../../../activities/git/redact.js';
+import { redactText, redactUrl } from '../../../../core/git/redact.js';
 
 test('redactUrl() removes userinfo from every scheme and from scp-like addresses', () => {
   const cases: [string, string][] = [

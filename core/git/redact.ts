@@ -1,6 +1,7 @@
 /**
- * Redaction of Git URLs and command output. Every message that leaves the Git layer (errors, logs)
- * passes through `redactText`, so a token typed into a repo URL or handed to git never shows up.
+ * Redaction of Git URLs and command output, pure. Every message that leaves the Git layer (errors,
+ * logs) passes through `redactText`, and the CLI names repositories with `redactUrl`, so a token
+ * typed into a repo URL or handed to git never shows up.
  */
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
