@@ -21,17 +21,19 @@ export function registerApplyCommand(app: Command, run: RunWithClient): void {
       'cluster whose agent reads Git (it holds the credentials) for ApplicationSet git generators',
       'local',
     )
-    .action((opts: { filename: string; taskQueue: string; gitCluster: string }) =>
-      run(async (client) => {
-        const listDirectories = repoDirectoryLister(client, {
-          taskQueue: opts.taskQueue,
-          cluster: opts.gitCluster,
-        });
-        for (const spec of await loadSpecs(opts.filename, listDirectories)) {
+    .action(async (opts: { filename: string; taskQueue: string; gitCluster: string }) => {
+      // Every spec is read and validated before Temporal is contacted: a bad file registers
+      // nothing and needs no server. Only git generators reach an agent, each through its own call.
+      const where = { taskQueue: opts.taskQueue, cluster: opts.gitCluster };
+      const specs = await loadSpecs(opts.filename, (repoURL, revision) =>
+        run((client) => repoDirectoryLister(client, where)(repoURL, revision)),
+      );
+      await run(async (client) => {
+        for (const spec of specs) {
           console.log(
             `application.mooring.dev/${spec.name} ${await applySpec(client, spec, opts.taskQueue)}`,
           );
         }
-      }),
-    );
+      });
+    });
 }

@@ -2,4 +2,4 @@
 import type { Client } from '@temporalio/client';
 
 /** Runs a command's work with a connected client (global --address / --namespace), then closes it. */
-export type RunWithClient = (work: (client: Client) => Promise<void>) => Promise<void>;
+export type RunWithClient = <T>(work: (client: Client) => Promise<T>) => Promise<T>;
