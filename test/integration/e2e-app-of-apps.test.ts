@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { applySpec } from '../../client/apply-spec.js';
+import { applicationsOnQueue } from '../../client/list-applications.js';
 import { parseApplications } from '../../config/parse-application.js';
 import { statusQuery } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
@@ -108,14 +109,29 @@ describe('app of apps', () => {
       ]);
       assert.equal(live.status?.readyReplicas, 2);
     }
+    // Registered: the test's task queue serves exactly the parent and the two children.
+    const registered: string[] = [];
+    for await (const wf of env.client.workflow.list({ query: applicationsOnQueue(env.taskQueue) }))
+      registered.push(wf.workflowId);
+    assert.deepEqual(registered.sort(), [parent, native, argo].map(applicationWorkflowId).sort());
+
+    // Not applied: the parent's operation succeeded and manages no object. This API server serves
+    // no Application kind (checked first), so any attempt to apply one would have failed the
+    // parent's dry-run; and an applied object would be listed among the parent's resources.
+    assert.equal(
+      (await kubectl(['api-resources', '--api-group=argoproj.io', '-o', 'name'])).trim(),
+      '',
+      'no argoproj.io kinds on this cluster',
+    );
     const parentStatus: AppStatus = await env.client.workflow
       .getHandle(applicationWorkflowId(parent))
       .query(statusQuery);
-    assert.equal(parentStatus.history.at(-1)?.outcome, 'Succeeded');
-    // The Application objects were registered, not applied: the cluster has no such kind.
-    await assert.rejects(
-      kubectl(['get', 'applications.argoproj.io', '-A']),
-      /the server doesn't have a resource type/,
+    assert.equal(parentStatus.history.at(-1)?.outcome, 'Succeeded', parentStatus.history.at(-1)?.message);
+    assert.equal(parentStatus.lastOperation?.phase, 'Succeeded');
+    assert.deepEqual(
+      parentStatus.resources.map((r) => `${r.kind}/${r.name}`),
+      [],
+      'the parent applied nothing to the cluster',
     );
   });
 });

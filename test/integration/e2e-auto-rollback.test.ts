@@ -9,6 +9,7 @@ import { refreshSignal } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
+import { requireStages } from '../support/stack.js';
 import { waitQuiescent } from '../support/workflow-history.js';
 
 const GOOD_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.2';
@@ -19,6 +20,7 @@ describe('automatic rollback', () => {
   let good: string;
   let bad: string;
   before(async () => {
+    await requireStages('mooring-pod-crashloop');
     env = await startE2e('rollback');
     app = await env.createApp('gb-rollback');
     good = await app.repo.head();
@@ -66,7 +68,9 @@ describe('automatic rollback', () => {
       workflowExecutionTimeout: '2m',
     })) as GitPollResult;
     assert.deepEqual(poll.errors, []);
-    assert.ok(poll.apps >= 1, `git-poll saw ${poll.apps} apps on ${env.taskQueue}`);
+    // The task queue is this test's own and serves this one app: the poll must have seen it.
+    assert.equal(poll.apps, 1, `git-poll saw ${poll.apps} apps on ${env.taskQueue}`);
+    assert.equal(poll.remoteChecks, 1);
     // A webhook would say the same: the branch head is the bad commit.
     await env.client.workflow
       .getHandle(applicationWorkflowId(app.name))

@@ -5,15 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { refreshSignal } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
-import { kubectl, projectRoot } from '../support/stack.js';
+import { kubectl, kubectlJson, requireStages } from '../support/stack.js';
 
 const GOOD_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.2';
+const BAD_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
+
+interface ReplicaSetList {
+  items: { spec: { template: { spec: { containers: { image: string }[] } } } }[];
+}
 
 /** A PreSync migration Job whose pod exits 1 (kwok stage scripts/stages/pod-fail.yaml). */
 const FAILING_HOOK = stringify({
@@ -42,7 +46,7 @@ describe('hook failure', () => {
   let env: E2eEnv;
   let app: E2eApp;
   before(async () => {
-    await kubectl(['apply', '-f', join(projectRoot, 'scripts/stages/pod-fail.yaml')]);
+    await requireStages('mooring-pod-fail');
     env = await startE2e('hookfail');
     app = await env.createApp('gb-hookfail');
     await app.waitStatus('initial sync', settledAt(await app.repo.head()));
@@ -53,10 +57,9 @@ describe('hook failure', () => {
 
   test('a failing PreSync hook rolls the app back and nothing of the new revision is applied', async () => {
     const good = await app.repo.head();
+    const generation = (await app.deployment()).metadata.generation;
     const bad = await app.repo.commit('guestbook 0.3 with a failing migration', {
-      'guestbook/deployment.yaml': await guestbookDeployment({
-        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
-      }),
+      'guestbook/deployment.yaml': await guestbookDeployment({ image: BAD_IMAGE }),
       'guestbook/migrate-hook.yaml': FAILING_HOOK,
     });
     await env.client.workflow
@@ -73,10 +76,16 @@ describe('hook failure', () => {
     assert.match(entry?.message ?? '', /HookFailed: Hook Job\/\S+\/guestbook-migrate failed/);
     assert.deepEqual(status.badRevisions, [bad]);
     assert.equal(status.deployedRevision, good);
-    assert.equal(
-      (await app.deployment()).spec.template.spec.containers[0]?.image,
-      GOOD_IMAGE,
-      'the PreSync hook failed before the Sync phase',
+    // A rollback would put the good image back too: what proves the new Deployment never reached
+    // the cluster is that nothing wrote its spec and no ReplicaSet of the new image ever existed.
+    const live = await app.deployment();
+    assert.equal(live.spec.template.spec.containers[0]?.image, GOOD_IMAGE);
+    assert.equal(live.metadata.generation, generation, 'the PreSync hook failed before the Sync phase');
+    const replicaSets = await kubectlJson<ReplicaSetList>(['get', 'replicasets', '-n', app.namespace]);
+    assert.deepEqual(
+      replicaSets.items.map((rs) => rs.spec.template.spec.containers[0]?.image),
+      [GOOD_IMAGE],
+      'only the good revision ever rolled out',
     );
     const jobs = await kubectl(['get', 'jobs', '-n', app.namespace, '-o', 'name']);
     assert.equal(jobs.trim(), '', 'HookFailed deleted the failed hook Job');

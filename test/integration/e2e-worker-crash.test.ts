@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { stringify } from 'yaml';
@@ -13,7 +14,7 @@ import { applicationWorkflowId } from '../../contract/ids.js';
 import { syncStepQuery } from '../../contract/messages.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
-import { kubectl, projectRoot } from '../support/stack.js';
+import { kubectl, requireStages } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 import { spawnWorker } from '../support/worker-process.js';
 import type { WorkerProcess } from '../support/worker-process.js';
@@ -37,11 +38,16 @@ describe('worker killed during an apply', () => {
   let env: E2eEnv;
   let app: E2eApp;
   const workers: WorkerProcess[] = [];
-  const logFile = (n: number) => join(tmpdir(), `mooring-e2e-crash-worker-${n}.log`);
+  const logFile = (n: number) => join(tmpdir(), `mooring-e2e-${env.suffix}-worker-${n}.log`);
+  function startWorker(): void {
+    const worker = spawnWorker(env.taskQueue, env.cluster, logFile(workers.length + 1));
+    workers.push(worker);
+    env.watchWorker(worker);
+  }
   before(async () => {
-    await kubectl(['apply', '-f', join(projectRoot, 'scripts/stages/pod-slow-complete.yaml')]);
+    await requireStages('mooring-pod-slow-complete');
     env = await startE2e('crash', { worker: false });
-    workers.push(spawnWorker(env.taskQueue, env.cluster, logFile(1)));
+    startWorker();
     app = await env.createApp('gb-crash');
     const head = await app.repo.head();
     await app.waitStatus(`initial sync of ${head}`, settledAt(head), 120_000);
@@ -49,6 +55,7 @@ describe('worker killed during an apply', () => {
   after(async () => {
     for (const w of workers) await w.kill('SIGTERM');
     await env?.close();
+    for (const [i] of workers.entries()) await rm(logFile(i + 1), { force: true });
   });
 
   test('a restarted worker completes the same sync, recorded once', async () => {
@@ -90,7 +97,7 @@ describe('worker killed during an apply', () => {
     );
 
     await workers[0]?.kill('SIGKILL');
-    workers.push(spawnWorker(env.taskQueue, env.cluster, logFile(2)));
+    startWorker();
 
     // The killed attempt is noticed by its heartbeat timeout (30 s), then retried on the new worker.
     const status = await app.waitStatus(`sync of ${sha} after the restart`, settledAt(sha), 150_000);

@@ -1,15 +1,14 @@
 /**
  * The Argo CD example apps through the sync engine's activities (no Temporal): each renders,
- * applies, becomes Healthy, and a diff right after shows nothing to change.
+ * applies, becomes Healthy, and a diff right after shows nothing to change. Nothing here plays a
+ * controller: Pods become Ready and Ingresses get an address through the stack's kwok stages.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Engine, examplesDir, examplesMissing, TestRepo } from './engine-harness.js';
+import { Engine, TestRepo } from './engine-harness.js';
+import { SHARED_EXAMPLES, sharedExamplesMissing } from '../support/requirements.js';
 import { kubectl, uniqueSuffix } from '../support/stack.js';
 import { join } from 'node:path';
-
-const missing = examplesMissing();
-if (missing) console.log(`Skipping the Argo CD example apps: ${missing}`);
 
 const EXAMPLES = [
   'guestbook',
@@ -20,13 +19,13 @@ const EXAMPLES = [
   'pre-post-sync',
 ];
 
-describe('Argo CD example apps on the real stack', { skip: missing }, () => {
+describe('Argo CD example apps on the real stack', { skip: sharedExamplesMissing() }, () => {
   let engine: Engine;
   let repo: TestRepo;
   const namespaces: string[] = [];
 
   before(async () => {
-    repo = TestRepo.create(Object.fromEntries(EXAMPLES.map((name) => [name, join(examplesDir, name)])));
+    repo = TestRepo.create(Object.fromEntries(EXAMPLES.map((name) => [name, join(SHARED_EXAMPLES, name)])));
     engine = await Engine.open();
   });
   after(async () => {
@@ -42,16 +41,12 @@ describe('Argo CD example apps on the real stack', { skip: missing }, () => {
       const namespace = `eng-${example}-${suffix}`.slice(0, 63);
       namespaces.push(namespace);
       const app = `ex-${example}-${suffix}`;
-      const stop = new AbortController();
-      const ingressController = engine.actAsIngressController(namespace, stop.signal); // sock-shop has an Ingress
-      const outcome = await engine
-        .deploy(
-          repo,
-          { app, path: example, namespace, syncOptions: ['CreateNamespace=true'] },
-          { timeoutMs: 90_000 },
-        )
-        .finally(() => stop.abort());
-      await ingressController;
+      // sock-shop's Ingress becomes Healthy through the kwok stage scripts/stages/ingress-load-balancer.yaml.
+      const outcome = await engine.deploy(
+        repo,
+        { app, path: example, namespace, syncOptions: ['CreateNamespace=true'] },
+        { timeoutMs: 90_000 },
+      );
       assert.equal(outcome.health.health, 'Healthy', outcome.health.message);
       assert.ok(outcome.prepared.changes.created > 0, 'the first sync creates objects');
 

@@ -31,7 +31,6 @@ import type {
 import { RepoCache } from '../../activities/git/repo-cache.js';
 import { ManifestStore } from '../../activities/render/manifest-store.js';
 import { projectRoot } from '../support/stack.js';
-import { waitFor } from '../support/wait.js';
 
 export const examplesDir = join(projectRoot, '..', 'shared', 'examples', 'argocd-example-apps');
 export const fixturesDir = join(projectRoot, 'test', 'fixtures', 'engine');
@@ -205,36 +204,6 @@ export class Engine {
   /** render + sync. */
   async deploy(repo: TestRepo, app: EngineApp, options: { timeoutMs?: number } = {}): Promise<SyncOutcome> {
     return await this.sync(await this.render(repo, app), options);
-  }
-
-  /**
-   * Plays the ingress controller the local stack lacks: gives every Ingress in `namespace` a load
-   * balancer address (what Argo CD's Ingress health waits for) until `stop` is aborted.
-   */
-  async actAsIngressController(namespace: string, stop: AbortSignal): Promise<void> {
-    await waitFor(
-      'the end of the test',
-      async () => {
-        const ingresses = await this.client.list('networking.k8s.io/v1', 'Ingress', { namespace });
-        for (const ing of ingresses) {
-          if (
-            (ing.status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress
-              ?.length
-          )
-            continue;
-          await this.client.request(
-            'PATCH',
-            `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${ing.metadata.name}/status`,
-            {
-              body: { status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } } },
-              contentType: 'application/merge-patch+json',
-            },
-          );
-        }
-        return stop.aborted ? true : undefined;
-      },
-      { timeoutMs: 300_000 },
-    );
   }
 
   close(): void {

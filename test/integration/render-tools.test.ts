@@ -1,44 +1,29 @@
 /**
  * Rendering with the real kustomize and helm binaries (from PATH, or MOORING_KUSTOMIZE /
  * MOORING_HELM) on temp copies of the shared Argo CD example apps. Each test skips with the reason
- * when its binary or the shared examples are missing.
+ * when its binary or the shared examples are missing (test/support/requirements.ts).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ManifestInvalid } from '../../contract/errors.js';
-import {
-  ManifestStore,
-  createRenderActivities,
-  renderSource,
-  toolBinary,
-  type ToolName,
-} from '../../activities/render/index.js';
+import { ManifestStore, createRenderActivities, renderSource } from '../../activities/render/index.js';
 import type { RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
 import type { KubeObject } from '../../contract/kube-object.js';
+import {
+  helmMissing,
+  kustomizeMissing,
+  SHARED_EXAMPLES as EXAMPLES,
+  sharedExamplesMissing,
+} from '../support/requirements.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/examples/argocd-example-apps', import.meta.url));
 const SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
 
-function missingTool(tool: ToolName): string | false {
-  try {
-    execFileSync(toolBinary(tool), ['version'], { stdio: 'ignore', timeout: 20_000 });
-    return false;
-  } catch {
-    return `${tool} binary "${toolBinary(tool)}" cannot run: put the stack's bin dir (~/.cache/mooring/bin) on PATH`;
-  }
-}
-
-const examplesMissing = existsSync(EXAMPLES) ? false : `shared examples not found at ${EXAMPLES}`;
-const noKustomize = examplesMissing || missingTool('kustomize');
-const noHelm = examplesMissing || missingTool('helm');
-for (const reason of [noKustomize, noHelm])
-  if (reason) console.log(`# skipping render tool tests: ${reason}`);
+const examplesMissing = sharedExamplesMissing();
+const noKustomize = examplesMissing ?? kustomizeMissing();
+const noHelm = examplesMissing ?? helmMissing();
 
 let root: string;
 let cacheDir: string;
@@ -80,7 +65,7 @@ const annotation = (object: KubeObject | undefined, key: string): string | undef
 describe('render of the shared examples', () => {
   const cases: {
     path: string;
-    skip: string | false;
+    skip: string | undefined;
     count: number;
     kinds: Record<string, number>;
     hooks: number;

@@ -6,7 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import {
@@ -37,10 +39,10 @@ interface PodList {
 
 function deployment(
   name: string,
-  options: { replicas: number; crash?: boolean; progressDeadlineSeconds?: number },
+  options: { replicas: number; simulate?: string; progressDeadlineSeconds?: number },
 ): string {
   const podLabels: Record<string, string> = { app: name };
-  if (options.crash) podLabels['mooring.dev/simulate'] = 'crashloop';
+  if (options.simulate) podLabels['mooring.dev/simulate'] = options.simulate;
   return JSON.stringify({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -94,12 +96,20 @@ describe('local Kubernetes cluster', () => {
     }
   });
 
-  test('a crash-looping rollout never becomes Available and exceeds its progress deadline', async () => {
-    // The stage is part of `scripts/stack up`; applying it again proves stages can be added at run time.
-    await kubectl(['apply', '-f', join(projectRoot, 'scripts/stages/pod-crashloop.yaml')]);
+  test('a crash-looping rollout never becomes Available and exceeds its progress deadline', async (t) => {
+    // `scripts/stack up` installs scripts/stages/; a copy of the crash-loop stage under a name and
+    // label of this test's own proves stages can be added at run time, and goes away after it.
     const name = `crash-${uniqueSuffix()}`;
+    const stage = parse(await readFile(join(projectRoot, 'scripts/stages/pod-crashloop.yaml'), 'utf8')) as {
+      metadata: { name: string };
+      spec: { selector: { matchLabels: Record<string, string> } };
+    };
+    stage.metadata.name = `mooring-smoke-${name}`;
+    stage.spec.selector.matchLabels['mooring.dev/simulate'] = name;
+    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(stage) });
+    t.after(() => kubectl(['delete', 'stages.kwok.x-k8s.io', stage.metadata.name, '--ignore-not-found']));
     await kubectl(['apply', '-n', ns.name, '-f', '-'], {
-      input: deployment(name, { replicas: 1, crash: true, progressDeadlineSeconds: 5 }),
+      input: deployment(name, { replicas: 1, simulate: name, progressDeadlineSeconds: 5 }),
     });
     const stalled = await waitFor(
       `Deployment ${name} to report ProgressDeadlineExceeded`,

@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,9 @@ import { SCHEDULE_IDS } from '../../contract/ids.js';
 import { applicationWorkflowId, syncWorkflowId } from '../../contract/ids.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
+import { CHROMIUM, chromiumMissing } from '../support/requirements.js';
 import { temporalUiUrl } from '../support/stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -29,12 +28,7 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `${CHROMIUM} is not installed (scripts/stack install installs Debian's chromium)`;
-if (missing) console.log(`skipping the Web UI test: ${missing}`);
-
-describe('Temporal Web UI', { skip: missing }, () => {
+describe('Temporal Web UI', { skip: chromiumMissing() }, () => {
   let env: E2eEnv;
   let app: E2eApp;
   let profile: string;

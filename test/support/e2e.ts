@@ -21,6 +21,24 @@ import type { TestGitRepo } from './git-repo.js';
 import { kubectl, kubectlJson, projectRoot, temporalAddress, uniqueSuffix } from './stack.js';
 import { waitFor } from './wait.js';
 
+/** Options of `E2eApp.waitStatus`. */
+export interface WaitStatusOptions {
+  /** @default 90_000 */
+  timeoutMs?: number;
+  /**
+   * Fail at once when an operation that finished during the wait ended Failed or Error and the
+   * status still does not satisfy `done`: that condition will not come true by waiting. Turn it
+   * off only to wait past a failure on purpose (e.g. for a retry). @default true
+   */
+  failFast?: boolean;
+}
+
+/** Something that runs the test's activities and can stop on its own (a worker process). */
+export interface WatchedWorker {
+  /** Why it stopped, when it exited without the test asking it to; undefined while it runs. */
+  exitReason(): string | undefined;
+}
+
 let runtimeReady = false;
 
 /** Quiet Core logs; call before any worker or connection of the test process exists. */
@@ -44,13 +62,22 @@ export interface E2eApp {
   repo: TestGitRepo;
   spec: AppSpec;
   status(): Promise<AppStatus>;
-  /** Polls the status query until `done` holds; the message shows the last status. */
-  waitStatus(what: string, done: (s: AppStatus) => boolean, timeoutMs?: number): Promise<AppStatus>;
+  /**
+   * Polls the status query until `done` holds. Fails at once when the test's worker stopped or (see
+   * `failFast`) an operation failed; any failure message shows the last status. A number is the
+   * timeout.
+   */
+  waitStatus(
+    what: string,
+    done: (s: AppStatus) => boolean,
+    options?: number | WaitStatusOptions,
+  ): Promise<AppStatus>;
   /** The live guestbook Deployment. */
   deployment(): Promise<LiveDeployment>;
 }
 
 export interface LiveDeployment {
+  metadata: { generation: number; resourceVersion: string };
   spec: {
     replicas: number;
     template: { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } };
@@ -65,6 +92,10 @@ export interface E2eEnv {
   client: Client;
   /** Creates the repository and registers the app (as `mooring app apply` does). */
   createApp(prefix: string, options?: AppOptions): Promise<E2eApp>;
+  /** Makes every wait of this env fail at once when `worker` exits unasked (for `worker: false`). */
+  watchWorker(worker: WatchedWorker): void;
+  /** Why the in-process worker or a watched worker stopped on its own; undefined while they run. */
+  workerFailure(): string | undefined;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -118,19 +149,35 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   const apps: E2eApp[] = [];
+  const watched: WatchedWorker[] = [];
+  let inProcessFailure: string | undefined;
 
   let stopWorker = async (): Promise<void> => undefined;
   if (options.worker !== false) {
     let release: () => void = () => undefined;
+    let stopping = false;
     const stop = new Promise<void>((resolve) => {
       release = resolve;
     });
     const running = runWorker({ taskQueue, cluster, schedules: false, metricsPort: 0, stop });
-    running.catch((err: unknown) => console.error(`worker ${taskQueue} failed: ${String(err)}`));
+    running.then(
+      () => {
+        if (!stopping) inProcessFailure = `the worker of ${taskQueue} stopped before the test ended`;
+      },
+      (err: unknown) => {
+        inProcessFailure = `the worker of ${taskQueue} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+        console.error(inProcessFailure);
+      },
+    );
     stopWorker = async () => {
+      stopping = true;
       release();
       await running.catch(() => undefined);
     };
+  }
+
+  function workerFailure(): string | undefined {
+    return inProcessFailure ?? watched.map((w) => w.exitReason()).find((r) => r !== undefined);
   }
 
   async function createApp(appPrefix: string, appOptions: AppOptions = {}): Promise<E2eApp> {
@@ -147,16 +194,21 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
       repo,
       spec,
       status,
-      async waitStatus(what, done, timeoutMs = 90_000) {
+      async waitStatus(what, done, options = {}) {
+        const { timeoutMs = 90_000, failFast = true } =
+          typeof options === 'number' ? { timeoutMs: options } : options;
         let last: AppStatus | undefined;
+        let first: AppStatus | undefined;
         return await waitFor(
           `${name}: ${what}`,
           async () => {
             last = await status();
+            first ??= last;
             return done(last) ? last : undefined;
           },
           {
             timeoutMs,
+            abortIf: () => workerFailure() ?? (failFast ? operationFailure(first, last) : undefined),
             describe: () => `last status: ${JSON.stringify({ ...last, resources: undefined }, null, 1)}`,
           },
         );
@@ -187,7 +239,30 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
     await connection.close();
   }
 
-  return { suffix, taskQueue, cluster, client, createApp, stopWorker, close };
+  return {
+    suffix,
+    taskQueue,
+    cluster,
+    client,
+    createApp,
+    watchWorker(worker) {
+      watched.push(worker);
+    },
+    workerFailure,
+    stopWorker,
+    close,
+  };
+}
+
+/**
+ * The failure of an operation that finished after the first status of a wait: the last operation
+ * is a different one and ended Failed or Error. Undefined otherwise.
+ */
+function operationFailure(first: AppStatus | undefined, last: AppStatus | undefined): string | undefined {
+  const op = last?.lastOperation;
+  if (!op || op.id === first?.lastOperation?.id) return undefined;
+  if (op.phase !== 'Failed' && op.phase !== 'Error') return undefined;
+  return `operation #${op.id} (${op.initiatedBy}, ${op.revision.slice(0, 7)}) ended ${op.phase} at step "${op.step}": ${op.message ?? 'no message'}`;
 }
 
 /** True when the app runs `sha`, in sync and healthy, with no operation in flight. */

@@ -81,3 +81,21 @@ export async function createTestNamespace(
     },
   };
 }
+
+/**
+ * Fails unless the kwok Stages a test relies on are installed. `scripts/stack up` applies every
+ * file of scripts/stages/ when it creates or starts the cluster; tests never add or remove stages.
+ */
+export async function requireStages(...names: string[]): Promise<void> {
+  const installed = new Set(
+    (await kubectl(['get', 'stages.kwok.x-k8s.io', '-o', 'name']))
+      .split('\n')
+      .map((n) => n.replace(/^.*\//, '')),
+  );
+  const missing = names.filter((n) => !installed.has(n));
+  if (missing.length > 0)
+    throw new Error(
+      `kwok stages ${missing.join(', ')} are not installed: scripts/stack up applies scripts/stages/ ` +
+        `when it starts the cluster; on a cluster that was already running: kubectl apply -f scripts/stages/`,
+    );
+}

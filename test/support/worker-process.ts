@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, temporalAddress } from './stack.js';
 
@@ -14,6 +14,20 @@ export interface WorkerProcess {
   logFile: string;
   /** Sends `signal` to the whole process group and resolves once the worker process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /**
+   * Why the worker exited, with the end of its log, when it exited without `kill`; undefined while
+   * it runs or after `kill`. E2e waits watch it (`E2eEnv.watchWorker`) to fail at once.
+   */
+  exitReason(): string | undefined;
+}
+
+/** The last `lines` lines of a log file, or why it cannot be read. */
+function logTail(logFile: string, lines = 20): string {
+  try {
+    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch (err) {
+    return `(cannot read ${logFile}: ${(err as Error).message})`;
+  }
 }
 
 /** Starts `bin/mooring worker` for one task queue and cluster, without metrics or schedules. */
@@ -43,10 +57,17 @@ export function spawnWorker(taskQueue: string, cluster: string, logFile: string)
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
+  let killed = false;
   return {
     pid,
     logFile,
+    exitReason() {
+      if (killed || (child.exitCode === null && child.signalCode === null)) return undefined;
+      const how = child.exitCode !== null ? `with code ${child.exitCode}` : `on ${child.signalCode}`;
+      return `the worker process ${pid} exited ${how}; the end of ${logFile}:\n${logTail(logFile)}`;
+    },
     async kill(signal) {
+      killed = true;
       try {
         process.kill(-pid, signal);
       } catch (err) {
