@@ -92,6 +92,12 @@ export interface PrepareSyncResult {
   /** Tracked live objects that are no longer desired (prune candidates). */
   orphans: number;
   hasSyncFailHooks: boolean;
+  /**
+   * Options the sync cannot honour, one message per object and option, naming both (unknown items
+   * of `argocd.argoproj.io/sync-options`, ignore rules RespectIgnoreDifferences cannot keep).
+   * Always set by current workers; absent in results recorded by older ones.
+   */
+  warnings?: string[];
 }
 
 export interface ApplyStepInput extends PlanInput {
@@ -107,13 +113,25 @@ export interface ApplyStepResult {
 }
 
 export interface PruneInput extends PlanInput {
-  /** @default 'foreground' */
+  /** @default the app's `PrunePropagationPolicy` sync option, else 'foreground' */
   propagation?: 'foreground' | 'background' | 'orphan';
   dryRun?: boolean;
+  /**
+   * `early` prunes every orphan except those marked `PruneLast=true` (none at all with the app
+   * option `PruneLast=true`) and counts the rest in `deferred`; `last`, called after the health
+   * wait when `deferred > 0`, prunes exactly those.
+   * @default 'early'
+   */
+  stage?: 'early' | 'last';
 }
 
 export interface PruneResult {
   changes: ChangeEntry[];
+  /**
+   * Orphans left for the `last` stage (0 from the `last` stage and from a cascade delete). Always
+   * set by current workers; absent in results recorded by older ones.
+   */
+  deferred?: number;
 }
 
 export interface ResourceHealth extends ObjectRef {
@@ -176,6 +194,12 @@ export interface ClusterActivities {
   diffApplication(input: PlanInput): Promise<DiffApplicationResult>;
   /** `app delete --cascade`: deletes every live object tracked as the app's (not `Delete=false` ones). */
   deleteApplicationResources(input: DeleteApplicationInput): Promise<PruneResult>;
+  /**
+   * `app delete --cascade`: runs the app's PreDelete hooks (before anything is deleted; a failed hook
+   * fails with HookFailed naming it) or PostDelete hooks (after the deleted objects are gone), from
+   * the manifests the app last applied on this worker. Delete policies are honoured.
+   */
+  runDeleteHooks(input: RunDeleteHooksInput): Promise<ApplyStepResult>;
   /** The directories of a repository at a revision, for ApplicationSet git generators (`app apply`). */
   listRepoDirectories(input: ListRepoDirectoriesInput): Promise<ListRepoDirectoriesResult>;
 }
@@ -200,7 +224,7 @@ export interface ApplicationSummary {
 
 export interface OperationRecord {
   app: string;
-  outcome: 'Succeeded' | 'Failed' | 'RolledBack' | 'Superseded';
+  outcome: 'Succeeded' | 'Failed' | 'RolledBack' | 'Superseded' | 'Terminated';
   initiatedBy: string;
   durationMs: number;
   drift?: boolean;
@@ -245,4 +269,14 @@ export interface DeleteApplicationInput {
   app: string;
   /** @default 'foreground' */
   propagation?: 'foreground' | 'background' | 'orphan';
+}
+
+/** Input of `runDeleteHooks`. */
+export interface RunDeleteHooksInput {
+  app: string;
+  /** The app's last deployed plan; when absent, the plan this agent recorded at its last apply. */
+  plan?: PlanInput;
+  phase: 'PreDelete' | 'PostDelete';
+  /** How long each hook (and, for PostDelete, the deletion before it) may take. */
+  timeoutMs: number;
 }

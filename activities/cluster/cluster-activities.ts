@@ -16,6 +16,7 @@ import type {
   PlanInput,
   PrepareSyncResult,
   PruneInput,
+  RunDeleteHooksInput,
   RunSyncFailHooksInput,
   WaitHealthyInput,
 } from '../../contract/activities.js';
@@ -29,21 +30,25 @@ import { formatRef, refOf, refKey } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { isHook } from '../../core/sync/hooks.js';
 import { KubeClient } from './kube-client.js';
-import { loadPlan } from './load-plan.js';
+import { appliedPlanOf, forgetAppliedPlan, loadPlan, recordAppliedPlan } from './load-plan.js';
 import type { LoadedPlan } from './load-plan.js';
 import { applyAll, defaultApplyOptions } from './manager-apply.js';
-import { deleteAll } from './manager-delete.js';
+import { deleteAll, waitForDeletion } from './manager-delete.js';
 import { runHooks } from './manager-hooks.js';
 import { listTracked } from './manager-inventory.js';
 import { observeHealth, waitForSet } from './manager-wait.js';
 import { waitEstablished } from './manager-crds.js';
-import { countActions, diffApp } from './manager-diff.js';
+import { countActions, diffApp, diffObjectsOf } from './manager-diff.js';
+import { assertNotShared } from './manager-shared.js';
 import { dryRunPlan } from './manager-dry-run.js';
 import { PredictionCache } from './prediction-cache.js';
 import { diffDir, formatDiffCapped, MAX_DIFF_TEXT_BYTES, storeDiff } from './diff-store.js';
 import type { DiffAction } from '../../core/diff/diff.js';
-import { selectPrunable } from '../../core/sync/prune.js';
-import { syncOptions } from '../../core/sync/sync-options.js';
+import { pruneStage, selectPrunable } from '../../core/sync/prune.js';
+import { syncOptions, unrecognizedOptionWarnings } from '../../core/sync/sync-options.js';
+import { applyStrategy } from '../../core/sync/apply-strategy.js';
+import { appSyncOptions } from '../../core/sync/app-sync-options.js';
+import { respectIgnoredFields } from '../../core/sync/respect-ignore.js';
 
 export interface ClusterActivitiesOptions {
   cluster: string;
@@ -75,6 +80,21 @@ function activityContext(): { heartbeat: (details?: unknown) => void; signal?: A
     return { heartbeat: (d) => ctx.heartbeat(d), signal: ctx.cancellationSignal };
   } catch {
     return { heartbeat: () => undefined };
+  }
+}
+
+/** Runs `work` while heartbeating every 2 s (for waits that report no progress of their own). */
+async function heartbeating<T>(
+  heartbeat: (details?: unknown) => void,
+  details: unknown,
+  work: () => Promise<T>,
+): Promise<T> {
+  heartbeat(details);
+  const timer = setInterval(() => heartbeat(details), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -119,6 +139,70 @@ export async function createClusterActivities(
     return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 
+  /**
+   * `ApplyOutOfSyncOnly=true`: the objects whose diff (ignoreDifferences honoured) is empty are
+   * not applied; each is reported `skipped`. Without the option every object is applied.
+   */
+  async function outOfSyncOnly(
+    input: PlanInput,
+    loaded: LoadedPlan,
+    objects: KubeObject[],
+    signal?: AbortSignal,
+  ): Promise<{ apply: KubeObject[]; inSync: ChangeEntry[] }> {
+    if (!appSyncOptions(input.syncOptions).applyOutOfSyncOnly || objects.length === 0)
+      return { apply: objects, inSync: [] };
+    const diffs = await diffObjectsOf(client, loaded, objects, input.ignoreDifferences, {
+      signal,
+      predictions,
+    });
+    const synced = new Set(diffs.filter((d) => d.action === 'unchanged').map((d) => refKey(d.ref)));
+    return {
+      apply: objects.filter((o) => !synced.has(refKey(refOf(o)))),
+      inSync: objects
+        .filter((o) => synced.has(refKey(refOf(o))))
+        .map((o): ChangeEntry => ({
+          ...refOf(o),
+          action: 'skipped',
+          reason: 'in sync (ApplyOutOfSyncOnly=true)',
+        })),
+    };
+  }
+
+  /** `RespectIgnoreDifferences=true`: each existing object is applied with its ignored fields' live values. */
+  async function withIgnoredLiveValues(
+    input: PlanInput,
+    objects: KubeObject[],
+    signal?: AbortSignal,
+  ): Promise<KubeObject[]> {
+    if (!appSyncOptions(input.syncOptions).respectIgnoreDifferences || input.ignoreDifferences.length === 0)
+      return objects;
+    return await Promise.all(
+      objects.map(async (obj) => {
+        const live = await client.get(
+          {
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            namespace: obj.metadata.namespace,
+            name: obj.metadata.name ?? '',
+          },
+          signal,
+        );
+        return live ? respectIgnoredFields(obj, live, input.ignoreDifferences).object : obj;
+      }),
+    );
+  }
+
+  /** Objects a cascade delete is still removing: tracked, deletable, or already terminating. */
+  async function stillDeleting(app: string, signal?: AbortSignal): Promise<KubeObject[]> {
+    const tracked = await listTracked(client, app, { signal });
+    const deletable = selectPrunable(
+      app,
+      tracked.filter((o) => syncOptions(o).delete === 'allowed'),
+      new Set(),
+    ).prune;
+    return [...deletable, ...tracked.filter((o) => o.metadata.deletionTimestamp && !deletable.includes(o))];
+  }
+
   const activities: ClusterActivities = {
     resolveRevision: (input) => timed('resolve', () => git.resolveRevision(input)),
     checkRemote: (input) => timed('ls-remote', () => git.checkRemote(input)),
@@ -128,8 +212,23 @@ export async function createClusterActivities(
     async prepareSync(input): Promise<PrepareSyncResult> {
       const { signal } = activityContext();
       const loaded = await planFor(input);
-      const changes = await dryRunPlan(client, loaded, { signal });
+      const opts = appSyncOptions(input.syncOptions);
+      if (opts.failOnSharedResource)
+        await assertNotShared(
+          client,
+          input.app,
+          loaded.objects.filter((o) => !isHook(o)),
+          { signal },
+        );
+      const changes = await dryRunPlan(client, loaded, { signal, syncOptions: opts });
       const orphans = await orphansOf(input, loaded, signal, true);
+      const deleteHooks = [...loaded.plan.deleteHooks.PreDelete, ...loaded.plan.deleteHooks.PostDelete];
+      const warnings = [
+        ...unrecognizedOptionWarnings([...loaded.objects, ...loaded.plan.syncFailHooks, ...deleteHooks]),
+        ...(opts.respectIgnoreDifferences
+          ? loaded.resources.flatMap((o) => respectIgnoredFields(o, o, input.ignoreDifferences).warnings)
+          : []),
+      ];
       return {
         steps: loaded.plan.phases.flatMap((p) =>
           p.waves.map((w) => ({
@@ -142,25 +241,41 @@ export async function createClusterActivities(
         changes,
         orphans: orphans.prune.length,
         hasSyncFailHooks: loaded.plan.syncFailHooks.length > 0,
+        warnings: [...new Set(warnings)],
       };
     },
 
     async applyStep(input: ApplyStepInput) {
       const { heartbeat, signal } = activityContext();
       const loaded = await planFor(input);
+      await recordAppliedPlan(store, input);
+      const opts = appSyncOptions(input.syncOptions);
       const objects = stepObjects(loaded, input.phase, input.wave);
       const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
       const resources = objects.filter((o) => !isHook(o) && !crds.includes(o));
       const changes: ChangeEntry[] = [];
+      const applyOptions = {
+        ...defaultApplyOptions(),
+        strategyOf: (o: KubeObject) => applyStrategy(o, opts),
+        signal,
+      };
       heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });
-      if (crds.length > 0) {
-        changes.push(
-          ...(await applyAll(client, crds, { ...defaultApplyOptions(), signal })).map((a) => a.change),
-        );
-        await waitEstablished(client, crds, { timeoutMs: 60_000, signal });
+      const { apply, inSync } = await outOfSyncOnly(input, loaded, [...crds, ...resources], signal);
+      changes.push(...inSync);
+      const toApply = await withIgnoredLiveValues(input, apply, signal);
+      const applyCrds = toApply.filter((o) => o.kind === 'CustomResourceDefinition');
+      if (applyCrds.length > 0) {
+        changes.push(...(await applyAll(client, applyCrds, applyOptions)).map((a) => a.change));
       }
+      if (crds.length > 0) await waitEstablished(client, crds, { timeoutMs: 60_000, signal });
       changes.push(
-        ...(await applyAll(client, resources, { ...defaultApplyOptions(), signal })).map((a) => a.change),
+        ...(
+          await applyAll(
+            client,
+            toApply.filter((o) => !applyCrds.includes(o)),
+            applyOptions,
+          )
+        ).map((a) => a.change),
       );
       const hooks = objects.filter(isHook);
       if (hooks.length > 0) {
@@ -191,19 +306,26 @@ export async function createClusterActivities(
       const { signal } = activityContext();
       const loaded = await planFor(input);
       const selection = await orphansOf(input, loaded, signal);
-      const deleted = await deleteAll(client, selection.prune, {
-        propagation: input.propagation ?? 'foreground',
+      const opts = appSyncOptions(input.syncOptions);
+      const stage = input.stage ?? 'early';
+      const staged = pruneStage(selection.prune, { stage, appPruneLast: opts.pruneLast });
+      const deleted = await deleteAll(client, staged.now, {
+        propagation: input.propagation ?? opts.prunePropagationPolicy,
         dryRun: input.dryRun,
         signal,
       });
-      const skipped = selection.skipped.map((s): ChangeEntry => ({
+      // Kept objects are reported once, by the early stage.
+      const skipped = (stage === 'early' ? selection.skipped : []).map((s): ChangeEntry => ({
         ...refOf(s.obj),
         action: 'skipped',
         reason: s.reason,
       }));
       if (deleted.length > 0)
-        options.log?.info({ app: input.app, pruned: deleted.map((d) => formatRef(d)) }, 'pruned objects');
-      return { changes: [...deleted, ...skipped] };
+        options.log?.info(
+          { app: input.app, stage, pruned: deleted.map((d) => formatRef(d)) },
+          'pruned objects',
+        );
+      return { changes: [...deleted, ...skipped], deferred: staged.deferred.length };
     },
 
     async deleteApplicationResources(input: DeleteApplicationInput) {
@@ -228,7 +350,33 @@ export async function createClusterActivities(
         })),
       ];
       options.log?.info({ app: input.app, deleted: deleted.length }, 'deleted application resources');
-      return { changes: [...deleted, ...skipped] };
+      return { changes: [...deleted, ...skipped], deferred: 0 };
+    },
+
+    async runDeleteHooks(input: RunDeleteHooksInput) {
+      const { heartbeat, signal } = activityContext();
+      const recorded = input.plan ?? (await appliedPlanOf(store, input.app));
+      if (!recorded) {
+        options.log?.info(
+          { app: input.app, phase: input.phase },
+          'no applied plan recorded: no delete hooks',
+        );
+        return { changes: [] };
+      }
+      const hooks = (await planFor(recorded)).plan.deleteHooks[input.phase];
+      const changes = await heartbeating(heartbeat, { phase: input.phase, hooks: hooks.length }, async () => {
+        if (input.phase === 'PostDelete' && hooks.length > 0) {
+          const pending = await stillDeleting(input.app, signal);
+          await waitForDeletion(client, pending, { timeoutMs: input.timeoutMs, signal });
+        }
+        return await runHooks(client, hooks, {
+          timeoutMs: input.timeoutMs,
+          signal,
+          onProgress: (m) => heartbeat(m),
+        });
+      });
+      if (input.phase === 'PostDelete') await forgetAppliedPlan(store, input.app);
+      return { changes };
     },
 
     async waitHealthy(input: WaitHealthyInput) {

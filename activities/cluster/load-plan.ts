@@ -2,9 +2,13 @@
  * Rebuilds a sync plan from stored manifests: the same manifest key and options always give the
  * same plan, so every step of a sync (and a retry on another worker) works from identical input.
  */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { PlanInput } from '../../contract/activities.js';
 import { ManifestsMissing } from '../../contract/errors.js';
+import { writeFileAtomic } from '../render/atomic-write.js';
 import type { ManifestStore } from '../render/manifest-store.js';
+import { appSyncOptions } from '../../core/sync/app-sync-options.js';
 import { groupOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
@@ -27,10 +31,6 @@ export interface LoadedPlan {
   objects: KubeObject[];
   /** Non-hook objects: what the app consists of, for health, drift and prune. */
   resources: KubeObject[];
-}
-
-function appOptionEnabled(syncOptions: readonly string[], name: string): boolean {
-  return syncOptions.some((o) => o.replace(/\s/g, '') === `${name}=true`);
 }
 
 export async function loadPlan(
@@ -59,11 +59,41 @@ export async function loadPlan(
   );
   const plan = planSync(stamped, {
     namespace: input.namespace,
-    createNamespace: appOptionEnabled(input.syncOptions, 'CreateNamespace') ? input.namespace : undefined,
+    createNamespace: appSyncOptions(input.syncOptions).createNamespace ? input.namespace : undefined,
     isNamespaced,
   });
   const objects = plan.phases.flatMap((p) => p.waves.flatMap((w) => w.objects));
   // A namespace made by CreateNamespace is not part of the app (Argo CD neither tracks nor prunes it).
   const resources = objects.filter((o) => !isHook(o) && o !== plan.createNamespace);
   return { plan, objects, resources };
+}
+
+/** The file remembering the plan input an app last applied with (small JSON, no manifests). */
+function appliedPlanFile(store: ManifestStore, app: string): string {
+  return join(store.dir, 'applied', `${encodeURIComponent(app)}.json`);
+}
+
+/**
+ * Remembers `input` as the plan the app last wrote to the cluster with, so that a cascade delete
+ * (which knows only the app's name) finds its PreDelete / PostDelete hooks in the same manifests.
+ */
+export async function recordAppliedPlan(store: ManifestStore, input: PlanInput): Promise<void> {
+  const { app, manifestKey, namespace, syncOptions, ignoreDifferences } = input;
+  const record: PlanInput = { app, manifestKey, namespace, syncOptions, ignoreDifferences };
+  await writeFileAtomic(appliedPlanFile(store, app), JSON.stringify(record));
+}
+
+/** The plan input the app last applied with on this worker, or undefined when none is recorded. */
+export async function appliedPlanOf(store: ManifestStore, app: string): Promise<PlanInput | undefined> {
+  try {
+    return JSON.parse(await readFile(appliedPlanFile(store, app), 'utf8')) as PlanInput;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Forgets the app's applied plan (after its cascade delete). */
+export async function forgetAppliedPlan(store: ManifestStore, app: string): Promise<void> {
+  await rm(appliedPlanFile(store, app), { force: true });
 }

@@ -1,6 +1,7 @@
 /**
- * Server-side apply of a set of objects with field manager `mooring`. Every object that exists is
- * first applied as a dry run; when the predicted result equals the live object (after the diff
+ * Apply of a set of objects with field manager `mooring`: server-side apply unless the object's
+ * strategy says client-side apply or replace (`manager-write.ts`), with `Force=true` recreating an
+ * object whose update is rejected. Every object that exists is first written as a dry run; when the predicted result equals the live object (after the diff
  * normalisation) nothing is written and the change is `unchanged`, so a re-sync causes no
  * resourceVersion churn. An object that does not exist is applied at once. Kinds apply in `compareForApply` order; objects of one kind in parallel.
  */
@@ -12,8 +13,11 @@ import { formatRef, groupOf, refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { applyRank } from '../../core/sync/apply-order.js';
 import { normalizeForDiff } from '../../core/diff/diff-normalize.js';
+import { DEFAULT_APPLY_STRATEGY, type ApplyStrategy } from '../../core/sync/apply-strategy.js';
 import type { KubeClient } from './kube-client.js';
 import { isRejection, KubeApiError } from './kube-errors.js';
+import { waitForDeletion } from './manager-delete.js';
+import { writeObject } from './manager-write.js';
 
 export const FIELD_MANAGER = 'mooring';
 
@@ -26,6 +30,13 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** Objects applied at once within one kind. @default 8 */
   concurrency: number;
+  /**
+   * How each object is written (server-side apply, client-side apply or replace; recreate; validation).
+   * A function gives each object its own. @default DEFAULT_APPLY_STRATEGY (server-side apply, strict)
+   */
+  strategy?: ApplyStrategy;
+  /** Per object, when objects differ (applyAll); wins over `strategy`. */
+  strategyOf?: (obj: KubeObject) => ApplyStrategy;
   signal?: AbortSignal;
 }
 
@@ -39,13 +50,14 @@ export interface AppliedObject {
   result: KubeObject;
 }
 
-/** Applies one object; see the module comment for the unchanged check. */
+/** Applies one object; see the module comment for the unchanged check and `strategy`. */
 export async function applyObject(
   client: KubeClient,
   obj: KubeObject,
   options: ApplyOptions,
 ): Promise<AppliedObject> {
   const ref = refOf(obj);
+  const strategy = options.strategy ?? DEFAULT_APPLY_STRATEGY;
   try {
     const live = await client.get(
       {
@@ -56,35 +68,61 @@ export async function applyObject(
       },
       options.signal,
     );
-    if (!live && !options.dryRun) {
-      // Nothing to compare with: apply at once (one round trip instead of two).
-      const result = await client.apply(obj, {
+    const write = (dryRun: boolean): Promise<KubeObject> =>
+      writeObject(client, obj, live, {
+        mode: strategy.mode,
         fieldManager: options.fieldManager,
         force: options.force,
-        dryRun: false,
+        dryRun,
+        validate: strategy.validate,
         signal: options.signal,
       });
-      return { change: { ...ref, action: 'created' }, result };
-    }
-    const predicted = await client.apply(obj, {
-      fieldManager: options.fieldManager,
-      force: options.force,
-      dryRun: true,
-      signal: options.signal,
-    });
-    if (live && sameState(predicted, live)) return { change: { ...ref, action: 'unchanged' }, result: live };
-    const action = live ? 'configured' : 'created';
-    if (options.dryRun) return { change: { ...ref, action }, result: predicted };
-    const result = await client.apply(obj, {
-      fieldManager: options.fieldManager,
-      force: options.force,
-      dryRun: false,
-      signal: options.signal,
-    });
-    return { change: { ...ref, action }, result };
+    // Force=true: an update the server rejects (an immutable field) becomes delete and create.
+    const orRecreate = async (dryRun: boolean): Promise<AppliedObject> => {
+      try {
+        const result = await write(dryRun);
+        return { change: { ...ref, action: live ? 'configured' : 'created' }, result };
+      } catch (err) {
+        if (!live || !strategy.recreateOnReject || !isRejection(err)) throw err;
+        const change: ChangeEntry = {
+          ...ref,
+          action: 'configured',
+          reason: 'deleted and created again (Force=true)',
+        };
+        if (dryRun) return { change, result: obj };
+        return { change, result: await recreate(client, obj, options) };
+      }
+    };
+    // Nothing to compare with: apply at once (one round trip instead of two).
+    if (!live && !options.dryRun) return await orRecreate(false);
+    const predicted = await orRecreate(true);
+    if (live && predicted.change.reason === undefined && sameState(predicted.result, live))
+      return { change: { ...ref, action: 'unchanged' }, result: live };
+    return options.dryRun ? predicted : await orRecreate(false);
   } catch (err) {
     throw describeFailure(obj, err);
   }
+}
+
+/** Deletes the live object, waits until it is gone, then creates `obj` (`Force=true`). */
+async function recreate(client: KubeClient, obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name ?? '',
+  };
+  await client.delete(ref, { propagationPolicy: 'Foreground', signal: options.signal });
+  await waitForDeletion(client, [obj], { timeoutMs: 60_000, signal: options.signal });
+  const strategy = options.strategy ?? DEFAULT_APPLY_STRATEGY;
+  return await writeObject(client, obj, undefined, {
+    mode: strategy.mode,
+    fieldManager: options.fieldManager,
+    force: options.force,
+    dryRun: false,
+    validate: strategy.validate,
+    signal: options.signal,
+  });
 }
 
 /** Applies objects in apply order; stops at the first failure (ApplyRejected or ApplyFailed), which carries the changes so far. */
@@ -98,7 +136,17 @@ export async function applyAll(
   for (const group of groupByRank(objects)) {
     try {
       applied.push(
-        ...(await Promise.all(group.map((obj) => limit(() => applyObject(client, obj, options))))),
+        ...(await Promise.all(
+          group.map((obj) =>
+            limit(() =>
+              applyObject(
+                client,
+                obj,
+                options.strategyOf ? { ...options, strategy: options.strategyOf(obj) } : options,
+              ),
+            ),
+          ),
+        )),
       );
     } catch (err) {
       if (err instanceof ApplyRejected || err instanceof ApplyFailed)

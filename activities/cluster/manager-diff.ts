@@ -139,6 +139,27 @@ export async function diffApp(
   return diffs;
 }
 
+/**
+ * Diffs the given desired objects of `loaded` against the cluster (each read with a GET), as
+ * `diffApp` does for one object; no orphans. For `ApplyOutOfSyncOnly`.
+ */
+export async function diffObjectsOf(
+  client: KubeClient,
+  loaded: LoadedPlan,
+  objects: readonly KubeObject[],
+  rules: readonly IgnoreDifference[],
+  options: DiffAppOptions = {},
+): Promise<AppObjectDiff[]> {
+  const limit = pLimit(options.concurrency ?? 16);
+  const ctx = {
+    client,
+    rules,
+    signal: options.signal,
+    predictions: options.predictions ?? new PredictionCache(),
+  };
+  return await Promise.all(objects.map((obj) => limit(() => diffOne(obj, undefined, loaded, ctx))));
+}
+
 /** Counts by action. */
 export function countActions(diffs: readonly AppObjectDiff[]): Record<DiffAction, number> {
   const counts: Record<DiffAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0 };

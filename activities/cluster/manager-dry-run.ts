@@ -6,7 +6,10 @@
  * - objects in a namespace the sync creates (CreateNamespace, or a Namespace in the manifests)
  *   are validated by a create dry run in `default` (validation does not depend on the namespace);
  * - custom resources of a CRD the sync applies are counted as created, unvalidated, until the
- *   CRD is served (once it is, they are dry-run like the rest).
+ *   CRD is served (once it is, they are dry-run like the rest); so are objects of any kind the
+ *   server does not know when `SkipDryRunOnMissingResource=true` (object or app).
+ * Each object is dry-run the way it will be written (`applyStrategy`: server-side or client-side
+ * apply, replace; strict validation unless `Validate=false`).
  * Hooks are validated by a create dry run: they are created anew on each sync (a live hook of the
  * same name is deleted first, BeforeHookCreation), so applying onto the old one is not what runs.
  * Nothing is ever written.
@@ -19,6 +22,9 @@ import type { KubeClient } from './kube-client.js';
 import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { isHook } from '../../core/sync/hooks.js';
+import { appSyncOptions, type AppSyncOptions } from '../../core/sync/app-sync-options.js';
+import { applyStrategy } from '../../core/sync/apply-strategy.js';
+import { syncOptions } from '../../core/sync/sync-options.js';
 import { applyObject, defaultApplyOptions, describeFailure, FIELD_MANAGER } from './manager-apply.js';
 
 export type PredictedAction = 'created' | 'configured' | 'unchanged';
@@ -27,6 +33,7 @@ const STAND_IN_NAMESPACE = 'default';
 
 interface Context {
   client: KubeClient;
+  options: AppSyncOptions;
   crdKinds: ReadonlySet<string>;
   namespacesInSync: ReadonlySet<string>;
   signal?: AbortSignal;
@@ -37,9 +44,16 @@ function missingNamespace(err: unknown, obj: KubeObject, ctx: Context): boolean 
   return ns !== undefined && ctx.namespacesInSync.has(ns) && isNamespaceNotFound(err, ns);
 }
 
+/**
+ * The server does not know the kind yet, and may be excused: its CRD is in this sync, or
+ * `SkipDryRunOnMissingResource=true` is set on the object or the app (Argo CD semantics).
+ */
 function missingKind(err: unknown, obj: KubeObject, ctx: Context): boolean {
+  if (!(err instanceof KubeApiError) || err.status !== 404 || isNamespaceNotFound(err)) return false;
   return (
-    err instanceof KubeApiError && err.status === 404 && ctx.crdKinds.has(`${refOf(obj).group}/${obj.kind}`)
+    ctx.crdKinds.has(`${refOf(obj).group}/${obj.kind}`) ||
+    ctx.options.skipDryRunOnMissingResource ||
+    syncOptions(obj).skipDryRunOnMissingResource
   );
 }
 
@@ -49,7 +63,7 @@ async function createDryRun(obj: KubeObject, ctx: Context): Promise<void> {
     await ctx.client.create(obj, {
       fieldManager: FIELD_MANAGER,
       dryRun: true,
-      fieldValidation: 'Strict',
+      fieldValidation: applyStrategy(obj, ctx.options).validate ? 'Strict' : 'Ignore',
       signal: ctx.signal,
     });
   } catch (err) {
@@ -66,7 +80,12 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
   try {
     if (obj.metadata.name && !isHook(obj))
       return (
-        await applyObject(ctx.client, obj, { ...defaultApplyOptions(), dryRun: true, signal: ctx.signal })
+        await applyObject(ctx.client, obj, {
+          ...defaultApplyOptions(),
+          strategy: applyStrategy(obj, ctx.options),
+          dryRun: true,
+          signal: ctx.signal,
+        })
       ).change.action as PredictedAction;
     try {
       await createDryRun(obj, ctx);
@@ -89,17 +108,19 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
 }
 
 /**
- * Dry-runs every object of the plan and counts what the apply would do.
+ * Dry-runs every object of the plan and counts what the apply would do. `syncOptions` are the
+ * app's (default: none set).
  * @throws {ApplyRejected} listing every rejected object (each message names the object and, when
  *   the server says, the field); ApplyFailed (retryable) when any failure may be transient
  */
 export async function dryRunPlan(
   client: KubeClient,
   loaded: LoadedPlan,
-  options: { signal?: AbortSignal; concurrency?: number } = {},
+  options: { signal?: AbortSignal; concurrency?: number; syncOptions?: AppSyncOptions } = {},
 ): Promise<Record<PredictedAction, number>> {
   const ctx: Context = {
     client,
+    options: options.syncOptions ?? appSyncOptions([]),
     crdKinds: new Set(loaded.plan.crdKinds),
     namespacesInSync: new Set(
       loaded.objects

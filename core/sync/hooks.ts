@@ -8,9 +8,24 @@ import {
 import { type KubeObject } from '../../contract/kube-object.js';
 import { formatRef, refOf } from '../../contract/object-ref.js';
 
-/** Sync phases a hook can run in; `Skip` keeps an object out of the sync altogether. */
-export const HOOK_PHASES = ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip'] as const;
+/**
+ * Phases a hook can run in; `Skip` keeps an object out of the sync altogether. `PreDelete` and
+ * `PostDelete` hooks never run in a sync: they run when the app is deleted with `--cascade`.
+ */
+export const HOOK_PHASES = [
+  'PreSync',
+  'Sync',
+  'PostSync',
+  'SyncFail',
+  'PreDelete',
+  'PostDelete',
+  'Skip',
+] as const;
 export type HookPhase = (typeof HOOK_PHASES)[number];
+
+/** The hook phases of a cascade delete, in the order they run. */
+export const DELETE_HOOK_PHASES = ['PreDelete', 'PostDelete'] as const;
+export type DeleteHookPhase = (typeof DELETE_HOOK_PHASES)[number];
 
 /** When a hook object is deleted: before it is created again, or after it succeeded / failed. */
 export const HOOK_DELETE_POLICIES = ['BeforeHookCreation', 'HookSucceeded', 'HookFailed'] as const;
@@ -52,7 +67,7 @@ function parseStrict<T extends string>(
  * `mooring.dev/hook` wins over `argocd.argoproj.io/hook` (values comma-separated). `Skip` only
  * counts when it is the sole value; next to other phases it is dropped. Helm hooks are mapped
  * onto the Mooring annotation at render time (`../render/helm-hooks.ts`).
- * Argo's `PreDelete` / `PostDelete` are not supported and are rejected like any unknown value.
+ * Argo's `PreDelete` / `PostDelete` are accepted; `planSync` keeps them out of the sync phases.
  * @throws {ManifestInvalid} on an empty or unknown value in the Mooring or Argo annotation
  */
 export function hookPhases(obj: KubeObject): HookPhase[] {

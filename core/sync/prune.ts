@@ -91,3 +91,28 @@ export function selectPrunable(
     deletePropagation: options.deletePropagation ?? 'foreground',
   };
 }
+
+/** When a prune runs: `early` beside the health wait, `last` after it (PruneLast). */
+export type PruneStage = 'early' | 'last';
+
+export interface PruneStagePlan {
+  /** Objects this stage deletes, in the order given. */
+  now: KubeObject[];
+  /** Objects left for the `last` stage; always empty in the `last` stage. */
+  deferred: KubeObject[];
+}
+
+/**
+ * Splits the objects to prune by stage, as Argo CD's PruneLast: with the app option
+ * `PruneLast=true` every object waits for the `last` stage, otherwise only those whose live
+ * annotation says `PruneLast=true`. The `early` stage deletes the others; the `last` stage deletes
+ * exactly the ones the `early` stage left.
+ */
+export function pruneStage(
+  prune: readonly KubeObject[],
+  options: { stage: PruneStage; appPruneLast: boolean },
+): PruneStagePlan {
+  const last = prune.filter((obj) => options.appPruneLast || syncOptions(obj).pruneLast);
+  if (options.stage === 'last') return { now: last, deferred: [] };
+  return { now: prune.filter((obj) => !last.includes(obj)), deferred: last };
+}

@@ -114,3 +114,16 @@ export function syncOptions(obj: KubeObject): ObjectSyncOptions {
   }
   return options;
 }
+
+/**
+ * One warning per object and unrecognised item of its `argocd.argoproj.io/sync-options`, naming
+ * both (an app-level option set on an object, or a misspelt key, has no effect there).
+ */
+export function unrecognizedOptionWarnings(objects: readonly KubeObject[]): string[] {
+  return objects.flatMap((obj) =>
+    syncOptions(obj).unrecognized.map(
+      (item) =>
+        `${formatRef(refOf(obj))}: sync option "${item}" in annotation "${ARGO_SYNC_OPTIONS}" is not a per-object option; ignored`,
+    ),
+  );
+}

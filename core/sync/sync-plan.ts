@@ -9,7 +9,7 @@ import { ManifestInvalid } from '../../contract/errors.js';
 import { type KubeObject } from '../../contract/kube-object.js';
 import { formatRef, groupOf, refOf, refKey } from '../../contract/object-ref.js';
 import { compareForApply } from './apply-order.js';
-import { hookPhases } from './hooks.js';
+import { hookPhases, type DeleteHookPhase } from './hooks.js';
 import {
   crdDefinedKind,
   isCrd,
@@ -44,6 +44,8 @@ export interface SyncPlan {
   syncFailHooks: KubeObject[];
   /** Objects marked `Skip`: never applied. */
   skipped: KubeObject[];
+  /** PreDelete / PostDelete hooks: never part of a sync, run by a cascade delete (kind order). */
+  deleteHooks: Record<DeleteHookPhase, KubeObject[]>;
   /** The namespace to create before the dry-run (CreateNamespace); also first in the plan. */
   createNamespace?: KubeObject;
   /** `group/Kind` of every kind defined by a CRD in this sync (dry-run them after the CRD exists). */
@@ -116,6 +118,7 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
   const tasks: Task[] = [];
   const syncFail: Task[] = [];
   const skipped: KubeObject[] = [];
+  const deleteHooks: Record<DeleteHookPhase, KubeObject[]> = { PreDelete: [], PostDelete: [] };
   const hooks = new Set<KubeObject>();
   const seen = new Set<string>();
   for (const input of desired) {
@@ -134,6 +137,7 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
     if (phases.length > 0) hooks.add(obj);
     for (const phase of phases.length > 0 ? phases : (['Sync'] as const)) {
       if (phase === 'Skip') skipped.push(obj);
+      else if (phase === 'PreDelete' || phase === 'PostDelete') deleteHooks[phase].push(obj);
       else if (phase === 'SyncFail') syncFail.push({ obj, phase: SYNC_PHASES.length, wave });
       else tasks.push({ obj, phase: SYNC_PHASES.indexOf(phase), wave });
     }
@@ -176,6 +180,10 @@ export function planSync(desired: readonly KubeObject[], options: PlanSyncOption
     phases,
     syncFailHooks: syncFail.sort(byWaveThenKind).map((t) => t.obj),
     skipped,
+    deleteHooks: {
+      PreDelete: deleteHooks.PreDelete.sort(compareForApply),
+      PostDelete: deleteHooks.PostDelete.sort(compareForApply),
+    },
     ...(createNamespace ? { createNamespace } : {}),
     crdKinds,
   };

@@ -53,3 +53,15 @@ export function isTrackedBy(app: string, liveObj: KubeObject): boolean {
     annotation !== undefined && liveObj.metadata.name !== undefined && annotation === trackingId(app, liveObj)
   );
 }
+
+/**
+ * The other app a live object is tracked by (its tracking annotation or `mooring.dev/app` label
+ * names an app other than `app`), or undefined when it is untracked or this app's. For
+ * `FailOnSharedResource`.
+ */
+export function trackedByOtherApp(app: string, liveObj: KubeObject): string | undefined {
+  const annotation = liveObj.metadata.annotations?.[TRACKING_ANNOTATION];
+  const fromAnnotation = annotation === undefined ? undefined : annotation.slice(0, annotation.indexOf(':'));
+  const fromLabel = liveObj.metadata.labels?.[APP_LABEL];
+  return [fromAnnotation, fromLabel].find((owner) => owner !== undefined && owner !== '' && owner !== app);
+}

@@ -49,7 +49,7 @@ test('importArgoApplication imports every Application the shared apps chart rend
       source,
       destination: { cluster: 'local', namespace: short },
       syncPolicy: {
-        automated: { prune: true, selfHeal: true },
+        automated: { prune: true, selfHeal: true, allowEmpty: false },
         interval: '3m',
         syncOptions: ['CreateNamespace=true'],
       },
@@ -159,7 +159,7 @@ test('importArgoApplication maps helm, kustomize and directory sources', () => {
 test('importArgoApplication maps syncPolicy, retry and ignoreDifferences', () => {
   const text = argoApp(`${BASE}  syncPolicy:
     automated: { prune: true, allowEmpty: true }
-    syncOptions: [ServerSideApply=true, Foo=bar]
+    syncOptions: [ServerSideApply=true, ServerSideApply=false]
     retry: { limit: 2, backoff: { duration: '10', factor: 3, maxDuration: 5m } }
   ignoreDifferences:
     - kind: Secret
@@ -168,19 +168,38 @@ test('importArgoApplication maps syncPolicy, retry and ignoreDifferences', () =>
 `);
   const { apps, warnings } = parseApplications(text, 'a.yaml');
   assert.deepEqual(apps[0]?.syncPolicy, {
-    automated: { prune: true, selfHeal: false },
+    automated: { prune: true, selfHeal: false, allowEmpty: true },
     interval: '3m',
-    syncOptions: ['ServerSideApply=true', 'Foo=bar'],
+    syncOptions: ['ServerSideApply=true', 'ServerSideApply=false'],
     retry: { limit: 2, backoff: { duration: '10s', factor: 3, maxDuration: '5m' } },
   });
   assert.deepEqual(apps[0]?.ignoreDifferences, [{ kind: 'Secret', jqPathExpressions: ['.data.token'] }]);
   assert.deepEqual(
     warnings.map((w) => `${w.line} ${w.field}`),
-    [
-      '13 spec.syncPolicy.automated.allowEmpty',
-      '19 spec.ignoreDifferences[0].comment',
-      '14 spec.syncPolicy.syncOptions[1]',
-    ],
+    ['19 spec.ignoreDifferences[0].comment', '14 spec.syncPolicy.syncOptions[1]'],
+  );
+});
+
+test('importArgoApplication keeps automated.allowEmpty, false when Argo CD leaves it out', () => {
+  const imported = (automated: string) =>
+    parseApplications(argoApp(`${BASE}  syncPolicy:\n    automated: ${automated}\n`), 'a.yaml');
+  const on = imported('{ prune: true, allowEmpty: true }');
+  assert.deepEqual(on.apps[0]?.syncPolicy.automated, { prune: true, selfHeal: false, allowEmpty: true });
+  assert.deepEqual(on.warnings, [], 'allowEmpty is honoured, not ignored with a warning');
+  assert.deepEqual(imported('{ prune: true, allowEmpty: false }').apps[0]?.syncPolicy.automated, {
+    prune: true,
+    selfHeal: false,
+    allowEmpty: false,
+  });
+  assert.deepEqual(imported('{ selfHeal: true }').apps[0]?.syncPolicy.automated, {
+    prune: false,
+    selfHeal: true,
+    allowEmpty: false,
+  });
+  assert.equal(
+    parseApplications(argoApp(BASE), 'a.yaml').apps[0]?.syncPolicy.automated,
+    undefined,
+    'no automated policy: no allowEmpty either',
   );
 });
 

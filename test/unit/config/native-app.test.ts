@@ -63,7 +63,7 @@ test('nativeAppSpec reads every field of a complete Application', () => {
     },
     destination: { cluster: 'local', namespace: 'guestbook' },
     syncPolicy: {
-      automated: { prune: true, selfHeal: true },
+      automated: { prune: true, selfHeal: true, allowEmpty: false },
       interval: '1m',
       syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
       retry: { limit: 3, backoff: { duration: '10s', factor: 2, maxDuration: '2m' } },
@@ -93,6 +93,23 @@ test('nativeAppSpec fills in the documented defaults', () => {
       ignoreDifferences: [],
     },
   ]);
+});
+
+test('nativeAppSpec reads automated.allowEmpty, off unless the spec turns it on', () => {
+  const automated = (policy: string) =>
+    parseApplications(`${MINIMAL}  syncPolicy:\n    automated: ${policy}\n`, 'apps/web.yaml').apps[0]
+      ?.syncPolicy.automated;
+  assert.deepEqual(automated('{ prune: true }'), { prune: true, selfHeal: false, allowEmpty: false });
+  assert.deepEqual(automated('{}'), { prune: false, selfHeal: false, allowEmpty: false });
+  assert.deepEqual(automated('{ prune: true, allowEmpty: true }'), {
+    prune: true,
+    selfHeal: false,
+    allowEmpty: true,
+  });
+  assert.equal(
+    errorOf(`${MINIMAL}  syncPolicy:\n    automated: { allowEmpty: "yes" }\n`),
+    'apps/web.yaml:12: Application/web: spec.syncPolicy.automated.allowEmpty: must be a boolean: current value is "yes"',
+  );
 });
 
 test('nativeAppSpec defaults the retry backoff and limit when retry is present', () => {
@@ -159,24 +176,23 @@ test('nativeAppSpec errors name the file, line, object and field', () => {
   for (const [name, text, message] of cases) assert.equal(errorOf(text), message, name);
 });
 
-test('nativeAppSpec keeps unknown sync options and warns about them', () => {
-  const text = `${MINIMAL}  syncPolicy:\n    syncOptions: [CreateNamespace=true, Turbo=true, PrunePropagationPolicy=sideways]\n`;
+test('nativeAppSpec refuses unknown sync options and values, naming the field', () => {
+  assert.equal(
+    errorOf(`${MINIMAL}  syncPolicy:\n    syncOptions: [CreateNamespace=true, Turbo=true]\n`),
+    'apps/web.yaml:12: Application/web: spec.syncPolicy.syncOptions[1]: unknown sync option "Turbo": known options are CreateNamespace, PruneLast, PrunePropagationPolicy, ApplyOutOfSyncOnly, ServerSideApply, Replace, Validate, RespectIgnoreDifferences, FailOnSharedResource, SkipDryRunOnMissingResource',
+  );
+  assert.equal(
+    errorOf(`${MINIMAL}  syncPolicy:\n    syncOptions: [PrunePropagationPolicy=sideways]\n`),
+    'apps/web.yaml:12: Application/web: spec.syncPolicy.syncOptions[0]: sync option PrunePropagationPolicy does not accept "sideways": allowed values are foreground, background, orphan',
+  );
+});
+
+test('nativeAppSpec warns about a sync option given twice: the last value wins', () => {
+  const text = `${MINIMAL}  syncPolicy:\n    syncOptions: [Validate=true, Validate=false]\n`;
   const { apps, warnings } = parseApplications(text, 'apps/web.yaml');
-  assert.deepEqual(apps[0]?.syncPolicy.syncOptions, [
-    'CreateNamespace=true',
-    'Turbo=true',
-    'PrunePropagationPolicy=sideways',
-  ]);
+  assert.deepEqual(apps[0]?.syncPolicy.syncOptions, ['Validate=true', 'Validate=false']);
   assert.deepEqual(
-    warnings.map((w) => [w.line, w.field]),
-    [
-      [12, 'spec.syncPolicy.syncOptions[1]'],
-      [12, 'spec.syncPolicy.syncOptions[2]'],
-    ],
+    warnings.map((w) => `${w.field}: ${w.problem}`),
+    ['spec.syncPolicy.syncOptions[1]: sync option Validate is also set at index 0: the last value wins'],
   );
-  assert.match(
-    warnings[0]?.message ?? '',
-    /^apps\/web\.yaml:12: Application\/web: spec\.syncPolicy\.syncOptions\[1\]: unknown sync option "Turbo": kept, but it has no effect/,
-  );
-  assert.match(warnings[1]?.problem ?? '', /^sync option PrunePropagationPolicy does not accept "sideways"/);
 });

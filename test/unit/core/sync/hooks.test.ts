@@ -18,6 +18,8 @@ test('hookPhases() truth table', () => {
     [{ 'argocd.argoproj.io/hook': 'Skip,PostSync' }, ['PostSync']],
     [{ 'mooring.dev/hook': 'PostSync', 'argocd.argoproj.io/hook': 'PreSync' }, ['PostSync']],
     [{ 'mooring.dev/hook': 'PreSync,PreSync' }, ['PreSync']],
+    [{ 'argocd.argoproj.io/hook': 'PreDelete' }, ['PreDelete']],
+    [{ 'argocd.argoproj.io/hook': 'PostDelete' }, ['PostDelete']],
   ];
   for (const [annotations, phases] of cases)
     assert.deepEqual(hookPhases(job(annotations)), phases, JSON.stringify(annotations));
@@ -25,7 +27,7 @@ test('hookPhases() truth table', () => {
 
 test('hookPhases() rejects unknown and empty values, naming the object and the value', () => {
   for (const [key, value] of [
-    ['argocd.argoproj.io/hook', 'PostDelete'],
+    ['argocd.argoproj.io/hook', 'PreDestroy'],
     ['mooring.dev/hook', 'presync'],
     ['mooring.dev/hook', ' , '],
   ]) {
@@ -38,8 +40,8 @@ test('hookPhases() rejects unknown and empty values, naming the object and the v
     );
   }
   assert.throws(
-    () => hookPhases(job({ 'argocd.argoproj.io/hook': 'PostDelete' })),
-    /"PostDelete" is not supported/,
+    () => hookPhases(job({ 'argocd.argoproj.io/hook': 'PreDestroy' })),
+    /"PreDestroy" is not supported/,
   );
 });
 

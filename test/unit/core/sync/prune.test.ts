@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { selectPrunable } from '../../../../core/sync/prune.js';
+import { pruneStage, selectPrunable } from '../../../../core/sync/prune.js';
 import { stampTracking } from '../../../../core/sync/tracking.js';
 import { type KubeObject, type ObjectMeta } from '../../../../contract/kube-object.js';
 import { refOf, refKey } from '../../../../contract/object-ref.js';
@@ -110,4 +110,19 @@ test('selectPrunable() passes the prune-last flag and propagation through', () =
   const result = selectPrunable('shop', [], keys(), { pruneLast: true, deletePropagation: 'orphan' });
   assert.equal(result.pruneLast, true);
   assert.equal(result.deletePropagation, 'orphan');
+});
+
+test('pruneStage() defers PruneLast objects to the last stage, or everything with the app option', () => {
+  const first = tracked('v1', 'ConfigMap', 'first', { namespace: 'shop' });
+  const last = tracked('v1', 'ConfigMap', 'last', {
+    namespace: 'shop',
+    annotations: { 'argocd.argoproj.io/sync-options': 'PruneLast=true' },
+  });
+  const early = pruneStage([first, last], { stage: 'early', appPruneLast: false });
+  assert.deepEqual([names(early.now), names(early.deferred)], [['ConfigMap/first'], ['ConfigMap/last']]);
+  const late = pruneStage([last], { stage: 'last', appPruneLast: false });
+  assert.deepEqual([names(late.now), names(late.deferred)], [['ConfigMap/last'], []]);
+  const app = pruneStage([first, last], { stage: 'early', appPruneLast: true });
+  assert.deepEqual([names(app.now), app.deferred.length], [[], 2]);
+  assert.equal(pruneStage([first, last], { stage: 'last', appPruneLast: true }).now.length, 2);
 });

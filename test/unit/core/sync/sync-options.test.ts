@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syncOptions } from '../../../../core/sync/sync-options.js';
+import { syncOptions, unrecognizedOptionWarnings } from '../../../../core/sync/sync-options.js';
 import { ManifestInvalid } from '../../../../contract/errors.js';
 import { kube } from '../_objects.js';
 
@@ -72,4 +72,17 @@ test("syncOptions() honours mooring.dev/prune and Flux's prune opt-out", () => {
     'disabled',
   );
   assert.throws(() => syncOptions(cm({ 'mooring.dev/prune': 'off' })), /current value is "off"/);
+});
+
+test('unrecognizedOptionWarnings() names the object and each unknown item', () => {
+  assert.deepEqual(
+    unrecognizedOptionWarnings([
+      cm({ 'argocd.argoproj.io/sync-options': 'Prune=false,CreateNamespace=true,Foo' }),
+      cm({}),
+    ]),
+    [
+      'ConfigMap/shop/settings: sync option "CreateNamespace=true" in annotation "argocd.argoproj.io/sync-options" is not a per-object option; ignored',
+      'ConfigMap/shop/settings: sync option "Foo" in annotation "argocd.argoproj.io/sync-options" is not a per-object option; ignored',
+    ],
+  );
 });

@@ -154,5 +154,36 @@ test('planSync() allows generateName on hooks only and rejects duplicates and na
 });
 
 test('planSync() of nothing is an empty plan', () => {
-  assert.deepEqual(planSync([]), { phases: [], syncFailHooks: [], skipped: [], crdKinds: [] });
+  assert.deepEqual(planSync([]), {
+    phases: [],
+    syncFailHooks: [],
+    skipped: [],
+    deleteHooks: { PreDelete: [], PostDelete: [] },
+    crdKinds: [],
+  });
+});
+
+test('planSync() keeps PreDelete and PostDelete hooks out of every sync phase', () => {
+  const hook = (name: string, phase: string) =>
+    kube('batch/v1', 'Job', name, { annotations: { 'argocd.argoproj.io/hook': phase } });
+  const plan = planSync(
+    [
+      hook('cleanup', 'PreDelete'),
+      hook('goodbye', 'PostDelete'),
+      hook('both', 'PreSync,PreDelete'),
+      kube('v1', 'ConfigMap', 'app'),
+    ],
+    { namespace: 'shop' },
+  );
+  assert.deepEqual(
+    plan.phases.map((p) => `${p.phase}: ${names(p.waves.flatMap((w) => w.objects)).join(', ')}`),
+    ['PreSync: Job/both', 'Sync: ConfigMap/app'],
+  );
+  assert.deepEqual(names(plan.deleteHooks.PreDelete), ['Job/both', 'Job/cleanup']);
+  assert.deepEqual(names(plan.deleteHooks.PostDelete), ['Job/goodbye']);
+  assert.equal(
+    plan.deleteHooks.PreDelete[1]?.metadata.namespace,
+    'shop',
+    'delete hooks get the namespace default',
+  );
 });

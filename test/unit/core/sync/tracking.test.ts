@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isTrackedBy, stampTracking, trackingId } from '../../../../core/sync/tracking.js';
+import { isTrackedBy, stampTracking, trackedByOtherApp, trackingId } from '../../../../core/sync/tracking.js';
 import { crd, kube } from '../_objects.js';
 
 test('trackingId() follows <app>:<group>/<kind>:<namespace>/<name>', () => {
@@ -61,5 +61,19 @@ test('isTrackedBy() rejects other apps and untracked objects', () => {
       kube('v1', 'ConfigMap', 'settings', { namespace: 'prod', labels: { 'mooring.dev/app': 'shop' } }),
     ),
     false,
+  );
+});
+
+test('trackedByOtherApp() names the other app from the tracking annotation or the app label', () => {
+  const cm = kube('v1', 'ConfigMap', 'shared', { namespace: 'shop' });
+  assert.equal(trackedByOtherApp('shop', cm), undefined, 'untracked');
+  assert.equal(trackedByOtherApp('shop', stampTracking('shop', cm)), undefined, 'our own');
+  assert.equal(trackedByOtherApp('shop', stampTracking('billing', cm)), 'billing');
+  assert.equal(
+    trackedByOtherApp('shop', {
+      ...cm,
+      metadata: { ...cm.metadata, labels: { 'mooring.dev/app': 'billing' } },
+    }),
+    'billing',
   );
 });
