@@ -61,6 +61,7 @@ async function staleStatus(client: Client, name: string, err: unknown): Promise<
     resources: [],
     history: [],
     consecutiveFailures: 0,
+    conditions: [],
   };
 }
 

@@ -38,6 +38,15 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
     `Mode:          ${mode}`,
   ];
   if (s.badRevisions.length) lines.push(`Bad revisions: ${s.badRevisions.map(shortSha).join(', ')}`);
+  if (s.stoppedRevision)
+    lines.push(
+      `Stopped:       ${shortSha(s.stoppedRevision)} was terminated; auto-sync waits for a new commit`,
+    );
+  // Older workers answer without conditions.
+  for (const c of s.conditions ?? [])
+    lines.push(
+      `Condition:     ${c.type}${c.revision ? ` (${shortSha(c.revision)})` : ''} since ${c.since}: ${c.message}`,
+    );
   const op = s.operation ?? s.lastOperation;
   if (op)
     lines.push(

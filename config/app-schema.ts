@@ -81,7 +81,7 @@ const source = closed(
 
 const syncPolicy = closed(
   {
-    automated: closed({ prune: bool(false), selfHeal: bool(false) }),
+    automated: closed({ prune: bool(false), selfHeal: bool(false), allowEmpty: bool(false) }),
     interval: duration('3m'),
     syncOptions: {
       type: 'array',

@@ -47,7 +47,7 @@ interface ArgoApplication {
     sources?: ArgoSource[];
     destination: { server?: string; name?: string; namespace: string };
     syncPolicy?: {
-      automated?: { prune?: boolean; selfHeal?: boolean };
+      automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean };
       syncOptions?: string[];
       retry?: { limit?: number; backoff?: { duration?: string; factor?: number; maxDuration?: string } };
     };
@@ -125,6 +125,7 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
         automated: spec.syncPolicy.automated && {
           prune: spec.syncPolicy.automated.prune ?? false,
           selfHeal: spec.syncPolicy.automated.selfHeal ?? false,
+          allowEmpty: spec.syncPolicy.automated.allowEmpty ?? false,
         },
         syncOptions: spec.syncPolicy.syncOptions,
         retry: retry && {

@@ -71,7 +71,7 @@ export const ARGO_APPLICATION_SCHEMA = open(
         sources: { type: 'array', minItems: 1, items: source },
         destination: open({ server: text, name: text, namespace: text }, ['namespace']),
         syncPolicy: open({
-          automated: open({ prune: bool, selfHeal: bool }),
+          automated: open({ prune: bool, selfHeal: bool, allowEmpty: bool }),
           syncOptions: strs,
           retry: open({
             limit: { type: 'integer' },
@@ -111,7 +111,6 @@ const REASONS: Readonly<Record<string, string>> = {
   'metadata.finalizers':
     'is not supported by Mooring (pruning on deletion is decided by Mooring, not by finalizers); ignored',
   'spec.project': 'is not supported by Mooring (there are no projects); ignored',
-  'spec.syncPolicy.automated.allowEmpty': 'is not supported by Mooring; ignored',
   'spec.source.directory.jsonnet': 'is not supported by Mooring (no Jsonnet rendering); ignored',
   'spec.source.plugin':
     'is not supported by Mooring (no config management plugins); the path is rendered as plain manifests, Kustomize or Helm',

@@ -44,8 +44,18 @@ export interface RetryPolicy {
   backoff: { duration: string; factor: number; maxDuration: string };
 }
 
+export interface AutomatedSync {
+  prune: boolean;
+  selfHeal: boolean;
+  /**
+   * Let an automatic sync with prune apply an empty render, deleting every object the app tracks.
+   * Off by default, as in Argo CD: an empty render is far more often a mistake than an intent.
+   */
+  allowEmpty: boolean;
+}
+
 export interface SyncPolicy {
-  automated?: { prune: boolean; selfHeal: boolean };
+  automated?: AutomatedSync;
   /** Git poll interval, e.g. "3m". */
   interval: string;
   syncOptions: string[];

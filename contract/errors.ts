@@ -13,6 +13,12 @@ import type { ObjectRef } from './object-ref.js';
 export abstract class MooringError extends Error {
   /** Whether Temporal may retry the activity that threw it. Every subclass declares its own. */
   declare static readonly retryable: boolean;
+  /**
+   * Whether the failure says the revision itself is wrong (its content, or what it does once
+   * applied): auto-sync must not deploy it again. Otherwise the environment failed (Git or the API
+   * unreachable, credentials, an agent's store) and the app tries the revision again later.
+   */
+  static readonly revisionFault: boolean = false;
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -28,6 +34,7 @@ export abstract class MooringError extends Error {
 /** A manifest cannot be parsed or is not a valid object; names file, document and field. */
 export class ManifestInvalid extends MooringError {
   static override readonly retryable = false;
+  static override readonly revisionFault = true;
 }
 
 /** The manifests of a sync are gone from this worker's store (a new worker, a wiped cache). */
@@ -48,6 +55,7 @@ export class AuthFailed extends MooringError {
 /** No branch, tag or commit of the repository has that name. */
 export class RevisionNotFound extends MooringError {
   static override readonly retryable = false;
+  static override readonly revisionFault = true;
 }
 
 /** A tree holds more directories than a listing may carry through Temporal (ApplicationSet git generators). */
@@ -84,6 +92,17 @@ abstract class ApplyFailure extends MooringError {
 /** The API server rejected the desired state (validation, admission, dry-run). */
 export class ApplyRejected extends ApplyFailure {
   static override readonly retryable = false;
+  static override readonly revisionFault = true;
+}
+
+/**
+ * An automatic sync with prune found an empty render while the app tracks live objects: applying it
+ * would delete them all. Refused unless the spec sets `syncPolicy.automated.allowEmpty`. Raised by
+ * the sync workflow itself.
+ */
+export class EmptyRender extends MooringError {
+  static override readonly retryable = false;
+  static override readonly revisionFault = true;
 }
 
 /** An apply failed for a reason that may pass (throttling, server error, network); worth retrying. */
@@ -94,18 +113,22 @@ export class ApplyFailed extends ApplyFailure {
 /** The app became Degraded (or a rollout exceeded its progress deadline) while waiting for health. */
 export class HealthDegraded extends MooringError {
   static override readonly retryable = false;
+  static override readonly revisionFault = true;
 }
 
 /** A sync hook (PreSync/Sync/PostSync) failed. */
 export class HookFailed extends MooringError {
   static override readonly retryable = false;
+  static override readonly revisionFault = true;
 }
 
 /**
  * Every error class by its wire name (object keys survive bundling, class names need not).
  * Order: the names workflows already listed first, so the derived list only grew.
  */
-const ERROR_CLASSES: Readonly<Record<string, { readonly retryable: boolean }>> = {
+const ERROR_CLASSES: Readonly<
+  Record<string, { readonly retryable: boolean; readonly revisionFault: boolean }>
+> = {
   ManifestInvalid,
   RepoNotFound,
   AuthFailed,
@@ -117,11 +140,19 @@ const ERROR_CLASSES: Readonly<Record<string, { readonly retryable: boolean }>> =
   Unreachable,
   ApplyFailed,
   TooManyDirectories,
+  EmptyRender,
 };
 
 /** The names workflows must not retry: every class whose `retryable` is false. */
 export const NON_RETRYABLE_ERRORS: readonly string[] = Object.freeze(
   Object.entries(ERROR_CLASSES)
     .filter(([, errorClass]) => !errorClass.retryable)
+    .map(([name]) => name),
+);
+
+/** The names whose failure marks the revision bad: every class whose `revisionFault` is true. */
+export const REVISION_FAULTS: readonly string[] = Object.freeze(
+  Object.entries(ERROR_CLASSES)
+    .filter(([, errorClass]) => errorClass.revisionFault)
     .map(([name]) => name),
 );

@@ -7,7 +7,8 @@ import type { AppSpec } from '../config/types.js';
 import type { HealthStatusCode, SyncStatusCode } from './kube-object.js';
 
 export type OperationPhase = 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
-export type SyncOutcome = 'Succeeded' | 'Failed' | 'RolledBack';
+/** `Terminated`: an operator stopped the operation; nothing was rolled back and no commit was marked bad. */
+export type SyncOutcome = 'Succeeded' | 'Failed' | 'RolledBack' | 'Terminated';
 export type Initiator = 'auto-sync' | 'self-heal' | 'operator' | 'rollback';
 
 export interface HistoryEntry {
@@ -40,6 +41,24 @@ export interface OperationState {
   message?: string;
 }
 
+/**
+ * Something the operator should know that health and sync status do not say, as Argo CD's
+ * application conditions: `SyncError` (the last operation failed; the message names the file,
+ * object and field), `SyncWarning` (an option or annotation the sync ignored or could not honour),
+ * `AgentUnavailable` (no agent polls the cluster's task queue), `CancelRequested` (someone asked
+ * Temporal to cancel the app's workflow; what Mooring did instead).
+ */
+export type AppConditionType = 'SyncError' | 'SyncWarning' | 'AgentUnavailable' | 'CancelRequested';
+
+export interface AppCondition {
+  type: AppConditionType;
+  message: string;
+  /** The revision the condition is about, when there is one. */
+  revision?: string;
+  /** When the condition was first seen (workflow time, ISO 8601). */
+  since: string;
+}
+
 export interface AppStatus {
   name: string;
   cluster: string;
@@ -65,6 +84,12 @@ export interface AppStatus {
   resources: ResourceState[];
   history: HistoryEntry[];
   consecutiveFailures: number;
+  conditions: AppCondition[];
+  /**
+   * A revision whose operation an operator terminated: auto-sync does not start it again (a new
+   * commit or an explicit sync does), and it is not marked bad.
+   */
+  stoppedRevision?: string;
 }
 
 export interface RefreshInput {

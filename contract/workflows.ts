@@ -4,7 +4,7 @@
  * repository's directories (`app apply`) get back, and what the scheduled fleet workflows report.
  */
 import type { AppSpec } from '../config/types.js';
-import type { DiffApplicationResult, ListRepoDirectoriesResult } from './activities.js';
+import type { DiffApplicationResult, ListRepoDirectoriesResult, PlanInput } from './activities.js';
 import type { HealthStatusCode } from './kube-object.js';
 import type { Initiator, OperationPhase, ResourceState } from './messages.js';
 
@@ -20,7 +20,7 @@ export interface SyncWorkflowInput {
   lastHealthyRevision?: string;
 }
 
-export type SyncWorkflowOutcome = 'Succeeded' | 'Failed' | 'RolledBack' | 'Superseded';
+export type SyncWorkflowOutcome = 'Succeeded' | 'Failed' | 'RolledBack' | 'Superseded' | 'Terminated';
 
 export interface SyncWorkflowResult {
   outcome: SyncWorkflowOutcome;
@@ -37,6 +37,14 @@ export interface SyncWorkflowResult {
   resources: ResourceState[];
   manifestKey?: string;
   finishedAt?: string;
+  /**
+   * False when the operation wrote nothing to the cluster (render or dry-run rejected the
+   * revision): its `health` is then not an observation and the app keeps the one it had.
+   * Absent in results of older workflow code, which always observed.
+   */
+  touchedCluster?: boolean;
+  /** Options or annotations the sync could not honour, one message each (shown as SyncWarning). */
+  warnings?: string[];
 }
 
 export interface DiffWorkflowInput {
@@ -62,6 +70,11 @@ export type ListRepoDirectoriesWorkflowResult = ListRepoDirectoriesResult;
 export interface CascadeDeleteInput {
   app: string;
   cluster: string;
+  /**
+   * The plan the app last deployed (its manifest key, from the app's memo, and spec settings):
+   * where the delete hooks come from. Absent from older clients: the agent then uses its own record.
+   */
+  plan?: PlanInput;
 }
 
 export interface GitPollResult {

@@ -11,6 +11,7 @@ import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
+import { withLivenessHeartbeats } from './liveness.js';
 import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
 import { clusterTaskQueue, DEFAULT_TASK_QUEUE } from '../contract/ids.js';
 import { createLogger } from './logger.js';
@@ -76,7 +77,10 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       connection,
       namespace,
       taskQueue: clusterTaskQueue(cluster),
-      activities: { ...clusterActivities.activities, ...createAppOfAppsActivities({ client, taskQueue }) },
+      activities: withLivenessHeartbeats({
+        ...clusterActivities.activities,
+        ...createAppOfAppsActivities({ client, taskQueue }),
+      }),
       maxConcurrentActivityTaskExecutions: 32,
     }),
   ];
@@ -87,7 +91,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         namespace,
         taskQueue,
         workflowBundle: { codePath: await ensureWorkflowBundle() },
-        activities: createControlActivities({ client, taskQueue }),
+        activities: withLivenessHeartbeats(createControlActivities({ client, taskQueue })),
         sinks: {
           metrics: {
             operationFinished: {

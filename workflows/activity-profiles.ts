@@ -12,6 +12,18 @@ import { clusterTaskQueue } from '../contract/ids.js';
 /** How much longer than the health timeout the health-wait activity may run before Temporal stops it. */
 export const ROLLOUT_MARGIN_MS = 30_000;
 
+/**
+ * How long a call waits for an agent to pick it up before the workflow says the agent is missing
+ * (and asks again): a cluster's work never waits silently for an agent that is gone.
+ */
+export const AGENT_PICKUP_TIMEOUT = '30s';
+
+/**
+ * Every activity heartbeats at least every 2 s (the worker wraps them: `workers/liveness.ts`), so
+ * a worker killed mid-call is noticed within this time and the call retried on another worker.
+ */
+export const LIVENESS_TIMEOUT = '8s';
+
 /** The three kinds of call one sync operation makes, all on the app's cluster queue. */
 export interface SyncProfiles {
   /** Render, app-of-apps registration, dry-run: short calls, 5 attempts. */
@@ -32,13 +44,16 @@ export function syncProfiles(spec: AppSpec): SyncProfiles {
   return {
     quick: {
       taskQueue,
+      scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
       startToCloseTimeout: '2m',
+      heartbeatTimeout: LIVENESS_TIMEOUT,
       retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
     },
     apply: {
       taskQueue,
+      scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
       startToCloseTimeout: '10m',
-      heartbeatTimeout: '30s',
+      heartbeatTimeout: LIVENESS_TIMEOUT,
       retry: {
         initialInterval: retry?.backoff.duration ?? '1s',
         backoffCoefficient: retry?.backoff.factor ?? 2,
@@ -49,8 +64,9 @@ export function syncProfiles(spec: AppSpec): SyncProfiles {
     },
     healthWait: {
       taskQueue,
+      scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
       startToCloseTimeout: healthTimeoutMs + ROLLOUT_MARGIN_MS,
-      heartbeatTimeout: '5s',
+      heartbeatTimeout: LIVENESS_TIMEOUT,
       cancellationType: 'TRY_CANCEL',
       retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
     },
@@ -62,7 +78,9 @@ export function syncProfiles(spec: AppSpec): SyncProfiles {
 export function resolverProfile(cluster: string): ActivityOptions {
   return {
     taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
     startToCloseTimeout: '1m',
+    heartbeatTimeout: LIVENESS_TIMEOUT,
     retry: {
       initialInterval: '1s',
       maximumInterval: '30s',
@@ -81,6 +99,8 @@ export function fleetListProfile(): ActivityOptions {
 export function remoteCheckProfile(cluster: string): ActivityOptions {
   return {
     taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    heartbeatTimeout: LIVENESS_TIMEOUT,
     startToCloseTimeout: '30s',
     retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   };
@@ -90,6 +110,8 @@ export function remoteCheckProfile(cluster: string): ActivityOptions {
 export function driftCheckProfile(cluster: string): ActivityOptions {
   return {
     taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    heartbeatTimeout: LIVENESS_TIMEOUT,
     startToCloseTimeout: '2m',
     retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   };
@@ -99,6 +121,8 @@ export function driftCheckProfile(cluster: string): ActivityOptions {
 export function cascadeDeleteProfile(cluster: string): ActivityOptions {
   return {
     taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    heartbeatTimeout: LIVENESS_TIMEOUT,
     startToCloseTimeout: '5m',
     retry: { maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   };

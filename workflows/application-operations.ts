@@ -3,7 +3,16 @@
  * first (FIFO), then a refresh, then a drift report. Each operation is a `syncWorkflow` child,
  * watched for a newer commit while an auto-sync runs, and recorded in the entity when it ends.
  */
-import { condition, proxyActivities, proxySinks, startChild } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  patched,
+  proxySinks,
+  sleep,
+  startChild,
+} from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ClusterActivities } from '../contract/activities.js';
 import { syncWorkflowId } from '../contract/ids.js';
@@ -16,6 +25,8 @@ import { resolverProfile } from './activity-profiles.js';
 import type { ApplicationEntity, ManualOperation, OperationRequest } from './application-state.js';
 import type { Visibility } from './application-visibility.js';
 import { workflowNow } from './clock.js';
+import { PATCHES } from './patches.js';
+import { agentMissingMessage, isAgentMissing } from './agent-wait.js';
 import { missingResult, short } from './sync-results.js';
 import { syncWorkflow } from './sync.js';
 
@@ -23,10 +34,31 @@ export class OperationRunner {
   readonly #app: ApplicationEntity;
   readonly #visibility: Visibility;
   readonly #metrics = proxySinks<MooringSinks>().metrics;
+  #retryArmed = false;
 
   constructor(app: ApplicationEntity, visibility: Visibility) {
     this.#app = app;
     this.#visibility = visibility;
+  }
+
+  /**
+   * A cancel request on the app workflow: the running operation is cancelled (it ends Terminated,
+   * recorded as usual) and the status says what happened instead of the app stopping.
+   */
+  stopForCancelRequest(): void {
+    const app = this.#app;
+    const op = app.operation;
+    // This runs in the cancelled root scope: the request must be made from a scope that is not.
+    if (op)
+      void CancellationScope.nonCancellable(() => getExternalWorkflowHandle(op.workflowId).cancel()).catch(
+        () => undefined, // the operation may end before the request lands
+      );
+    app.setCondition(
+      'CancelRequested',
+      `a cancellation of this app's workflow was requested (Web UI or API): an application is not stopped that way. ` +
+        (op ? `Its running operation #${op.id} was cancelled instead. ` : 'No operation was running. ') +
+        'Use `mooring app pause` to stop automatic syncs, `mooring app delete` to remove the app',
+    );
   }
 
   /** Handles the next piece of pending work: a manual request, else a refresh, else a drift report. */
@@ -103,6 +135,7 @@ export class OperationRunner {
     const outcome = await this.#awaitOutcome(child, request);
     const durationMs = workflowNow() - startedAt;
     app.record(op, request, outcome, durationMs);
+    this.#retryLater(request, outcome);
     this.#visibility.publish();
     this.#metrics.operationFinished({
       app: app.spec.name,
@@ -190,18 +223,41 @@ export class OperationRunner {
     return result ?? missingResult(request.revision);
   }
 
+  /**
+   * An automatic operation that failed for an environment reason is not the revision's fault: a
+   * durable timer asks for a refresh after a backoff, so the app converges once Git, the API or
+   * the agent is back. One timer at a time; a newer refresh meanwhile makes it harmless.
+   */
+  #retryLater(request: OperationRequest, result: SyncWorkflowResult): void {
+    const delayMs = this.#app.retryDelayMs(request, result);
+    if (delayMs === undefined || this.#retryArmed || !patched(PATCHES.retryAfterEnvironmentFailure)) return;
+    this.#retryArmed = true;
+    const app = this.#app;
+    const last = app.state.lastOperation;
+    if (last) last.message = `${result.message}; trying again in ${Math.round(delayMs / 1000)} s`;
+    void sleep(delayMs).then(() => {
+      this.#retryArmed = false;
+      app.requestRefresh(`retry after: ${result.message.slice(0, 120)}`);
+    });
+  }
+
   /** The commit the target revision points to (`sha` when a signal already told); undefined when Git fails. */
   async #resolveHead(sha?: string): Promise<string | undefined> {
     if (sha) return sha;
     const app = this.#app;
+    const calledAt = workflowNow();
     try {
-      return (
-        await this.#resolver().resolveRevision({
-          repoURL: app.spec.source.repoURL,
-          targetRevision: app.spec.source.targetRevision,
-        })
-      ).sha;
+      const resolved = await this.#resolver().resolveRevision({
+        repoURL: app.spec.source.repoURL,
+        targetRevision: app.spec.source.targetRevision,
+      });
+      app.clearCondition('AgentUnavailable');
+      return resolved.sha;
     } catch (err) {
+      if (isAgentMissing(err)) {
+        app.setCondition('AgentUnavailable', agentMissingMessage(app.spec.destination.cluster, calledAt));
+        return undefined;
+      }
       app.state.healthMessage = `cannot resolve ${app.spec.source.targetRevision}: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`;
       return undefined;
     }

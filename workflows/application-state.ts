@@ -7,6 +7,8 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
 import type { HealthStatusCode, SyncStatusCode } from '../contract/kube-object.js';
 import type {
+  AppCondition,
+  AppConditionType,
   AppStatus,
   DriftInput,
   HistoryEntry,
@@ -17,6 +19,12 @@ import type {
   SyncRequest,
 } from '../contract/messages.js';
 import type { SyncWorkflowResult } from '../contract/workflows.js';
+import { isoTime, workflowNow } from './clock.js';
+
+/** First wait before an automatic operation that failed for an environment reason is tried again. */
+const RETRY_BASE_MS = 15_000;
+/** The longest wait between such attempts. */
+const RETRY_MAX_MS = 5 * 60_000;
 
 /** How many history entries an app keeps (Argo CD keeps 10 by default). */
 export const HISTORY_LIMIT = 25;
@@ -42,6 +50,10 @@ export interface CarriedState {
   resources: ResourceState[];
   lastOperation?: OperationState;
   pending: PendingWork;
+  /** Absent in state carried by older workflow code. */
+  conditions?: AppCondition[];
+  /** The revision of the last operation an operator terminated: auto-sync leaves it alone. */
+  stoppedRevision?: string;
 }
 
 export type ManualOperation =
@@ -74,6 +86,7 @@ export function initialState(): CarriedState {
     health: 'Unknown',
     resources: [],
     pending: { manual: [], refresh: { reason: 'first start' } },
+    conditions: [],
   };
 }
 
@@ -175,6 +188,7 @@ export class ApplicationEntity {
   noteHead(sha: string): void {
     if (sha === this.state.headRevision) return;
     this.state.headRevision = sha;
+    this.state.stoppedRevision = undefined;
     this.state.consecutiveFailures = 0; // a new commit earns a fresh start
     this.#updateSyncStatus();
   }
@@ -186,6 +200,7 @@ export class ApplicationEntity {
     const wanted = this.state.pinnedRevision ?? sha;
     if (wanted === this.state.deployedRevision) return undefined;
     if (!this.autoSyncEnabled() || this.state.badRevisions.includes(sha)) return undefined;
+    if (sha === this.state.stoppedRevision) return undefined;
     return {
       revision: sha,
       initiatedBy: 'auto-sync',
@@ -207,6 +222,9 @@ export class ApplicationEntity {
     const revision = this.state.deployedRevision;
     if (!drift.drifted || !automated?.selfHeal || this.state.paused || revision === undefined)
       return undefined;
+    // A revision that failed or that an operator stopped is not re-applied by self-heal.
+    if (this.state.badRevisions.includes(revision) || revision === this.state.stoppedRevision)
+      return undefined;
     return {
       revision,
       initiatedBy: 'self-heal',
@@ -226,7 +244,9 @@ export class ApplicationEntity {
     const s = this.state;
     this.operation = undefined;
     s.lastOperation = { ...op, phase: result.phase, step: 'done', message: result.message };
+    this.clearCondition('AgentUnavailable');
     if (request.dryRun) return;
+    this.#recordConditions(result);
     if (result.outcome !== 'Superseded') {
       s.history.push({
         id: op.id,
@@ -240,11 +260,17 @@ export class ApplicationEntity {
       });
       if (s.history.length > HISTORY_LIMIT) s.history.splice(0, s.history.length - HISTORY_LIMIT);
     }
-    s.health = result.health;
-    s.healthMessage = result.healthMessage;
+    // A revision rejected before its first write says nothing about the live objects' health.
+    if (result.touchedCluster !== false) {
+      s.health = result.health;
+      s.healthMessage = result.healthMessage;
+    }
     if (result.resources.length > 0) s.resources = result.resources;
-    if (result.manifestKey && result.outcome !== 'Failed') s.manifestKey = result.manifestKey;
-    if (result.runningRevision) s.deployedRevision = result.runningRevision;
+    // Drift is compared against what runs: the manifests follow the running revision.
+    if (result.runningRevision) {
+      s.deployedRevision = result.runningRevision;
+      if (result.manifestKey) s.manifestKey = result.manifestKey;
+    }
     switch (result.outcome) {
       case 'Succeeded':
         s.lastHealthyRevision = result.revision;
@@ -257,6 +283,9 @@ export class ApplicationEntity {
           s.badRevisions.push(result.revision);
         if (s.badRevisions.length > HISTORY_LIMIT) s.badRevisions.shift();
         s.consecutiveFailures += 1;
+        break;
+      case 'Terminated':
+        s.stoppedRevision = result.revision;
         break;
       case 'Superseded':
         break;
@@ -274,9 +303,48 @@ export class ApplicationEntity {
     else s.sync = wanted === s.deployedRevision && !s.drifted ? 'Synced' : 'OutOfSync';
   }
 
-  /** An explicit sync or rollback of a bad revision clears its mark: the operator asked for it. */
+  /** An explicit sync or rollback of a bad or stopped revision clears its mark: the operator asked for it. */
   forgive(revision: string): void {
     this.state.badRevisions = this.state.badRevisions.filter((r) => r !== revision);
+    if (this.state.stoppedRevision === revision) this.state.stoppedRevision = undefined;
+  }
+
+  /**
+   * After an automatic operation failed for a reason outside the revision (Git or the API
+   * unreachable, an agent gone), how long to wait before trying it again: 15 s doubling per
+   * consecutive failure, at most 5 min. Undefined when nothing is to be retried.
+   */
+  retryDelayMs(request: OperationRequest, result: SyncWorkflowResult): number | undefined {
+    const automatic = request.initiatedBy === 'auto-sync' || request.initiatedBy === 'self-heal';
+    const failed = result.outcome === 'Failed' || result.outcome === 'RolledBack';
+    if (!automatic || !failed || result.badRevision || request.dryRun) return undefined;
+    // A refresh only deploys what does not run yet; a revision that runs is the drift scan's to heal.
+    if (this.state.deployedRevision === result.revision) return undefined;
+    const attempts = Math.max(1, this.state.consecutiveFailures);
+    return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 10));
+  }
+
+  /** Sets (or updates the message of) a condition; `since` stays from when it first appeared. */
+  setCondition(type: AppConditionType, message: string, revision?: string): void {
+    const conditions = (this.state.conditions ??= []);
+    const existing = conditions.find((c) => c.type === type);
+    if (existing) Object.assign(existing, { message, revision });
+    else conditions.push({ type, message, revision, since: isoTime(workflowNow()) });
+  }
+
+  clearCondition(type: AppConditionType): void {
+    if (this.state.conditions) this.state.conditions = this.state.conditions.filter((c) => c.type !== type);
+  }
+
+  /** SyncError while the last operation failed; SyncWarning for what the last sync could not honour. */
+  #recordConditions(result: SyncWorkflowResult): void {
+    if (result.outcome !== 'Terminated') this.clearCondition('CancelRequested');
+    if (result.outcome === 'Failed' || result.outcome === 'RolledBack')
+      this.setCondition('SyncError', result.message, result.revision);
+    else if (result.outcome === 'Succeeded') this.clearCondition('SyncError');
+    const warnings = result.warnings ?? [];
+    if (warnings.length > 0) this.setCondition('SyncWarning', warnings.join('; '), result.revision);
+    else this.clearCondition('SyncWarning');
   }
 
   status(): AppStatus {
@@ -302,6 +370,8 @@ export class ApplicationEntity {
       resources: s.resources,
       history: [...s.history],
       consecutiveFailures: s.consecutiveFailures,
+      conditions: [...(s.conditions ?? [])],
+      stoppedRevision: s.stoppedRevision,
     };
   }
 

@@ -8,6 +8,7 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   setHandler,
@@ -49,21 +50,30 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const visibility = new Visibility(app);
   const operations = new OperationRunner(app, visibility);
   registerHandlers(app, visibility); // before the first await
-  const safety = new SafetyTimer();
-  visibility.publish();
-  for (;;) {
-    await condition(() => app.hasWork() || safety.due || workflowInfo().continueAsNewSuggested);
-    if (safety.due) {
-      safety.due = false;
-      app.requestRefresh('periodic check');
-    }
-    if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof applicationWorkflow>({ spec: app.spec, carried: app.state });
-    }
-    await operations.handleNext();
+  // A cancel request (the Web UI's most prominent button) does not end the app: it would drop its
+  // history and leave the app unmanaged. It stops the running operation, like `app terminate`,
+  // and says so in the status; `mooring app delete` ends an app.
+  CancellationScope.current().cancelRequested.catch(() => {
+    operations.stopForCancelRequest();
     visibility.publish();
-  }
+  });
+  await CancellationScope.nonCancellable(async () => {
+    const safety = new SafetyTimer();
+    visibility.publish();
+    for (;;) {
+      await condition(() => app.hasWork() || safety.due || workflowInfo().continueAsNewSuggested);
+      if (safety.due) {
+        safety.due = false;
+        app.requestRefresh('periodic check');
+      }
+      if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof applicationWorkflow>({ spec: app.spec, carried: app.state });
+      }
+      await operations.handleNext();
+      visibility.publish();
+    }
+  });
 }
 
 /** Queries, signals and updates: each turns into a change of the entity's state or pending work. */

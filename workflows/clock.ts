@@ -7,3 +7,9 @@ export function workflowNow(): number {
   // eslint-disable-next-line no-restricted-globals -- deterministic in the workflow sandbox (see above)
   return Date.now();
 }
+
+/** A workflow time (from `workflowNow`) as ISO 8601, for messages and conditions. */
+export function isoTime(ms: number): string {
+  // eslint-disable-next-line no-restricted-globals -- formatting a given instant reads no clock
+  return new Date(ms).toISOString();
+}

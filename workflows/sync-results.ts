@@ -5,6 +5,7 @@
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { PrepareSyncResult, ResourceHealth, WaitHealthyResult } from '../contract/activities.js';
+import { REVISION_FAULTS } from '../contract/errors.js';
 import type { HealthStatusCode } from '../contract/kube-object.js';
 import type { ResourceState } from '../contract/messages.js';
 import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
@@ -20,6 +21,23 @@ export interface Deployment {
   finishedAt?: string;
   /** False when nothing was written to the cluster (render or dry-run rejected the revision). */
   touchedCluster: boolean;
+  /** Every wave was applied: the live objects are this revision's, whatever their health. */
+  applied: boolean;
+  /** Options or annotations the dry-run found it could not honour. */
+  warnings?: string[];
+  /**
+   * The failure is the revision's own (bad content, rejected, unhealthy), not the environment's
+   * (Git or the API unreachable, an agent gone): only then is the revision marked bad.
+   */
+  revisionFault?: boolean;
+}
+
+/** Where an operator's terminate stopped the operation. */
+export interface StopPoint {
+  step: string;
+  touchedCluster: boolean;
+  applied: boolean;
+  manifestKey?: string;
 }
 
 /** A dry run ends after the server-side dry-run: what would change, nothing written. */
@@ -31,6 +49,8 @@ export function dryRunDeployment(prepared: PrepareSyncResult, manifestKey: strin
     resources: [],
     manifestKey,
     touchedCluster: false,
+    applied: false,
+    warnings: prepared.warnings,
   };
 }
 
@@ -43,6 +63,7 @@ export function waitedDeployment(
   const ok = waited.health === 'Healthy';
   return {
     ok,
+    revisionFault: !ok,
     message: ok
       ? 'healthy'
       : waited.timedOut
@@ -54,18 +75,31 @@ export function waitedDeployment(
     manifestKey,
     finishedAt: waited.finishedAt,
     touchedCluster: true,
+    applied: true,
   };
 }
 
-/** A step failed for good (its retries exhausted, or a non-retryable error). */
-export function failedDeployment(err: unknown, touchedCluster: boolean): Deployment {
+/**
+ * A step failed for good (its retries exhausted, or a non-retryable error). Before the first
+ * write the cluster is as it was: its health is not known from here (`Unknown`, and the result
+ * says it did not touch the cluster, so the app keeps the health it observed).
+ */
+export function failedDeployment(
+  err: unknown,
+  touchedCluster: boolean,
+  applied = false,
+  warnings?: string[],
+): Deployment {
   return {
     ok: false,
+    revisionFault: isRevisionFault(err),
     message: failureMessage(err),
-    health: 'Degraded',
-    healthMessage: failureMessage(err),
+    health: touchedCluster ? 'Degraded' : 'Unknown',
+    healthMessage: touchedCluster ? failureMessage(err) : undefined,
     resources: [],
     touchedCluster,
+    applied,
+    warnings,
   };
 }
 
@@ -82,6 +116,8 @@ export function succeededResult(input: SyncWorkflowInput, deployed: Deployment):
     resources: toStates(deployed.resources),
     manifestKey: deployed.manifestKey,
     finishedAt: deployed.finishedAt,
+    touchedCluster: deployed.touchedCluster,
+    warnings: deployed.warnings,
   };
 }
 
@@ -95,12 +131,16 @@ export function failedResult(input: SyncWorkflowInput, first: Deployment): SyncW
     outcome: 'Failed',
     phase: 'Failed',
     revision: input.revision,
+    // Fully applied but unhealthy: the live objects are this revision's (Synced, Degraded).
+    runningRevision: first.applied ? input.revision : undefined,
     message: failedMessage(input, first) + why,
-    badRevision: true,
+    badRevision: first.revisionFault ?? true,
     health: first.health,
     healthMessage: first.healthMessage,
     resources: toStates(first.resources),
     manifestKey: first.manifestKey,
+    touchedCluster: first.touchedCluster,
+    warnings: first.warnings,
   };
 }
 
@@ -118,12 +158,14 @@ export function rolledBackResult(
     runningRevision: target,
     rolledBackTo: target,
     message: `${failedMessage(input, first)}; rolled back to ${short(target)}, which is healthy`,
-    badRevision: true,
+    badRevision: first.revisionFault ?? true,
     health: back.health,
     healthMessage: back.healthMessage,
     resources: toStates(back.resources),
     manifestKey: back.manifestKey,
     finishedAt: back.finishedAt,
+    touchedCluster: true,
+    warnings: first.warnings,
   };
 }
 
@@ -138,23 +180,59 @@ export function rollbackFailedResult(
     outcome: 'Failed',
     phase: 'Failed',
     revision: input.revision,
+    runningRevision: back.applied ? target : undefined,
+    manifestKey: back.applied ? back.manifestKey : undefined,
     message: `${failedMessage(input, first)}; rollback to ${short(target)} also failed: ${back.message}`,
-    badRevision: true,
+    badRevision: first.revisionFault ?? true,
     health: 'Degraded',
     healthMessage: back.message,
     resources: toStates(back.resources),
+    touchedCluster: true,
+    warnings: first.warnings,
   };
 }
 
-export function supersededResult(revision: string): SyncWorkflowResult {
+/** A newer commit arrived; when this revision was already fully applied (its health wait ran), it runs. */
+export function supersededResult(
+  revision: string,
+  reached: { applied: boolean; manifestKey?: string } | undefined,
+): SyncWorkflowResult {
+  const applied = reached?.applied ?? false;
   return {
     outcome: 'Superseded',
     phase: 'Failed',
     revision,
+    runningRevision: applied ? revision : undefined,
+    manifestKey: applied ? reached?.manifestKey : undefined,
     message: 'superseded by a newer commit during the health wait',
     badRevision: false,
     health: 'Progressing',
     resources: [],
+    touchedCluster: applied,
+  };
+}
+
+/**
+ * An operator terminated the operation: nothing is rolled back and no commit is marked bad. The
+ * cluster stays as the operation left it, which the message says.
+ */
+export function terminatedResult(input: SyncWorkflowInput, stop: StopPoint): SyncWorkflowResult {
+  const left = stop.applied
+    ? 'every object of this revision was applied'
+    : stop.touchedCluster
+      ? 'the cluster may hold part of this revision'
+      : 'nothing had been written to the cluster';
+  return {
+    outcome: 'Terminated',
+    phase: 'Failed',
+    revision: input.revision,
+    runningRevision: stop.applied ? input.revision : undefined,
+    manifestKey: stop.applied ? stop.manifestKey : undefined,
+    message: `terminated by an operator during "${stop.step}"; nothing was rolled back and ${left}. Run \`mooring app sync\` to deploy it again`,
+    badRevision: false,
+    health: 'Unknown',
+    resources: [],
+    touchedCluster: false,
   };
 }
 
@@ -168,6 +246,7 @@ export function missingResult(revision: string): SyncWorkflowResult {
     badRevision: false,
     health: 'Unknown',
     resources: [],
+    touchedCluster: false,
   };
 }
 
@@ -193,6 +272,12 @@ export function describeChanges(changes: Record<string, number>): string {
 
 export function short(sha: string): string {
   return sha.slice(0, 7);
+}
+
+/** Whether a step's failure is the revision's own fault (`REVISION_FAULTS` in contract/errors.ts). */
+export function isRevisionFault(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type != null && REVISION_FAULTS.includes(cause.type);
 }
 
 export function failureMessage(err: unknown): string {

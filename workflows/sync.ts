@@ -7,8 +7,11 @@
  */
 import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -19,6 +22,8 @@ import type {
   ClusterActivities,
   PlanInput,
   PrepareSyncResult,
+  PruneInput,
+  PruneResult,
   RenderManifestsResult,
   WaitHealthyResult,
 } from '../contract/activities.js';
@@ -26,18 +31,23 @@ import { supersedeSignal, syncStepQuery } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { syncProfiles } from './activity-profiles.js';
 import type { SyncProfiles } from './activity-profiles.js';
+import { untilAgentAnswers } from './agent-wait.js';
+import { PATCHES } from './patches.js';
 import {
   dryRunDeployment,
   failedDeployment,
   failedResult,
   rollbackFailedResult,
+  failureMessage,
   rolledBackResult,
   short,
   succeededResult,
   supersededResult,
+  terminatedResult,
   waitedDeployment,
 } from './sync-results.js';
 import type { Deployment } from './sync-results.js';
+import type { StopPoint } from './sync-results.js';
 
 export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   const operation = new SyncOperation(input);
@@ -45,11 +55,12 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
   try {
     first = await operation.deploy(input.revision, 'deploy');
   } catch (err) {
-    if (!operation.superseded) throw err;
-    return operation.finish(supersededResult(input.revision));
+    if (operation.superseded) return operation.finish(supersededResult(input.revision, operation.current));
+    if (operation.stopped) return operation.finish(terminatedResult(input, operation.stopped));
+    throw err;
   }
   // A wait that ended healthy just as the newer commit arrived still counts as a success.
-  if (operation.superseded && !first.ok) return operation.finish(supersededResult(input.revision));
+  if (operation.superseded && !first.ok) return operation.finish(supersededResult(input.revision, first));
   if (first.ok) return operation.finish(succeededResult(input, first));
 
   const target = rollbackTarget(input, first);
@@ -73,6 +84,7 @@ function rollbackTarget(input: SyncWorkflowInput, first: Deployment): string | u
 }
 
 type Purpose = 'deploy' | 'rollback';
+type PropagationPolicy = NonNullable<PruneInput['propagation']>;
 
 /** One revision's way through the pipeline. */
 interface Pass {
@@ -82,6 +94,28 @@ interface Pass {
   label: string;
   /** Set once the first write to the cluster starts. */
   touchedCluster: boolean;
+  /** Set once every wave is applied: the live objects are this revision's, healthy or not. */
+  applied: boolean;
+  /** The rendered manifests, once rendered. */
+  manifestKey?: string;
+}
+
+/** The app's `PrunePropagationPolicy` sync option; foreground, as in Argo CD, when absent. */
+function prunePropagation(input: SyncWorkflowInput): PropagationPolicy {
+  for (const option of input.spec.syncPolicy.syncOptions) {
+    const [key, value] = option.split('=', 2);
+    if (key === 'PrunePropagationPolicy' && (value === 'background' || value === 'orphan')) return value;
+  }
+  return 'foreground';
+}
+
+/** The agent's manifest store no longer holds the rendered revision. */
+function isManifestsMissing(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === 'ManifestsMissing'
+  );
 }
 
 /** App of apps: child Applications become Mooring apps of their own instead of cluster objects. */
@@ -92,6 +126,10 @@ function hasChildApplications(rendered: RenderManifestsResult): boolean {
 /** The operation's handlers, activity proxies and steps; `deploy` runs the pipeline for one revision. */
 class SyncOperation {
   superseded = false;
+  /** Set when an operator cancelled (terminated) the operation. */
+  stopped: StopPoint | undefined;
+  /** The pass running now: how far the revision got. */
+  current: Pass | undefined;
   readonly #input: SyncWorkflowInput;
   readonly #profiles: SyncProfiles;
   /** Only the new revision's health wait can be superseded; a rollback always runs to its end. */
@@ -123,22 +161,83 @@ class SyncOperation {
       purpose,
       label: purpose === 'rollback' ? ` (rollback to ${short(revision)})` : '',
       touchedCluster: false,
+      applied: false,
     };
+    this.current = pass;
+    let plan: PlanInput | undefined;
+    let prepared: PrepareSyncResult | undefined;
     try {
       const rendered = await this.#render(pass);
       if (hasChildApplications(rendered) && !this.#input.dryRun)
         await this.#registerChildApplications(pass, rendered);
-      const plan = this.#plan(rendered.manifestKey);
-      const prepared = await this.#dryRun(pass, plan, rendered);
+      pass.manifestKey = rendered.manifestKey;
+      plan = this.#plan(rendered.manifestKey);
+      prepared = await this.#dryRun(pass, plan, rendered);
       if (this.#input.dryRun) return dryRunDeployment(prepared, rendered.manifestKey);
+      this.#refuseEmptyPrune(rendered, prepared);
       pass.touchedCluster = true;
       await this.#applyWaves(pass, plan, prepared);
+      pass.applied = true;
       const waited = await this.#waitHealthyBesidePrune(pass, plan);
       if (waited.health !== 'Healthy' && prepared.hasSyncFailHooks) await this.#runSyncFailHooks(pass, plan);
-      return waitedDeployment(waited, rendered.manifestKey, this.#input.spec.rollback.healthTimeout);
+      return {
+        ...waitedDeployment(waited, rendered.manifestKey, this.#input.spec.rollback.healthTimeout),
+        warnings: prepared.warnings,
+      };
     } catch (err) {
-      if (isCancellation(err) && this.superseded) throw err;
-      return failedDeployment(err, pass.touchedCluster);
+      if (isCancellation(err)) {
+        if (this.superseded) throw err;
+        if (patched(PATCHES.terminateLeavesCluster)) {
+          this.stopped = {
+            step: this.#step,
+            touchedCluster: pass.touchedCluster,
+            applied: pass.applied,
+            manifestKey: pass.manifestKey,
+          };
+          throw err;
+        }
+      }
+      const failed: Deployment = {
+        ...failedDeployment(err, pass.touchedCluster, pass.applied, prepared?.warnings),
+        manifestKey: pass.manifestKey,
+      };
+      if (plan && prepared?.hasSyncFailHooks && pass.touchedCluster && !pass.applied)
+        return await this.#syncFailAfterError(pass, plan, failed);
+      return failed;
+    }
+  }
+
+  /**
+   * As in Argo CD, an automatic sync with prune does not apply an empty render over a live app:
+   * an empty render is far more often a broken path or generator than an intent.
+   */
+  #refuseEmptyPrune(rendered: RenderManifestsResult, prepared: PrepareSyncResult): void {
+    const { prune, initiatedBy, spec } = this.#input;
+    const automatic = initiatedBy === 'auto-sync' || initiatedBy === 'self-heal';
+    if (rendered.objectCount > 0 || prepared.orphans === 0 || !prune || !automatic) return;
+    if (spec.syncPolicy.automated?.allowEmpty || !patched(PATCHES.refuseEmptyPrune)) return;
+    throw ApplicationFailure.create({
+      type: 'EmptyRender', // contract/errors.ts: EmptyRender
+      nonRetryable: true,
+      message:
+        `${spec.source.path}@${short(this.#input.revision)} rendered no objects, and pruning would delete all ` +
+        `${prepared.orphans} objects of the app; nothing was changed. Fix the source, or set ` +
+        'spec.syncPolicy.automated.allowEmpty: true to let an automatic sync empty the app',
+    });
+  }
+
+  /** SyncFail hooks after an apply or hook failure (the health path runs them itself). */
+  async #syncFailAfterError(pass: Pass, plan: PlanInput, failed: Deployment): Promise<Deployment> {
+    if (!patched(PATCHES.syncFailAfterAnyFailure)) return failed;
+    try {
+      await this.#runSyncFailHooks(pass, plan);
+      return { ...failed, message: `${failed.message}; SyncFail hooks ran` };
+    } catch (hookErr) {
+      if (isCancellation(hookErr)) throw hookErr;
+      return {
+        ...failed,
+        message: `${failed.message}; SyncFail hooks failed too: ${failureMessage(hookErr)}`,
+      };
     }
   }
 
@@ -152,30 +251,66 @@ class SyncOperation {
   async #render(pass: Pass): Promise<RenderManifestsResult> {
     const { app, spec } = this.#input;
     this.#step = `render${pass.label}`;
-    return await this.#quick.renderManifests.executeWithOptions(
-      { ...this.#profiles.quick, summary: `render ${spec.source.path}@${short(pass.revision)}` },
-      [
-        {
-          appName: app,
-          repoURL: spec.source.repoURL,
-          revision: pass.revision,
-          path: spec.source.path,
-          namespace: spec.destination.namespace,
-          helm: spec.source.helm,
-          kustomize: spec.source.kustomize,
-          directory: spec.source.directory,
-        },
-      ],
+    return await this.#onAgent(() =>
+      this.#quick.renderManifests.executeWithOptions(
+        { ...this.#profiles.quick, summary: `render ${spec.source.path}@${short(pass.revision)}` },
+        [
+          {
+            appName: app,
+            repoURL: spec.source.repoURL,
+            revision: pass.revision,
+            path: spec.source.path,
+            namespace: spec.destination.namespace,
+            helm: spec.source.helm,
+            kustomize: spec.source.kustomize,
+            directory: spec.source.directory,
+          },
+        ],
+      ),
     );
+  }
+
+  /**
+   * A cluster step on the agent. Rendered manifests are a cache, not state: when the agent's store
+   * lost them (wiped disk, another agent replica), the revision is rendered again (same SHA, same
+   * key) and the step runs once more, instead of failing the revision.
+   */
+  async #clusterStep<T>(pass: Pass, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#onAgent(call);
+    } catch (err) {
+      if (!isManifestsMissing(err) || !patched(PATCHES.rerenderMissingManifests)) throw err;
+      const step = this.#step;
+      await this.#render(pass);
+      this.#step = step;
+      return await this.#onAgent(call);
+    }
+  }
+
+  /**
+   * Runs one activity call on the cluster's agent; while no agent picks it up, the step says so
+   * (the CLI and the Web UI read it) and the call is made again.
+   */
+  async #onAgent<T>(call: () => Promise<T>): Promise<T> {
+    const step = this.#step;
+    try {
+      return await untilAgentAnswers(this.#input.spec.destination.cluster, call, (message) => {
+        this.#step = `${step}: ${message}`;
+      });
+    } finally {
+      this.#step = step;
+    }
   }
 
   async #registerChildApplications(pass: Pass, rendered: RenderManifestsResult): Promise<void> {
     this.#step = `register child applications${pass.label}`;
-    await this.#quick.registerApplications({
-      app: this.#input.app,
-      manifestKey: rendered.manifestKey,
-      revision: pass.revision,
-    });
+    await this.#onAgent(() =>
+      this.#quick.registerApplications({
+        app: this.#input.app,
+        manifestKey: rendered.manifestKey,
+        revision: pass.revision,
+      }),
+    );
   }
 
   /** What every cluster-side step gets to rebuild the same plan from the rendered manifests. */
@@ -193,9 +328,11 @@ class SyncOperation {
   /** Server-side dry-run of every object: nothing is written if any is rejected. */
   async #dryRun(pass: Pass, plan: PlanInput, rendered: RenderManifestsResult): Promise<PrepareSyncResult> {
     this.#step = `dry-run${pass.label}`;
-    return await this.#quick.prepareSync.executeWithOptions(
-      { ...this.#profiles.quick, summary: `dry-run ${rendered.objectCount} objects` },
-      [plan],
+    return await this.#clusterStep(pass, () =>
+      this.#quick.prepareSync.executeWithOptions(
+        { ...this.#profiles.quick, summary: `dry-run ${rendered.objectCount} objects` },
+        [plan],
+      ),
     );
   }
 
@@ -205,32 +342,59 @@ class SyncOperation {
     for (const [i, planned] of prepared.steps.entries()) {
       this.#step = `apply ${planned.phase} wave ${planned.wave}${pass.label}`;
       const waitHealthy = i < prepared.steps.length - 1;
-      await this.#apply.applyStep.executeWithOptions(
-        {
-          ...this.#profiles.apply,
-          summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks`,
-        },
-        [{ ...plan, phase: planned.phase, wave: planned.wave, waitHealthy, waitTimeoutMs: healthTimeoutMs }],
+      await this.#clusterStep(pass, () =>
+        this.#apply.applyStep.executeWithOptions(
+          {
+            ...this.#profiles.apply,
+            summary: `apply ${planned.phase} wave ${planned.wave}: ${planned.objects} objects, ${planned.hooks} hooks`,
+          },
+          [
+            {
+              ...plan,
+              phase: planned.phase,
+              wave: planned.wave,
+              waitHealthy,
+              waitTimeoutMs: healthTimeoutMs,
+            },
+          ],
+        ),
       );
     }
   }
 
-  /** Prune runs while the desired objects roll out: it only touches objects no longer desired. */
+  /**
+   * Prune runs while the desired objects roll out: it only touches objects no longer desired.
+   * Objects marked PruneLast (every orphan, with the app option) wait until the rest is healthy.
+   */
   async #waitHealthyBesidePrune(pass: Pass, plan: PlanInput): Promise<WaitHealthyResult> {
-    const pruning =
+    const pruning: Promise<PruneResult> | undefined =
       this.#input.prune || pass.purpose === 'rollback'
-        ? this.#apply.pruneOrphans({ ...plan, propagation: 'foreground' })
+        ? this.#clusterStep(pass, () =>
+            this.#apply.pruneOrphans({ ...plan, propagation: prunePropagation(this.#input) }),
+          )
         : undefined;
     pruning?.catch(() => undefined); // awaited below; this keeps a superseded wait from leaving it unhandled
     this.#step = `wait healthy${pruning ? ' and prune' : ''}${pass.label}`;
-    const waitCall = () => this.#wait.waitHealthy({ ...plan, timeoutMs: this.#profiles.healthTimeoutMs });
+    const waitCall = () =>
+      this.#clusterStep(pass, () =>
+        this.#wait.waitHealthy({ ...plan, timeoutMs: this.#profiles.healthTimeoutMs }),
+      );
     const waited = pass.purpose === 'deploy' ? await this.#healthWait.run(waitCall) : await waitCall();
-    await pruning;
+    const pruned = await pruning;
+    const deferred = pruned?.deferred ?? 0;
+    if (deferred > 0 && waited.health === 'Healthy' && patched(PATCHES.pruneLast)) {
+      this.#step = `prune last: ${deferred} objects${pass.label}`;
+      await this.#clusterStep(pass, () =>
+        this.#apply.pruneOrphans({ ...plan, propagation: prunePropagation(this.#input), stage: 'last' }),
+      );
+    }
     return waited;
   }
 
   async #runSyncFailHooks(pass: Pass, plan: PlanInput): Promise<void> {
     this.#step = `SyncFail hooks${pass.label}`;
-    await this.#apply.runSyncFailHooks({ ...plan, waitTimeoutMs: this.#profiles.healthTimeoutMs });
+    await this.#clusterStep(pass, () =>
+      this.#apply.runSyncFailHooks({ ...plan, waitTimeoutMs: this.#profiles.healthTimeoutMs }),
+    );
   }
 }

@@ -152,7 +152,7 @@ describe('application workflow: operator and fleet messages', () => {
   it('without selfHeal a drift report only marks the app OutOfSync', async () => {
     const c1 = sha('drift-1');
     const spec = await syncedApp('wf-drift', c1, (x) => {
-      x.syncPolicy.automated = { prune: true, selfHeal: false };
+      x.syncPolicy.automated = { prune: true, selfHeal: false, allowEmpty: false };
     });
     await env
       .handle(spec.name)

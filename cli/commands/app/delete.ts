@@ -1,7 +1,8 @@
 /** `mooring app delete NAME [--cascade]`: stop managing the app; with --cascade delete its objects. */
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { PruneResult } from '../../../contract/activities.js';
+import type { AppSpec } from '../../../config/types.js';
+import type { PlanInput, PruneResult } from '../../../contract/activities.js';
 import { applicationWorkflowId, cascadeDeleteWorkflowId, WORKFLOW_TYPES } from '../../../contract/ids.js';
 import { specQuery } from '../../../contract/messages.js';
 import { formatRef } from '../../../contract/object-ref.js';
@@ -15,12 +16,22 @@ async function cascadeDelete(
   client: Client,
   name: string,
   taskQueue: string,
-  cluster: string,
+  spec: AppSpec,
+  manifestKey: string | undefined,
 ): Promise<void> {
+  const plan: PlanInput | undefined = manifestKey
+    ? {
+        app: name,
+        manifestKey,
+        namespace: spec.destination.namespace,
+        syncOptions: spec.syncPolicy.syncOptions,
+        ignoreDifferences: spec.ignoreDifferences,
+      }
+    : undefined;
   const result = await client.workflow.execute<CascadeDeleteWorkflow>(WORKFLOW_TYPES.cascadeDelete, {
     taskQueue,
     workflowId: cascadeDeleteWorkflowId(name),
-    args: [{ app: name, cluster }],
+    args: [{ app: name, cluster: spec.destination.cluster, plan }],
     staticSummary: `delete the objects of ${name}`,
   });
   for (const c of result.changes)
@@ -28,6 +39,12 @@ async function cascadeDelete(
   console.log(
     `application.mooring.dev/${name} deleted with ${result.changes.filter((c) => c.action === 'deleted').length} objects`,
   );
+}
+
+/** The app's last deployed manifest key, as its workflow keeps it in the memo. */
+function deployedManifests(memo: Record<string, unknown> | undefined): string | undefined {
+  const app = memo?.app as { manifestKey?: unknown } | undefined;
+  return typeof app?.manifestKey === 'string' && app.manifestKey !== '' ? app.manifestKey : undefined;
 }
 
 export function registerDeleteCommand(app: Command, run: RunWithClient): void {
@@ -47,7 +64,7 @@ export function registerDeleteCommand(app: Command, run: RunWithClient): void {
           console.log(`application.mooring.dev/${name} deleted (objects left in the cluster)`);
           return;
         }
-        await cascadeDelete(client, name, description.taskQueue, spec.destination.cluster);
+        await cascadeDelete(client, name, description.taskQueue, spec, deployedManifests(description.memo));
       }),
     );
 }

@@ -1,4 +1,7 @@
-/** `mooring app terminate NAME`: cancel the running operation. */
+/**
+ * `mooring app terminate NAME`: stop the running operation where it is. Nothing is rolled back and
+ * the revision is not marked bad; auto-sync leaves it alone until a new commit or `app sync`.
+ */
 import type { Command } from 'commander';
 import { readStatus } from '../../app-status.js';
 import type { RunWithClient } from './run.js';
@@ -6,7 +9,7 @@ import type { RunWithClient } from './run.js';
 export function registerTerminateCommand(app: Command, run: RunWithClient): void {
   app
     .command('terminate <name>')
-    .description('Cancel the running operation')
+    .description('Stop the running operation where it is (no rollback; the commit is not marked bad)')
     .action((name: string) =>
       run(async (client) => {
         const { status } = await readStatus(client, name);

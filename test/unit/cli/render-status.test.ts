@@ -23,6 +23,15 @@ const rolledBack: AppStatus = {
   paused: false,
   badRevisions: [BAD],
   consecutiveFailures: 1,
+  conditions: [
+    {
+      type: 'SyncError',
+      message:
+        'revision e368b58 failed: Degraded: Deployment/guestbook/guestbook-ui: CrashLoopBackOff; rolled back to 3469696, which is healthy',
+      revision: BAD,
+      since: '2026-11-28T05:00:00.000Z',
+    },
+  ],
   lastOperation: {
     id: 2,
     workflowId: 'app/guestbook/op-2',

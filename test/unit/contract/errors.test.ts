@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as errors from '../../../contract/errors.js';
-import { MooringError, NON_RETRYABLE_ERRORS } from '../../../contract/errors.js';
+import { MooringError, NON_RETRYABLE_ERRORS, REVISION_FAULTS } from '../../../contract/errors.js';
 
-type ErrorClass = (new (message: string) => MooringError) & { readonly retryable: boolean };
+type ErrorClass = (new (message: string) => MooringError) & {
+  readonly retryable: boolean;
+  readonly revisionFault: boolean;
+};
 
 /** Every error class the module exports (the abstract base excluded), by export name. */
 const classes: [string, ErrorClass][] = Object.entries(errors as Record<string, unknown>).filter(
@@ -55,6 +58,7 @@ describe('contract errors', () => {
       'ApplyRejected',
       'HealthDegraded',
       'HookFailed',
+      'EmptyRender',
     ]) {
       assert.ok(NON_RETRYABLE_ERRORS.includes(name), name);
     }
@@ -65,6 +69,57 @@ describe('contract errors', () => {
       assert.ok(names(classes).includes(name), `${name} is an error class`);
       assert.ok(!NON_RETRYABLE_ERRORS.includes(name), name);
     }
+  });
+
+  it('each class has a boolean revisionFault, false unless the class says otherwise', () => {
+    assert.equal(MooringError.revisionFault, false, 'the base says: the environment failed');
+    for (const [name, ErrorClass] of classes) {
+      assert.equal(typeof ErrorClass.revisionFault, 'boolean', name);
+      if (ErrorClass.revisionFault) assert.ok(Object.hasOwn(ErrorClass, 'revisionFault'), name);
+    }
+  });
+
+  it('REVISION_FAULTS is exactly the classes marked revisionFault, each once', () => {
+    assert.deepEqual([...REVISION_FAULTS].sort(), names(classes.filter(([, c]) => c.revisionFault)));
+    assert.equal(new Set(REVISION_FAULTS).size, REVISION_FAULTS.length);
+    assert.ok(Object.isFrozen(REVISION_FAULTS));
+  });
+
+  it('REVISION_FAULTS names no type that is not an error class', () => {
+    const known = new Set(names(classes));
+    for (const name of REVISION_FAULTS) assert.ok(known.has(name), name);
+  });
+
+  it("what the revision's content or its effect caused marks it bad; an environment failure does not", () => {
+    assert.deepEqual([...REVISION_FAULTS].sort(), [
+      'ApplyRejected',
+      'EmptyRender',
+      'HealthDegraded',
+      'HookFailed',
+      'ManifestInvalid',
+      'RevisionNotFound',
+    ]);
+    for (const name of [
+      'Unreachable',
+      'ApplyFailed',
+      'AuthFailed',
+      'RepoNotFound',
+      'ManifestsMissing',
+      'TooManyDirectories',
+    ]) {
+      assert.ok(names(classes).includes(name), `${name} is an error class`);
+      assert.ok(!REVISION_FAULTS.includes(name), name);
+    }
+  });
+
+  it('a revision fault is never retried: the same revision fails the same way', () => {
+    for (const name of REVISION_FAULTS) assert.ok(NON_RETRYABLE_ERRORS.includes(name), name);
+  });
+
+  it('EmptyRender is a non-retryable revision fault, appended so the list only grew', () => {
+    assert.equal(errors.EmptyRender.retryable, false);
+    assert.equal(errors.EmptyRender.revisionFault, true);
+    assert.equal(NON_RETRYABLE_ERRORS.at(-1), 'EmptyRender');
   });
 
   it('apply failures carry the object, the change set and the cause', () => {

@@ -6,7 +6,11 @@ export function appSpec(change?: (s: AppSpec) => void): AppSpec {
     name: 'shop',
     source: { repoURL: 'https://git.example.test/shop.git', targetRevision: 'main', path: 'deploy' },
     destination: { cluster: 'prod', namespace: 'shop' },
-    syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
+    syncPolicy: {
+      automated: { prune: true, selfHeal: true, allowEmpty: false },
+      interval: '3m',
+      syncOptions: [],
+    },
     rollback: { automatic: true, healthTimeout: '2m' },
     ignoreDifferences: [],
   };

@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NON_RETRYABLE_ERRORS } from '../../../contract/errors.js';
 import {
+  AGENT_PICKUP_TIMEOUT,
+  LIVENESS_TIMEOUT,
   cascadeDeleteProfile,
   driftCheckProfile,
   fleetListProfile,
@@ -25,7 +27,9 @@ describe('sync operation profiles', () => {
     assert.deepEqual(syncProfiles(spec()), {
       quick: {
         taskQueue: 'mooring-cluster-prod',
+        scheduleToStartTimeout: '30s',
         startToCloseTimeout: '2m',
+        heartbeatTimeout: '8s',
         retry: {
           initialInterval: '500ms',
           maximumInterval: '20s',
@@ -35,8 +39,9 @@ describe('sync operation profiles', () => {
       },
       apply: {
         taskQueue: 'mooring-cluster-prod',
+        scheduleToStartTimeout: '30s',
         startToCloseTimeout: '10m',
-        heartbeatTimeout: '30s',
+        heartbeatTimeout: '8s',
         retry: {
           initialInterval: '1s',
           backoffCoefficient: 2,
@@ -47,8 +52,9 @@ describe('sync operation profiles', () => {
       },
       healthWait: {
         taskQueue: 'mooring-cluster-prod',
+        scheduleToStartTimeout: '30s',
         startToCloseTimeout: 150_000,
-        heartbeatTimeout: '5s',
+        heartbeatTimeout: '8s',
         cancellationType: 'TRY_CANCEL',
         retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
       },
@@ -79,24 +85,57 @@ describe('other profiles', () => {
   it('resolver, fleet and cascade-delete calls', () => {
     assert.deepEqual(resolverProfile('prod'), {
       taskQueue: 'mooring-cluster-prod',
+      scheduleToStartTimeout: '30s',
       startToCloseTimeout: '1m',
+      heartbeatTimeout: '8s',
       retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
     });
     assert.deepEqual(fleetListProfile(), { startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
     assert.deepEqual(remoteCheckProfile('eu'), {
       taskQueue: 'mooring-cluster-eu',
+      scheduleToStartTimeout: '30s',
+      heartbeatTimeout: '8s',
       startToCloseTimeout: '30s',
       retry: { maximumAttempts: 2, nonRetryableErrorTypes },
     });
     assert.deepEqual(driftCheckProfile('eu'), {
       taskQueue: 'mooring-cluster-eu',
+      scheduleToStartTimeout: '30s',
+      heartbeatTimeout: '8s',
       startToCloseTimeout: '2m',
       retry: { maximumAttempts: 2, nonRetryableErrorTypes },
     });
     assert.deepEqual(cascadeDeleteProfile('eu'), {
       taskQueue: 'mooring-cluster-eu',
+      scheduleToStartTimeout: '30s',
+      heartbeatTimeout: '8s',
       startToCloseTimeout: '5m',
       retry: { maximumAttempts: 5, nonRetryableErrorTypes },
     });
+  });
+});
+
+describe('calls on a cluster queue', () => {
+  it('give up waiting for an agent after AGENT_PICKUP_TIMEOUT and expect a heartbeat within LIVENESS_TIMEOUT', () => {
+    assert.equal(AGENT_PICKUP_TIMEOUT, '30s');
+    assert.equal(LIVENESS_TIMEOUT, '8s');
+    const sync = syncProfiles(spec());
+    const onClusterQueue = {
+      quick: sync.quick,
+      apply: sync.apply,
+      healthWait: sync.healthWait,
+      resolver: resolverProfile('prod'),
+      remoteCheck: remoteCheckProfile('prod'),
+      driftCheck: driftCheckProfile('prod'),
+      cascadeDelete: cascadeDeleteProfile('prod'),
+    };
+    for (const [name, profile] of Object.entries(onClusterQueue)) {
+      assert.equal(profile.taskQueue, 'mooring-cluster-prod', name);
+      assert.equal(profile.scheduleToStartTimeout, AGENT_PICKUP_TIMEOUT, name);
+      assert.equal(profile.heartbeatTimeout, LIVENESS_TIMEOUT, name);
+    }
+    const fleet = fleetListProfile();
+    assert.equal(fleet.taskQueue, undefined, 'the fleet list runs on the control queue');
+    assert.equal(fleet.scheduleToStartTimeout, undefined);
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * Liveness heartbeats: every activity the worker registers heartbeats on its own while it runs, so
+ * a worker killed mid-call is noticed within the heartbeat timeout. Run in Temporal's mock activity
+ * context, with mocked interval timers: each tick is one heartbeat period.
+ */
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { withLivenessHeartbeats } from '../../../workers/liveness.js';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+}
+
+function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * An activity that runs until the test lets it finish: `started` resolves once it is running
+ * (inside the wrapper, so the wrapper's timer is set), `finish` ends it with a result or an error.
+ */
+function slowActivity() {
+  const started = deferred();
+  const finish = deferred<string>();
+  const calls: string[][] = [];
+  const activities = {
+    async render(app: string, revision: string): Promise<string> {
+      calls.push([app, revision]);
+      started.resolve();
+      return await finish.promise;
+    },
+  };
+  return { activities, started, finish, calls };
+}
+
+/** A mock activity context that counts the heartbeats it receives. */
+function environment(heartbeatTimeoutMs: number | undefined) {
+  // The SDK logs a failed activity as a warning; the failure is the point of one test.
+  const env = new MockActivityEnvironment({ heartbeatTimeoutMs }, { logger: new DefaultLogger('ERROR') });
+  const heartbeats: unknown[] = [];
+  env.on('heartbeat', (details: unknown) => heartbeats.push(details));
+  return { env, heartbeats };
+}
+
+describe('withLivenessHeartbeats', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setInterval'] }));
+  afterEach(() => mock.timers.reset());
+
+  it('heartbeats every period while a slow activity runs, and stops when it returns its result', async () => {
+    const slow = slowActivity();
+    const wrapped = withLivenessHeartbeats(slow.activities, 2_000);
+    const { env, heartbeats } = environment(8_000);
+
+    const running = env.run(wrapped.render, 'shop', 'abc1234');
+    await slow.started.promise;
+    assert.deepEqual(slow.calls, [['shop', 'abc1234']], 'the activity gets its arguments');
+    assert.equal(heartbeats.length, 0, 'no heartbeat before the first period');
+    mock.timers.tick(1_999);
+    assert.equal(heartbeats.length, 0);
+    mock.timers.tick(1);
+    assert.equal(heartbeats.length, 1);
+    mock.timers.tick(4_000);
+    assert.equal(heartbeats.length, 3);
+    assert.deepEqual(heartbeats, [undefined, undefined, undefined], 'liveness heartbeats carry no details');
+
+    slow.finish.resolve('rendered 12 objects');
+    assert.equal(await running, 'rendered 12 objects');
+    mock.timers.tick(10_000);
+    assert.equal(heartbeats.length, 3, 'no heartbeat after the activity ended');
+  });
+
+  it('passes an error through unchanged and stops heartbeating', async () => {
+    const slow = slowActivity();
+    const wrapped = withLivenessHeartbeats(slow.activities, 2_000);
+    const { env, heartbeats } = environment(8_000);
+
+    const running = env.run(wrapped.render, 'shop', 'abc1234');
+    await slow.started.promise;
+    mock.timers.tick(2_000);
+    assert.equal(heartbeats.length, 1);
+
+    const failure = new Error('helm template failed');
+    slow.finish.reject(failure);
+    await assert.rejects(running, (err) => err === failure);
+    mock.timers.tick(10_000);
+    assert.equal(heartbeats.length, 1, 'no heartbeat after the activity failed');
+  });
+
+  it('does not heartbeat for a caller that set no heartbeat timeout', async () => {
+    const slow = slowActivity();
+    const wrapped = withLivenessHeartbeats(slow.activities, 2_000);
+    const { env, heartbeats } = environment(undefined);
+
+    const running = env.run(wrapped.render, 'shop', 'abc1234');
+    await slow.started.promise;
+    mock.timers.tick(10_000);
+    assert.equal(heartbeats.length, 0);
+    slow.finish.resolve('done');
+    assert.equal(await running, 'done');
+  });
+
+  it('heartbeats every 2 s by default and keeps every activity of the object', async () => {
+    const slow = slowActivity();
+    const wrapped = withLivenessHeartbeats({
+      ...slow.activities,
+      async ping(): Promise<string> {
+        return await Promise.resolve('pong');
+      },
+    });
+    assert.deepEqual(Object.keys(wrapped).sort(), ['ping', 'render']);
+    const { env, heartbeats } = environment(8_000);
+    assert.equal(await env.run(wrapped.ping), 'pong');
+
+    const running = env.run(wrapped.render, 'shop', 'abc1234');
+    await slow.started.promise;
+    mock.timers.tick(1_999);
+    assert.equal(heartbeats.length, 0);
+    mock.timers.tick(1);
+    assert.equal(heartbeats.length, 1);
+    slow.finish.resolve('done');
+    assert.equal(await running, 'done');
+  });
+});

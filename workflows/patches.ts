@@ -1,0 +1,21 @@
+/**
+ * The `patched()` ids of workflow changes that alter the commands a running workflow issues (see
+ * docs/VERSIONING.md). A workflow started before a change replays its recorded history with the
+ * old branch; new ones take the new branch. Ids are never reused or renamed.
+ */
+export const PATCHES = {
+  /** A cancelled (terminated) sync stops where it is: no rollback, nothing marked bad. */
+  terminateLeavesCluster: 'terminate-leaves-cluster-as-is',
+  /** An automatic sync whose render is empty while prune would delete every tracked object is refused. */
+  refuseEmptyPrune: 'refuse-empty-render-with-prune',
+  /** SyncFail hooks run after any failure once the cluster was written (apply, hook or health). */
+  syncFailAfterAnyFailure: 'syncfail-hooks-after-any-failure',
+  /** Objects marked PruneLast (or every orphan, with the app option) are pruned after the health wait. */
+  pruneLast: 'prune-last-stage',
+  /** A cluster step that finds its rendered manifests gone (a wiped or new agent disk) renders again. */
+  rerenderMissingManifests: 'rerender-missing-manifests',
+  /** An automatic operation that failed because of the environment is tried again after a backoff. */
+  retryAfterEnvironmentFailure: 'retry-after-environment-failure',
+  /** A cascade delete runs the app's PreDelete hooks first and its PostDelete hooks last. */
+  deleteHooks: 'pre-post-delete-hooks',
+} as const;
