@@ -1,15 +1,21 @@
 /**
- * Records workflow histories from a real run for the replay tests (test/workflows/replay.test.ts):
- * the real worker on its own task queue against the local stack, the guestbook example in a real
- * local Git repository, one healthy sync, then a crash-looping commit that is rolled back. Writes
- * the application workflow's and both sync children's histories to test/fixtures/histories/.
+ * Records workflow histories from a real run of the current release for the replay tests
+ * (test/workflows/replay.test.ts): the real worker on its own task queue against the local stack,
+ * the guestbook example in a real local Git repository, one healthy sync, then a crash-looping
+ * commit that is rolled back. Writes the application workflow's and both sync children's
+ * histories, with a manifest naming the commit, into a NEW folder
+ * test/fixtures/histories/<package.json version>-<short HEAD SHA>/. Recordings of earlier releases
+ * are never overwritten: the script refuses when the folder exists, and when the workflow code
+ * (workflows/, contract/, config/) differs from HEAD, since the folder would then name the wrong code.
+ * See docs/VERSIONING.md.
  *
  *   eval "$(scripts/stack env)" && node --import tsx scripts/record-histories.ts
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -21,11 +27,18 @@ import { refreshSignal, statusQuery } from '../contract/messages.js';
 import { applicationWorkflowId, syncWorkflowId } from '../contract/ids.js';
 import type { AppStatus } from '../contract/messages.js';
 import { historyToJson } from '../test/workflows/harness/history-json.js';
+import {
+  HISTORIES_DIR,
+  MANIFEST_FILE,
+  headCommit,
+  recordingFolder,
+  workflowCodeChanges,
+} from '../test/workflows/harness/recordings.js';
+import type { RecordingManifest } from '../test/workflows/harness/recordings.js';
 import { kubectl, projectRoot, uniqueSuffix } from '../test/support/stack.js';
 import { waitFor } from '../test/support/wait.js';
 
 const run = promisify(execFile);
-const OUT = join(projectRoot, 'test/fixtures/histories');
 const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Mooring',
@@ -36,12 +49,36 @@ const GIT_ENV = {
 const git = async (cwd: string, ...args: string[]): Promise<string> =>
   (await run('git', args, { cwd, env: GIT_ENV })).stdout.trim();
 
+const commit = await headCommit();
+const { version } = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as {
+  version: string;
+};
+const folder = recordingFolder(version, commit);
+const OUT = join(HISTORIES_DIR, folder);
+if (existsSync(OUT)) {
+  console.error(
+    `${relative(projectRoot, OUT)} exists: histories of a release are recorded once and never overwritten. ` +
+      'The next release (a new commit) gets a folder of its own',
+  );
+  process.exit(1);
+}
+const dirty = await workflowCodeChanges();
+if (dirty) {
+  console.error(
+    `Cannot record histories for ${folder}: the workflow code differs from HEAD ${commit.slice(0, 7)}, ` +
+      `so the folder would name the wrong code. Commit or stash these first:\n${dirty}`,
+  );
+  process.exit(1);
+}
+
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const suffix = uniqueSuffix();
 const name = `rec-guestbook-${suffix}`;
 const cluster = `rec-${suffix}`;
 const taskQueue = `rec-${suffix}`;
 const repo = await mkdtemp(join(tmpdir(), 'mooring-record-'));
+// Written next to the final folder and renamed into place: a failed run leaves no half folder.
+const partial = `${OUT}.partial-${process.pid}`;
 let release: () => void = () => undefined;
 const worker = runWorker({
   taskQueue,
@@ -99,19 +136,34 @@ try {
     throw new Error(`Expected a RolledBack sync, got ${JSON.stringify(status.history[1])}`);
   console.log('rollback recorded');
 
-  await mkdir(OUT, { recursive: true });
-  const files: [string, string][] = [
-    ['application.json', handle.workflowId],
-    ['sync-succeeded.json', syncWorkflowId(name, status.history[0]?.id ?? 0)],
-    ['sync-rolled-back.json', syncWorkflowId(name, status.history[1]?.id ?? 0)],
+  await mkdir(partial, { recursive: true });
+  const histories: [string, string, string][] = [
+    [
+      'application.json',
+      handle.workflowId,
+      'the application workflow: one healthy sync, then a crash-looping commit rolled back',
+    ],
+    ['sync-succeeded.json', syncWorkflowId(name, status.history[0]?.id ?? 0), 'the healthy sync child'],
+    [
+      'sync-rolled-back.json',
+      syncWorkflowId(name, status.history[1]?.id ?? 0),
+      'the sync child that rolled the crash-looping commit back',
+    ],
   ];
-  for (const [file, workflowId] of files) {
-    await writeFile(
-      join(OUT, file),
-      `${historyToJson(await client.workflow.getHandle(workflowId).fetchHistory())}\n`,
-    );
-    console.log(`wrote test/fixtures/histories/${file} (${workflowId})`);
+  for (const [file, workflowId] of histories) {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    await writeFile(join(partial, file), `${historyToJson(history)}\n`);
   }
+  const recording: RecordingManifest = {
+    version,
+    commit,
+    recordedAt: new Date().toISOString(),
+    histories: Object.fromEntries(histories.map(([file, , what]) => [file, what])),
+  };
+  await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(recording, null, 2)}\n`);
+  await rename(partial, OUT);
+  for (const [file, workflowId] of histories)
+    console.log(`wrote ${relative(projectRoot, join(OUT, file))} (${workflowId})`);
 } finally {
   await handle.terminate('histories recorded').catch(() => undefined);
   await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']).catch(() => undefined);
@@ -119,4 +171,5 @@ try {
   await worker.catch((err: unknown) => console.error(`worker failed: ${String(err)}`));
   await client.connection.close();
   await rm(repo, { recursive: true, force: true });
+  await rm(partial, { recursive: true, force: true });
 }

@@ -1,58 +1,62 @@
 /**
- * Replays histories recorded from real runs (test/fixtures/histories/*.json: the application
- * workflow and its sync children, one healthy sync and one automatic rollback of a crash-looping
- * commit) against the current workflow code. A failure means a workflow change would break
- * workflows already running: make the change replay-safe (`patched()`), or, if breaking them is
- * intended, re-record:
+ * Replays every history recorded from a release (test/fixtures/histories/<version>-<sha7>/*.json:
+ * the application workflow and its sync children, one healthy sync and one automatic rollback of a
+ * crash-looping commit) against the current workflow code. A failure means a workflow change would
+ * break workflows started by that release and still running: wrap the change in `patched()` (see
+ * docs/VERSIONING.md). Recordings are never overwritten or deleted to make this pass; a release
+ * adds its own folder:
  *
  *   eval "$(scripts/stack env)" && node --import tsx scripts/record-histories.ts
  *
- * and commit the new JSON files together with the workflow change. Needs no server.
+ * Needs no server.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { projectRoot } from '../support/stack.js';
-import { eventTypes, historyFromJson } from './harness/history-json.js';
-import { workflowBundle } from './harness/workflow-env.js';
+import { eventTypes } from './harness/history-json.js';
+import { listRecordings, loadHistory, recordingFolder } from './harness/recordings.js';
+import { NO_METRICS_SINKS, workflowBundle } from './harness/workflow-env.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-const DIR = join(projectRoot, 'test/fixtures/histories');
-const files = (await readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
+/** A routine real sync (render, dry-run, one wave, prune, health wait) must stay this small. */
+const SYNC_EVENT_BUDGET = 60;
 
-async function load(file: string) {
-  return historyFromJson(JSON.parse(await readFile(join(DIR, file), 'utf8')));
-}
+const recordings = await listRecordings();
 
 describe('recorded workflow histories replay on the current workflow code', () => {
-  it('has recordings of the application workflow, a healthy sync and a rolled-back sync', () => {
-    assert.deepEqual(files, ['application.json', 'sync-rolled-back.json', 'sync-succeeded.json']);
-  });
-
-  it('replays every history without a determinism violation', async () => {
-    const histories = await Promise.all(
-      files.map(async (file) => ({ workflowId: file, history: await load(file) })),
-    );
-    const results = Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle(), replayName: 'mooring-replay' },
-      histories,
-    );
-    const failures: string[] = [];
-    let replayed = 0;
-    for await (const result of results) {
-      replayed += 1;
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  it('has at least one release folder, each named after its manifest and holding histories', () => {
+    assert.ok(recordings.length > 0, 'no release folder under test/fixtures/histories');
+    for (const r of recordings) {
+      assert.equal(r.folder, recordingFolder(r.manifest.version, r.manifest.commit));
+      assert.ok(r.files.length > 0, `${r.folder} holds no history`);
     }
-    assert.equal(replayed, files.length);
-    assert.deepEqual(failures, []);
   });
 
-  it('a routine real sync stays within its history budget', async () => {
-    const events = eventTypes(await load('sync-succeeded.json'));
-    assert.ok(events.length <= 60, `the recorded healthy sync has ${events.length} events`);
-    assert.ok(events.includes('ActivityTaskScheduled'), 'the recording is a real sync');
-  });
+  for (const recording of recordings) {
+    for (const file of recording.files) {
+      it(`${recording.folder}/${file}`, async () => {
+        await Worker.runReplayHistory(
+          {
+            workflowBundle: await workflowBundle(),
+            replayName: `mooring-replay-${recording.folder}`,
+            sinks: NO_METRICS_SINKS,
+          },
+          await loadHistory(recording, file),
+          `${recording.folder}/${file}`,
+        );
+      });
+    }
+
+    if (recording.files.includes('sync-succeeded.json')) {
+      it(`${recording.folder}/sync-succeeded.json stays within the history budget of a routine sync`, async () => {
+        const events = eventTypes(await loadHistory(recording, 'sync-succeeded.json'));
+        assert.ok(events.includes('ActivityTaskScheduled'), 'the recording is a real sync');
+        assert.ok(
+          events.length <= SYNC_EVENT_BUDGET,
+          `the recorded healthy sync has ${events.length} events (budget ${SYNC_EVENT_BUDGET})`,
+        );
+      });
+    }
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * Scripted stand-ins for the cluster and control activities: the workflow tests decide what the
- * remote head is, how each revision's health wait ends, and what a drift scan finds, and read back
- * every call the workflows made. No cluster, no Git.
+ * remote head is, how each revision's health wait ends, what a drift scan finds and which calls
+ * fail with which error, and read back every call (and attempt) the workflows made. No cluster,
+ * no Git.
  */
 import { Context } from '@temporalio/activity';
 import type {
@@ -26,6 +27,18 @@ export interface StubCall {
   app?: string;
   revision?: string;
   input: unknown;
+  /** Temporal's attempt number of the call: 1, then 2, … as the retry policy retries it. */
+  attempt: number;
+}
+
+/** A scripted activity failure: which calls throw, and what. */
+export interface FailureScript {
+  /** Only calls for this revision; every call of the activity when absent. */
+  revision?: string;
+  /** The error each failing call throws, made anew per call, e.g. `() => new ApplyFailed('…')`. */
+  error: () => Error;
+  /** How many matching calls throw before the activity behaves as scripted again. @default Infinity */
+  times?: number;
 }
 
 /** A fake 40-hex commit SHA, distinct per label (also in its first 7 characters). */
@@ -54,9 +67,28 @@ export class ActivityScript {
   readonly calls: StubCall[] = [];
   /** Health waits that ended because the workflow cancelled them, by revision. */
   readonly cancelledWaits: string[] = [];
+  readonly #failures: { activity: string; failure: FailureScript; thrown: number }[] = [];
 
   setHead(repoURL: string, commit: string, targetRevision = 'main'): void {
     this.heads.set(`${repoURL}@${targetRevision}`, commit);
+  }
+
+  /** Makes calls of `activity` (for `failure.revision`, when given) throw `failure.error()`. */
+  fail(activity: keyof ClusterActivities, failure: FailureScript): void {
+    this.#failures.push({ activity, failure, thrown: 0 });
+  }
+
+  /** Throws the scripted failure of this call, if any; the call is logged before. */
+  throwIfScripted(activity: string, revision: string | undefined): void {
+    const scripted = this.#failures.find(
+      (f) =>
+        f.activity === activity &&
+        (f.failure.revision === undefined || f.failure.revision === revision) &&
+        f.thrown < (f.failure.times ?? Infinity),
+    );
+    if (!scripted) return;
+    scripted.thrown += 1;
+    throw scripted.failure.error();
   }
 
   /** Calls of one activity, optionally for one app only. */
@@ -90,7 +122,8 @@ async function holdWhile(blocked: () => boolean): Promise<void> {
 /** Cluster activities driven by `script`. */
 export function stubClusterActivities(script: ActivityScript): ClusterActivities {
   const log = (activity: string, input: unknown, app?: string, revision?: string): void => {
-    script.calls.push({ activity, app, revision, input });
+    script.calls.push({ activity, app, revision, input, attempt: Context.current().info.attempt });
+    script.throwIfScripted(activity, revision);
   };
   const head = (repoURL: string, targetRevision: string): string => {
     if (/^[0-9a-f]{40}$/.test(targetRevision)) return targetRevision;
@@ -124,6 +157,7 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
         changes: { created: 0, configured: 1, unchanged: 0 },
         orphans: 0,
         hasSyncFailHooks: false,
+        warnings: [],
       };
     },
     async applyStep(input) {
@@ -132,7 +166,7 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     },
     async pruneOrphans(input) {
       log('pruneOrphans', input, input.app, fromKey(input.manifestKey).revision);
-      return { changes: [] };
+      return { changes: [], deferred: 0 };
     },
     async waitHealthy(input): Promise<WaitHealthyResult> {
       const { app, revision } = fromKey(input.manifestKey);
@@ -194,6 +228,10 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
       log('deleteApplicationResources', input, input.app);
       return { changes: [] };
     },
+    async runDeleteHooks(input) {
+      log('runDeleteHooks', input, input.app);
+      return { changes: [] };
+    },
     async listRepoDirectories(input) {
       log('listRepoDirectories', input);
       return {
@@ -208,7 +246,11 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
 export function stubControlActivities(script: ActivityScript): ControlActivities {
   return {
     async listApplications() {
-      script.calls.push({ activity: 'listApplications', input: undefined });
+      script.calls.push({
+        activity: 'listApplications',
+        input: undefined,
+        attempt: Context.current().info.attempt,
+      });
       return script.applications;
     },
   };

@@ -6,28 +6,48 @@
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { InjectedSinks, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { AppSpec } from '../../../config/types.js';
 import { applySpec } from '../../../client/apply-spec.js';
 import { statusQuery } from '../../../contract/messages.js';
 import { applicationWorkflowId, clusterTaskQueue } from '../../../contract/ids.js';
 import type { AppStatus } from '../../../contract/messages.js';
+import type { MooringSinks } from '../../../contract/sinks.js';
 import { WORKFLOWS_ENTRY } from '../../../workers/workflow-bundle.js';
 import { uniqueSuffix } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 import { eventTypes } from './history-json.js';
 import { ActivityScript, stubClusterActivities, stubControlActivities } from './stub-activities.js';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+const noop = (): void => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
-/** The current workflow code, bundled once per test process (never the cached dist/ bundle). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietLogger });
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+/**
+ * The current workflow code, bundled once per test process and set of workflow interceptor modules
+ * (never the cached dist/ bundle).
+ */
+export function workflowBundle(
+  interceptorModules: readonly string[] = [],
+): Promise<WorkflowBundleWithSourceMap> {
+  const key = interceptorModules.join('\n');
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_ENTRY,
+      workflowInterceptorModules: [...interceptorModules],
+      logger: quietLogger,
+    });
+    bundles.set(key, bundle);
+  }
   return bundle;
 }
 
-const noop = (): void => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+/** The worker's metrics sink, discarding what it gets: tests and replays count no operations. */
+export const NO_METRICS_SINKS = {
+  metrics: { operationFinished: { fn: noop, callDuringReplay: false } },
+} satisfies InjectedSinks<MooringSinks>;
 
 export interface WorkflowTestEnv {
   client: Client;
@@ -70,6 +90,11 @@ export interface WorkflowEnvOptions {
   client?: Client;
   /** Worker option; tests of continue-as-new lower it to keep history small. */
   maxCachedWorkflows?: number;
+  /**
+   * Workflow interceptor modules bundled with the workflows, e.g. `short-safety-refresh.ts` to
+   * shorten a timer the test cannot wait for. @default []
+   */
+  interceptors?: readonly string[];
 }
 
 /** Starts a workflow worker (stub control activities) and a cluster worker (stub cluster activities). */
@@ -87,8 +112,9 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
   const workflowWorker = await Worker.create({
     connection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(options.interceptors),
     activities: stubControlActivities(script),
+    sinks: NO_METRICS_SINKS,
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
   const clusterWorker = await Worker.create({
@@ -115,7 +141,11 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
           path: 'guestbook',
         },
         destination: { cluster, namespace: name },
-        syncPolicy: { automated: { prune: true, selfHeal: true }, interval: '3m', syncOptions: [] },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true, allowEmpty: false },
+          interval: '3m',
+          syncOptions: [],
+        },
         rollback: { automatic: true, healthTimeout: '2m' },
         ignoreDifferences: [],
       };
