@@ -101,13 +101,26 @@ export async function workflowCodeChanges(): Promise<string> {
   return await git('status', '--porcelain', '--', ...WORKFLOW_CODE);
 }
 
+/** Whether the checkout's workflow code (working tree) differs from the code at `commit`. */
+async function workflowCodeDiffersFrom(commit: string): Promise<boolean> {
+  try {
+    await execFileAsync('git', ['diff', '--quiet', commit, '--', ...WORKFLOW_CODE], { cwd: projectRoot });
+    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 1) return true;
+    throw err;
+  }
+}
+
 /**
- * The release an upgrade starts from: the newest recording whose code is not the checkout's, that
- * is whose commit is not HEAD, or is HEAD while the workflow code has uncommitted changes (a
- * workflow change under way). Undefined when there is none.
+ * The release an upgrade starts from: the newest recording whose workflow code differs from the
+ * checkout's (a release that changed nothing in workflows/, contract/ or config/ would prove
+ * nothing). Undefined when there is none.
  */
 export async function previousRelease(): Promise<Recording | undefined> {
-  const head = await headCommit();
-  const headIsCurrent = (await workflowCodeChanges()) === '';
-  return (await listRecordings()).filter((r) => r.manifest.commit !== head || !headIsCurrent).at(-1);
+  const recordings = await listRecordings();
+  for (const recording of recordings.reverse()) {
+    if (await workflowCodeDiffersFrom(recording.manifest.commit)) return recording;
+  }
+  return undefined;
 }
