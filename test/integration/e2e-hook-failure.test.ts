@@ -5,10 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
 import { refreshSignal } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
-import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import { FAILING_PRESYNC_HOOK, guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { kubectl, kubectlJson, requireStages } from '../support/stack.js';
 
@@ -18,29 +17,6 @@ const BAD_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
 interface ReplicaSetList {
   items: { spec: { template: { spec: { containers: { image: string }[] } } } }[];
 }
-
-/** A PreSync migration Job whose pod exits 1 (kwok stage scripts/stages/pod-fail.yaml). */
-const FAILING_HOOK = stringify({
-  apiVersion: 'batch/v1',
-  kind: 'Job',
-  metadata: {
-    name: 'guestbook-migrate',
-    annotations: {
-      'argocd.argoproj.io/hook': 'PreSync',
-      'argocd.argoproj.io/hook-delete-policy': 'HookFailed',
-    },
-  },
-  spec: {
-    backoffLimit: 0,
-    template: {
-      metadata: { labels: { 'mooring.dev/simulate': 'fail' } },
-      spec: {
-        restartPolicy: 'Never',
-        containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:2' }],
-      },
-    },
-  },
-});
 
 describe('hook failure', () => {
   let env: E2eEnv;
@@ -60,7 +36,7 @@ describe('hook failure', () => {
     const generation = (await app.deployment()).metadata.generation;
     const bad = await app.repo.commit('guestbook 0.3 with a failing migration', {
       'guestbook/deployment.yaml': await guestbookDeployment({ image: BAD_IMAGE }),
-      'guestbook/migrate-hook.yaml': FAILING_HOOK,
+      'guestbook/migrate-hook.yaml': FAILING_PRESYNC_HOOK,
     });
     await env.client.workflow
       .getHandle(applicationWorkflowId(app.name))

@@ -3,38 +3,14 @@
  * written — a failing hook in the middle of the apply phases as well as a revision that never
  * becomes healthy — and the failed revision is then rolled back as usual.
  */
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { refreshSignal } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
-import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import { FAILING_PRESYNC_HOOK, guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
-import { kubectl, kubectlJson, projectRoot } from '../support/stack.js';
-
-/** A PreSync Job whose pod exits 1 (kwok stage scripts/stages/pod-fail.yaml). */
-const FAILING_PRESYNC = stringify({
-  apiVersion: 'batch/v1',
-  kind: 'Job',
-  metadata: {
-    name: 'guestbook-migrate',
-    annotations: {
-      'argocd.argoproj.io/hook': 'PreSync',
-      'argocd.argoproj.io/hook-delete-policy': 'HookFailed',
-    },
-  },
-  spec: {
-    backoffLimit: 0,
-    template: {
-      metadata: { labels: { 'mooring.dev/simulate': 'fail' } },
-      spec: {
-        restartPolicy: 'Never',
-        containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:2' }],
-      },
-    },
-  },
-});
+import { kubectlJson, requireStages } from '../support/stack.js';
 
 /** A SyncFail hook that leaves a mark a test can read: a ConfigMap named after the case. */
 const syncFailHook = (name: string): string =>
@@ -77,7 +53,7 @@ describe('SyncFail hooks', () => {
   }
 
   before(async () => {
-    await kubectl(['apply', '-f', join(projectRoot, 'scripts/stages/pod-fail.yaml')]);
+    await requireStages('mooring-pod-fail');
     env = await startE2e('syncfail');
     app = await env.createApp('gb-syncfail', { healthTimeout: '30s' });
     good = await app.repo.head();
@@ -93,7 +69,7 @@ describe('SyncFail hooks', () => {
       'no SyncFail hook ran for the good commit',
     );
     const message = await pushAndWaitRolledBack('a migration that fails', {
-      'guestbook/migrate-hook.yaml': FAILING_PRESYNC,
+      'guestbook/migrate-hook.yaml': FAILING_PRESYNC_HOOK,
       'guestbook/syncfail-hook.yaml': syncFailHook('syncfail-hook'),
     });
     assert.match(message, /HookFailed[\s\S]*SyncFail hooks ran/);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { applySpec } from '../../client/apply-spec.js';
 import { parseApplications } from '../../config/parse-application.js';
 import type { AppSpec } from '../../config/types.js';
@@ -102,6 +102,29 @@ export interface E2eEnv {
 
 const GUESTBOOK = join(projectRoot, 'config/examples/guestbook');
 const GUESTBOOK_APP = join(projectRoot, 'config/examples/guestbook-app.yaml');
+
+/** A PreSync migration Job whose pod exits 1 (kwok stage scripts/stages/pod-fail.yaml). */
+export const FAILING_PRESYNC_HOOK = stringify({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: {
+    name: 'guestbook-migrate',
+    annotations: {
+      'argocd.argoproj.io/hook': 'PreSync',
+      'argocd.argoproj.io/hook-delete-policy': 'HookFailed',
+    },
+  },
+  spec: {
+    backoffLimit: 0,
+    template: {
+      metadata: { labels: { 'mooring.dev/simulate': 'fail' } },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:2' }],
+      },
+    },
+  },
+});
 
 /** The guestbook Deployment manifest with a few fields changed, as a commit would change it. */
 export async function guestbookDeployment(change: {
