@@ -127,6 +127,8 @@ export interface RollbackRequest {
 
 export const refreshSignal = defineSignal<[RefreshInput?]>('refresh');
 export const driftDetectedSignal = defineSignal<[DriftInput]>('driftDetected');
+/** From a sync child to its app: the cluster's agent is missing (`message` says since when), or back. */
+export const agentStatusSignal = defineSignal<[{ missing: boolean; message?: string }]>('agentStatus');
 export const rollbackSignal = defineSignal<[RollbackRequest]>('rollback');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');

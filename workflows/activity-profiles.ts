@@ -26,7 +26,7 @@ export const LIVENESS_TIMEOUT = '8s';
 
 /** The three kinds of call one sync operation makes, all on the app's cluster queue. */
 export interface SyncProfiles {
-  /** Render, app-of-apps registration, dry-run: short calls, 5 attempts. */
+  /** Render, app-of-apps registration, dry-run: short calls, 8 attempts (about 50 s: a Git or API outage that short passes within the operation). */
   quick: ActivityOptions;
   /** Apply steps, prune, SyncFail hooks: the spec's `syncPolicy.retry` (backoff, limit). */
   apply: ActivityOptions;
@@ -47,7 +47,7 @@ export function syncProfiles(spec: AppSpec): SyncProfiles {
       scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
       startToCloseTimeout: '2m',
       heartbeatTimeout: LIVENESS_TIMEOUT,
-      retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes },
+      retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 8, nonRetryableErrorTypes },
     },
     apply: {
       taskQueue,

@@ -21,6 +21,7 @@ import type { CarriedState } from './application-state.js';
 import { OperationRunner } from './application-operations.js';
 import { Visibility } from './application-visibility.js';
 import {
+  agentStatusSignal,
   driftDetectedSignal,
   pauseSignal,
   pauseUpdate,
@@ -82,6 +83,15 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility): void 
   setHandler(specQuery, () => app.spec);
   setHandler(refreshSignal, (input) => app.requestRefresh(input?.reason ?? 'refresh', input?.sha));
   setHandler(driftDetectedSignal, (drift) => app.noteDrift(drift));
+  setHandler(agentStatusSignal, ({ missing, message }) => {
+    if (missing)
+      app.setCondition(
+        'AgentUnavailable',
+        message ?? `the agent of cluster "${app.spec.destination.cluster}" is missing`,
+      );
+    else app.clearCondition('AgentUnavailable');
+    visibility.publish();
+  });
   setHandler(pauseSignal, () => app.pause());
   setHandler(resumeSignal, () => app.resume());
   setHandler(rollbackSignal, (request) => {

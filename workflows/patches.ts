@@ -18,4 +18,6 @@ export const PATCHES = {
   retryAfterEnvironmentFailure: 'retry-after-environment-failure',
   /** A cascade delete runs the app's PreDelete hooks first and its PostDelete hooks last. */
   deleteHooks: 'pre-post-delete-hooks',
+  /** A sync child that waits for a missing agent tells its app, so the app's status names it. */
+  agentStatusToApp: 'agent-status-to-app',
 } as const;

@@ -10,11 +10,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type {
@@ -27,7 +29,7 @@ import type {
   RenderManifestsResult,
   WaitHealthyResult,
 } from '../contract/activities.js';
-import { supersedeSignal, syncStepQuery } from '../contract/messages.js';
+import { agentStatusSignal, supersedeSignal, syncStepQuery } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { syncProfiles } from './activity-profiles.js';
 import type { SyncProfiles } from './activity-profiles.js';
@@ -293,13 +295,26 @@ class SyncOperation {
    */
   async #onAgent<T>(call: () => Promise<T>): Promise<T> {
     const step = this.#step;
+    let waited = false;
     try {
       return await untilAgentAnswers(this.#input.spec.destination.cluster, call, (message) => {
         this.#step = `${step}: ${message}`;
+        if (!waited) this.#tellApp({ missing: true, message });
+        waited = true;
       });
     } finally {
       this.#step = step;
+      if (waited) this.#tellApp({ missing: false });
     }
+  }
+
+  /** The app's status shows a missing agent too (its own query cannot ask the child). */
+  #tellApp(status: { missing: boolean; message?: string }): void {
+    const parent = workflowInfo().parent;
+    if (!parent || !patched(PATCHES.agentStatusToApp)) return;
+    void CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(parent.workflowId).signal(agentStatusSignal, status),
+    ).catch(() => undefined); // the app may have moved on; the step query still says it
   }
 
   async #registerChildApplications(pass: Pass, rendered: RenderManifestsResult): Promise<void> {

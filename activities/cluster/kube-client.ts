@@ -78,7 +78,27 @@ export class KubeClient {
     this.#agent.destroy();
   }
 
+  /**
+   * One API call. Throttling (429, honouring Retry-After), server errors (500, 502, 503, 504) and
+   * connections refused or reset before an answer are retried in this process with a bounded
+   * backoff (`RETRY`), so a short API outage does not spend the activity's attempts; a POST is
+   * retried only when the server cannot have acted on it (429, refused). What is still failing
+   * after the last try is thrown as before (the activity's retry policy takes over).
+   */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#requestOnce<T>(method, path, options);
+      } catch (err) {
+        const wait = retryDelayMs(err, method, attempt, Date.now() - started);
+        if (wait === undefined || options.signal?.aborted) throw unwrap(err);
+        await sleep(wait, options.signal);
+      }
+    }
+  }
+
+  async #requestOnce<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const opts: https.RequestOptions = {
@@ -95,7 +115,11 @@ export class KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const transport = url.protocol === 'https:' ? https : http;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const { status, text, retryAfter } = await new Promise<{
+      status: number;
+      text: string;
+      retryAfter: string | undefined;
+    }>((resolve, reject) => {
       const req = transport.request(
         url,
         { ...opts, signal: options.signal, timeout: options.timeoutMs ?? 30_000 },
@@ -103,7 +127,11 @@ export class KubeClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: res.headers['retry-after'],
+            }),
           );
           res.on('error', reject);
         },
@@ -117,7 +145,11 @@ export class KubeClient {
     });
     this.#observer?.(verbOf(method, options), status);
     const body: unknown = text ? safeJson(text) : undefined;
-    if (status >= 400) throw KubeApiError.fromResponse(status, body, `${method} ${url.pathname}`);
+    if (status >= 400) {
+      const error = KubeApiError.fromResponse(status, body, `${method} ${url.pathname}`);
+      if (RETRY.statuses.includes(error.status)) throw new RetryableResponse(error, retryAfter);
+      throw error;
+    }
     return body as T;
   }
 
@@ -270,6 +302,80 @@ export class KubeClient {
       throw err;
     }
   }
+}
+
+/** How `KubeClient.request` retries transient failures. */
+export const RETRY = {
+  /** Statuses worth asking again (after `KubeApiError.fromResponse`, so a typed-patch 500 is a 422). */
+  statuses: [429, 500, 502, 503, 504] as readonly number[],
+  /** Socket errors that mean the API server is not there (restarting, behind a failing proxy). */
+  connectionErrors: ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'],
+  /** First pause; doubled per attempt up to `maxDelayMs`. */
+  initialDelayMs: 250,
+  maxDelayMs: 5_000,
+  /** A Retry-After longer than this is cut to it. */
+  maxRetryAfterMs: 10_000,
+  /** No new try starts after this much time since the first one. */
+  budgetMs: 30_000,
+  maxAttempts: 8,
+} as const;
+
+/** A response `request` may retry: the error it becomes, and the server's Retry-After header. */
+class RetryableResponse extends Error {
+  constructor(
+    readonly error: KubeApiError,
+    readonly retryAfter: string | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
+function unwrap(err: unknown): unknown {
+  return err instanceof RetryableResponse ? err.error : err;
+}
+
+/** The pause before the next try of a failed request, or undefined when it must not be retried. */
+export function retryDelayMs(
+  err: unknown,
+  method: string,
+  attempt: number,
+  elapsedMs: number,
+): number | undefined {
+  if (attempt >= RETRY.maxAttempts || elapsedMs >= RETRY.budgetMs) return undefined;
+  const backoff = Math.min(RETRY.initialDelayMs * 2 ** (attempt - 1), RETRY.maxDelayMs);
+  const jittered = backoff / 2 + Math.random() * (backoff / 2);
+  if (err instanceof RetryableResponse) {
+    const status = err.error.status;
+    if (status !== 429 && method === 'POST') return undefined; // the server may have created it
+    const retryAfter = retryAfterMs(err.retryAfter);
+    if (status === 429 && retryAfter !== undefined) return Math.min(retryAfter, RETRY.maxRetryAfterMs);
+    return jittered;
+  }
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !(RETRY.connectionErrors as readonly string[]).includes(code)) return undefined;
+  if (code !== 'ECONNREFUSED' && method === 'POST') return undefined;
+  return jittered;
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function verbOf(method: string, options: RequestOptions): string {

@@ -33,7 +33,7 @@ describe('sync operation profiles', () => {
         retry: {
           initialInterval: '500ms',
           maximumInterval: '20s',
-          maximumAttempts: 5,
+          maximumAttempts: 8,
           nonRetryableErrorTypes,
         },
       },
