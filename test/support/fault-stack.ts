@@ -4,10 +4,8 @@
  * kube-apiserver against the shared etcd (stopped by the API server case), worker processes with
  * their own cache directory and kubeconfig, and the results table.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +16,8 @@ import { parse, stringify } from 'yaml';
 import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes.js';
 import { kubeconfigPath, projectRoot } from './stack.js';
 import { waitFor } from './wait.js';
+import { spawnProcessGroup } from './worker-process.js';
+import type { ProcessGroup } from './worker-process.js';
 
 const execFileAsync = promisify(execFile);
 const BIN = join(process.env.MOORING_CACHE || join(homedir(), '.cache', 'mooring'), 'bin');
@@ -30,69 +30,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function logTail(logFile: string, lines = 15): string {
-  try {
-    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch (err) {
-    return `(cannot read ${logFile}: ${(err as Error).message})`;
-  }
-}
-
-/** A child process in its own process group, killed as a group. */
-export interface FaultProcess {
-  pid: number;
-  logFile: string;
-  /** Signals the group and resolves when the process has exited. */
-  kill(signal: NodeJS.Signals): Promise<void>;
-  /** Why it exited when nobody asked it to; undefined while it runs or after `kill`. */
-  exitReason(): string | undefined;
-  /** Resolves with the time `text` first appeared in the log (polled every 100 ms). */
-  logged(text: string, timeoutMs?: number): Promise<number>;
-}
-
-function spawnGroup(
-  label: string,
-  command: string,
-  args: string[],
-  logFile: string,
-  env: NodeJS.ProcessEnv = process.env,
-): FaultProcess {
-  const fd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
-  closeSync(fd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`Cannot start ${label}: no process id (see ${logFile})`);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  let killed = false;
-  return {
-    pid,
-    logFile,
-    exitReason() {
-      if (killed || (child.exitCode === null && child.signalCode === null)) return undefined;
-      const how = child.exitCode !== null ? `with code ${child.exitCode}` : `on ${child.signalCode}`;
-      return `${label} (pid ${pid}) exited ${how}; the end of ${logFile}:\n${logTail(logFile)}`;
-    },
-    async logged(text, timeoutMs = 120_000) {
-      return await waitFor(
-        `"${text}" in ${logFile}`,
-        () => (readFileSync(logFile, 'utf8').includes(text) ? Date.now() : undefined),
-        { timeoutMs, intervalMs: 100, abortIf: () => this.exitReason() },
-      );
-    },
-    async kill(signal) {
-      killed = true;
-      try {
-        process.kill(-pid, signal);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-      }
-      await exited;
-    },
-  };
-}
+export type FaultProcess = ProcessGroup;
 
 /** A Temporal dev server of the fault matrix, with its sqlite file kept across restarts. */
 export interface FaultTemporal {
@@ -131,7 +69,7 @@ export async function startFaultTemporal(dir: string): Promise<FaultTemporal> {
   const temporal: FaultTemporal = {
     address,
     async start() {
-      proc = spawnGroup('temporal dev server', join(BIN, 'temporal'), args, join(dir, 'temporal.log'));
+      proc = spawnProcessGroup('temporal dev server', join(BIN, 'temporal'), args, join(dir, 'temporal.log'));
       const started = proc;
       await waitFor(
         `the fault matrix's Temporal on ${address}`,
@@ -194,7 +132,7 @@ export async function startFaultApiServer(dir: string): Promise<FaultApiServer> 
   const server: FaultApiServer = {
     kubeconfig,
     async start() {
-      proc = spawnGroup('second kube-apiserver', api.binary, args, join(dir, 'kube-apiserver.log'));
+      proc = spawnProcessGroup('second kube-apiserver', api.binary, args, join(dir, 'kube-apiserver.log'));
       const started = proc;
       await waitFor(
         `the second kube-apiserver on port ${port}`,
@@ -251,7 +189,7 @@ export function spawnFaultWorker(options: FaultWorkerOptions): FaultProcess {
     '--no-schedules',
     ...(options.agent ? ['--agent'] : []),
   ];
-  return spawnGroup(
+  return spawnProcessGroup(
     options.agent ? `agent of ${options.cluster}` : `worker of ${options.taskQueue}`,
     join(projectRoot, 'bin/mooring'),
     args,

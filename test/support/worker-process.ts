@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, temporalAddress } from './stack.js';
+import { waitFor } from './wait.js';
 
 export interface WorkerProcess {
   pid: number;
@@ -30,10 +31,66 @@ function logTail(logFile: string, lines = 20): string {
   }
 }
 
+/** A child process in its own process group, killed as a group. */
+export interface ProcessGroup {
+  pid: number;
+  logFile: string;
+  /** Signals the group and resolves when the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Why it exited when nobody asked it to; undefined while it runs or after `kill`. */
+  exitReason(): string | undefined;
+  /** Resolves with the time `text` first appeared in the log (polled every 100 ms). */
+  logged(text: string, timeoutMs?: number): Promise<number>;
+}
+
+export function spawnProcessGroup(
+  label: string,
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ProcessGroup {
+  const fd = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
+  closeSync(fd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`Cannot start ${label}: no process id (see ${logFile})`);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  let killed = false;
+  return {
+    pid,
+    logFile,
+    exitReason() {
+      if (killed || (child.exitCode === null && child.signalCode === null)) return undefined;
+      const how = child.exitCode !== null ? `with code ${child.exitCode}` : `on ${child.signalCode}`;
+      return `${label} (pid ${pid}) exited ${how}; the end of ${logFile}:\n${logTail(logFile)}`;
+    },
+    async logged(text, timeoutMs = 120_000) {
+      return await waitFor(
+        `"${text}" in ${logFile}`,
+        () => (readFileSync(logFile, 'utf8').includes(text) ? Date.now() : undefined),
+        { timeoutMs, intervalMs: 100, abortIf: () => this.exitReason() },
+      );
+    },
+    async kill(signal) {
+      killed = true;
+      try {
+        process.kill(-pid, signal);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+      await exited;
+    },
+  };
+}
+
 /** Starts `bin/mooring worker` for one task queue and cluster, without metrics or schedules. */
 export function spawnWorker(taskQueue: string, cluster: string, logFile: string): WorkerProcess {
-  const fd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(
+  return spawnProcessGroup(
+    `bin/mooring worker for ${taskQueue}`,
     join(projectRoot, 'bin/mooring'),
     [
       '--address',
@@ -47,33 +104,6 @@ export function spawnWorker(taskQueue: string, cluster: string, logFile: string)
       '0',
       '--no-schedules',
     ],
-    { detached: true, stdio: ['ignore', fd, fd] },
-  );
-  closeSync(fd);
-  const pid = child.pid;
-  if (pid === undefined)
-    throw new Error(`Cannot start bin/mooring worker for ${taskQueue}: no process id (see ${logFile})`);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  let killed = false;
-  return {
-    pid,
     logFile,
-    exitReason() {
-      if (killed || (child.exitCode === null && child.signalCode === null)) return undefined;
-      const how = child.exitCode !== null ? `with code ${child.exitCode}` : `on ${child.signalCode}`;
-      return `the worker process ${pid} exited ${how}; the end of ${logFile}:\n${logTail(logFile)}`;
-    },
-    async kill(signal) {
-      killed = true;
-      try {
-        process.kill(-pid, signal);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-      }
-      await exited;
-    },
-  };
+  );
 }
