@@ -12,10 +12,26 @@ import { searchAttributes } from '../contract/search-attributes.js';
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
+/** Memo key naming the app of apps that created an app (absent for apps an operator applied). */
+export const CREATED_BY_MEMO = 'createdBy';
+
+/** The app of apps that created the running app `name`, `null` when an operator did, undefined when it does not run. */
+export async function creatorOf(client: Client, name: string): Promise<string | null | undefined> {
+  const description = await client.workflow
+    .getHandle(applicationWorkflowId(name))
+    .describe()
+    .catch(() => undefined);
+  if (description?.status.name !== 'RUNNING') return undefined;
+  const creator = description.memo?.[CREATED_BY_MEMO];
+  return typeof creator === 'string' ? creator : null;
+}
+
 export async function applySpec(
   client: Client,
   spec: AppSpec,
   taskQueue = DEFAULT_TASK_QUEUE,
+  /** The app of apps registering this app; recorded in the memo when the app is created. */
+  createdBy?: string,
 ): Promise<ApplyOutcome> {
   const workflowId = applicationWorkflowId(spec.name);
   const existed = await client.workflow
@@ -30,6 +46,7 @@ export async function applySpec(
     taskQueue,
     args: [{ spec }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    ...(createdBy === undefined ? {} : { memo: { [CREATED_BY_MEMO]: createdBy } }),
     staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
     typedSearchAttributes: searchAttributes({
       MooringApp: spec.name,

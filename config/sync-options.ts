@@ -18,6 +18,7 @@ export const SYNC_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   Validate: BOOL,
   RespectIgnoreDifferences: BOOL,
   FailOnSharedResource: BOOL,
+  AllowSharedResource: BOOL,
   SkipDryRunOnMissingResource: BOOL,
 };
 

@@ -68,6 +68,25 @@ export class Unreachable extends MooringError {
   static override readonly retryable = true;
 }
 
+/**
+ * The agent refuses a repository URL before running git: a scheme its policy does not allow
+ * (`git.allowedSchemes`), credentials written into the URL, or a local path inside Mooring's own
+ * cache. Names the URL (redacted) and what the operator can change.
+ */
+export class RepoUrlRefused extends MooringError {
+  static override readonly retryable = false;
+}
+
+/**
+ * Commit signature verification is on for the app's project and the commit is unsigned, signed by
+ * a key the project does not trust, or carries a bad signature: it is not deployed. Names repo,
+ * short SHA, signer key when known, and why.
+ */
+export class CommitUnverified extends MooringError {
+  static override readonly retryable = false;
+  static override readonly revisionFault = true;
+}
+
 /** What an apply failure carries besides its message. */
 export interface ApplyFailureOptions extends ErrorOptions {
   /** The object that failed; absent for a failure about several objects (the whole dry run). */
@@ -123,6 +142,15 @@ export class HookFailed extends MooringError {
 }
 
 /**
+ * The agent's policy refuses the app's source, destination or an object (project rules, another
+ * app's object, a protected namespace). Names app, object, project and rule; nothing was written.
+ */
+export class PolicyViolation extends MooringError {
+  static override readonly retryable = false;
+  static override readonly revisionFault = true;
+}
+
+/**
  * Every error class by its wire name (object keys survive bundling, class names need not).
  * Order: the names workflows already listed first, so the derived list only grew.
  */
@@ -141,6 +169,9 @@ const ERROR_CLASSES: Readonly<
   ApplyFailed,
   TooManyDirectories,
   EmptyRender,
+  PolicyViolation,
+  RepoUrlRefused,
+  CommitUnverified,
 };
 
 /** The names workflows must not retry: every class whose `retryable` is false. */

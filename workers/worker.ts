@@ -13,12 +13,16 @@ import { createControlActivities } from '../activities/control/control-activitie
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
 import { withLivenessHeartbeats } from './liveness.js';
 import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
+import { loadCodecKeys } from '../client/codec-keys.js';
+import { mooringDataConverter } from '../client/payload-codec.js';
 import { clusterTaskQueue, DEFAULT_TASK_QUEUE } from '../contract/ids.js';
 import { createLogger } from './logger.js';
 import { MooringMetrics } from './metrics.js';
 import { ensureSchedules } from './schedules.js';
 import type { ScheduleIntervals } from './schedules.js';
 import { ensureWorkflowBundle } from './workflow-bundle.js';
+import type { AgentPolicy } from '../core/policy/project.js';
+import { resolveAgentPolicy } from './policy-file.js';
 
 export interface WorkerOptions {
   /** @default process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' */
@@ -38,6 +42,10 @@ export interface WorkerOptions {
   /** Address `/metrics` listens on; 0.0.0.0 in a pod so Prometheus and probes reach it. @default '127.0.0.1' */
   metricsHost?: string;
   schedules?: ScheduleIntervals | false;
+  /** The agent's policy file. @default process.env.MOORING_POLICY_FILE */
+  policyFile?: string;
+  /** `<namespace>/<name>` of a ConfigMap whose `policy.yaml` holds the policy (read at start). */
+  policyConfigMap?: string;
   /** Resolves when the worker should stop (tests); SIGTERM/SIGINT also stop it. */
   stop?: Promise<void>;
 }
@@ -51,10 +59,15 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const metricsPort = options.metricsPort ?? 9464;
   const corePort = metricsPort > 0 ? metricsPort + 1 : 0;
 
+  // The policy is checked before anything connects: a worker with a bad policy never polls.
+  const policy = await loadAgentPolicy(options, log);
+
+  const codecKeys = loadCodecKeys();
+  const dataConverter = mooringDataConverter(codecKeys);
   installRuntime(log, corePort);
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection, namespace });
+  const client = new Client({ connection: clientConnection, namespace, dataConverter });
 
   const metrics = new MooringMetrics(() => listApplications(client, applicationsOnQueue(taskQueue)));
   const metricsServer =
@@ -69,6 +82,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const clusterActivities = await createClusterActivities({
     cluster,
     kubeconfig: options.kubeconfig,
+    policy,
     log,
     metrics,
   });
@@ -76,10 +90,11 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     await Worker.create({
       connection,
       namespace,
+      dataConverter,
       taskQueue: clusterTaskQueue(cluster),
       activities: withLivenessHeartbeats({
         ...clusterActivities.activities,
-        ...createAppOfAppsActivities({ client, taskQueue }),
+        ...createAppOfAppsActivities({ client, taskQueue, guard: clusterActivities.guard }),
       }),
       maxConcurrentActivityTaskExecutions: 32,
     }),
@@ -89,6 +104,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       await Worker.create({
         connection,
         namespace,
+        dataConverter,
         taskQueue,
         workflowBundle: { codePath: await ensureWorkflowBundle() },
         activities: withLivenessHeartbeats(createControlActivities({ client, taskQueue })),
@@ -104,7 +120,17 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     );
     if (options.schedules !== false) await ensureSchedules(client, { ...options.schedules, taskQueue });
   }
-  log.info({ address, namespace, cluster, agentOnly: !!options.agentOnly, metricsPort }, 'worker started');
+  log.info(
+    {
+      address,
+      namespace,
+      cluster,
+      agentOnly: !!options.agentOnly,
+      metricsPort,
+      codecKey: codecKeys?.current.id ?? 'none',
+    },
+    'worker started',
+  );
 
   const shutdown = () => workers.forEach((w) => w.shutdown());
   void options.stop?.then(shutdown);
@@ -117,6 +143,20 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     await clientConnection.close();
     await connection.close();
   }
+}
+
+/** The agent policy of the options (a file, else a ConfigMap, else $MOORING_POLICY_FILE), its warnings logged. */
+async function loadAgentPolicy(
+  options: WorkerOptions,
+  log: ReturnType<typeof createLogger>,
+): Promise<AgentPolicy> {
+  const loaded = await resolveAgentPolicy(options);
+  for (const warning of loaded.warnings) log.warn(warning.message);
+  log.info(
+    { policy: loaded.policy.source, projects: loaded.policy.projects.map((p) => p.name) },
+    'agent policy loaded',
+  );
+  return loaded.policy;
 }
 
 let runtimeInstalled = false;

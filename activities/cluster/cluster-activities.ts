@@ -23,6 +23,7 @@ import type {
 import { HealthDegraded } from '../../contract/errors.js';
 import { createGitActivities } from '../git/git-activities.js';
 import { RepoCache } from '../git/repo-cache.js';
+import { verifyCommitSignature } from '../git/verify-commit.js';
 import { aggregateHealth } from '../../core/health/index.js';
 import { createRenderActivities } from '../render/render-activity.js';
 import { ManifestStore } from '../render/manifest-store.js';
@@ -49,10 +50,15 @@ import { syncOptions, unrecognizedOptionWarnings } from '../../core/sync/sync-op
 import { applyStrategy } from '../../core/sync/apply-strategy.js';
 import { appSyncOptions } from '../../core/sync/app-sync-options.js';
 import { respectIgnoredFields } from '../../core/sync/respect-ignore.js';
+import type { AgentPolicy } from '../../core/policy/project.js';
+import { PolicyGuard } from './policy-guard.js';
+import { assertRenderedFor, recordRenderedFor } from './render-provenance.js';
 
 export interface ClusterActivitiesOptions {
   cluster: string;
   kubeconfig?: string;
+  /** What this agent may do, from its own policy file: never taken from an activity input. */
+  policy: AgentPolicy;
   log?: Logger;
   metrics?: {
     k8sRequests: { inc(labels: { verb: string; code: string }): void };
@@ -70,6 +76,22 @@ const DRIFT_CHANGE: Record<DiffAction, Pick<ChangeEntry, 'action' | 'reason'>> =
   update: { action: 'configured', reason: 'differs from Git' },
   delete: { action: 'deleted', reason: 'not in Git (requires pruning)' },
 };
+
+/**
+ * One key of a Secret, decoded (`helm.valuesFrom`); undefined when the Secret or the key is absent.
+ * The render has already checked that `namespace` is a destination of the app's project.
+ */
+async function readSecretKey(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  key: string,
+): Promise<string | undefined> {
+  const secret = (await client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name })) as
+    (KubeObject & { data?: Record<string, string> }) | undefined;
+  const value = secret?.data?.[key];
+  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
+}
 
 /** Heartbeat and cancellation when running as an activity; no-ops when called directly (bench). */
 function activityContext(): { heartbeat: (details?: unknown) => void; signal?: AbortSignal } {
@@ -100,16 +122,26 @@ async function heartbeating<T>(
 
 export async function createClusterActivities(
   options: ClusterActivitiesOptions,
-): Promise<{ activities: ClusterActivities; client: KubeClient; close: () => void }> {
+): Promise<{ activities: ClusterActivities; client: KubeClient; guard: PolicyGuard; close: () => void }> {
   const client = await KubeClient.fromKubeconfig({
     path: options.kubeconfig,
     observer: (verb, code) => options.metrics?.k8sRequests.inc({ verb, code: String(code) }),
   });
-  const repoCache = options.repoCache ?? new RepoCache();
+  const allowedSchemes = options.policy.settings.allowedRepoSchemes;
+  const repoCache = options.repoCache ?? new RepoCache({ allowedSchemes });
   const store = options.store ?? new ManifestStore();
   const predictions = new PredictionCache();
-  const git = createGitActivities({ cache: repoCache });
-  const render = createRenderActivities({ store, checkout: (url, sha) => repoCache.checkout(url, sha) });
+  const guard = new PolicyGuard(options.policy, {
+    name: options.cluster,
+    server: client.server.href.replace(/\/$/, ''),
+  });
+  const git = createGitActivities({ cache: repoCache, allowedSchemes });
+  const render = createRenderActivities({
+    store,
+    checkout: (url, sha) => repoCache.checkout(url, sha),
+    renderPolicyFor: (app) => guard.renderPolicy(app),
+    readSecretValue: (namespace, name, key) => readSecretKey(client, namespace, name, key),
+  });
   const timed = <T>(op: string, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     return run().finally(() =>
@@ -117,8 +149,32 @@ export async function createClusterActivities(
     );
   };
 
+  /** The plan of `input`, refused as a whole when any object breaks the app's project. */
   async function planFor(input: PlanInput): Promise<LoadedPlan> {
-    return await loadPlan(client, store, input);
+    guard.assertDestination(input.app, input.namespace);
+    await assertRenderedFor(store.dir, input.manifestKey, input.app);
+    const loaded = await loadPlan(client, store, input);
+    const { plan } = loaded;
+    guard.assertObjects(
+      input.app,
+      [
+        ...loaded.objects,
+        ...plan.syncFailHooks,
+        ...plan.deleteHooks.PreDelete,
+        ...plan.deleteHooks.PostDelete,
+      ],
+      plan.createNamespace,
+    );
+    return loaded;
+  }
+
+  /**
+   * Refuses to write objects another app tracks, unless the app opts in with
+   * `AllowSharedResource=true`: an app never silently takes over (and later prunes) another's objects.
+   */
+  async function assertOwnership(input: PlanInput, objects: readonly KubeObject[], signal?: AbortSignal) {
+    if (appSyncOptions(input.syncOptions).allowSharedResource) return;
+    await assertNotShared(client, input.app, objects, { signal });
   }
 
   function stepObjects(loaded: LoadedPlan, phase: string, wave: number): KubeObject[] {
@@ -204,22 +260,40 @@ export async function createClusterActivities(
   }
 
   const activities: ClusterActivities = {
-    resolveRevision: (input) => timed('resolve', () => git.resolveRevision(input)),
-    checkRemote: (input) => timed('ls-remote', () => git.checkRemote(input)),
-    listRepoDirectories: (input) => timed('list-directories', () => git.listRepoDirectories(input)),
-    renderManifests: (input) => render.renderManifests(input),
+    resolveRevision: async (input) => {
+      guard.assertRepoKnown(input.repoURL);
+      return await timed('resolve', () => git.resolveRevision(input));
+    },
+    checkRemote: async (input) => {
+      guard.assertRepoKnown(input.repoURL);
+      return await timed('ls-remote', () => git.checkRemote(input));
+    },
+    listRepoDirectories: async (input) => {
+      guard.assertRepoKnown(input.repoURL);
+      return await timed('list-directories', () => git.listRepoDirectories(input));
+    },
+    renderManifests: async (input) => {
+      guard.assertSource(input.appName, input.repoURL);
+      guard.assertDestination(input.appName, input.namespace);
+      const keys = guard.signatureKeys(input.appName);
+      if (keys.gpgPublicKeys.length > 0 || keys.sshAllowedSigners.length > 0) {
+        const { signal } = activityContext();
+        await verifyCommitSignature(repoCache, { repoURL: input.repoURL, sha: input.revision, keys, signal });
+      }
+      const rendered = await render.renderManifests(input);
+      await recordRenderedFor(store.dir, rendered.manifestKey, input.appName);
+      return rendered;
+    },
 
     async prepareSync(input): Promise<PrepareSyncResult> {
       const { signal } = activityContext();
       const loaded = await planFor(input);
       const opts = appSyncOptions(input.syncOptions);
-      if (opts.failOnSharedResource)
-        await assertNotShared(
-          client,
-          input.app,
-          loaded.objects.filter((o) => !isHook(o)),
-          { signal },
-        );
+      await assertOwnership(
+        input,
+        loaded.objects.filter((o) => !isHook(o) && o !== loaded.plan.createNamespace),
+        signal,
+      );
       const changes = await dryRunPlan(client, loaded, { signal, syncOptions: opts });
       const orphans = await orphansOf(input, loaded, signal, true);
       const deleteHooks = [...loaded.plan.deleteHooks.PreDelete, ...loaded.plan.deleteHooks.PostDelete];
@@ -260,6 +334,11 @@ export async function createClusterActivities(
         signal,
       };
       heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });
+      await assertOwnership(
+        input,
+        [...crds, ...resources].filter((o) => o !== loaded.plan.createNamespace),
+        signal,
+      );
       const { apply, inSync } = await outOfSyncOnly(input, loaded, [...crds, ...resources], signal);
       changes.push(...inSync);
       const toApply = await withIgnoredLiveValues(input, apply, signal);
@@ -309,17 +388,16 @@ export async function createClusterActivities(
       const opts = appSyncOptions(input.syncOptions);
       const stage = input.stage ?? 'early';
       const staged = pruneStage(selection.prune, { stage, appPruneLast: opts.pruneLast });
-      const deleted = await deleteAll(client, staged.now, {
+      const permitted = guard.deletable(input.app, staged.now);
+      const deleted = await deleteAll(client, permitted.allowed, {
         propagation: input.propagation ?? opts.prunePropagationPolicy,
         dryRun: input.dryRun,
         signal,
       });
       // Kept objects are reported once, by the early stage.
-      const skipped = (stage === 'early' ? selection.skipped : []).map((s): ChangeEntry => ({
-        ...refOf(s.obj),
-        action: 'skipped',
-        reason: s.reason,
-      }));
+      const skipped = [...(stage === 'early' ? selection.skipped : []), ...permitted.refused].map(
+        (s): ChangeEntry => ({ ...refOf(s.obj), action: 'skipped', reason: s.reason }),
+      );
       if (deleted.length > 0)
         options.log?.info(
           { app: input.app, stage, pruned: deleted.map((d) => formatRef(d)) },
@@ -337,13 +415,14 @@ export async function createClusterActivities(
         tracked.filter((o) => !kept.includes(o)),
         new Set(),
       );
-      const deleted = await deleteAll(client, selection.prune, {
+      const permitted = guard.deletable(input.app, selection.prune);
+      const deleted = await deleteAll(client, permitted.allowed, {
         propagation: input.propagation ?? 'foreground',
         signal,
       });
       const skipped = [
         ...kept.map((o): ChangeEntry => ({ ...refOf(o), action: 'skipped', reason: 'Delete=false' })),
-        ...selection.skipped.map((s): ChangeEntry => ({
+        ...[...selection.skipped, ...permitted.refused].map((s): ChangeEntry => ({
           ...refOf(s.obj),
           action: 'skipped',
           reason: s.reason,
@@ -449,5 +528,5 @@ export async function createClusterActivities(
       return { changes };
     },
   };
-  return { activities, client, close: () => client.close() };
+  return { activities, client, guard, close: () => client.close() };
 }

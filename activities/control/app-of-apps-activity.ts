@@ -3,10 +3,13 @@ import type { Client } from '@temporalio/client';
 import type { RegisterApplicationsInput, RegisterApplicationsResult } from '../../contract/activities.js';
 import { ManifestStore } from '../render/manifest-store.js';
 import { registerApplications } from './register-applications.js';
+import type { PolicyGuard } from '../cluster/policy-guard.js';
 
 export function createAppOfAppsActivities(deps: {
   client: Client;
   taskQueue: string;
+  /** The agent's policy: the parent's project decides which child apps it may create. */
+  guard: PolicyGuard;
   store?: ManifestStore;
 }) {
   const store = deps.store ?? new ManifestStore();
@@ -22,6 +25,7 @@ export function createAppOfAppsActivities(deps: {
         deps.taskQueue,
         objects,
         `app ${input.app} @ ${input.revision.slice(0, 7)}`,
+        { app: input.app, guard: deps.guard },
       );
     },
   };

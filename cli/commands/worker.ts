@@ -9,6 +9,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('--cluster <name>', 'cluster whose activities this process serves', 'local')
     .option('--kubeconfig <path>', 'kubeconfig of that cluster (default: $KUBECONFIG or ~/.kube/config)')
     .option('--agent', 'run only the cluster activities (an agent next to the cluster)', false)
+    .option('--policy <file>', 'agent policy file: the projects it enforces (see docs/SECURITY.md)')
+    .option(
+      '--policy-configmap <ns/name>',
+      'or read it from this ConfigMap (key policy.yaml); else $MOORING_POLICY_FILE',
+    )
     .option('--task-queue <name>', 'workflow task queue', DEFAULT_TASK_QUEUE)
     .option('--metrics-port <port>', '/metrics port (0 disables)', '9464')
     .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
@@ -24,6 +29,8 @@ export function registerWorkerCommand(program: Command): void {
         taskQueue: string;
         kubeconfig?: string;
         agent: boolean;
+        policy?: string;
+        policyConfigmap?: string;
         metricsPort: string;
         metricsHost: string;
         gitPoll: string;
@@ -38,6 +45,8 @@ export function registerWorkerCommand(program: Command): void {
           taskQueue: opts.taskQueue,
           kubeconfig: opts.kubeconfig,
           agentOnly: opts.agent,
+          policyFile: opts.policy,
+          policyConfigMap: opts.policyConfigmap,
           metricsPort: Number(opts.metricsPort),
           metricsHost: opts.metricsHost,
           schedules: opts.schedules ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan } : false,

@@ -23,8 +23,16 @@ export interface AppSyncOptions {
   validate: boolean;
   /** `RespectIgnoreDifferences=true`: ignored fields keep their live values on apply. @default false */
   respectIgnoreDifferences: boolean;
-  /** `FailOnSharedResource=true`: fail before writing when another app tracks a desired object. @default false */
+  /**
+   * `FailOnSharedResource=true`: fail before writing when another app tracks a desired object.
+   * Mooring always does so unless `allowSharedResource`; kept for Argo CD specs. @default false
+   */
   failOnSharedResource: boolean;
+  /**
+   * `AllowSharedResource=true`: the app may take over objects another app tracks (Mooring refuses by
+   * default, where Argo CD only warns). @default false
+   */
+  allowSharedResource: boolean;
   /** `SkipDryRunOnMissingResource=true`: skip the dry-run of kinds the server does not know. @default false */
   skipDryRunOnMissingResource: boolean;
 }
@@ -54,6 +62,7 @@ export function appSyncOptions(items: readonly string[]): AppSyncOptions {
     validate: flag('Validate', true),
     respectIgnoreDifferences: flag('RespectIgnoreDifferences', false),
     failOnSharedResource: flag('FailOnSharedResource', false),
+    allowSharedResource: flag('AllowSharedResource', false),
     skipDryRunOnMissingResource: flag('SkipDryRunOnMissingResource', false),
   };
 }

@@ -18,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { IgnoreDifference } from '../../config/types.js';
 import { createClusterActivities } from '../../activities/cluster/cluster-activities.js';
+import { localPolicy } from '../support/policy.js';
+import type { AgentPolicy } from '../../core/policy/project.js';
 import type { KubeClient } from '../../activities/cluster/kube-client.js';
 import type {
   ApplyStepResult,
@@ -148,13 +150,19 @@ export class Engine {
     this.#cacheDir = parts.cacheDir;
   }
 
-  static async open(): Promise<Engine> {
+  /** @param options.policy the agent policy; the local stack's permissive one by default */
+  static async open(options: { policy?: AgentPolicy } = {}): Promise<Engine> {
     const cacheDir = mkdtempSync(join(tmpdir(), 'mooring-engine-cache-'));
     const store = new ManifestStore({ dir: join(cacheDir, 'manifests') });
+    const policy = options.policy ?? localPolicy();
     const created = await createClusterActivities({
       cluster: 'local',
+      policy,
       store,
-      repoCache: new RepoCache({ cacheDir: join(cacheDir, 'git') }),
+      repoCache: new RepoCache({
+        cacheDir: join(cacheDir, 'git'),
+        allowedSchemes: policy.settings.allowedRepoSchemes,
+      }),
     });
     return new Engine({ ...created, store, cacheDir });
   }

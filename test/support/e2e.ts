@@ -164,7 +164,14 @@ async function appSpec(
 }
 
 /** Starts the test's own worker (unless `worker: false`) and returns the harness. */
-export async function startE2e(prefix: string, options: { worker?: boolean } = {}): Promise<E2eEnv> {
+export async function startE2e(
+  prefix: string,
+  options: {
+    worker?: boolean;
+    /** The in-process worker's agent policy file. @default $MOORING_POLICY_FILE (the local one) */
+    policyFile?: string;
+  } = {},
+): Promise<E2eEnv> {
   installQuietRuntime();
   const suffix = uniqueSuffix();
   const taskQueue = `test-${prefix}-${suffix}`;
@@ -182,7 +189,14 @@ export async function startE2e(prefix: string, options: { worker?: boolean } = {
     const stop = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const running = runWorker({ taskQueue, cluster, schedules: false, metricsPort: 0, stop });
+    const running = runWorker({
+      taskQueue,
+      cluster,
+      schedules: false,
+      metricsPort: 0,
+      stop,
+      policyFile: options.policyFile,
+    });
     running.then(
       () => {
         if (!stopping) inProcessFailure = `the worker of ${taskQueue} stopped before the test ended`;

@@ -179,7 +179,7 @@ test('nativeAppSpec errors name the file, line, object and field', () => {
 test('nativeAppSpec refuses unknown sync options and values, naming the field', () => {
   assert.equal(
     errorOf(`${MINIMAL}  syncPolicy:\n    syncOptions: [CreateNamespace=true, Turbo=true]\n`),
-    'apps/web.yaml:12: Application/web: spec.syncPolicy.syncOptions[1]: unknown sync option "Turbo": known options are CreateNamespace, PruneLast, PrunePropagationPolicy, ApplyOutOfSyncOnly, ServerSideApply, Replace, Validate, RespectIgnoreDifferences, FailOnSharedResource, SkipDryRunOnMissingResource',
+    'apps/web.yaml:12: Application/web: spec.syncPolicy.syncOptions[1]: unknown sync option "Turbo": known options are CreateNamespace, PruneLast, PrunePropagationPolicy, ApplyOutOfSyncOnly, ServerSideApply, Replace, Validate, RespectIgnoreDifferences, FailOnSharedResource, AllowSharedResource, SkipDryRunOnMissingResource',
   );
   assert.equal(
     errorOf(`${MINIMAL}  syncPolicy:\n    syncOptions: [PrunePropagationPolicy=sideways]\n`),
@@ -195,4 +195,54 @@ test('nativeAppSpec warns about a sync option given twice: the last value wins',
     warnings.map((w) => `${w.field}: ${w.problem}`),
     ['spec.syncPolicy.syncOptions[1]: sync option Validate is also set at index 0: the last value wins'],
   );
+});
+
+/** GUESTBOOK with a `helm:` block (YAML lines, indented under it) added to its source. */
+const withHelm = (lines: string) =>
+  GUESTBOOK.replace('    path: guestbook\n', `    path: guestbook\n    helm:\n${lines}`);
+
+test('nativeAppSpec reads helm.valuesFrom Secret references', () => {
+  const { apps } = parseApplications(
+    withHelm(
+      '      valueFiles: [values-prod.yaml]\n      valuesFrom:\n        - secretRef: { name: web-values }\n        - secretRef: { name: web-extra, key: prod.yaml }\n          optional: true\n',
+    ),
+    'apps/web.yaml',
+  );
+  assert.deepEqual(apps[0]?.source.helm, {
+    valueFiles: ['values-prod.yaml'],
+    valuesFrom: [
+      { secretRef: { name: 'web-values' } },
+      { secretRef: { name: 'web-extra', key: 'prod.yaml' }, optional: true },
+    ],
+  });
+  assert.throws(
+    () =>
+      parseApplications(
+        withHelm('      valuesFrom: [{ secretRef: { key: values.yaml } }]\n'),
+        'apps/web.yaml',
+      ),
+    (err) =>
+      err instanceof SpecError &&
+      /spec\.source\.helm\.valuesFrom\[0\]\.secretRef\.name: is required/.test(err.message),
+  );
+});
+
+test('nativeAppSpec refuses inline Helm values and parameters, naming the field and the fix, never the value', () => {
+  for (const [field, lines] of [
+    ['values', '      values: |\n        password: s3cr3t-marker\n'],
+    ['values', '      values: { password: s3cr3t-marker }\n'],
+    ['parameters', '      parameters: [{ name: password, value: s3cr3t-marker }]\n'],
+  ] as const) {
+    assert.throws(
+      () => parseApplications(withHelm(lines), 'apps/web.yaml'),
+      (err) =>
+        err instanceof SpecError &&
+        err.message.startsWith(`apps/web.yaml:11: Application/guestbook: spec.source.helm.${field}: `) &&
+        /not accepted: the spec travels in Temporal workflow payloads, where values would be stored in plain text; put them in a values file in Git listed in helm\.valueFiles, or in a Kubernetes Secret in the destination namespace named by helm\.valuesFrom/.test(
+          err.message,
+        ) &&
+        !err.message.includes('s3cr3t-marker'),
+      lines,
+    );
+  }
 });

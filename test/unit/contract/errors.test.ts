@@ -59,6 +59,9 @@ describe('contract errors', () => {
       'HealthDegraded',
       'HookFailed',
       'EmptyRender',
+      'PolicyViolation',
+      'RepoUrlRefused',
+      'CommitUnverified',
     ]) {
       assert.ok(NON_RETRYABLE_ERRORS.includes(name), name);
     }
@@ -93,10 +96,12 @@ describe('contract errors', () => {
   it("what the revision's content or its effect caused marks it bad; an environment failure does not", () => {
     assert.deepEqual([...REVISION_FAULTS].sort(), [
       'ApplyRejected',
+      'CommitUnverified',
       'EmptyRender',
       'HealthDegraded',
       'HookFailed',
       'ManifestInvalid',
+      'PolicyViolation',
       'RevisionNotFound',
     ]);
     for (const name of [
@@ -106,6 +111,7 @@ describe('contract errors', () => {
       'RepoNotFound',
       'ManifestsMissing',
       'TooManyDirectories',
+      'RepoUrlRefused',
     ]) {
       assert.ok(names(classes).includes(name), `${name} is an error class`);
       assert.ok(!REVISION_FAULTS.includes(name), name);
@@ -116,10 +122,15 @@ describe('contract errors', () => {
     for (const name of REVISION_FAULTS) assert.ok(NON_RETRYABLE_ERRORS.includes(name), name);
   });
 
-  it('EmptyRender is a non-retryable revision fault, appended so the list only grew', () => {
+  it('new classes are appended, so the list workflows recorded only grew', () => {
     assert.equal(errors.EmptyRender.retryable, false);
     assert.equal(errors.EmptyRender.revisionFault, true);
-    assert.equal(NON_RETRYABLE_ERRORS.at(-1), 'EmptyRender');
+    assert.deepEqual(NON_RETRYABLE_ERRORS.slice(-4), [
+      'EmptyRender',
+      'PolicyViolation',
+      'RepoUrlRefused',
+      'CommitUnverified',
+    ]);
   });
 
   it('apply failures carry the object, the change set and the cause', () => {

@@ -427,10 +427,12 @@ const errorTypes = Object.entries(errors as Record<string, unknown>)
   .sort();
 const REVISION_FAULT_TYPES = [
   'ApplyRejected',
+  'CommitUnverified',
   'EmptyRender',
   'HealthDegraded',
   'HookFailed',
   'ManifestInvalid',
+  'PolicyViolation',
   'RevisionNotFound',
 ];
 

@@ -15,6 +15,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createClusterActivities } from '../../../activities/cluster/cluster-activities.js';
 import { createAppOfAppsActivities } from '../../../activities/control/app-of-apps-activity.js';
+import { localPolicy } from '../../support/policy.js';
 import { createControlActivities } from '../../../activities/control/control-activities.js';
 import { clusterTaskQueue } from '../../../contract/ids.js';
 import { withLivenessHeartbeats } from '../../../workers/liveness.js';
@@ -103,7 +104,11 @@ export async function startReleaseWorker(options: ReleaseWorkerOptions): Promise
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const clientConnection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection: clientConnection });
-  const clusterActivities = await createClusterActivities({ cluster, kubeconfig: kubeconfigPath() });
+  const clusterActivities = await createClusterActivities({
+    cluster,
+    kubeconfig: kubeconfigPath(),
+    policy: localPolicy(),
+  });
   const workers = [
     await Worker.create({
       connection,
@@ -111,7 +116,7 @@ export async function startReleaseWorker(options: ReleaseWorkerOptions): Promise
       taskQueue: clusterTaskQueue(cluster),
       activities: withLivenessHeartbeats({
         ...clusterActivities.activities,
-        ...createAppOfAppsActivities({ client, taskQueue }),
+        ...createAppOfAppsActivities({ client, taskQueue, guard: clusterActivities.guard }),
       }),
     }),
     await Worker.create({

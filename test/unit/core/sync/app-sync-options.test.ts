@@ -13,6 +13,7 @@ test('appSyncOptions() defaults are Argo CD defaults', () => {
     validate: true,
     respectIgnoreDifferences: false,
     failOnSharedResource: false,
+    allowSharedResource: false,
     skipDryRunOnMissingResource: false,
   });
 });
@@ -42,6 +43,7 @@ test('appSyncOptions() reads every option, the last of a repeated key winning', 
       validate: false,
       respectIgnoreDifferences: true,
       failOnSharedResource: true,
+      allowSharedResource: false,
       skipDryRunOnMissingResource: true,
     },
   );
