@@ -36,7 +36,11 @@ try {
   git(work, 'push', '-q', remote, 'HEAD:refs/heads/main');
   const sha = git(work, 'rev-parse', 'HEAD');
 
-  const cache = new RepoCache({ cacheDir: join(root, 'cache'), credentials: new GitCredentials([]) });
+  const cache = new RepoCache({
+    cacheDir: join(root, 'cache'),
+    credentials: new GitCredentials([]),
+    allowedSchemes: ['file'],
+  });
   const { checkRemote, resolveRevision } = createGitActivities({ cache });
   const input = { repoURL: remote, targetRevision: 'main' };
   await resolveRevision(input); // warm: creates the mirror and fetches once

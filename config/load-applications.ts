@@ -4,6 +4,7 @@ import type { ArgoImportOptions } from './argocd-import.js';
 import type { SpecResult } from './applicationset.js';
 import { parseApplications } from './parse-application.js';
 import { isRecord, readSpecDocuments } from './spec-document.js';
+import { repoUrlProblem } from './repo-url-problem.js';
 
 /** Options of `loadApplications`. */
 export interface LoadApplicationsOptions extends ArgoImportOptions {
@@ -21,9 +22,12 @@ export function gitDirectorySources(text: string, file: string): { repoURL: stri
       isRecord(doc.value) && doc.value.kind === 'ApplicationSet' && isRecord(doc.value.spec)
         ? doc.value.spec
         : {};
-    for (const generator of Array.isArray(spec.generators) ? spec.generators : []) {
+    for (const [index, generator] of (Array.isArray(spec.generators) ? spec.generators : []).entries()) {
       const git: unknown = isRecord(generator) ? generator.git : undefined;
       if (!isRecord(git) || typeof git.repoURL !== 'string') continue;
+      // Refused before any listing reaches Git (the agent refuses it too).
+      const problem = repoUrlProblem(git.repoURL);
+      if (problem) throw doc.error(['spec', 'generators', index, 'git', 'repoURL'], problem);
       const revision = typeof git.revision === 'string' ? git.revision : 'HEAD';
       found.set(`${git.repoURL}\u0000${revision}`, { repoURL: git.repoURL, revision });
     }

@@ -7,8 +7,10 @@ export interface RunGitOptions {
   /** Working directory: a bare mirror, or the cache directory for commands without a repository. */
   cwd: string;
   invocation: GitInvocation;
-  /** Extra variables (GIT_INDEX_FILE, GIT_WORK_TREE) on top of the invocation's environment. */
+  /** Extra variables (GIT_INDEX_FILE, GIT_WORK_TREE, GNUPGHOME) on top of the invocation's environment. */
   extraEnv?: Record<string, string>;
+  /** Extra `-c key=value` arguments after the invocation's own. @default [] */
+  extraConfigArgs?: readonly string[];
   /** The command is killed after this many milliseconds. */
   timeoutMs: number;
   /** Kills the command when aborted; the call then rejects with the signal's reason. */
@@ -35,10 +37,16 @@ export async function runGit(args: readonly string[], options: RunGitOptions): P
     baseDir: options.cwd,
     abort,
     allowEnvironment: GIT_ENV_ALLOWED,
-    unsafe: { allowUnsafeAskPass: true, allowUnsafeSshCommand: true, allowUnsafeCredentialHelper: true },
+    unsafe: {
+      allowUnsafeAskPass: true,
+      allowUnsafeSshCommand: true,
+      allowUnsafeCredentialHelper: true,
+      // Mooring sets protocol.allow itself, to restrict transports (see `_git-env.ts`).
+      allowUnsafeProtocolOverride: true,
+    },
   }).env({ ...options.invocation.env, ...options.extraEnv });
   try {
-    return await git.raw([...options.invocation.configArgs, ...args]);
+    return await git.raw([...options.invocation.configArgs, ...(options.extraConfigArgs ?? []), ...args]);
   } catch (error) {
     options.signal?.throwIfAborted();
     if (timeout.aborted) throw new GitCommandFailed('', options.timeoutMs);

@@ -1,4 +1,5 @@
 import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../../contract/errors.js';
+import { scrubText } from '../../core/scrub/scrub-text.js';
 import { redactText, redactUrl } from '../../core/git/redact.js';
 
 /** The typed failures a git command can end in. */
@@ -110,6 +111,6 @@ function gitSaid(stderr: string, secrets: readonly string[]): string {
     .filter(Boolean);
   const important = lines.filter((line) => /^(fatal|error|remote|ssh):|errno=/i.test(line));
   const text = (important.length > 0 ? important : lines).join('; ') || 'no output';
-  const redacted = redactText(text, { secrets });
+  const redacted = scrubText(redactText(text, { secrets }), { secretValues: secrets });
   return redacted.length > 400 ? `${redacted.slice(0, 397)}...` : redacted;
 }

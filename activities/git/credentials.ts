@@ -13,13 +13,15 @@
  *   knownHostsFile: /var/run/secrets/known_hosts   # optional
  * ```
  *
- * Credentials never come from workflow inputs: userinfo written into a repo URL is ignored and
- * redacted. Tokens reach git through GIT_ASKPASS, never through the URL or argv (see
- * `_git-env.ts`); SSH keys through GIT_SSH_COMMAND with IdentitiesOnly.
+ * Credentials never come from workflow inputs: a repo URL with userinfo credentials is refused
+ * (`repoUrlProblem`). A token goes to the host and path prefix it belongs to, after normalizing
+ * the URL, and the askpass helper hands it out only for that URL's origin. Tokens reach git
+ * through GIT_ASKPASS, never through the URL or argv (see `_git-env.ts`); SSH keys through
+ * GIT_SSH_COMMAND with IdentitiesOnly.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, type YAMLParseError } from 'yaml';
-import { normalizeRepoUrl } from './repo-url.js';
+import { normalizeRepoUrl, repoOrigin } from './repo-url.js';
 
 /** The environment variable naming the credentials file. */
 export const CREDENTIALS_FILE_ENV = 'MOORING_GIT_CREDENTIALS_FILE';
@@ -41,6 +43,11 @@ export interface GitCredentialEntry {
 export interface ResolvedGitCredentials {
   /** The prefix of the entry that matched. */
   readonly urlPrefix: string;
+  /**
+   * `scheme://host[:port]` of the URL the credentials are for (http and https only): the askpass
+   * helper answers prompts for this origin and no other.
+   */
+  readonly origin?: string;
   readonly username: string;
   /** The token value (read from `tokenFile` at lookup time); also used to redact output. */
   readonly token?: string;
@@ -100,7 +107,11 @@ export class GitCredentials {
     return new GitCredentials(data, `git credentials file "${path}"`);
   }
 
-  /** The entry with the longest `urlPrefix` matching `url` on a path boundary, if any. */
+  /**
+   * The entry with the longest `urlPrefix` matching `url` on a path boundary, if any. Both sides are
+   * normalized first (`normalizeRepoUrl`): `https://github.com/acme/../evil/repo` is
+   * `https://github.com/evil/repo` and does not match the prefix `https://github.com/acme/`.
+   */
   match(url: string): GitCredentialEntry | undefined {
     const key = normalizeRepoUrl(url);
     let best: (GitCredentialEntry & { key: string }) | undefined;
@@ -129,8 +140,10 @@ export class GitCredentials {
         );
       }
     }
+    const origin = repoOrigin(url);
     return {
       urlPrefix,
+      ...(origin === undefined ? {} : { origin }),
       username: entry.username ?? DEFAULT_TOKEN_USERNAME,
       token,
       tokenFile,

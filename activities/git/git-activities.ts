@@ -1,7 +1,8 @@
 /**
  * Temporal activities of the Git layer: small JSON in, small JSON out, typed errors thrown as they
  * come from `RepoCache` (RepoNotFound, AuthFailed, RevisionNotFound are not retryable; Unreachable
- * is). Credentials never travel in these inputs; a repo URL's userinfo is ignored.
+ * is). Credentials never travel in these inputs: a repo URL with userinfo credentials, or with a
+ * scheme the agent does not allow, is refused with RepoUrlRefused before git runs.
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -10,6 +11,7 @@ import { TooManyDirectories } from '../../contract/errors.js';
 import type { ClusterActivities } from '../../contract/activities.js';
 import type { RepoCache } from './repo-cache.js';
 import { redactUrl } from '../../core/git/redact.js';
+import { checkRepoUrl, parseAllowedSchemes, type RepoUrlPolicy } from './url-policy.js';
 
 /**
  * Most directories `listRepoDirectories` returns, and most bytes of their names (as JSON); a
@@ -29,13 +31,27 @@ export type GitActivities = Pick<
 /** Dependencies of {@link createGitActivities}. */
 export interface GitActivityDeps {
   cache: RepoCache;
+  /**
+   * The repository URL schemes these activities accept (`https`, `ssh`, `http`, `git`, `file`),
+   * checked before the cache is called; the cache applies its own list as well.
+   * @default the cache's `allowedSchemes`
+   */
+  allowedSchemes?: readonly string[];
 }
 
 /** The Git activities, as closures over one `RepoCache` (built once per worker). */
-export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
+export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps): GitActivities {
+  const policy: RepoUrlPolicy = {
+    allowedSchemes:
+      allowedSchemes === undefined
+        ? cache.allowedSchemes
+        : parseAllowedSchemes(allowedSchemes, 'Git activities option allowedSchemes'),
+    forbiddenDirs: [cache.cacheDir],
+  };
   return {
     /** Resolves a revision to a commit and makes sure the mirror has it (fetching when needed). */
     async resolveRevision({ repoURL, targetRevision }) {
+      checkRepoUrl(repoURL, policy);
       const { sha } = await cache.resolve(repoURL, targetRevision, { signal: cancellationSignal() });
       return { sha };
     },
@@ -46,6 +62,7 @@ export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
      * mirror does not know yet.
      */
     async checkRemote({ repoURL, targetRevision, knownSha }) {
+      checkRepoUrl(repoURL, policy);
       const signal = cancellationSignal();
       const sha =
         (await cache.lsRemote(repoURL, targetRevision, { signal })) ??
@@ -55,6 +72,7 @@ export function createGitActivities({ cache }: GitActivityDeps): GitActivities {
 
     /** Resolves the revision, checks it out (read-only tree) and lists its directories. */
     async listRepoDirectories({ repoURL, revision }) {
+      checkRepoUrl(repoURL, policy);
       const signal = cancellationSignal();
       const { sha } = await cache.resolve(repoURL, revision, { signal });
       const root = await cache.checkout(repoURL, sha, { signal });

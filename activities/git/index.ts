@@ -13,7 +13,25 @@ export {
   type GitCredentialEntry,
   type ResolvedGitCredentials,
 } from './credentials.js';
-export { REDACTED, redactText, redactUrl, type RedactOptions } from '../../core/git/redact.js';
+export { REDACTED, isSecretParam, redactText, redactUrl, type RedactOptions } from '../../core/git/redact.js';
+export { GIT_SCHEMES, parseGitUrl, type GitScheme, type GitUrl } from '../../config/git-url.js';
+export { CREDENTIALS_HINT, repoUrlProblem } from '../../config/repo-url-problem.js';
+export { signingKeysProblem, type TrustedSigningKeys } from '../../config/signing-keys.js';
+export {
+  ALLOWED_SCHEMES_SETTING,
+  DEFAULT_ALLOWED_SCHEMES,
+  checkRepoUrl,
+  parseAllowedSchemes,
+  type RepoUrlPolicy,
+} from './url-policy.js';
+export {
+  gpgVerdict,
+  signatureFormat,
+  sshVerdict,
+  verifyCommitSignature,
+  type CommitVerificationRequest,
+  type VerifiedCommit,
+} from './verify-commit.js';
 export {
   classifyGitError,
   gitErrorKind,
@@ -21,7 +39,7 @@ export {
   type GitErrorKind,
   type GitFailureContext,
 } from './classify.js';
-export { normalizeRepoUrl, remoteUrl, repoHash } from './repo-url.js';
+export { normalizeRepoUrl, remoteUrl, repoHash, repoOrigin } from './repo-url.js';
 export {
   isFullSha,
   parseRefLines,

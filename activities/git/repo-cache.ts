@@ -11,16 +11,20 @@
  * gitrevisions(7)), and the mirror is fetched only when it lacks that commit; a hex revision that
  * names no ref is an abbreviated SHA, resolved in the mirror (fetching once if needed).
  *
+ * Before any git command, the URL passes `checkRepoUrl` (allowed schemes, no credentials in it, no
+ * local path inside Mooring's cache); git then runs with only those transports allowed.
+ *
  * Concurrency: fetches of one repository, ls-remote calls for one revision and checkouts of one
  * commit are single-flighted. A caller that joins a fetch in flight may get the commit the remote
  * had when that fetch started; the next poll sees anything newer.
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { RepoNotFound, RevisionNotFound } from '../../contract/errors.js';
+import { RevisionNotFound } from '../../contract/errors.js';
+import type { GitScheme } from '../../config/git-url.js';
+import { defaultCacheDir } from '../render/manifest-store.js';
 import { GitCredentials } from './credentials.js';
 import { redactText, redactUrl } from '../../core/git/redact.js';
 import { remoteUrl, repoHash } from './repo-url.js';
@@ -38,7 +42,8 @@ import {
   type RepoCacheOptions,
   type RepoCacheStats,
 } from './types.js';
-import { GitRunner } from './_git-runner.js';
+import { checkRepoUrl, parseAllowedSchemes, type RepoUrlPolicy } from './url-policy.js';
+import { GitRunner, type GitOutcome } from './_git-runner.js';
 import { SingleFlight } from './_single-flight.js';
 import { writeTree } from './_tree.js';
 
@@ -51,12 +56,23 @@ export class RepoCache {
   readonly #fetches = new SingleFlight<void>();
   readonly #listings = new SingleFlight<Map<string, string>>();
   readonly #checkouts = new SingleFlight<string>();
+  readonly #urlPolicy: RepoUrlPolicy;
 
+  /** @throws {TypeError} when `allowedSchemes` holds an unknown scheme */
   constructor(options: RepoCacheOptions = {}) {
-    this.cacheDir =
-      options.cacheDir ?? join(process.env.MOORING_CACHE || join(homedir(), '.cache', 'mooring'), 'git');
-    const credentials = options.credentials ?? GitCredentials.fromEnv();
-    this.#git = new GitRunner(this.cacheDir, credentials, { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts });
+    this.cacheDir = options.cacheDir ?? join(defaultCacheDir(), 'git');
+    const allowedSchemes = parseAllowedSchemes(options.allowedSchemes, 'RepoCache option allowedSchemes');
+    this.#urlPolicy = { allowedSchemes, forbiddenDirs: [...new Set([defaultCacheDir(), this.cacheDir])] };
+    this.#git = new GitRunner(this.cacheDir, {
+      credentials: options.credentials ?? GitCredentials.fromEnv(),
+      timeouts: { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts },
+      allowedSchemes,
+    });
+  }
+
+  /** The schemes this cache serves (see `RepoCacheOptions.allowedSchemes`). */
+  get allowedSchemes(): readonly GitScheme[] {
+    return this.#urlPolicy.allowedSchemes;
   }
 
   /** A snapshot of the work counters. */
@@ -145,6 +161,53 @@ export class RepoCache {
     );
   }
 
+  /**
+   * The raw commit object of `sha` (a full SHA) in the mirror of `url`, fetched first when the
+   * mirror lacks it: headers (`tree`, `parent`, `author`, `gpgsig`, ...), a blank line, the message.
+   */
+  async readCommit(url: string, sha: string, options: GitCallOptions = {}): Promise<string> {
+    this.#checkUrl(url);
+    const commit = this.#fullSha(url, sha);
+    await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, options.signal);
+    return await this.#git.run(['cat-file', 'commit', commit], {
+      url,
+      action: `read commit ${commit} of`,
+      cwd: this.mirrorPath(url),
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Runs `git verify-commit --raw <sha>` in the mirror of `url` with the trust settings of the
+   * caller (`-c` arguments such as `gpg.ssh.allowedSignersFile`, variables such as GNUPGHOME) and
+   * returns how it exited and what it printed; see `verify-commit.ts`, which decides.
+   */
+  async runVerifyCommit(
+    url: string,
+    sha: string,
+    trust: { configArgs: readonly string[]; env: Record<string, string> },
+    options: GitCallOptions = {},
+  ): Promise<GitOutcome> {
+    this.#checkUrl(url);
+    const commit = this.#fullSha(url, sha);
+    await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, options.signal);
+    return await this.#git.tryRun(['verify-commit', '--raw', commit], {
+      url,
+      action: `verify commit ${commit} of`,
+      cwd: this.mirrorPath(url),
+      extraConfigArgs: trust.configArgs,
+      extraEnv: trust.env,
+      signal: options.signal,
+    });
+  }
+
+  #fullSha(url: string, sha: string): string {
+    if (!isFullSha(sha)) {
+      throw new TypeError(`Cannot read commit "${sha}" of "${redactUrl(url)}": expected a full commit SHA`);
+    }
+    return sha.toLowerCase();
+  }
+
   async #fetchNow(url: string, signal: AbortSignal): Promise<void> {
     const mirror = this.mirrorPath(url);
     if (!existsSync(mirror)) {
@@ -158,7 +221,15 @@ export class RepoCache {
     this.#stats.fetches += 1;
     const refspecs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
     await this.#git.run(
-      ['fetch', '--prune', '--verbose', '--no-write-fetch-head', remoteUrl(url), ...refspecs],
+      [
+        'fetch',
+        '--prune',
+        '--verbose',
+        '--no-write-fetch-head',
+        '--no-recurse-submodules',
+        remoteUrl(url),
+        ...refspecs,
+      ],
       {
         url,
         action: 'fetch',
@@ -201,15 +272,18 @@ export class RepoCache {
     await this.fetch(url, { signal });
     if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
     if (ref.ref.startsWith('refs/') && !/^refs\/(heads|tags)\//.test(ref.ref)) {
-      await this.#git.run(['fetch', '--no-write-fetch-head', remoteUrl(url), ref.ref], {
-        url,
-        action: 'fetch',
-        revision: targetRevision,
-        cwd: this.mirrorPath(url),
-        network: true,
-        timeoutMs: this.#git.timeouts.fetch,
-        signal,
-      });
+      await this.#git.run(
+        ['fetch', '--no-write-fetch-head', '--no-recurse-submodules', remoteUrl(url), ref.ref],
+        {
+          url,
+          action: 'fetch',
+          revision: targetRevision,
+          cwd: this.mirrorPath(url),
+          network: true,
+          timeoutMs: this.#git.timeouts.fetch,
+          signal,
+        },
+      );
       if ((await this.#revParse(url, ref.sha, signal)) === ref.sha) return;
     }
     throw this.#notFound(url, targetRevision, `commit ${ref.sha} is not in the repository`);
@@ -224,14 +298,9 @@ export class RepoCache {
     });
   }
 
-  /** git would read a URL starting with "-" as an option. */
+  /** Refuses a URL the agent's rules forbid (see `url-policy.ts`), before any git command. */
   #checkUrl(url: string): void {
-    const trimmed = url.trim();
-    if (trimmed === '' || trimmed.startsWith('-')) {
-      throw new RepoNotFound(
-        `Cannot use repository URL "${redactUrl(url)}": expected a URL or a path not starting with "-"`,
-      );
-    }
+    checkRepoUrl(url, this.#urlPolicy);
   }
 
   #parse(url: string, targetRevision: string): ParsedRevision {

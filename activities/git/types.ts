@@ -26,6 +26,14 @@ export interface RepoCacheOptions {
   credentials?: GitCredentials;
   /** Overrides of {@link DEFAULT_GIT_TIMEOUTS}. */
   timeouts?: Partial<GitTimeouts>;
+  /**
+   * The repository URL schemes this cache serves (`https`, `ssh`, `http`, `git`, `file`; `ssh`
+   * includes scp-like `git@host:path`, `file` includes absolute local paths). Any other URL is
+   * refused with RepoUrlRefused before git runs, and git itself is limited to these transports.
+   * Set from the agent's policy file (`git.allowedSchemes`).
+   * @default ['https', 'ssh']
+   */
+  allowedSchemes?: readonly string[];
 }
 
 /** Options every `RepoCache` call accepts. */

@@ -1,18 +1,31 @@
 /**
  * The Git layer against real repositories made at test time: a bare repository on disk, a git
  * daemon-less closed port, a silent TCP server, and a smart-HTTP server (git http-backend as CGI
- * behind Basic auth). Longer than 200 lines because the HTTP server has to live in this file.
+ * behind Basic auth, test/support/git-http.ts).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthFailed, RepoNotFound, RevisionNotFound, Unreachable } from '../../contract/errors.js';
-import { GitCredentials, RepoCache, createGitActivities } from '../../activities/git/index.js';
+import {
+  AuthFailed,
+  RepoNotFound,
+  RepoUrlRefused,
+  RevisionNotFound,
+  Unreachable,
+} from '../../contract/errors.js';
+import {
+  DEFAULT_GIT_TIMEOUTS,
+  GitCredentials,
+  RepoCache,
+  createGitActivities,
+} from '../../activities/git/index.js';
+import { serveGitHttp as serveGitHttpServer } from '../support/git-http.js';
+import { GitRunner } from '../../activities/git/_git-runner.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mooring-git-'));
 const remote = join(root, 'remote.git');
@@ -42,13 +55,19 @@ function commit(files: Record<string, string>, message: string): string {
   git(work, 'push', '-q', remote, 'HEAD:refs/heads/main', '--tags');
   return git(work, 'rev-parse', 'HEAD');
 }
+/** A cache allowing the local transports these tests use (bare repositories, git daemon, HTTP). */
 function newCache(
-  options: { credentials?: GitCredentials; timeouts?: { lsRemote: number } } = {},
+  options: {
+    credentials?: GitCredentials;
+    timeouts?: { lsRemote: number };
+    allowedSchemes?: readonly string[];
+  } = {},
 ): RepoCache {
   caches += 1;
   return new RepoCache({
     cacheDir: join(root, `cache-${caches}`),
     credentials: new GitCredentials([]),
+    allowedSchemes: ['https', 'ssh', 'file', 'git', 'http'],
     ...options,
   });
 }
@@ -113,7 +132,45 @@ describe('RepoCache', () => {
   test('resolve() of a missing repository path is RepoNotFound', async () => {
     const error = await rejectsWith(newCache().resolve(join(root, 'missing.git'), 'main'), RepoNotFound);
     assert.equal((error as RepoNotFound).retryable, false);
-    await rejectsWith(newCache().resolve('--upload-pack=touch x', 'main'), RepoNotFound);
+    await rejectsWith(newCache().resolve('--upload-pack=touch x', 'main'), RepoUrlRefused);
+  });
+
+  test('a scheme the agent does not allow is refused before git runs', async () => {
+    const cache = newCache({ allowedSchemes: undefined });
+    for (const url of [remote, `file://${remote}`, 'git://127.0.0.1:1/x', 'http://127.0.0.1:1/x']) {
+      const error = await rejectsWith(cache.resolve(url, 'main'), RepoUrlRefused);
+      assert.equal((error as RepoUrlRefused).retryable, false);
+      assert.match(error.message, /is not allowed on this agent \(allowed: "https", "ssh"\)/);
+      assert.match(error.message, /the agent's policy file: git.allowedSchemes/);
+    }
+    assert.deepEqual(cache.stats, { fetchCalls: 0, fetches: 0, lsRemotes: 0, checkouts: 0 });
+    const { resolveRevision } = createGitActivities({ cache: newCache(), allowedSchemes: ['https'] });
+    await rejectsWith(resolveRevision({ repoURL: remote, targetRevision: 'main' }), RepoUrlRefused);
+  });
+
+  test('git itself refuses a transport outside the allowlist (protocol.allow)', async () => {
+    const runner = new GitRunner(join(root, `cache-runner`), {
+      credentials: new GitCredentials([]),
+      timeouts: DEFAULT_GIT_TIMEOUTS,
+      allowedSchemes: ['https'],
+    });
+    const error = await rejectsWith(
+      runner.run(['ls-remote', remote], { url: 'https://h/x', action: 'list refs of', network: true }),
+      Error,
+    );
+    assert.match(error.message, /transport 'file' not allowed/);
+  });
+
+  test("a local repository inside Mooring's cache is refused, whatever the allowlist", async () => {
+    const cache = newCache();
+    await cache.resolve(remote, 'main');
+    const error = await rejectsWith(cache.resolve(cache.mirrorPath(remote), 'main'), RepoUrlRefused);
+    assert.match(error.message, /lies inside Mooring's cache directory/);
+    const own = await rejectsWith(
+      cache.resolve(`file://${cache.mirrorPath(remote)}`, 'main'),
+      RepoUrlRefused,
+    );
+    assert.match(own.message, /lies inside Mooring's cache directory/);
   });
 
   test('concurrent resolve() calls share one fetch', async () => {
@@ -205,17 +262,74 @@ describe('RepoCache over smart HTTP with Basic auth', () => {
     });
   });
 
-  test('a wrong token is AuthFailed and no token or userinfo reaches the message', async () => {
+  test('a wrong token is AuthFailed, a token in the URL is refused, and neither reaches the message', async () => {
     const wrong = 'tok-wrong-81d3e7';
     const cache = newCache({ credentials: credentialsWith(wrong) });
     const url = `http://mooring:${token}@${base.slice('http://'.length)}/remote.git`;
-    for (const call of [cache.lsRemote(url, 'main'), cache.resolve(`${base}/remote.git`, 'main')]) {
-      const error = await rejectsWith(call, AuthFailed);
+    const calls: [Promise<unknown>, abstract new (...args: never[]) => Error][] = [
+      [cache.lsRemote(url, 'main'), RepoUrlRefused],
+      [cache.resolve(`${base}/remote.git`, 'main'), AuthFailed],
+    ];
+    for (const [call, type] of calls) {
+      const error = await rejectsWith(call, type);
       for (const secret of [wrong, token, 'mooring:', '@127.0.0.1'])
         assert.ok(!error.message.includes(secret), error.message);
       assert.match(error.message, /127\.0\.0\.1/);
     }
     await rejectsWith(newCache().lsRemote(`${base}/remote.git`, 'main'), AuthFailed);
+  });
+});
+
+describe('RepoCache credentials stay with their host and path', () => {
+  const token = 'tok-scoped-7c41d2';
+  let base = '';
+  let requests: string[] = [];
+  before(async () => {
+    base = `http://127.0.0.1:${await serveGitHttp(root, 'mooring', token, (path) => requests.push(path))}`;
+  });
+  function scopedTo(prefix: string): GitCredentials {
+    return new GitCredentials([{ urlPrefix: prefix, username: 'mooring', token }]);
+  }
+
+  test('a URL climbing out of the prefix with ".." or "%2e%2e" gets no token', async () => {
+    const cache = newCache({ credentials: scopedTo(`${base}/acme/`) });
+    for (const url of [`${base}/acme/../remote.git`, `${base}/acme/%2e%2e/remote.git`]) {
+      requests = [];
+      const error = await rejectsWith(cache.lsRemote(url, 'main'), AuthFailed);
+      assert.ok(!error.message.includes(token), error.message);
+      assert.ok(
+        requests.length > 0 && requests.every((path) => path.startsWith('/remote.git/')),
+        requests.join(),
+      );
+    }
+    const allowed = newCache({ credentials: scopedTo(`${base}/`) });
+    assert.equal(
+      await allowed.lsRemote(`${base}/acme/../remote.git`, 'main'),
+      git(work, 'rev-parse', 'HEAD'),
+    );
+  });
+
+  test('a redirect is not followed, so the token never reaches the other server', async () => {
+    const target: string[] = [];
+    const elsewhere = `http://127.0.0.1:${await serveGitHttp(root, 'mooring', token, (path) => target.push(path))}`;
+    const redirector = createServer((req, res) => {
+      res.writeHead(302, { Location: `${elsewhere}${req.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    servers.push({ close: () => redirector.close() });
+    const from = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+    const cache = newCache({ credentials: scopedTo(`${from}/`) });
+    await rejectsWith(cache.lsRemote(`${from}/remote.git`, 'main'), Error);
+    assert.deepEqual(target, [], 'the redirect target was never contacted');
+  });
+
+  test('a URL with a token in its query is refused, and the token stays out of the message', async () => {
+    const error = await rejectsWith(
+      newCache().lsRemote(`${base}/remote.git?private_token=${token}`, 'main'),
+      RepoUrlRefused,
+    );
+    assert.ok(!error.message.includes(token), error.message);
+    assert.match(error.message, /query parameter "private_token"/);
   });
 });
 
@@ -237,51 +351,14 @@ async function listenTcp(onConnection: () => void): Promise<{ port: number; clos
   return handle;
 }
 
-/** Serves `projectRoot` with git http-backend (CGI) behind Basic auth; returns the port. */
-async function serveGitHttp(projectRoot: string, user: string, password: string): Promise<number> {
-  const backend = join(execFileSync('git', ['--exec-path']).toString().trim(), 'git-http-backend');
-  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  const server: Server = createServer((req, res) => {
-    if (req.headers.authorization !== expected) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      GIT_PROJECT_ROOT: projectRoot,
-      GIT_HTTP_EXPORT_ALL: '1',
-      REMOTE_USER: user,
-      PATH_INFO: url.pathname,
-      QUERY_STRING: url.search.slice(1),
-      REQUEST_METHOD: req.method ?? 'GET',
-      CONTENT_TYPE: req.headers['content-type'] ?? '',
-      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
-      HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-    };
-    if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
-    const child = spawn(backend, [], { env });
-    req.pipe(child.stdin);
-    let head = Buffer.alloc(0);
-    let headersDone = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) return void res.write(chunk);
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      headersDone = true;
-      let status = 200;
-      for (const line of head.subarray(0, end).toString().split('\r\n')) {
-        const [name = '', ...rest] = line.split(':');
-        if (name.toLowerCase() === 'status') status = Number.parseInt(rest.join(':').trim(), 10);
-        else res.setHeader(name, rest.join(':').trim());
-      }
-      res.writeHead(status);
-      res.write(head.subarray(end + 4));
-    });
-    child.on('close', () => res.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push({ close: () => server.close() });
-  return (server.address() as AddressInfo).port;
+/** A smart-HTTP server (test/support/git-http.ts), closed after the file; returns its port. */
+async function serveGitHttp(
+  projectRoot: string,
+  user: string,
+  password: string,
+  onRequest?: (path: string) => void,
+): Promise<number> {
+  const server = await serveGitHttpServer(projectRoot, user, password, onRequest);
+  servers.push({ close: () => void server.close() });
+  return Number(new URL(server.baseUrl).port);
 }

@@ -30,6 +30,28 @@ test('GitCredentials.match() picks the longest prefix on a path boundary', () =>
   for (const [url, token] of cases) assert.equal(credentials.match(url)?.token, token, url);
 });
 
+test('GitCredentials.match() normalizes the path before matching, so ".." cannot climb out of a prefix', () => {
+  const scoped = new GitCredentials([{ urlPrefix: 'https://github.com/acme/', token: 'tok-acme' }]);
+  const cases: [string, string | undefined][] = [
+    ['https://github.com/acme/../evil/repo', undefined],
+    ['https://github.com/acme/%2e%2e/evil/repo', undefined],
+    ['https://github.com/acme/%2E%2E/evil/repo', undefined],
+    ['https://github.com/acme/app/../../evil/repo', undefined],
+    ['https://github.com/acme\\..\\evil/repo', undefined],
+    ['https://github.com/acme%2f..%2fevil/repo', undefined],
+    ['https://github.com//acme//app', 'tok-acme'],
+    ['https://GITHUB.com:443/acme/app', 'tok-acme'],
+    ['https://github.com/evil/../acme/app', 'tok-acme'],
+    ['https://github.com/%61cme/app', 'tok-acme'],
+  ];
+  for (const [url, token] of cases) assert.equal(scoped.match(url)?.token, token, url);
+});
+
+test('GitCredentials.forUrl() names the origin the askpass helper may answer for', () => {
+  const scoped = new GitCredentials([{ urlPrefix: 'https://git.example.com/', token: 'tok-o' }]);
+  assert.equal(scoped.forUrl('https://Git.Example.com:443/team/app')?.origin, 'https://git.example.com');
+});
+
 test('GitCredentials.match() treats scp-like and ssh:// URLs as the same remote', () => {
   assert.equal(credentials.match('ssh://git@github.com/acme/app.git')?.sshKeyFile, '/keys/acme');
   assert.equal(credentials.match('git@github.com:acme/app.git')?.sshKeyFile, '/keys/acme');
@@ -42,6 +64,7 @@ test('GitCredentials.forUrl() reads the token file on each call and defaults the
   const fromFile = new GitCredentials([{ urlPrefix: 'https://git.example.com', tokenFile }]);
   assert.deepEqual(fromFile.forUrl('https://git.example.com/a/b'), {
     urlPrefix: 'https://git.example.com',
+    origin: 'https://git.example.com',
     username: 'x-access-token',
     token: 'tok-first',
     tokenFile,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactText, redactUrl } from '../../../../core/git/redact.js';
+import { isSecretParam, redactText, redactUrl } from '../../../../core/git/redact.js';
 
 test('redactUrl() removes userinfo from every scheme and from scp-like addresses', () => {
   const cases: [string, string][] = [
@@ -34,4 +34,36 @@ test('redactText() leaves e-mail addresses and short secrets alone', () => {
 
 test('redactText() masks the longest secret first when secrets overlap', () => {
   assert.equal(redactText('x tok-123456 y', { secrets: ['tok-1234', 'tok-123456'] }), 'x *** y');
+});
+
+test('redactUrl() and redactText() mask credential-like query parameters', () => {
+  assert.equal(
+    redactUrl('https://h/r.git?ref=main&private_token=glpat-123&X-Amz-Signature=abc'),
+    'https://h/r.git?ref=main&private_token=***&X-Amz-Signature=***',
+  );
+  const text =
+    "fatal: unable to access 'https://h/r.git/?access_token=ghp_1&sig=s1&password=p1&apikey=k1&page=2': 403";
+  assert.equal(
+    redactText(text),
+    "fatal: unable to access 'https://h/r.git/?access_token=***&sig=***&password=***&apikey=***&page=2': 403",
+  );
+});
+
+test('redactUrl() removes a password from an scp-like address', () => {
+  assert.equal(redactUrl('git:hunter22@h.example:org/r.git'), 'h.example:org/r.git');
+});
+
+test('isSecretParam() matches token, key, password and signature names only', () => {
+  for (const name of [
+    'token',
+    'access_token',
+    'private_token',
+    'apiKey',
+    'password',
+    'sig',
+    'X-Amz-Signature',
+    'client_secret',
+  ])
+    assert.equal(isSecretParam(name), true, name);
+  for (const name of ['ref', 'page', 'service', 'signal']) assert.equal(isSecretParam(name), false, name);
 });
