@@ -1,12 +1,18 @@
 /**
  * The `renderManifests` activity: checkout at a SHA -> rendered objects in the manifest store ->
  * a small summary. Objects never enter the activity result; a repeated render is a cache lookup.
+ * The render policy comes from the agent's own configuration (`renderPolicyFor`), never from the
+ * input; `helm.valuesFrom` Secrets are read here, on the agent, before the cache lookup (their
+ * digest is part of the cache key).
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import { join } from 'node:path';
 import type { ManifestStore } from './manifest-store.js';
 import { RenderCache } from './render-cache.js';
+import { readHelmValuesFrom, secretValuesDigest, type ReadSecretValue } from './render-helm.js';
 import { renderSource } from './render-source.js';
+import type { RenderLimits } from '../../core/manifests/render-limits.js';
+import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/render-policy.js';
 import { summarizeManifests } from '../../core/manifests/summarize-manifests.js';
 import type {
   ClusterActivities,
@@ -23,8 +29,20 @@ export interface RenderActivitiesOptions {
   checkout: CheckoutFn;
   /** @default a cache in `${store.dir}/renders` */
   renderCache?: RenderCache;
-  /** Limit for each kustomize/helm run. @default 120_000 */
+  /** Limit for each kustomize/helm run. @default 120_000 (`limits.timeoutMs` wins) */
   toolTimeoutMs?: number;
+  /** Time, output and object limits of a render. @default DEFAULT_RENDER_LIMITS */
+  limits?: Partial<RenderLimits>;
+  /**
+   * The render policy of an app, from the agent's own project configuration.
+   * @default nothing remote, no plugins, for every app
+   */
+  renderPolicyFor?: (appName: string) => RenderPolicy;
+  /**
+   * Reads a Secret key in a namespace for `helm.valuesFrom` (undefined when missing). Without it,
+   * an app using `valuesFrom` fails to render.
+   */
+  readSecretValue?: ReadSecretValue;
 }
 
 /** The render activity of the contract's cluster activities, bound to its store and checkout. */
@@ -49,7 +67,14 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
           `Cannot render app "${input.appName}" at revision "${input.revision}": expected a full commit SHA`,
         );
       }
-      const cached = await cache.lookup(input);
+      const policy = options.renderPolicyFor?.(input.appName) ?? DEFAULT_RENDER_POLICY;
+      const helmSecretValues = await readHelmValuesFrom(input.helm, {
+        appName: input.appName,
+        namespace: input.namespace,
+        readSecretValue: options.readSecretValue,
+      });
+      const context = { policy, valuesDigest: secretValuesDigest(helmSecretValues) };
+      const cached = await cache.lookup(input, context);
       if (cached && (await store.has(cached.manifestKey))) return cached;
       const root = await checkout(input.repoURL, input.revision);
       const { objects } = await renderSource({
@@ -60,11 +85,14 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
         helm: input.helm,
         kustomize: input.kustomize,
         directory: input.directory,
+        policy,
+        helmSecretValues,
         timeoutMs,
+        limits: options.limits,
         signal: asyncLocalStorage.getStore()?.cancellationSignal,
       });
       const summary = summarizeManifests(objects, await store.put(objects));
-      await cache.record(input, summary);
+      await cache.record(input, summary, context);
       return summary;
     },
   };

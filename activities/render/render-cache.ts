@@ -1,6 +1,8 @@
 /**
- * Render cache: (repoURL, SHA, path, render options) -> summary with the manifest key, so a second
- * render of the same inputs is a lookup. A commit never changes, so entries never expire.
+ * Render cache: (repoURL, SHA, path, render options, render policy, digest of the Secret values)
+ * -> summary with the manifest key, so a second render of the same inputs is a lookup. A commit
+ * never changes, so entries never expire. Secret values enter the key only as a sha256 digest;
+ * the policy is part of the key so a tightened policy never reuses a render it would now refuse.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -8,12 +10,21 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson } from '../../core/manifests/canonical-json.js';
 import type { RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
+import type { RenderPolicy } from '../../core/manifests/render-policy.js';
+
+/** What besides the activity input decides a render's output. */
+export interface RenderContext {
+  /** The policy the render ran under. */
+  policy?: RenderPolicy;
+  /** sha256 of the `helm.valuesFrom` Secret values (`secretValuesDigest`); never the values. */
+  valuesDigest?: string;
+}
 
 /** Bump when rendering changes its output for the same inputs, to invalidate old entries. */
-export const RENDER_FORMAT_VERSION = 1;
+export const RENDER_FORMAT_VERSION = 2;
 
 /** The sha256 identifying one render; covers every input that can change the output. */
-export function renderCacheKey(input: RenderManifestsInput): string {
+export function renderCacheKey(input: RenderManifestsInput, context: RenderContext = {}): string {
   const path = input.path
     .split('/')
     .filter((s) => s !== '' && s !== '.')
@@ -28,6 +39,8 @@ export function renderCacheKey(input: RenderManifestsInput): string {
     helm: input.helm ?? null,
     kustomize: input.kustomize ?? null,
     directory: input.directory ?? null,
+    policy: context.policy ?? null,
+    valuesDigest: context.valuesDigest ?? null,
   };
   return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }
@@ -47,9 +60,12 @@ export class RenderCache {
   }
 
   /** The summary of an earlier render of the same inputs, or undefined. */
-  async lookup(input: RenderManifestsInput): Promise<RenderManifestsResult | undefined> {
+  async lookup(
+    input: RenderManifestsInput,
+    context: RenderContext = {},
+  ): Promise<RenderManifestsResult | undefined> {
     try {
-      const text = await readFile(join(this.dir, `${renderCacheKey(input)}.json`), 'utf8');
+      const text = await readFile(join(this.dir, `${renderCacheKey(input, context)}.json`), 'utf8');
       const summary = JSON.parse(text) as RenderManifestsResult;
       return typeof summary.manifestKey === 'string' ? summary : undefined;
     } catch (error) {
@@ -61,7 +77,12 @@ export class RenderCache {
   }
 
   /** Records the summary of a render. */
-  async record(input: RenderManifestsInput, summary: RenderManifestsResult): Promise<void> {
-    await writeFileAtomic(join(this.dir, `${renderCacheKey(input)}.json`), JSON.stringify(summary));
+  async record(
+    input: RenderManifestsInput,
+    summary: RenderManifestsResult,
+    context: RenderContext = {},
+  ): Promise<void> {
+    const file = join(this.dir, `${renderCacheKey(input, context)}.json`);
+    await writeFileAtomic(file, JSON.stringify(summary));
   }
 }

@@ -9,6 +9,7 @@ import type { DirectorySource } from '../../config/types.js';
 import { ManifestInvalid } from '../../contract/errors.js';
 import { compileDirectoryFilter, type PathFilter } from '../../core/manifests/directory-glob.js';
 import { parseManifestEntries } from '../../core/manifests/parse-manifests.js';
+import { DEFAULT_RENDER_LIMITS, formatBytes } from '../../core/manifests/render-limits.js';
 import { assertSymlinkInside, isHiddenDir, repoRelative } from './repo-paths.js';
 import type { ManifestEntry } from '../../core/manifests/types.js';
 
@@ -16,6 +17,8 @@ import type { ManifestEntry } from '../../core/manifests/types.js';
 export interface RenderDirectoryOptions extends DirectorySource {
   /** Real path of the repository root; files are named relative to it and symlinks kept inside. */
   root: string;
+  /** Largest total size of the manifest files read. @default 64 MiB */
+  maxBytes?: number;
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -72,9 +75,17 @@ export async function renderDirectory(
   options: RenderDirectoryOptions,
 ): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
+  const maxBytes = options.maxBytes ?? DEFAULT_RENDER_LIMITS.maxOutputBytes;
+  let total = 0;
   for (const relativePath of await listManifestFiles(appDir, options)) {
     const path = join(appDir, relativePath);
     const file = repoRelative(options.root, path);
+    total += (await stat(path)).size;
+    if (total > maxBytes) {
+      throw new ManifestInvalid(
+        `The manifest files of "${repoRelative(options.root, appDir)}" exceed ${formatBytes(maxBytes)} (reached at "${file}"); make the app smaller or raise the agent's maxOutputBytes render limit`,
+      );
+    }
     const text = await readFile(path, 'utf8');
     try {
       entries.push(...parseManifestEntries(text, { file }));

@@ -1,17 +1,34 @@
 /**
- * Helm rendering: `helm template` on a chart directory of the checkout, with the app's value
- * files, inline values and parameters. Value files must stay inside the repository.
+ * Helm rendering: `helm template` on a chart directory of the checkout, with the app's value files
+ * (inside the repository; URLs only when the render policy allows remote value files) and then the
+ * values of its `valuesFrom` Secrets, read by the agent and passed through private temporary files.
+ * helm runs with `--kubeconfig /dev/null` and the sandbox environment: it never talks to a cluster,
+ * never validates against one, never runs a post-renderer, and loads plugins only when allowed.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { HelmSource } from '../../config/types.js';
-import { ManifestInvalid } from '../../contract/errors.js';
+import { ManifestInvalid, PolicyViolation } from '../../contract/errors.js';
 import { helmTemplateArgs } from '../../core/manifests/helm-args.js';
 import { parseManifestEntries } from '../../core/manifests/parse-manifests.js';
+import { isRemoteValueFile } from '../../core/manifests/remote-refs.js';
+import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/render-policy.js';
 import { isInside, repoRelative } from './repo-paths.js';
 import { runTool } from './run-tool.js';
 import type { ManifestEntry } from '../../core/manifests/types.js';
+import { parse as parseYaml } from 'yaml';
+import { redactUrl } from '../../core/git/redact.js';
+
+/** Reads one key of a Secret in `namespace`; undefined when the Secret or the key is missing. */
+export type ReadSecretValue = (namespace: string, name: string, key: string) => Promise<string | undefined>;
+
+/** Values read from one `helm.valuesFrom` entry. Never logged, never stored in clear outside a temp file. */
+export interface HelmSecretValues {
+  /** `valuesFrom[i]`, for messages. */
+  field: string;
+  content: string;
+}
 
 /** Options of `renderHelm`. */
 export interface RenderHelmOptions {
@@ -21,17 +38,81 @@ export interface RenderHelmOptions {
   appName: string;
   namespace: string;
   helm?: HelmSource;
+  /** Values of `helm.valuesFrom`, already read (`readHelmValuesFrom`), in order. @default [] */
+  secretValues?: readonly HelmSecretValues[];
+  /** @default nothing remote, no plugins */
+  policy?: RenderPolicy;
+  /** The tool's environment (`renderToolEnv`). */
+  env?: Record<string, string>;
+  /** Private directory for the values files (deleted by the caller). @default a new temp dir */
+  tempDir?: string;
   /** @default 60_000 */
   timeoutMs?: number;
+  maxOutputBytes?: number;
   signal?: AbortSignal;
 }
 
+/** The data key read when a `valuesFrom` entry names none. */
+export const DEFAULT_VALUES_KEY = 'values.yaml';
+
 /**
- * Resolves a value file like Argo CD: http(s) URLs pass through, an absolute path is taken from
- * the repository root, a relative one from the chart directory; it must exist inside the root.
+ * Reads the app's `helm.valuesFrom` Secrets from its destination namespace, in order. A missing
+ * Secret or key is skipped when the entry is optional and fails otherwise (a retryable Error: the
+ * Secret may be created later). Contents never appear in messages.
  */
-export async function resolveValueFile(root: string, chartDir: string, file: string): Promise<string> {
-  if (/^https?:\/\//i.test(file)) return file;
+export async function readHelmValuesFrom(
+  helm: HelmSource | undefined,
+  options: { appName: string; namespace: string; readSecretValue?: ReadSecretValue },
+): Promise<HelmSecretValues[]> {
+  const entries = helm?.valuesFrom ?? [];
+  if (entries.length === 0) return [];
+  const { readSecretValue, namespace, appName } = options;
+  if (!readSecretValue) {
+    throw new Error(
+      `Cannot render app "${appName}": helm.valuesFrom needs Secret access, which this agent was not configured with`,
+    );
+  }
+  const values: HelmSecretValues[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const field = `helm.valuesFrom[${index}]`;
+    const key = entry.secretRef.key || DEFAULT_VALUES_KEY;
+    const content = await readSecretValue(namespace, entry.secretRef.name, key);
+    if (content === undefined) {
+      if (entry.optional) continue;
+      throw new Error(
+        `Cannot render app "${appName}": ${field} names key "${key}" of Secret "${entry.secretRef.name}" in namespace "${namespace}", which does not exist; create it or mark the entry optional`,
+      );
+    }
+    values.push({ field, content });
+  }
+  return values;
+}
+
+/** sha256 of the Secret values, for the render cache key: the values themselves are never stored. */
+export function secretValuesDigest(values: readonly HelmSecretValues[]): string | undefined {
+  if (values.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const { field, content } of values) hash.update(`${field}\0${content.length}\0${content}\0`);
+  return hash.digest('hex');
+}
+
+/**
+ * Resolves a value file like Argo CD: an absolute path is taken from the repository root, a
+ * relative one from the chart directory, and it must exist inside the root. A URL (any scheme) is
+ * refused unless `allowRemote`; then it is passed to helm as is.
+ */
+export async function resolveValueFile(
+  root: string,
+  chartDir: string,
+  file: string,
+  allowRemote = false,
+): Promise<string> {
+  if (isRemoteValueFile(file)) {
+    if (allowRemote) return file;
+    throw new PolicyViolation(
+      `Value file "${redactUrl(file)}" of helm.valueFiles is remote; remote value files are off unless the app's project allows them (allowRemoteValueFiles): copy the file into the repository`,
+    );
+  }
   const relativeToRoot = file.startsWith('/')
     ? posix.normalize(file).slice(1)
     : posix.join(repoRelative(root, chartDir), file);
@@ -55,35 +136,61 @@ export async function resolveValueFile(root: string, chartDir: string, file: str
 /** Renders the chart in `chartDir` (a real path inside `options.root`). */
 export async function renderHelm(chartDir: string, options: RenderHelmOptions): Promise<ManifestEntry[]> {
   const { root, helm = {} } = options;
+  const policy = options.policy ?? DEFAULT_RENDER_POLICY;
   const chartPath = repoRelative(root, chartDir);
   const valueFiles: string[] = [];
-  for (const file of helm.valueFiles ?? []) valueFiles.push(await resolveValueFile(root, chartDir, file));
-  const temp = await mkdtemp(join(tmpdir(), 'mooring-helm-'));
+  for (const file of helm.valueFiles ?? [])
+    valueFiles.push(await resolveValueFile(root, chartDir, file, policy.allowRemoteValueFiles));
+  const ownTemp = options.tempDir === undefined;
+  const temp = options.tempDir ?? (await mkdtemp(join(process.env.TMPDIR || '/tmp', 'mooring-helm-')));
+  const aliases: Record<string, string> = { [root]: '<repo>' };
+  const secretFiles: string[] = [];
   try {
-    let inlineValuesFile: string | undefined;
-    const values = typeof helm.values === 'string' ? helm.values : helm.values && JSON.stringify(helm.values);
-    if (values && values.trim() !== '') {
-      inlineValuesFile = join(temp, 'values.yaml');
-      await writeFile(inlineValuesFile, values, { mode: 0o600 });
+    for (const [index, { field, content }] of (options.secretValues ?? []).entries()) {
+      const file = join(temp, `values-from-${index}.yaml`);
+      secretFiles.push(file);
+      await writeFile(file, content, { mode: 0o600, flag: 'wx' });
+      valueFiles.push(file);
+      aliases[file] = `<${field}>`;
     }
     const args = helmTemplateArgs({
       releaseName: helm.releaseName || options.appName,
       chartDir,
       namespace: options.namespace,
       valueFiles,
-      inlineValuesFile,
-      parameters: helm.parameters,
       skipCrds: helm.skipCrds,
     });
+    args.push('--kubeconfig', '/dev/null');
+    aliases[temp] = '<temp>';
     const output = await runTool('helm', args, {
       cwd: chartDir,
+      env: options.env,
       failure: `Rendering "${chartPath}" with helm failed`,
       timeoutMs: options.timeoutMs,
+      maxOutputBytes: options.maxOutputBytes,
       signal: options.signal,
-      aliases: { [join(temp, 'values.yaml')]: '<inline values>', [root]: '<repo>' },
+      aliases,
+      secretValues: (options.secretValues ?? []).flatMap(({ content }) => secretLeaves(content)),
     });
     return parseManifestEntries(output, { file: `helm template ${chartPath}`, helmSources: true });
   } finally {
-    await rm(temp, { recursive: true, force: true });
+    if (ownTemp) await rm(temp, { recursive: true, force: true });
+    else for (const file of secretFiles) await rm(file, { force: true });
   }
+}
+
+/** The scalar values of a values file (and its lines, when it does not parse), to mask in messages. */
+function secretLeaves(content: string): string[] {
+  const leaves: string[] = [];
+  const walk = (value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') for (const item of Object.values(value)) walk(item);
+    else leaves.push(String(value));
+  };
+  try {
+    walk(parseYaml(content));
+  } catch {
+    leaves.push(...content.split('\n').map((line) => line.trim()));
+  }
+  return leaves.filter((leaf) => leaf.length >= 4);
 }

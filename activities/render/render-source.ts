@@ -1,15 +1,24 @@
 /**
- * Renders one app source from a repository checkout into objects: picks the source type, runs the
- * renderer, maps Helm hooks and rejects duplicate objects. Reads only inside the checkout.
+ * Renders one app source from a repository checkout into objects: checks every symlink of the
+ * checkout, picks the source type, runs the renderer (helm and kustomize in a private sandbox with
+ * a minimal environment, the render policy and limits), maps Helm hooks, bounds the object count
+ * and rejects duplicate objects. Reads only inside the checkout.
  */
 import type { DirectorySource, HelmSource, KustomizeSource } from '../../config/types.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { mapHelmHook } from '../../core/manifests/helm-hooks.js';
+import {
+  DEFAULT_RENDER_LIMITS,
+  assertObjectLimit,
+  type RenderLimits,
+} from '../../core/manifests/render-limits.js';
+import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/render-policy.js';
 import { renderDirectory } from './render-directory.js';
-import { renderHelm } from './render-helm.js';
+import { renderHelm, type HelmSecretValues } from './render-helm.js';
 import { renderKustomize } from './render-kustomize.js';
 import { assertNoEscapingSymlinks, resolveAppDir } from './repo-paths.js';
 import { detectSourceType } from './source-type.js';
+import { withToolSandbox } from './tool-sandbox.js';
 import type { ManifestEntry, SourceType } from '../../core/manifests/types.js';
 import { assertUniqueObjects } from '../../core/manifests/unique-objects.js';
 
@@ -25,8 +34,14 @@ export interface RenderSourceOptions {
   helm?: HelmSource;
   kustomize?: KustomizeSource;
   directory?: DirectorySource;
-  /** Limit for each kustomize/helm run. @default 60_000 */
+  /** What the render may reach beyond the repository. @default nothing remote, no plugins */
+  policy?: RenderPolicy;
+  /** Values of `helm.valuesFrom`, already read by the caller. @default [] */
+  helmSecretValues?: readonly HelmSecretValues[];
+  /** Limit for each kustomize/helm run. @default 60_000 (`limits.timeoutMs` wins) */
   timeoutMs?: number;
+  /** @default DEFAULT_RENDER_LIMITS */
+  limits?: Partial<RenderLimits>;
   signal?: AbortSignal;
 }
 
@@ -39,27 +54,39 @@ export interface RenderedSource {
 /** Renders `options.path` of the checkout. Throws ManifestInvalid for anything the user must fix. */
 export async function renderSource(options: RenderSourceOptions): Promise<RenderedSource> {
   const { root, appDir } = await resolveAppDir(options.root, options.path);
+  await assertNoEscapingSymlinks(root);
+  const limits: RenderLimits = {
+    ...DEFAULT_RENDER_LIMITS,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...options.limits,
+  };
+  const policy = options.policy ?? DEFAULT_RENDER_POLICY;
   const type = await detectSourceType(appDir, options);
-  const tool = { root, timeoutMs: options.timeoutMs, signal: options.signal };
   let entries: ManifestEntry[];
-  switch (type) {
-    case 'Directory':
-      entries = await renderDirectory(appDir, { ...options.directory, root });
-      break;
-    case 'Kustomize':
-      await assertNoEscapingSymlinks(root);
-      entries = await renderKustomize(appDir, { ...tool, kustomize: options.kustomize });
-      break;
-    case 'Helm':
-      await assertNoEscapingSymlinks(root);
-      entries = await renderHelm(appDir, {
+  if (type === 'Directory') {
+    entries = await renderDirectory(appDir, { ...options.directory, root, maxBytes: limits.maxOutputBytes });
+  } else {
+    entries = await withToolSandbox(policy, async (sandbox) => {
+      const tool = {
+        root,
+        policy,
+        env: sandbox.env,
+        tempDir: sandbox.dir,
+        timeoutMs: limits.timeoutMs,
+        maxOutputBytes: limits.maxOutputBytes,
+        signal: options.signal,
+      };
+      if (type === 'Kustomize') return renderKustomize(appDir, { ...tool, kustomize: options.kustomize });
+      return renderHelm(appDir, {
         ...tool,
         appName: options.appName,
         namespace: options.namespace,
         helm: options.helm,
+        secretValues: options.helmSecretValues,
       });
-      break;
+    });
   }
+  assertObjectLimit(`Rendering "${options.path || '.'}"`, entries.length, limits.maxObjects);
   const mapped = entries.flatMap((entry) => {
     const object = mapHelmHook(entry.object);
     return object ? [{ ...entry, object }] : [];

@@ -1,10 +1,18 @@
 /**
  * Keeps rendering inside the repository checkout: the app path may not climb out with `..`, and no
- * symlink (file or directory) may point outside the repository root, as Argo CD enforces.
+ * symlink anywhere in the checkout (hidden folders included) may lead outside the repository root
+ * or to a device, FIFO or socket (rules in core/manifests/symlink-rule.ts).
  */
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ManifestInvalid } from '../../contract/errors.js';
+import {
+  specialFileProblem,
+  symlinkProblem,
+  type PathKind,
+  type SymlinkFacts,
+} from '../../core/manifests/symlink-rule.js';
 
 /** True when `path` is `root` itself or below it; both must be absolute and normalized. */
 export function isInside(root: string, path: string): boolean {
@@ -52,31 +60,51 @@ export async function resolveAppDir(
   return { root: realRoot, appDir };
 }
 
-/** Real path of a symlink's target, or its textual resolution when the target does not exist. */
-async function symlinkTarget(link: string): Promise<string> {
+/** What `path` finally is, following links. */
+async function pathKind(path: string): Promise<{ kind: PathKind; real?: string }> {
+  let real: string;
   try {
-    return await realpath(link);
-  } catch {
-    // A dangling link reads nothing; judge it by where it would point.
-    return resolve(dirname(link), await readlink(link));
+    real = await realpath(path);
+  } catch (error) {
+    return { kind: (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : 'missing' };
   }
+  const stats = await stat(real);
+  return { kind: statsKind(stats), real };
 }
 
-/** Throws ManifestInvalid when the symlink at `link` points outside `root` (both real paths). */
+function statsKind(stats: Stats | Dirent): PathKind {
+  if (stats.isDirectory()) return 'directory';
+  if (stats.isBlockDevice() || stats.isCharacterDevice()) return 'device';
+  if (stats.isFIFO()) return 'fifo';
+  if (stats.isSocket()) return 'socket';
+  return 'file';
+}
+
+/** Gathers the facts `symlinkProblem` judges for the link at `link` (below the real path `root`). */
+export async function symlinkFacts(root: string, link: string): Promise<SymlinkFacts> {
+  const target = await readlink(link);
+  const { kind, real } = await pathKind(link);
+  return {
+    path: repoRelative(root, link),
+    target,
+    lexical: repoRelative(root, resolve(dirname(link), target)),
+    real: real === undefined ? undefined : repoRelative(root, real),
+    kind,
+  };
+}
+
+/** Throws ManifestInvalid when the symlink at `link` may not be followed (see `symlinkProblem`). */
 export async function assertSymlinkInside(root: string, link: string): Promise<void> {
-  const target = await symlinkTarget(link);
-  if (!isInside(root, target)) {
-    const text = await readlink(link);
-    throw new ManifestInvalid(
-      `Symlink "${repoRelative(root, link)}" points outside the repository: link target is "${text}"`,
-    );
-  }
+  const problem = symlinkProblem(await symlinkFacts(root, link));
+  if (problem) throw new ManifestInvalid(problem);
 }
 
 /**
- * Walks the repository below `root` (a real path; hidden directories skipped, symlinked
- * directories not followed) and throws ManifestInvalid at the first symlink pointing outside it.
- * Helm and Kustomize read files anywhere in the tree, so the whole tree is checked.
+ * Walks the whole checkout below `root` (a real path), hidden directories included, and throws
+ * ManifestInvalid at the first symlink `symlinkProblem` refuses or the first device, FIFO or
+ * socket. Only Git's own metadata (a `.git` directory at the root) is skipped; symlinked
+ * directories are judged, not followed. Helm and kustomize read files anywhere in the tree (and
+ * `.helmignore`d or hidden ones too), so the whole tree is checked whatever the source type.
  */
 export async function assertNoEscapingSymlinks(root: string): Promise<void> {
   const pending = [root];
@@ -85,8 +113,14 @@ export async function assertNoEscapingSymlinks(root: string): Promise<void> {
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.isSymbolicLink()) await assertSymlinkInside(root, path);
-      else if (entry.isDirectory() && !isHiddenDir(entry.name)) pending.push(path);
+      if (entry.isSymbolicLink()) {
+        await assertSymlinkInside(root, path);
+      } else if (entry.isDirectory()) {
+        if (!(dir === root && entry.name === '.git')) pending.push(path);
+      } else {
+        const problem = specialFileProblem(repoRelative(root, path), statsKind(entry));
+        if (problem) throw new ManifestInvalid(problem);
+      }
     }
   }
 }

@@ -4,7 +4,7 @@
  * when its binary or the shared examples are missing (test/support/requirements.ts).
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +29,13 @@ let root: string;
 let cacheDir: string;
 let store: ManifestStore;
 let activities: ReturnType<typeof createRenderActivities>;
+const secretReads: string[] = [];
+/** The fake Secret store of the destination namespace: `name/key` -> values. */
+const SECRETS: Record<string, string> = {
+  'gb-values/values.yaml': 'image:\n  tag: v6\nservice:\n  type: NodePort\nreplicaCount: 3\n',
+  'gb-extra/extra.yaml': 'image:\n  repository: registry.local/gb\n',
+  'bad-values/values.yaml': 'service: [not, a, map]\n',
+};
 
 before(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), 'mooring-render-tools-')));
@@ -36,7 +43,14 @@ before(async () => {
     await cp(EXAMPLES, root, { recursive: true, filter: (source) => !source.endsWith('/.git') });
   cacheDir = await mkdtemp(join(tmpdir(), 'mooring-render-tools-cache-'));
   store = new ManifestStore({ dir: join(cacheDir, 'manifests') });
-  activities = createRenderActivities({ store, checkout: async () => root });
+  activities = createRenderActivities({
+    store,
+    checkout: async () => root,
+    readSecretValue: async (namespace, name, key) => {
+      secretReads.push(`${namespace}/${name}/${key}`);
+      return SECRETS[`${name}/${key}`];
+    },
+  });
 });
 after(async () => {
   await rm(root, { recursive: true, force: true });
@@ -198,16 +212,17 @@ describe('helm rendering', { skip: noHelm }, () => {
     ]);
   });
 
-  it('applies release name, value files, inline values and parameters in order', async () => {
+  it('applies release name, value files and valuesFrom Secrets in order', async () => {
     const { objects } = await render({
       path: 'helm-guestbook',
+      appName: 'values-from',
       helm: {
         releaseName: 'helm-guestbook',
         valueFiles: ['values-production.yaml'],
-        values: 'image:\n  tag: v6\nservice:\n  type: NodePort\n',
-        parameters: [
-          { name: 'replicaCount', value: '3' },
-          { name: 'image.repository', value: 'registry.local/gb', forceString: true },
+        valuesFrom: [
+          { secretRef: { name: 'gb-values' } },
+          { secretRef: { name: 'gb-extra', key: 'extra.yaml' } },
+          { secretRef: { name: 'absent' }, optional: true },
         ],
       },
     });
@@ -216,6 +231,16 @@ describe('helm rendering', { skip: noHelm }, () => {
     assert.equal((service?.spec as { type?: string }).type, 'NodePort');
     assert.equal((deployment?.spec as { replicas?: number }).replicas, 3);
     assert.match(JSON.stringify(deployment?.spec), /"image":"registry\.local\/gb:v6"/);
+    const renders = join(cacheDir, 'manifests', 'renders');
+    for (const entry of await readdir(renders)) {
+      const text = await readFile(join(renders, entry), 'utf8');
+      assert.doesNotMatch(text, /registry\.local|NodePort/, 'the render cache holds no Secret values');
+    }
+    assert.deepEqual(secretReads.slice(-3), [
+      'demo/gb-values/values.yaml',
+      'demo/gb-extra/extra.yaml',
+      'demo/absent/values.yaml',
+    ]);
   });
 
   it('maps Helm hooks and drops test hooks', async () => {
@@ -243,11 +268,15 @@ describe('helm rendering', { skip: noHelm }, () => {
 
   it('reports a template error as ManifestInvalid with helm stderr', async () => {
     await assert.rejects(
-      render({ path: 'helm-guestbook', helm: { values: 'service: [not, a, map]' } }),
+      render({
+        path: 'helm-guestbook',
+        appName: 'bad-values',
+        helm: { valuesFrom: [{ secretRef: { name: 'bad-values' } }] },
+      }),
       (error: unknown) => {
         assert.ok(error instanceof ManifestInvalid, String(error));
         assert.match(error.message, /^Rendering "helm-guestbook" with helm failed: /);
-        assert.doesNotMatch(error.message, /mooring-helm-/);
+        assert.doesNotMatch(error.message, /mooring-(helm|render)-|not, a, map/);
         return true;
       },
     );

@@ -26,7 +26,7 @@ describe('renderCacheKey', () => {
       { ...input, kustomize: { namePrefix: 'x-' } },
       { ...input, directory: { recurse: true } },
     ];
-    const keys = new Set([renderCacheKey(input), ...variants.map(renderCacheKey)]);
+    const keys = new Set([renderCacheKey(input), ...variants.map((variant) => renderCacheKey(variant))]);
     assert.equal(keys.size, variants.length + 1);
   });
 
@@ -40,6 +40,21 @@ describe('renderCacheKey', () => {
       }),
       renderCacheKey({ ...input, helm: { releaseName: 'r', valueFiles: ['v.yaml'] } }),
     );
+  });
+});
+
+describe('renderCacheKey with a render context', () => {
+  it('changes with the render policy and the Secret values digest, never holding the values', () => {
+    const open = { allowRemoteValueFiles: true, allowRemoteBases: false, allowPlugins: false };
+    const closed = { allowRemoteValueFiles: false, allowRemoteBases: false, allowPlugins: false };
+    const keys = new Set([
+      renderCacheKey(input),
+      renderCacheKey(input, { policy: closed }),
+      renderCacheKey(input, { policy: open }),
+      renderCacheKey(input, { policy: closed, valuesDigest: 'a'.repeat(64) }),
+      renderCacheKey(input, { policy: closed, valuesDigest: 'b'.repeat(64) }),
+    ]);
+    assert.equal(keys.size, 5);
   });
 });
 

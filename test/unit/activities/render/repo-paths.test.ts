@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ManifestInvalid } from '../../../../contract/errors.js';
 import { assertNoEscapingSymlinks, resolveAppDir } from '../../../../activities/render/repo-paths.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
@@ -81,5 +83,77 @@ describe('assertNoEscapingSymlinks', () => {
         await repo.remove();
       }
     }
+  });
+});
+
+describe('assertNoEscapingSymlinks in hidden folders, chains, loops and special files', () => {
+  let repo: TempRepo;
+  beforeEach(async () => {
+    repo = await tempRepo({ 'app/cm.yaml': manifest('ConfigMap', 'x') });
+  });
+  afterEach(() => repo.remove());
+
+  const refuses = (message: string | RegExp) => (error: unknown) => {
+    assert.ok(error instanceof ManifestInvalid, String(error));
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    assert.doesNotMatch(error.message, new RegExp(repo.root));
+    return true;
+  };
+
+  it('checks links inside hidden folders, nested ones too', async () => {
+    await repo.link('app/.config/deep/.x/passwd', '/etc/passwd');
+    await assert.rejects(
+      assertNoEscapingSymlinks(repo.root),
+      refuses(
+        'Symlink "app/.config/deep/.x/passwd" points outside the repository: link target is "/etc/passwd"',
+      ),
+    );
+  });
+
+  it('skips only the root .git directory, not a nested one', async () => {
+    await repo.link('.git/objects/evil', '/etc/passwd');
+    await assertNoEscapingSymlinks(repo.root);
+    await repo.link('app/.git/evil', '/etc/passwd');
+    await assert.rejects(
+      assertNoEscapingSymlinks(repo.root),
+      refuses(/^Symlink "app\/\.git\/evil" points outside/),
+    );
+  });
+
+  it('refuses a chain of links that ends outside although each text looks inside', async () => {
+    await repo.link('app/here', '.');
+    await repo.link('app/sneaky', 'here/..');
+    await repo.link('app/z', 'sneaky/..');
+    await assert.rejects(
+      assertNoEscapingSymlinks(repo.root),
+      refuses(
+        /^Symlink "app\/z" \(link target "sneaky\/\.\."\) resolves outside the repository through a chain of links$/,
+      ),
+    );
+  });
+
+  it('refuses a loop and a link to a device', async () => {
+    await repo.link('a', 'b');
+    await repo.link('b', 'a');
+    await assert.rejects(
+      assertNoEscapingSymlinks(repo.root),
+      refuses(/^Symlink "a" \(link target "b"\) is part of a symlink loop/),
+    );
+    await rm(join(repo.root, 'a'));
+    await rm(join(repo.root, 'b'));
+    await repo.link('app/null', '/dev/null');
+    await assert.rejects(
+      assertNoEscapingSymlinks(repo.root),
+      refuses(/^Symlink "app\/null" points outside the repository/),
+    );
+  });
+
+  it('refuses a FIFO in the checkout', async () => {
+    execFileSync('mkfifo', [join(repo.root, 'app/.pipe')]);
+    await assert.rejects(
+      assertNoEscapingSymlinks(repo.root),
+      refuses('"app/.pipe" is a fifo; a repository may hold only files, directories and symlinks'),
+    );
   });
 });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../../../support/wait.js';
 import { ManifestInvalid } from '../../../../contract/errors.js';
 import { cleanToolOutput, runTool, toolBinary } from '../../../../activities/render/run-tool.js';
 
@@ -48,3 +52,84 @@ describe('runTool', () => {
     }
   });
 });
+
+describe('runTool limits and environment', () => {
+  let previous: string | undefined;
+  before(() => {
+    previous = process.env.MOORING_HELM;
+    process.env.MOORING_HELM = '/bin/sh';
+  });
+  after(() => {
+    if (previous === undefined) delete process.env.MOORING_HELM;
+    else process.env.MOORING_HELM = previous;
+  });
+  const failure = 'Rendering "chart" with helm failed';
+
+  it('runs the tool with exactly the given environment', async () => {
+    process.env.KUBECONFIG_PLANTED = 'x';
+    try {
+      const out = await runTool('helm', ['-c', 'env'], {
+        cwd: '/',
+        failure,
+        env: { PATH: '/usr/bin:/bin', ONLY: '1' },
+      });
+      const names = out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('=')[0]);
+      assert.deepEqual(names.filter((name) => name !== 'PWD' && name !== 'SHLVL' && name !== '_').sort(), [
+        'ONLY',
+        'PATH',
+      ]);
+    } finally {
+      delete process.env.KUBECONFIG_PLANTED;
+    }
+  });
+
+  it('fails clearly when stdout exceeds the output limit', async () => {
+    await assert.rejects(
+      runTool('helm', ['-c', 'while :; do echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done'], {
+        cwd: '/',
+        failure,
+        maxOutputBytes: 1024 * 1024,
+      }),
+      new ManifestInvalid(
+        `${failure}: output exceeds 1 MiB; make the app smaller or raise the agent's maxOutputBytes render limit`,
+      ),
+    );
+  });
+
+  it('kills the tool and what it started when the time limit passes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mooring-run-tool-'));
+    try {
+      const pidFile = join(dir, 'child.pid');
+      await assert.rejects(
+        runTool('helm', ['-c', `sleep 60 & echo $! > ${pidFile}; wait`], {
+          cwd: '/',
+          failure,
+          timeoutMs: 300,
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof Error && !(error instanceof ManifestInvalid));
+          assert.equal(error.message, `${failure}: helm did not finish within 300 ms`);
+          return true;
+        },
+      );
+      const pid = Number((await readFile(pidFile, 'utf8')).trim());
+      await waitFor('the background sleep to be killed', () => (isAlive(pid) ? undefined : true), {
+        timeoutMs: 5_000,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
