@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerAppCommands } from './commands/app/index.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerCodecServerCommand } from './commands/codec-server.js';
 import { registerHealthCommand } from './commands/health.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerAppCommands(program);
   registerClusterCommands(program);
+  registerCodecServerCommand(program);
   registerHealthCommand(program);
   registerWorkerCommand(program);
   return program;

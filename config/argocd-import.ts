@@ -2,6 +2,8 @@
  * Conversion of an Argo CD `argoproj.io/v1alpha1` Application into an AppSpec. Every Argo field
  * Mooring does not act on is reported as a warning naming it; nothing is dropped silently.
  */
+import { inlineHelmValuesProblem } from './app-schema.js';
+import { serverCredentialsProblem } from './cluster-registry.js';
 import { ARGO_APPLICATION_SCHEMA, unsupportedFields, unsupportedReason } from './argocd-schema.js';
 import { NATIVE_API_VERSION, nativeAppSpec, type AppSpecResult } from './native-app.js';
 import { checkSchema } from './schema-check.js';
@@ -30,9 +32,6 @@ interface ArgoSource {
   targetRevision?: string;
   helm?: {
     valueFiles?: string[];
-    values?: string;
-    valuesObject?: Record<string, unknown>;
-    parameters?: { name: string; value?: string; forceString?: boolean }[];
     releaseName?: string;
     skipCrds?: boolean;
   };
@@ -62,22 +61,15 @@ interface ArgoApplication {
  * @throws {SpecError} naming the file, line, object and field of the first problem
  */
 export function importArgoApplication(doc: SpecDocument, options: ArgoImportOptions = {}): AppSpecResult {
+  refuseInlineHelmValues(doc);
   checkSchema(doc, ARGO_APPLICATION_SCHEMA, structuredClone(doc.value));
   const argo = doc.value as ArgoApplication;
   const warnings = unsupportedFields(doc.value, ARGO_APPLICATION_SCHEMA).map((path) =>
     doc.warning(path, unsupportedReason(path)),
   );
   const { spec } = argo;
-  const { source, sourcePath } = pickSource(doc, spec, warnings);
+  const source = pickSource(doc, spec, warnings);
   const helm = source.helm;
-  if (helm?.values !== undefined && helm.valuesObject !== undefined) {
-    warnings.push(
-      doc.warning(
-        [...sourcePath, 'helm', 'values'],
-        'is ignored because valuesObject is set (valuesObject takes precedence, as in Argo CD)',
-      ),
-    );
-  }
   const retry = spec.syncPolicy?.retry;
   if (retry?.limit !== undefined && retry.limit < 0) {
     warnings.push(
@@ -99,12 +91,6 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
         helm: helm && {
           releaseName: helm.releaseName,
           valueFiles: helm.valueFiles,
-          values: helm.valuesObject ?? helm.values,
-          parameters: helm.parameters?.map((p) => ({
-            name: p.name,
-            value: p.value ?? '',
-            forceString: p.forceString,
-          })),
           skipCrds: helm.skipCrds,
         },
         kustomize: pick(source.kustomize, [
@@ -155,15 +141,27 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
   return { app: result.app, warnings: [...warnings, ...result.warnings] };
 }
 
-function pickSource(
-  doc: SpecDocument,
-  spec: ArgoApplication['spec'],
-  warnings: SpecWarning[],
-): { source: ArgoSource; sourcePath: FieldPath } {
+/**
+ * Refuses Helm values and parameters written into the Application (any of its sources), before
+ * the schema check so no message can show them: they would travel in workflow payloads.
+ */
+function refuseInlineHelmValues(doc: SpecDocument): void {
+  const spec = (doc.value as { spec?: { source?: unknown; sources?: unknown } } | null)?.spec;
+  const sources: [FieldPath, unknown][] = [[['spec', 'source'], spec?.source]];
+  if (Array.isArray(spec?.sources))
+    spec.sources.forEach((s: unknown, i) => sources.push([['spec', 'sources', i], s]));
+  for (const [path, source] of sources) {
+    const helm = (source as { helm?: unknown } | null | undefined)?.helm;
+    const inline = inlineHelmValuesProblem(helm, { argo: true });
+    if (inline) throw doc.error([...path, 'helm', inline.field], inline.problem);
+  }
+}
+
+function pickSource(doc: SpecDocument, spec: ArgoApplication['spec'], warnings: SpecWarning[]): ArgoSource {
   const first = spec.sources?.[0];
   if (!first) {
     if (!spec.source) throw doc.error(['spec', 'source'], 'is required (or spec.sources)');
-    return { source: spec.source, sourcePath: ['spec', 'source'] };
+    return spec.source;
   }
   if (spec.source)
     warnings.push(doc.warning(['spec', 'source'], 'is ignored because spec.sources is set (as in Argo CD)'));
@@ -176,7 +174,7 @@ function pickSource(
   );
   for (let i = 1; i < count; i++)
     warnings.push(doc.warning(['spec', 'sources', i], 'is ignored (only the first source is used)'));
-  return { source: first, sourcePath: ['spec', 'sources', 0] };
+  return first;
 }
 
 function clusterOf(
@@ -195,6 +193,8 @@ function clusterOf(
   if (name !== undefined) return name === IN_CLUSTER_NAME ? 'local' : name;
   if (server === undefined)
     throw doc.error(['spec', 'destination', 'server'], 'is required (or spec.destination.name)');
+  const credentials = serverCredentialsProblem(server);
+  if (credentials) throw doc.error(['spec', 'destination', 'server'], credentials);
   if (server.replace(/\/+$/, '') === IN_CLUSTER_SERVER) return 'local';
   const registered = options.clusterByServer?.(server);
   if (registered) return registered;

@@ -60,11 +60,40 @@ function validate(value: unknown, where: string): RegisteredCluster {
   if (!c || typeof c !== 'object') throw new TypeError(`${where}: must be a mapping`);
   if (typeof c.name !== 'string' || !NAME.test(c.name))
     throw new TypeError(`${where}: name: must be a DNS-1123 label, got ${JSON.stringify(c.name)}`);
-  if (typeof c.server !== 'string' || !/^https?:\/\//.test(c.server))
-    throw new TypeError(`${where}: server: must be an http(s) URL, got ${JSON.stringify(c.server)}`);
+  if (typeof c.server !== 'string' || !/^https?:\/\//.test(c.server)) {
+    const shown = typeof c.server === 'string' ? withoutUserinfo(c.server) : c.server;
+    throw new TypeError(`${where}: server: must be an http(s) URL, got ${JSON.stringify(shown)}`);
+  }
+  const credentials = serverCredentialsProblem(c.server);
+  if (credentials) throw new TypeError(`${where}: server: ${credentials}`);
   const labels = c.labels ?? {};
   for (const [k, v] of Object.entries(labels)) {
     if (typeof v !== 'string') throw new TypeError(`${where}: labels.${k}: must be a string`);
   }
   return { name: c.name, server: c.server, labels };
+}
+
+/** The URL with any `user:password@` removed, for messages. */
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+/**
+ * Why an API server URL must not be registered, or undefined: credentials (userinfo, or a query
+ * string, where tokens hide) would be stored with the registry and travel in workflow payloads.
+ * The message shows the URL without them.
+ */
+export function serverCredentialsProblem(server: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return `must be a URL: current value is ${JSON.stringify(withoutUserinfo(server))}`;
+  }
+  const fix = "give each cluster's credentials to its agent (its kubeconfig), never in the URL";
+  if (url.username || url.password)
+    return `must not contain credentials (user:password@): ${fix}; current value without them is ${JSON.stringify(withoutUserinfo(server))}`;
+  if (url.search)
+    return `must not have a query string (it may hold a token): ${fix}; current value is ${JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`)} followed by a query`;
+  return undefined;
 }

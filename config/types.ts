@@ -1,11 +1,22 @@
 /** The native application spec (`mooring.dev/v1` Application), after validation and defaults. */
 
+/** A Kubernetes Secret holding Helm values, in the app's destination namespace. */
+export interface HelmValuesFrom {
+  /** The Secret and its data key (`values.yaml` when not set). */
+  secretRef: { name: string; key?: string };
+  /** Render without it when the Secret or key is missing. @default false */
+  optional?: boolean;
+}
+
+/**
+ * Helm options. Values come only from files in Git (`valueFiles`) or Secrets the agent reads at
+ * render time (`valuesFrom`), never inline: a spec travels in Temporal payloads.
+ */
 export interface HelmSource {
   releaseName?: string;
   valueFiles?: string[];
-  /** Inline values, YAML text (as in Argo CD) or an object. */
-  values?: string | Record<string, unknown>;
-  parameters?: { name: string; value: string; forceString?: boolean }[];
+  /** Secrets whose values are applied after `valueFiles`, in order. */
+  valuesFrom?: HelmValuesFrom[];
   skipCrds?: boolean;
 }
 

@@ -1,8 +1,13 @@
 /**
  * Errors from the Kubernetes API and their classification, in one place: call sites ask
  * `isRejection(err)` (anything else is worth retrying) or `isNamespaceNotFound(err)`, never
- * match messages themselves.
+ * match messages themselves. Messages are scrubbed here (`scrubKubeMessage`; about a Secret, the
+ * values the server echoes are masked), so no caller can pass a raw one on.
  */
+import { scrubKubeMessage } from '../../core/scrub/kube-message.js';
+
+/** A request about core/v1 Secrets, as `fromResponse` receives it (`PATCH /api/v1/namespaces/x/secrets/y`). */
+const SECRET_REQUEST = /^[A-Z]+ \/api\/v1\/(?:namespaces\/[^/]+\/)?secrets(?:[/?]|$)/;
 
 interface StatusBody {
   reason?: string;
@@ -30,13 +35,20 @@ export class KubeApiError extends Error {
 
   static fromResponse(status: number, body: unknown, request: string): KubeApiError {
     const s = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;
-    const message =
+    const secret = SECRET_REQUEST.test(request);
+    const scrub = (text: string) => scrubKubeMessage(text, { secret });
+    const message = scrub(
       s.message ??
-      (typeof body === 'string' && body ? body.slice(0, 500) : `${request} returned HTTP ${status}`);
+        (typeof body === 'string' && body ? body.slice(0, 500) : `${request} returned HTTP ${status}`),
+    );
     const typed = typedPatchProblems(message);
     if (status === 500 && typed)
       return new KubeApiError(422, 'Invalid', typed.map((c) => `${c.field}: ${c.message}`).join('; '), typed);
-    return new KubeApiError(status, s.reason ?? `HTTP${status}`, message, s.details?.causes ?? []);
+    const causes = (s.details?.causes ?? []).map((c) => ({
+      field: c.field,
+      message: c.message === undefined ? undefined : scrub(c.message),
+    }));
+    return new KubeApiError(status, s.reason ?? `HTTP${status}`, message, causes);
   }
 }
 

@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { ManifestInvalid } from '../../contract/errors.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { ManifestEntry } from './types.js';
+import { yamlErrorReason } from '../scrub/yaml-error.js';
 import { describeValue, validateObject } from './validate-object.js';
 
 /** Options of `parseManifests`. */
@@ -44,15 +45,13 @@ export function parseManifestEntries(text: string, options: ParseManifestsOption
     const origin = source ?? file;
     const where = source ? `"${source}" (document ${document} of ${file})` : `"${file}" document ${document}`;
     const error = doc.errors[0];
-    if (error) {
-      const reason = (error.message.split('\n')[0] ?? error.message).replace(/:$/, '');
-      throw new ManifestInvalid(`Cannot parse ${where} as YAML: ${reason}`, { cause: error });
-    }
+    // The parser's own error is never the cause: its message and stack quote the source line.
+    if (error) throw new ManifestInvalid(`Cannot parse ${where} as YAML: ${yamlErrorReason(error)}`);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (cause) {
-      throw new ManifestInvalid(`Cannot parse ${where} as YAML: ${(cause as Error).message}`, { cause });
+      throw new ManifestInvalid(`Cannot parse ${where} as YAML: ${yamlErrorReason(cause)}`);
     }
     if (value === null || value === undefined) return;
     for (const object of expandList(value, where)) entries.push({ object, file: origin, document });

@@ -52,6 +52,7 @@ const HELP = [
   ['cluster'],
   ['cluster', 'list'],
   ['cluster', 'add'],
+  ['codec-server'],
   ['worker'],
   ['health'],
 ];

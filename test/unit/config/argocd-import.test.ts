@@ -94,8 +94,6 @@ test('importArgoApplication maps helm, kustomize and directory sources', () => {
     helm:
       releaseName: web
       valueFiles: [values-prod.yaml]
-      valuesObject: { replicas: 3 }
-      parameters: [{ name: image.tag, value: v2 }, { name: port, value: "80", forceString: true }]
       skipCrds: true
 `,
     ),
@@ -103,11 +101,6 @@ test('importArgoApplication maps helm, kustomize and directory sources', () => {
   assert.deepEqual(parseApplications(helm, 'a.yaml').apps[0]?.source.helm, {
     releaseName: 'web',
     valueFiles: ['values-prod.yaml'],
-    values: { replicas: 3 },
-    parameters: [
-      { name: 'image.tag', value: 'v2' },
-      { name: 'port', value: '80', forceString: true },
-    ],
     skipCrds: true,
   });
   const kustomize = argoApp(
@@ -316,4 +309,41 @@ test('importArgoApplication errors name the Argo field and line', () => {
       (err) => err instanceof SpecError && err.message === message,
       message,
     );
+});
+
+test('importArgoApplication refuses inline Helm values and parameters without showing them', () => {
+  const cases: [string, string][] = [
+    ['values', "values: 'password: s3cr3t-marker'"],
+    ['valuesObject', 'valuesObject: { password: s3cr3t-marker }'],
+    ['parameters', '"parameters": [{ name: password, value: s3cr3t-marker }]'],
+    ['fileParameters', 'fileParameters: [{ name: cert, path: s3cr3t-marker.pem }]'],
+  ];
+  for (const [field, line] of cases) {
+    const text = argoApp(BASE.replace('    path: deploy\n', `    path: chart\n    helm:\n      ${line}\n`));
+    assert.throws(
+      () => parseApplications(text, 'a.yaml'),
+      (err) =>
+        err instanceof SpecError &&
+        err.message.includes(`: Application/web: spec.source.helm.${field}: `) &&
+        /are not accepted: the spec travels in Temporal workflow payloads/.test(err.message) &&
+        /helm\.valueFiles/.test(err.message) &&
+        /helm\.valuesFrom/.test(err.message) &&
+        !err.message.includes('s3cr3t-marker'),
+      field,
+    );
+  }
+});
+
+test('importArgoApplication refuses credentials in destination.server without showing them', () => {
+  const text = argoApp(
+    BASE.replace('https://kubernetes.default.svc', 'https://admin:s3cr3t-marker@prod.example.com'),
+  );
+  assert.throws(
+    () => parseApplications(text, 'a.yaml'),
+    (err) =>
+      err instanceof SpecError &&
+      /spec\.destination\.server: must not contain credentials/.test(err.message) &&
+      err.message.includes('"https://prod.example.com"') &&
+      !err.message.includes('s3cr3t-marker'),
+  );
 });

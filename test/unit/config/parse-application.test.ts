@@ -68,3 +68,16 @@ test('parseApplications reports unparsable YAML as a SpecSyntaxError with its li
       err.message.startsWith('apps.yaml:10: cannot parse YAML: '),
   );
 });
+
+test('parseApplications never echoes Secret data from a YAML error in a spec stream', () => {
+  const marker = 'hunter2-Marker-7f3a';
+  const text = `${NATIVE}---\napiVersion: v1\nkind: Secret\nmetadata: { name: db }\nstringData:\n  password: "a\\q${marker}"\n`;
+  assert.throws(
+    () => parseApplications(text, 'apps.yaml'),
+    (err) =>
+      err instanceof SpecSyntaxError &&
+      err.cause === undefined &&
+      /^apps\.yaml:12: cannot parse YAML: Invalid escape sequence \*\*\*/.test(err.message) &&
+      !`${err.message}${err.stack}`.includes(marker),
+  );
+});

@@ -45,6 +45,37 @@ describe('KubeApiError.fromResponse', () => {
     assert.equal(isRejection(err), true);
   });
 
+  it('masks the values a Secret request echoes, in the message and its causes', () => {
+    const typed = KubeApiError.fromResponse(
+      500,
+      {
+        message:
+          'failed to create typed patch object (shop/db; /v1, Kind=Secret): .stringData.pin: expected string, got &value.valueUnstructured{Value:918273}',
+      },
+      'PATCH /api/v1/namespaces/shop/secrets/db',
+    );
+    assert.equal(typed.message, 'stringData.pin: expected string, got ***');
+    const invalid = KubeApiError.fromResponse(
+      422,
+      {
+        reason: 'Invalid',
+        message: 'Secret "db" is invalid: stringData[token]: Invalid value: "s3cr3t-marker": too long',
+        details: {
+          causes: [{ field: 'stringData[token]', message: 'Invalid value: "s3cr3t-marker": too long' }],
+        },
+      },
+      'PATCH /api/v1/namespaces/shop/secrets/db',
+    );
+    assert.equal(
+      invalid.message,
+      'Secret "db" is invalid: stringData[token]: Invalid value: "***": too long',
+    );
+    assert.deepEqual(invalid.causes, [
+      { field: 'stringData[token]', message: 'Invalid value: "***": too long' },
+    ]);
+    assert.ok(!JSON.stringify(invalid).includes('s3cr3t-marker'));
+  });
+
   it('keeps other server errors transient', () => {
     const err = KubeApiError.fromResponse(
       500,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeSetValue, helmTemplateArgs } from '../../../../core/manifests/helm-args.js';
+import { helmTemplateArgs } from '../../../../core/manifests/helm-args.js';
 
 describe('helmTemplateArgs', () => {
   it('renders the release into the namespace with CRDs by default', () => {
@@ -10,18 +10,14 @@ describe('helmTemplateArgs', () => {
     );
   });
 
-  it('passes value files, then inline values, then parameters', () => {
+  it('passes value files, then the values of valuesFrom Secrets, and no --set', () => {
     const args = helmTemplateArgs({
       releaseName: 'r',
       chartDir: '/c',
       namespace: 'n',
       skipCrds: true,
       valueFiles: ['/c/values-prod.yaml', 'https://example.com/v.yaml'],
-      inlineValuesFile: '/tmp/inline.yaml',
-      parameters: [
-        { name: 'image.tag', value: 'v2' },
-        { name: 'replicas', value: '3', forceString: true },
-      ],
+      secretValuesFiles: ['/tmp/secret-0.yaml', '/tmp/secret-1.yaml'],
     });
     assert.deepEqual(args, [
       'template',
@@ -34,20 +30,9 @@ describe('helmTemplateArgs', () => {
       '--values',
       'https://example.com/v.yaml',
       '--values',
-      '/tmp/inline.yaml',
-      '--set',
-      'image.tag=v2',
-      '--set-string',
-      'replicas=3',
+      '/tmp/secret-0.yaml',
+      '--values',
+      '/tmp/secret-1.yaml',
     ]);
-  });
-});
-
-describe('escapeSetValue', () => {
-  it('escapes commas except in Helm lists and already escaped ones', () => {
-    assert.equal(escapeSetValue('a,b'), 'a\\,b');
-    assert.equal(escapeSetValue('a\\,b'), 'a\\,b');
-    assert.equal(escapeSetValue('{a,b}'), '{a,b}');
-    assert.equal(escapeSetValue('plain'), 'plain');
   });
 });

@@ -80,6 +80,28 @@ describe('parseManifests', () => {
     );
   });
 
+  it('never echoes the data of a Secret with a YAML error, in the message or a cause', () => {
+    const marker = 'hunter2-Marker-7f3a';
+    for (const broken of [`password: ${marker}: x`, `password: "a\\q${marker}"`, `password: [${marker}`]) {
+      assert.throws(
+        () =>
+          parseManifests(`apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  ${broken}\n`, {
+            file: 'db.yaml',
+          }),
+        (error: unknown) => {
+          assert.ok(error instanceof ManifestInvalid);
+          assert.match(
+            error.message,
+            /^Cannot parse "db.yaml" document 1 as YAML: .+ at line \d+, column \d+$/,
+          );
+          assert.equal(error.cause, undefined);
+          assert.ok(!`${error.message}\n${error.stack}`.includes(marker), error.message);
+          return true;
+        },
+      );
+    }
+  });
+
   it('rejects duplicate mapping keys', () => {
     rejects(
       'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata: {name: a}\n',
