@@ -1,7 +1,8 @@
 /**
  * Structural checks of the production files: every manifest under deploy/, the Grafana dashboard
  * and docker-compose.yml. Nothing is applied or started here (test/integration/deploy-rbac.test.ts
- * applies the RBAC to the local cluster).
+ * applies the RBAC and the admission policy to the local cluster, deploy-kustomize.test.ts dry-runs
+ * the kustomizations there).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { SEARCH_ATTRIBUTES } from '../../../contract/search-attributes.js';
+import { DEFAULT_PROTECTED_NAMESPACES, parsePolicy } from '../../../config/agent-policy.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const deployDir = join(root, 'deploy');
@@ -24,6 +26,7 @@ interface Manifest {
 interface PolicyRule {
   apiGroups?: string[];
   resources?: string[];
+  resourceNames?: string[];
   verbs: string[];
   nonResourceURLs?: string[];
 }
@@ -99,11 +102,14 @@ test('no RBAC rule uses a wildcard verb, resource or API group', () => {
 test('the agent may do what its activities do, writes only where bound per namespace', () => {
   const read = rulesOf(byName('ClusterRole', 'mooring-agent'));
   const manage = rulesOf(byName('ClusterRole', 'mooring-agent-manage'));
-  // Discovery, cluster-wide get/list for the inventory, CreateNamespace.
+  // Discovery, cluster-wide get/list for the inventory (Namespaces included, read only).
   assert.ok(read.some((r) => r.nonResourceURLs?.includes('/apis') && r.verbs.includes('get')));
-  for (const verb of ['get', 'list'])
+  for (const verb of ['get', 'list']) {
     assert.ok(grants(read, 'apps', 'deployments', verb), `read role lacks ${verb} deployments`);
-  assert.ok(grants(read, '', 'namespaces', 'create') && grants(read, '', 'namespaces', 'patch'));
+    assert.ok(grants(read, '', 'namespaces', verb), `read role lacks ${verb} namespaces`);
+  }
+  for (const verb of ['create', 'patch', 'update', 'delete'])
+    assert.ok(!grants(read, '', 'namespaces', verb), `the cluster-wide role must not ${verb} namespaces`);
   // The cluster-wide role never writes workloads and never reads Secrets.
   assert.ok(
     !read.some((r) => r.resources?.includes('secrets')),
@@ -141,6 +147,176 @@ test('the single-namespace variant is a Role with the same verbs and no cluster 
     kind: 'Role',
     name: 'mooring-agent',
   });
+});
+
+const WRITE_VERBS = ['create', 'patch', 'update', 'delete', 'deletecollection'];
+
+test('no role writes Namespaces except those it names (resourceNames), nor in the agent home', () => {
+  for (const role of all.filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role')) {
+    for (const rule of rulesOf(role)) {
+      if (!rule.resources?.includes('namespaces') || !rule.verbs.some((v) => WRITE_VERBS.includes(v)))
+        continue;
+      assert.ok(
+        (rule.resourceNames ?? []).length > 0,
+        `${role.file}: ${String(role.metadata?.name)} writes namespaces without resourceNames (= every namespace)`,
+      );
+      assert.ok(!rule.verbs.includes('delete'), `${role.file}: the agent never deletes Namespaces`);
+    }
+  }
+  const named = byName('ClusterRole', 'mooring-agent-namespaces');
+  assert.equal(named.file, 'deploy/rbac/optional/named-namespaces.yaml');
+  const rbacKustomization = parseYaml(
+    readFileSync(join(deployDir, 'rbac', 'kustomization.yaml'), 'utf8'),
+  ) as { resources: string[] };
+  assert.ok(
+    !rbacKustomization.resources.some((r) => r.startsWith('optional')),
+    'optional grants are never applied by default',
+  );
+});
+
+const AGENT_USER = 'system:serviceaccount:mooring-system:mooring-agent';
+
+test('the agent lives in its own namespace, where nothing grants it write access', () => {
+  const sa = all.find((m) => m.kind === 'ServiceAccount' && m.file === 'deploy/rbac/service-account.yaml');
+  assert.ok(sa, 'deploy/rbac/service-account.yaml has no ServiceAccount');
+  assert.equal(`system:serviceaccount:${String(sa.metadata?.namespace)}:mooring-agent`, AGENT_USER);
+  const home = 'mooring-system';
+  assert.equal(byName('Deployment', 'mooring-agent').metadata?.namespace, home);
+  assert.equal(byName('Namespace', home).file, 'deploy/namespace/namespace.yaml');
+  assert.ok(DEFAULT_PROTECTED_NAMESPACES.includes(home), 'the default agent policy protects its home');
+  for (const m of all.filter((x) => x.kind === 'RoleBinding')) {
+    assert.notEqual(m.metadata?.namespace, home, `${m.file}: no RoleBinding in the agent's namespace`);
+  }
+  for (const m of all.filter((x) => x.kind === 'ClusterRoleBinding')) {
+    const role = byName('ClusterRole', (m.roleRef as { name: string }).name);
+    for (const rule of rulesOf(role)) {
+      if (rule.resourceNames?.length) continue; // named Namespaces only, checked above
+      assert.ok(
+        rule.verbs.every((v) => !WRITE_VERBS.includes(v)) ||
+          m.file === 'deploy/rbac/optional/cluster-scoped-writes.yaml',
+        `${m.file}: a cluster-wide binding grants ${rule.verbs.join(',')} on ${String(rule.resources)}`,
+      );
+    }
+  }
+});
+
+interface AdmissionPolicy {
+  spec: {
+    failurePolicy: string;
+    matchConstraints: { resourceRules: { resources: string[]; operations: string[] }[] };
+    matchConditions: { expression: string }[];
+    variables: { name: string; expression: string }[];
+    validations: { expression: string; messageExpression: string; reason: string }[];
+  };
+}
+
+test('an admission policy keeps the agent out of its namespace and off pod-security labels', () => {
+  const policy = byName('ValidatingAdmissionPolicy', 'mooring-agent-guard');
+  assert.equal(policy.apiVersion, 'admissionregistration.k8s.io/v1');
+  assert.equal(policy.file, 'deploy/rbac/admission-policy.yaml');
+  const spec = (policy as unknown as AdmissionPolicy).spec;
+  assert.equal(spec.failurePolicy, 'Fail', 'an evaluation error must refuse, not let through');
+  assert.deepEqual(spec.matchConstraints.resourceRules[0]?.resources, ['*/*']);
+  assert.deepEqual(spec.matchConstraints.resourceRules[0]?.operations, [
+    'CREATE',
+    'UPDATE',
+    'DELETE',
+    'CONNECT',
+  ]);
+  assert.deepEqual(
+    spec.matchConditions.map((c) => c.expression),
+    [`request.userInfo.username == '${AGENT_USER}'`],
+    'the policy must name the ServiceAccount of rbac/service-account.yaml',
+  );
+  const cel = [...spec.variables, ...spec.validations].map((v) => v.expression).join('\n');
+  assert.match(cel, /request\.namespace != variables\.home/);
+  assert.match(cel, /startsWith\('pod-security\.kubernetes\.io\/'\)/);
+  for (const v of spec.validations) assert.equal(v.reason, 'Forbidden');
+  const binding = byName('ValidatingAdmissionPolicyBinding', 'mooring-agent-guard');
+  assert.deepEqual(binding.spec, { policyName: 'mooring-agent-guard', validationActions: ['Deny'] });
+  const rbacKustomization = parseYaml(
+    readFileSync(join(deployDir, 'rbac', 'kustomization.yaml'), 'utf8'),
+  ) as { resources: string[] };
+  assert.ok(rbacKustomization.resources.includes('admission-policy.yaml'));
+});
+
+interface PolicyPort {
+  protocol: string;
+  port: number;
+}
+interface PolicyPeer {
+  namespaceSelector?: { matchLabels: Record<string, string> };
+  podSelector?: { matchLabels: Record<string, string> };
+  ipBlock?: { cidr: string };
+}
+interface NetworkPolicySpec {
+  podSelector: { matchLabels: Record<string, string> };
+  policyTypes: string[];
+  ingress: { from?: PolicyPeer[]; ports?: PolicyPort[] }[];
+  egress: { to?: PolicyPeer[]; ports?: PolicyPort[] }[];
+}
+const portsOf = (rule: { ports?: PolicyPort[] }): string[] =>
+  (rule.ports ?? []).map((p) => `${p.protocol}/${p.port}`).sort();
+
+function networkPolicy(name: string, dir: string): NetworkPolicySpec {
+  const np = byName('NetworkPolicy', name);
+  assert.equal(np.file, `deploy/${dir}/network-policy.yaml`);
+  assert.equal(np.metadata?.namespace, 'mooring-system');
+  const kustomization = parseYaml(readFileSync(join(deployDir, dir, 'kustomization.yaml'), 'utf8')) as {
+    resources: string[];
+  };
+  assert.ok(kustomization.resources.includes('network-policy.yaml'), `deploy/${dir} does not apply it`);
+  const spec = np.spec as NetworkPolicySpec;
+  const pods = (
+    byName('Deployment', name).spec as { template: { metadata: { labels: Record<string, string> } } }
+  ).template.metadata.labels;
+  for (const [k, v] of Object.entries(spec.podSelector.matchLabels))
+    assert.equal(pods[k], v, `${name}: the NetworkPolicy does not select the pods`);
+  assert.deepEqual(spec.policyTypes, ['Ingress', 'Egress'], 'both directions default to deny');
+  // Ingress: only the metrics port, only from the monitoring namespace.
+  assert.equal(spec.ingress.length, 1);
+  assert.deepEqual(spec.ingress[0]?.from, [
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+  ]);
+  assert.deepEqual(portsOf(spec.ingress[0]!), ['TCP/9470']);
+  const metricsPort = podOf(byName('Deployment', name))
+    .containers.flatMap((c) => (c as { ports?: { containerPort: number }[] }).ports ?? [])
+    .map((p) => p.containerPort);
+  assert.deepEqual(metricsPort, [9470], `${name}: the only container port is the metrics proxy`);
+  // Egress: DNS to kube-dns; every rule names its ports (no rule opens every port).
+  for (const rule of spec.egress)
+    assert.ok(portsOf(rule).length > 0, `${name}: an egress rule without ports`);
+  const dns = spec.egress.find((r) => portsOf(r).includes('UDP/53'));
+  assert.ok(dns, `${name}: no DNS rule`);
+  assert.deepEqual(portsOf(dns), ['TCP/53', 'UDP/53']);
+  assert.deepEqual(dns.to, [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    },
+  ]);
+  const temporal = spec.egress.find((r) => portsOf(r).includes('TCP/7233'));
+  assert.ok(temporal, `${name}: no Temporal rule`);
+  assert.deepEqual(portsOf(temporal), ['TCP/7233']);
+  return spec;
+}
+
+test('the agent NetworkPolicy allows egress only to DNS, Git, the API server and Temporal', () => {
+  const spec = networkPolicy('mooring-agent', 'agent');
+  assert.deepEqual(
+    spec.egress.map(portsOf),
+    [['TCP/53', 'UDP/53'], ['TCP/22', 'TCP/443'], ['TCP/443', 'TCP/6443'], ['TCP/7233']],
+    'DNS, Git, API server, Temporal and nothing else',
+  );
+  const apiServer = spec.egress[2]!;
+  assert.ok(apiServer.to?.length && apiServer.to.every((p) => p.ipBlock?.cidr), 'API server by ipBlock');
+  for (const peer of apiServer.to ?? [])
+    assert.match(peer.ipBlock?.cidr ?? '', /^(10\.|172\.16\.|192\.168\.)/, 'private ranges only');
+});
+
+test('the worker NetworkPolicy allows egress only to DNS and Temporal', () => {
+  const spec = networkPolicy('mooring-worker', 'worker');
+  assert.deepEqual(spec.egress.map(portsOf), [['TCP/53', 'UDP/53'], ['TCP/7233']]);
 });
 
 interface Container {
@@ -322,4 +498,50 @@ test('scripts/stack up registers exactly the search attributes the contract defi
   const loop = /for attr in ([A-Za-z ]+); do/.exec(stack);
   assert.ok(loop, 'scripts/stack has no search-attribute loop');
   assert.deepEqual(loop[1]!.trim().split(/\s+/), [...SEARCH_ATTRIBUTES]);
+});
+
+test('the agent and the control-plane worker start with a policy and the payload codec from their mounts', () => {
+  const noFiles = (path: string): string => {
+    throw new Error(`unexpected read of ${path}`);
+  };
+  const cases = [
+    ['mooring-agent', 'mooring-agent-policy'],
+    ['mooring-worker', 'mooring-control-plane-policy'],
+  ] as const;
+  for (const [deployment, configMap] of cases) {
+    type Container = {
+      name: string;
+      args?: string[];
+      env?: { name: string; value?: string }[];
+      volumeMounts?: { name: string; mountPath: string }[];
+    };
+    const pod = (byName('Deployment', deployment).spec as { template: { spec: Record<string, unknown> } })
+      .template.spec as {
+      containers: Container[];
+      volumes: {
+        name: string;
+        configMap?: { name: string };
+        secret?: { secretName: string; optional?: boolean };
+      }[];
+    };
+    const main = pod.containers[0] as Container;
+    const policyPath = main.args?.[main.args.indexOf('--policy') + 1] ?? '';
+    const mount = main.volumeMounts?.find((m) => policyPath.startsWith(`${m.mountPath}/`));
+    assert.ok(mount, `${deployment}: --policy ${policyPath} is on no mount`);
+    assert.equal(pod.volumes.find((v) => v.name === mount.name)?.configMap?.name, configMap);
+    const data = (byName('ConfigMap', configMap).data as Record<string, string>)['policy.yaml'] ?? '';
+    const { policy } = parsePolicy(data, `${configMap}/policy.yaml`, noFiles);
+    if (deployment === 'mooring-worker')
+      assert.deepEqual(
+        policy.projects.map((p) => p.applications),
+        [[]],
+        'the control plane binds no app',
+      );
+    else assert.deepEqual(policy.settings.allowedRepoSchemes, ['https', 'ssh']);
+    const codecFile = main.env?.find((e) => e.name === 'MOORING_CODEC_KEYS_FILE')?.value ?? '';
+    const codecMount = main.volumeMounts?.find((m) => codecFile.startsWith(`${m.mountPath}/`));
+    const codecVolume = pod.volumes.find((v) => v.name === codecMount?.name);
+    assert.equal(codecVolume?.secret?.secretName, 'mooring-codec-keys');
+    assert.equal(codecVolume.secret.optional, false, 'the codec is on: no key, no start');
+  }
 });
