@@ -1,4 +1,13 @@
 /** Plain-text tables and short forms shared by the CLI commands. */
+import { escapeControlCharacters } from '../config/spec-error.js';
+
+/**
+ * Text made safe to print on a terminal: escape sequences, OSC 8 hyperlinks, carriage returns,
+ * bells and bidi overrides become visible escapes (`\x1b[31m`), tabs and newlines stay.
+ */
+export function printable(text: string): string {
+  return escapeControlCharacters(text);
+}
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

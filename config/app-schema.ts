@@ -22,10 +22,12 @@ const SUBDOMAIN = {
   pattern: DNS1123_SUBDOMAIN,
   description: 'a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 63 characters)',
 };
-const duration = (fallback: string) => ({
+/** A duration with its default and the range it may take (`durationRange`, see schema-check.ts). */
+const duration = (fallback: string, min: string, max: string) => ({
   type: 'string',
   pattern: DURATION_PATTERN,
   description: 'a duration like "30s", "3m" or "1h"',
+  durationRange: { min, max },
   default: fallback,
 });
 const text = { type: 'string', minLength: 1 };
@@ -40,19 +42,63 @@ const closed = (properties: Record<string, unknown>, extra: Record<string, unkno
 });
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec'];
 
+/** A Secret name: a DNS-1123 subdomain of at most 253 characters. */
+const SECRET_NAME = { ...SUBDOMAIN, maxLength: 253 };
+/** A Secret data key. */
+const SECRET_KEY = {
+  type: 'string',
+  maxLength: 253,
+  pattern: '^[-._a-zA-Z0-9]+$',
+  description: 'a Secret data key (letters, digits, "-", "_" and ".")',
+};
+
 const helm = closed({
   releaseName: LABEL,
   valueFiles: texts,
-  values: { type: ['string', 'object'] },
-  parameters: {
+  valuesFrom: {
     type: 'array',
     items: closed(
-      { name: text, value: { type: 'string' }, forceString: { type: 'boolean' } },
-      { required: ['name', 'value'] },
+      {
+        secretRef: closed({ name: SECRET_NAME, key: SECRET_KEY }, { required: ['name'] }),
+        optional: { type: 'boolean' },
+      },
+      { required: ['secretRef'] },
     ),
   },
   skipCrds: { type: 'boolean' },
 });
+
+/** Helm fields that would carry values in the spec, with the words naming them in errors. */
+const INLINE_HELM_FIELDS: Readonly<Record<string, string>> = {
+  values: 'inline Helm values',
+  valuesObject: 'inline Helm values',
+  parameters: 'Helm parameters',
+  fileParameters: 'Helm file parameters',
+};
+
+/**
+ * The first helm field of `helm` that would put values into the spec (`values`, `valuesObject`,
+ * `parameters`, `fileParameters`), with the problem to report, or undefined. A spec travels in
+ * Temporal workflow payloads, so values must come from Git or a Secret; the message never shows
+ * the value. `argo` words the fix for an Argo CD Application (which has no `valuesFrom`).
+ */
+export function inlineHelmValuesProblem(
+  helm: unknown,
+  options: { argo?: boolean } = {},
+): { field: string; problem: string } | undefined {
+  if (typeof helm !== 'object' || helm === null) return undefined;
+  const field = Object.keys(INLINE_HELM_FIELDS).find(
+    (f) => (helm as Record<string, unknown>)[f] !== undefined,
+  );
+  if (field === undefined) return undefined;
+  const secret = options.argo
+    ? 'or in a Kubernetes Secret named by helm.valuesFrom of a native mooring.dev/v1 Application'
+    : 'or in a Kubernetes Secret in the destination namespace named by helm.valuesFrom (secretRef: { name, key })';
+  return {
+    field,
+    problem: `${INLINE_HELM_FIELDS[field]} are not accepted: the spec travels in Temporal workflow payloads, where values would be stored in plain text; put them in a values file in Git listed in helm.valueFiles, ${secret}`,
+  };
+}
 
 const kustomize = closed({
   namePrefix: { type: 'string' },
@@ -82,7 +128,7 @@ const source = closed(
 const syncPolicy = closed(
   {
     automated: closed({ prune: bool(false), selfHeal: bool(false), allowEmpty: bool(false) }),
-    interval: duration('3m'),
+    interval: duration('3m', '10s', '24h'),
     syncOptions: {
       type: 'array',
       default: [],
@@ -93,12 +139,12 @@ const syncPolicy = closed(
       },
     },
     retry: closed({
-      limit: { type: 'integer', minimum: 0, default: 5 },
+      limit: { type: 'integer', minimum: 0, maximum: 100, default: 5 },
       backoff: closed(
         {
-          duration: duration('5s'),
-          factor: { type: 'number', minimum: 1, default: 2 },
-          maxDuration: duration('3m'),
+          duration: duration('5s', '1s', '1h'),
+          factor: { type: 'number', minimum: 1, maximum: 10, default: 2 },
+          maxDuration: duration('3m', '1s', '24h'),
         },
         { default: {} },
       ),
@@ -117,7 +163,7 @@ const ignoreDifference = closed(
       type: 'array',
       items: { type: 'string', pattern: '^/', description: 'a JSON pointer starting with "/"' },
     },
-    jqPathExpressions: texts,
+    jqPathExpressions: { type: 'array', items: { type: 'string', jqPath: true } },
     managedFieldsManagers: texts,
   },
   { required: ['kind'] },
@@ -152,7 +198,10 @@ export const APP_SCHEMA = closed(
           { required: ['namespace'] },
         ),
         syncPolicy,
-        rollback: closed({ automatic: bool(true), healthTimeout: duration('5m') }, { default: {} }),
+        rollback: closed(
+          { automatic: bool(true), healthTimeout: duration('5m', '1s', '24h') },
+          { default: {} },
+        ),
         ignoreDifferences: { type: 'array', items: ignoreDifference, default: [] },
         autoscaling,
       },

@@ -24,6 +24,9 @@ export interface SpecResult {
   warnings: SpecWarning[];
 }
 
+/** The most Applications one ApplicationSet may generate (a typo in a generator can yield thousands). */
+export const MAX_GENERATED_APPS = 1000;
+
 const open = (properties: Record<string, unknown>, required: string[] = []) => ({
   type: 'object',
   properties,
@@ -124,8 +127,17 @@ export function expandApplicationSet(doc: SpecDocument, options: ApplicationSetO
   const goTemplate = spec.goTemplate === true;
   const apps: AppSpec[] = [];
   const names = new Set<string>();
-  spec.generators.forEach((_, index) => {
-    for (const set of generatorParams(doc, index, options, { goTemplate, warnings })) {
+  const generated = spec.generators.map((_, index) =>
+    generatorParams(doc, index, options, { goTemplate, warnings }),
+  );
+  const count = generated.reduce((sum, sets) => sum + sets.length, 0);
+  if (count > MAX_GENERATED_APPS)
+    throw doc.error(
+      ['spec', 'generators'],
+      `generate ${count} Applications, more than the ${MAX_GENERATED_APPS} one ApplicationSet may generate: split it into several ApplicationSets or narrow its generators`,
+    );
+  generated.forEach((sets) => {
+    for (const set of sets) {
       const rendered = renderValue(doc, spec.template, [], set, goTemplate, warnings) as Record<
         string,
         unknown

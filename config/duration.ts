@@ -23,3 +23,26 @@ export function parseDuration(text: string): number {
   }
   return Math.round(ms);
 }
+
+/** The shortest and longest value a duration field accepts, as duration texts. */
+export interface DurationRange {
+  min: string;
+  max: string;
+}
+
+/**
+ * Why `text` is outside `range`, or undefined when it is inside (or is not a duration at all,
+ * which the duration pattern reports).
+ *
+ * @example durationRangeProblem('999999h', { min: '1s', max: '24h' }) // 'must be a duration from "1s" to "24h"'
+ */
+export function durationRangeProblem(text: string, range: DurationRange): string | undefined {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch {
+    return undefined;
+  }
+  if (ms >= parseDuration(range.min) && ms <= parseDuration(range.max)) return undefined;
+  return `must be a duration from ${JSON.stringify(range.min)} to ${JSON.stringify(range.max)}`;
+}

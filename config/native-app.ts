@@ -1,5 +1,5 @@
 /** Validation, defaults and conversion of a native `mooring.dev/v1` Application into an AppSpec. */
-import { APP_SCHEMA, IMPORTED_APP_SCHEMA } from './app-schema.js';
+import { APP_SCHEMA, IMPORTED_APP_SCHEMA, inlineHelmValuesProblem } from './app-schema.js';
 import { parseDuration } from './duration.js';
 import { checkSchema } from './schema-check.js';
 import type { SpecDocument } from './spec-document.js';
@@ -39,6 +39,9 @@ type Validated = {
  */
 export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {}): AppSpecResult {
   const value = structuredClone(options.imported ?? doc.value);
+  const helm = (doc.value as { spec?: { source?: { helm?: unknown } } } | null)?.spec?.source?.helm;
+  const inline = options.imported ? undefined : inlineHelmValuesProblem(helm);
+  if (inline) throw doc.error(['spec', 'source', 'helm', inline.field], inline.problem);
   checkSchema(doc, options.imported ? IMPORTED_APP_SCHEMA : APP_SCHEMA, value);
   const { metadata, spec } = value as Validated;
   const auto = spec.autoscaling;

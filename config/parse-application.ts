@@ -16,13 +16,29 @@
 import { ARGO_API_VERSION, importArgoApplication } from './argocd-import.js';
 import { expandApplicationSet, type ApplicationSetOptions, type SpecResult } from './applicationset.js';
 import { NATIVE_API_VERSION, nativeAppSpec } from './native-app.js';
-import { readSpecDocuments, type SpecDocument } from './spec-document.js';
+import { isRecord, readSpecDocuments, type FieldPath, type SpecDocument } from './spec-document.js';
+import { repoUrlProblem } from './repo-url-problem.js';
 import type { SpecLocation } from './spec-error.js';
 
 /** Options of `parseApplications`: the cluster registry and directory listings used by imports. */
 export type ParseApplicationsOptions = ApplicationSetOptions;
 
 const KINDS = `"${NATIVE_API_VERSION}" Application, "${ARGO_API_VERSION}" Application or "${ARGO_API_VERSION}" ApplicationSet`;
+
+/**
+ * Refuses a repoURL the agent would refuse whatever its policy (credentials in it, an unknown
+ * transport, a relative path), so a bad spec fails here, before anything contacts Temporal.
+ */
+function checkRepoUrl(doc: SpecDocument, repoURL: string): void {
+  const problem = repoUrlProblem(repoURL);
+  if (problem === undefined) return;
+  const value = isRecord(doc.value) ? doc.value : {};
+  const template = value.kind === 'ApplicationSet' ? ['spec', 'template'] : [];
+  let spec: unknown = value;
+  for (const key of [...template, 'spec']) spec = isRecord(spec) ? spec[key] : undefined;
+  const source: FieldPath = isRecord(spec) && Array.isArray(spec.sources) ? ['sources', 0] : ['source'];
+  throw doc.error([...template, 'spec', ...source, 'repoURL'], problem);
+}
 
 function readDocument(doc: SpecDocument, options: ParseApplicationsOptions): SpecResult {
   const { apiVersion, kind } = doc.value as { apiVersion?: unknown; kind?: unknown };
@@ -36,6 +52,8 @@ function readDocument(doc: SpecDocument, options: ParseApplicationsOptions): Spe
   }
   if (apiVersion === ARGO_API_VERSION && kind === 'ApplicationSet') return expandApplicationSet(doc, options);
   const field = kind === undefined ? 'kind' : 'apiVersion';
+  if (apiVersion === undefined || kind === undefined)
+    throw doc.error([field], `is required: expected ${KINDS}`);
   throw doc.error(
     [field],
     `unsupported kind ${JSON.stringify(`${String(apiVersion)} ${String(kind)}`)}: expected ${KINDS}`,
@@ -60,6 +78,7 @@ export function parseApplications(
   for (const doc of readSpecDocuments(text, file)) {
     const { apps, warnings } = readDocument(doc, options);
     for (const app of apps) {
+      checkRepoUrl(doc, app.source.repoURL);
       const first = seen.get(app.name);
       if (first) {
         throw doc.error(

@@ -20,13 +20,37 @@ export interface SpecWarning extends SpecLocation {
   message: string;
 }
 
-/** Formats a location and a problem as `<file>:<line>: <Kind>/<name>: <field>: <problem>`. */
+/**
+ * Control characters a terminal would act on: C0 (but tab and newline), DEL, C1, and the Unicode
+ * bidirectional overrides and isolates that reorder what is shown ("Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Replaces the characters a terminal would interpret (escape sequences, OSC 8 hyperlinks, carriage
+ * returns, bells, bidi overrides) with visible escapes such as `\x1b` or `\u202e`, so text taken
+ * from a spec can be printed without acting on the terminal. Tabs and newlines are kept.
+ *
+ * @example escapeControlCharacters('\x1b[31mred') // '\\x1b[31mred'
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(TERMINAL_CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
+/**
+ * Formats a location and a problem as `<file>:<line>: <Kind>/<name>: <field>: <problem>`. Every
+ * part can come from the spec, so control characters are escaped (see `escapeControlCharacters`).
+ */
 export function formatSpecMessage(location: SpecLocation, problem: string): string {
   const parts = [`${location.file}:${location.line}`];
   if (location.object) parts.push(location.object);
   if (location.field) parts.push(location.field);
   parts.push(problem);
-  return parts.join(': ');
+  return escapeControlCharacters(parts.join(': '));
 }
 
 /** A spec with the wrong shape or a value out of range (a TypeError, as for any wrong shape). */

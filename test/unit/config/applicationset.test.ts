@@ -45,9 +45,8 @@ ${elements}
         targetRevision: HEAD
         path: guestbook
         helm:
-          parameters:
-            - name: replicaCount
-              value: '${template.replicas}'
+          valueFiles:
+            - 'values-${template.replicas}.yaml'
       destination:
         server: '${template.server}'
         namespace: guestbook
@@ -55,13 +54,14 @@ ${elements}
 }
 
 function guestbook(cluster: string, replicas: string, name: string): AppSpec {
+  // Per-cluster Helm settings come from a values file in Git: inline values are refused.
   return {
     name: `guestbook-${name}`,
     source: {
       repoURL: 'https://github.com/argoproj/argocd-example-apps',
       targetRevision: 'HEAD',
       path: 'guestbook',
-      helm: { parameters: [{ name: 'replicaCount', value: replicas }] },
+      helm: { valueFiles: [`values-${replicas}.yaml`] },
     },
     destination: { cluster, namespace: 'guestbook' },
     syncPolicy: { interval: '3m', syncOptions: [] },
@@ -253,4 +253,49 @@ spec:
       'a.yaml:10: ApplicationSet/web: spec.template.spec.source.path: no generator sets the parameter "{{flavour}}": left as it is',
     ],
   );
+});
+
+test('expandApplicationSet refuses a template with inline Helm parameters, naming the template field', () => {
+  const text = listAppSet(NEW_ELEMENTS, {
+    goTemplate: false,
+    name: '{{name}}',
+    server: '{{server}}',
+    replicas: '{{replicas}}',
+  }).replace(
+    "          valueFiles:\n            - 'values-{{replicas}}.yaml'\n",
+    "          parameters:\n            - name: replicaCount\n              value: 'secret-{{replicas}}'\n",
+  );
+  assert.throws(
+    () => parseApplications(text, 'appsets/guestbook.yaml', { clusterByServer }),
+    (err) =>
+      err instanceof SpecError &&
+      err.message.startsWith(
+        'appsets/guestbook.yaml:27: ApplicationSet/guestbook: spec.template.spec.source.helm.parameters: Helm parameters are not accepted',
+      ) &&
+      /helm\.valueFiles/.test(err.message) &&
+      !err.message.includes('secret-'),
+  );
+});
+
+test('expandApplicationSet refuses generators that yield more than MAX_GENERATED_APPS Applications', () => {
+  const elements = Array.from({ length: 1001 }, (_, i) => `      - {n: "${i}"}`).join('\n');
+  const text = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: many}
+spec:
+  generators:
+  - list:
+      elements:
+${elements}
+  template:
+    metadata: {name: 'app-{{n}}'}
+    spec:
+      source: {repoURL: https://example.com/web.git, path: web}
+      destination: {server: https://kubernetes.default.svc, namespace: web}
+`;
+  assert.throws(() => parseApplications(text, 'many.yaml'), {
+    name: 'SpecError',
+    message:
+      'many.yaml:5: ApplicationSet/many: spec.generators: generate 1001 Applications, more than the 1000 one ApplicationSet may generate: split it into several ApplicationSets or narrow its generators',
+  });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDuration } from '../../../config/index.js';
+import { durationRangeProblem } from '../../../config/duration.js';
 
 test('parseDuration converts Go-style durations to milliseconds', () => {
   const cases: [string, number][] = [
@@ -26,4 +27,13 @@ test('parseDuration rejects text that is not a duration', () => {
       text,
     );
   }
+});
+
+test('durationRangeProblem refuses durations outside the range and leaves non-durations to the pattern', () => {
+  const range = { min: '10s', max: '24h' };
+  assert.equal(durationRangeProblem('3m', range), undefined);
+  assert.equal(durationRangeProblem('24h', range), undefined);
+  for (const text of ['0s', '9s', '999999h', '24h1s'])
+    assert.equal(durationRangeProblem(text, range), 'must be a duration from "10s" to "24h"', text);
+  assert.equal(durationRangeProblem('1e9m', range), undefined);
 });
