@@ -8,8 +8,8 @@ import type { KubeObject } from '../../contract/kube-object.js';
 import {
   anyProjectAllowsSource,
   childProjectAllowed,
-  destinationAllowed,
   formatViolations,
+  namespaceRefusal,
   objectViolations,
   projectOf,
   sourceAllowed,
@@ -77,18 +77,15 @@ export class PolicyGuard {
   /** @throws {PolicyViolation} unless the app's project may deploy into `namespace` on this cluster */
   assertDestination(app: string, namespace: string): Project {
     const project = this.projectFor(app);
-    const protectedNs = this.policy.settings.protectedNamespaces.includes(namespace);
-    if (protectedNs || !destinationAllowed(project, this.cluster, namespace))
+    const refused = namespaceRefusal(project, this.cluster, this.policy.settings, namespace);
+    if (refused)
       this.#refuse(
         [
           {
             app,
             project: project.name,
             subject: `destination ${this.cluster.name}/${namespace}`,
-            rule: protectedNs ? 'protectedNamespaces' : 'destinations',
-            message: protectedNs
-              ? `namespace "${namespace}" is protected by the agent's policy`
-              : `namespace "${namespace}" on cluster "${this.cluster.name}" is not a destination of the project`,
+            ...refused,
           },
         ],
         'destination',

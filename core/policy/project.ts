@@ -108,6 +108,26 @@ export function destinationAllowed(project: Project, cluster: ClusterIdentity, n
   );
 }
 
+/** Why the project may not deploy into `namespace` on `cluster` (protected or no destination), if so. */
+export function namespaceRefusal(
+  project: Project,
+  cluster: ClusterIdentity,
+  settings: AgentSettings,
+  namespace: string,
+): { rule: string; message: string } | undefined {
+  if (settings.protectedNamespaces.includes(namespace))
+    return {
+      rule: 'protectedNamespaces',
+      message: `namespace "${namespace}" is protected by the agent's policy`,
+    };
+  if (!destinationAllowed(project, cluster, namespace))
+    return {
+      rule: 'destinations',
+      message: `namespace "${namespace}" on cluster "${cluster.name}" is not a destination of the project`,
+    };
+  return undefined;
+}
+
 /** The minimal object shape the checks read. */
 export interface PolicyObject {
   apiVersion: string;
@@ -160,14 +180,8 @@ export function objectViolations(obj: PolicyObject, ctx: ObjectCheckContext): Po
         `cluster-scoped kind ${group || 'core'}/${obj.kind} is in the project's clusterResourceBlacklist`,
       );
     if (isNamespaceObject) {
-      const name = obj.metadata.name ?? '';
-      if (settings.protectedNamespaces.includes(name))
-        violation('protectedNamespaces', `namespace "${name}" is protected by the agent's policy`);
-      else if (!destinationAllowed(project, cluster, name))
-        violation(
-          'destinations',
-          `namespace "${name}" on cluster "${cluster.name}" is not a destination of the project`,
-        );
+      const refused = namespaceRefusal(project, cluster, settings, obj.metadata.name ?? '');
+      if (refused) violation(refused.rule, refused.message);
       const podSecurity = Object.keys(obj.metadata.labels ?? {}).filter((k) =>
         k.startsWith(POD_SECURITY_LABEL_PREFIX),
       );
@@ -180,13 +194,8 @@ export function objectViolations(obj: PolicyObject, ctx: ObjectCheckContext): Po
     return found;
   }
 
-  if (settings.protectedNamespaces.includes(namespace))
-    violation('protectedNamespaces', `namespace "${namespace}" is protected by the agent's policy`);
-  else if (!destinationAllowed(project, cluster, namespace))
-    violation(
-      'destinations',
-      `namespace "${namespace}" on cluster "${cluster.name}" is not a destination of the project`,
-    );
+  const refused = namespaceRefusal(project, cluster, settings, namespace);
+  if (refused) violation(refused.rule, refused.message);
   if (kindMatches(project.namespaceResourceBlacklist, group, obj.kind))
     violation(
       'namespaceResourceBlacklist',

@@ -26,7 +26,7 @@ import type { AppStatus } from '../../contract/messages.js';
 import { serveGitHttp } from '../support/git-http.js';
 import { kubectl, kubectlJson, projectRoot, temporalAddress, uniqueSuffix } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
-import { spawnProcessGroup } from '../support/worker-process.js';
+import { spawnWorker } from '../support/worker-process.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -206,24 +206,7 @@ describe('secrets never reach Temporal history, logs or metrics', () => {
 
       const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
       const logFile = join(root, 'worker.log');
-      const worker = spawnProcessGroup(
-        `worker for ${taskQueue}`,
-        join(projectRoot, 'bin/mooring'),
-        [
-          '--address',
-          temporalAddress(),
-          'worker',
-          '--task-queue',
-          taskQueue,
-          '--cluster',
-          cluster,
-          '--metrics-port',
-          String(metricsPort),
-          '--no-schedules',
-        ],
-        logFile,
-        env,
-      );
+      const worker = spawnWorker(taskQueue, cluster, logFile, { metricsPort, env });
       cleanups.push(() => worker.kill('SIGTERM'));
       await worker.logged('worker started');
 

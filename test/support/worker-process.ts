@@ -87,8 +87,16 @@ export function spawnProcessGroup(
   };
 }
 
-/** Starts `bin/mooring worker` for one task queue and cluster, without metrics or schedules. */
-export function spawnWorker(taskQueue: string, cluster: string, logFile: string): WorkerProcess {
+/**
+ * Starts `bin/mooring worker` for one task queue and cluster, without schedules, and without metrics
+ * unless `options.metricsPort` is given; `options.env` replaces the environment.
+ */
+export function spawnWorker(
+  taskQueue: string,
+  cluster: string,
+  logFile: string,
+  options: { metricsPort?: number; env?: NodeJS.ProcessEnv } = {},
+): ProcessGroup {
   return spawnProcessGroup(
     `bin/mooring worker for ${taskQueue}`,
     join(projectRoot, 'bin/mooring'),
@@ -101,9 +109,10 @@ export function spawnWorker(taskQueue: string, cluster: string, logFile: string)
       '--cluster',
       cluster,
       '--metrics-port',
-      '0',
+      String(options.metricsPort ?? 0),
       '--no-schedules',
     ],
     logFile,
+    options.env,
   );
 }
