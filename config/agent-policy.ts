@@ -46,16 +46,8 @@ export interface LoadedPolicy {
 /** Reads a file's text; injected so tests need no disk. */
 export type ReadText = (path: string) => string;
 
-type ProjectSpec = {
-  applications: string[];
-  sourceRepos: string[];
-  destinations: ProjectDestination[];
-  clusterResourceWhitelist: KindRule[];
-  clusterResourceBlacklist: KindRule[];
-  namespaceResourceWhitelist?: KindRule[];
-  namespaceResourceBlacklist: KindRule[];
-  childProjects: string[];
-  render: Project['render'];
+/** A native Project's `spec` after schema defaults: the Project's rules, with keys as files or lines. */
+type ProjectSpec = Omit<Project, 'name' | 'origin' | 'signatureKeys'> & {
   signatureKeys: { gpgPublicKeyFile?: string; sshPublicKey?: string; principal: string }[];
 };
 

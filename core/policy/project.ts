@@ -28,12 +28,20 @@ export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
 
 const DEFAULT_PROJECT = 'default';
 
+/** Compiled globs: every object of every plan is checked against the same few patterns. */
+const matchers = new Map<string, (value: string) => boolean>();
+
 function globMatch(pattern: string, value: string): boolean {
   // The core API group is the empty string, which picomatch does not take as a pattern.
   if (pattern === '') return value === '';
   // As in Argo CD, a lone "*" matches everything, slashes included (URLs).
   if (pattern === '*') return true;
-  return picomatch.isMatch(value, pattern, { dot: true, nocase: false });
+  let matcher = matchers.get(pattern);
+  if (!matcher) {
+    matcher = picomatch(pattern, { dot: true, nocase: false });
+    matchers.set(pattern, matcher);
+  }
+  return matcher(value);
 }
 
 /** Allow/deny glob list: matched by a positive pattern and by no `!` pattern. */

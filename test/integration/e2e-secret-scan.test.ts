@@ -317,26 +317,20 @@ describe('secrets never reach Temporal history, logs or metrics', () => {
       assert.ok(listed.length >= 4, `the app and its operations were exported (${listed.length} workflows)`);
       for (const { execution } of listed) {
         const id = execution.workflowId;
-        exported[`history ${id}`] = await temporalCli([
-          'workflow',
-          'show',
-          '-w',
-          id,
-          '-r',
-          execution.runId,
-          '-o',
-          'json',
-        ]);
-        exported[`describe ${id}`] = await temporalCli([
-          'workflow',
-          'describe',
-          '-w',
-          id,
-          '-r',
-          execution.runId,
-          '-o',
-          'json',
-        ]);
+        for (const [label, verb] of [
+          ['history', 'show'],
+          ['describe', 'describe'],
+        ] as const)
+          exported[`${label} ${id}`] = await temporalCli([
+            'workflow',
+            verb,
+            '-w',
+            id,
+            '-r',
+            execution.runId,
+            '-o',
+            'json',
+          ]);
       }
       exported['status query'] = await temporalCli([
         'workflow',
