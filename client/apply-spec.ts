@@ -3,7 +3,7 @@
  * (update-with-start, so it is one idempotent call). Used by `mooring app apply` and by
  * app-of-apps syncs.
  */
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { AppSpec } from '../config/types.js';
 import { setSpecUpdate } from '../contract/messages.js';
@@ -17,10 +17,15 @@ export const CREATED_BY_MEMO = 'createdBy';
 
 /** The app of apps that created the running app `name`, `null` when an operator did, undefined when it does not run. */
 export async function creatorOf(client: Client, name: string): Promise<string | null | undefined> {
+  // Only "no such app" means absent: any other failure (permission, outage) must not let an app
+  // of apps overwrite an app it cannot see the creator of.
   const description = await client.workflow
     .getHandle(applicationWorkflowId(name))
     .describe()
-    .catch(() => undefined);
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
   if (description?.status.name !== 'RUNNING') return undefined;
   const creator = description.memo?.[CREATED_BY_MEMO];
   return typeof creator === 'string' ? creator : null;

@@ -4,7 +4,7 @@
  * and travel as keys; a diff comes back as masked text bounded in size. They never contain Secret
  * values.
  */
-import type { AppSource, IgnoreDifference } from '../config/types.js';
+import type { AppSource, AppSpec, IgnoreDifference } from '../config/types.js';
 import type { HealthStatusCode } from './kube-object.js';
 import type { ObjectRef } from './object-ref.js';
 
@@ -76,6 +76,12 @@ export interface PlanInput {
   namespace: string;
   syncOptions: string[];
   ignoreDifferences: IgnoreDifference[];
+  /**
+   * How these manifests were rendered. An agent that does not hold them (a second replica, a new
+   * pod, a wiped disk) renders them again from this before the step: same SHA and source, same
+   * key. Absent in calls scheduled before 0.3.0; then the step fails with ManifestsMissing.
+   */
+  source?: RenderManifestsInput;
 }
 
 export interface PlannedStep {
@@ -213,6 +219,8 @@ export interface ApplicationSummary {
   headRevision?: string;
   deployedRevision?: string;
   manifestKey?: string;
+  /** Directory of the app in its repository. */
+  path?: string;
   namespace: string;
   syncOptions: string[];
   ignoreDifferences: IgnoreDifference[];
@@ -233,6 +241,12 @@ export interface OperationRecord {
 /** Activities that talk to Temporal itself; they run on the workflow task queue. */
 export interface ControlActivities {
   listApplications(): Promise<ApplicationSummary[]>;
+  /**
+   * App of apps, control-plane half: registers the child apps an agent returned (`childApplications`).
+   * The specs are untrusted input: each is validated again, and an app the parent did not create
+   * is never overwritten.
+   */
+  registerChildApplications(input: RegisterChildApplicationsInput): Promise<RegisterChildApplicationsResult>;
 }
 
 /** Result of `diffApplication`: counts here, the full per-object diff in the worker's diff store. */
@@ -249,19 +263,61 @@ export interface DiffApplicationResult {
   truncated: boolean;
 }
 
+/** Input of `childApplications` (and of the older `registerApplications`). */
 export interface RegisterApplicationsInput {
+  /** The app of apps. */
   app: string;
   manifestKey: string;
+  /** The revision rendered, for messages. */
   revision: string;
 }
 
-export interface RegisterApplicationsResult {
-  registered: { name: string; outcome: 'created' | 'configured' | 'unchanged' }[];
+export type ChildApplicationsInput = RegisterApplicationsInput;
+
+/** Result of `childApplications`: plain specs (never Secret values), checked against the agent's policy. */
+export interface ChildApplicationsResult {
+  specs: AppSpec[];
+  /** What the Application and ApplicationSet objects hold that Mooring ignores, one message each. */
   warnings: string[];
 }
 
-/** App of apps: registers the Applications an app renders. On the cluster's queue (needs the manifest store). */
+/** How registering one child app went. */
+export interface RegisteredApplication {
+  name: string;
+  outcome: 'created' | 'configured' | 'unchanged';
+}
+
+/** Input of `registerChildApplications`. */
+export interface RegisterChildApplicationsInput {
+  /** The app of apps: recorded as the creator of the apps it creates. */
+  parent: string;
+  /** The revision the specs were rendered from, for messages. */
+  revision: string;
+  /** What `childApplications` returned; validated again before use. */
+  specs: AppSpec[];
+}
+
+export interface RegisterChildApplicationsResult {
+  registered: RegisteredApplication[];
+}
+
+export interface RegisterApplicationsResult extends RegisterChildApplicationsResult {
+  warnings: string[];
+}
+
+/**
+ * App of apps, agent half: reads the Applications an app renders. On the cluster's queue (the
+ * manifest store is there); needs no Temporal client.
+ */
 export interface AppOfAppsActivities {
+  childApplications(input: ChildApplicationsInput): Promise<ChildApplicationsResult>;
+}
+
+/**
+ * App of apps as syncs started before the `childAppsOnControlPlane` patch call it: read and register
+ * in one call on the cluster's queue. Needs a Temporal client, so only a combined worker serves it.
+ */
+export interface LegacyAppOfAppsActivities {
   registerApplications(input: RegisterApplicationsInput): Promise<RegisterApplicationsResult>;
 }
 

@@ -90,6 +90,23 @@ export function resolverProfile(cluster: string): ActivityOptions {
   };
 }
 
+/**
+ * `registerChildApplications` (app of apps) on the workflow's own queue, served by the control
+ * plane: short, retried like the sync's quick calls (a Temporal hiccup passes within the operation).
+ */
+export function controlQuickProfile(): ActivityOptions {
+  return {
+    startToCloseTimeout: '1m',
+    heartbeatTimeout: LIVENESS_TIMEOUT,
+    retry: {
+      initialInterval: '500ms',
+      maximumInterval: '20s',
+      maximumAttempts: 8,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS],
+    },
+  };
+}
+
 /** `listApplications` on the workflow queue, for the scheduled fleet workflows. */
 export function fleetListProfile(): ActivityOptions {
   return { startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } };

@@ -20,4 +20,10 @@ export const PATCHES = {
   deleteHooks: 'pre-post-delete-hooks',
   /** A sync child that waits for a missing agent tells its app, so the app's status names it. */
   agentStatusToApp: 'agent-status-to-app',
+  /**
+   * App of apps in two calls: the agent returns the child specs (`childApplications`, cluster
+   * queue), the control plane registers them (`registerChildApplications`, workflow queue), instead
+   * of the agent registering them with a Temporal client (`registerApplications`).
+   */
+  childAppsOnControlPlane: 'child-apps-on-control-plane',
 } as const;

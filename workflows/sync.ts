@@ -22,16 +22,19 @@ import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type {
   AppOfAppsActivities,
   ClusterActivities,
+  ControlActivities,
+  LegacyAppOfAppsActivities,
   PlanInput,
   PrepareSyncResult,
   PruneInput,
   PruneResult,
+  RenderManifestsInput,
   RenderManifestsResult,
   WaitHealthyResult,
 } from '../contract/activities.js';
 import { agentStatusSignal, supersedeSignal, syncStepQuery } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
-import { syncProfiles } from './activity-profiles.js';
+import { controlQuickProfile, syncProfiles } from './activity-profiles.js';
 import type { SyncProfiles } from './activity-profiles.js';
 import { untilAgentAnswers } from './agent-wait.js';
 import { PATCHES } from './patches.js';
@@ -136,7 +139,9 @@ class SyncOperation {
   readonly #profiles: SyncProfiles;
   /** Only the new revision's health wait can be superseded; a rollback always runs to its end. */
   readonly #healthWait = new CancellationScope();
-  readonly #quick: ActivityInterfaceFor<ClusterActivities & AppOfAppsActivities>;
+  readonly #quick: ActivityInterfaceFor<ClusterActivities & AppOfAppsActivities & LegacyAppOfAppsActivities>;
+  /** Calls served by the control plane, on the workflow's own queue. */
+  readonly #control: ActivityInterfaceFor<ControlActivities>;
   readonly #apply: ActivityInterfaceFor<ClusterActivities>;
   readonly #wait: ActivityInterfaceFor<ClusterActivities>;
   #step = 'starting';
@@ -148,7 +153,10 @@ class SyncOperation {
       this.#healthWait.cancel();
     });
     this.#profiles = syncProfiles(input.spec);
-    this.#quick = proxyActivities<ClusterActivities & AppOfAppsActivities>(this.#profiles.quick);
+    this.#quick = proxyActivities<ClusterActivities & AppOfAppsActivities & LegacyAppOfAppsActivities>(
+      this.#profiles.quick,
+    );
+    this.#control = proxyActivities<ControlActivities>(controlQuickProfile());
     this.#apply = proxyActivities<ClusterActivities>(this.#profiles.apply);
     this.#wait = proxyActivities<ClusterActivities>(this.#profiles.healthWait);
     // The step is answered by a query (the CLI and UI ask for it); only the final outcome is written
@@ -173,7 +181,7 @@ class SyncOperation {
       if (hasChildApplications(rendered) && !this.#input.dryRun)
         await this.#registerChildApplications(pass, rendered);
       pass.manifestKey = rendered.manifestKey;
-      plan = this.#plan(rendered.manifestKey);
+      plan = this.#plan(rendered.manifestKey, pass.revision);
       prepared = await this.#dryRun(pass, plan, rendered);
       if (this.#input.dryRun) return dryRunDeployment(prepared, rendered.manifestKey);
       this.#refuseEmptyPrune(rendered, prepared);
@@ -251,25 +259,29 @@ class SyncOperation {
   }
 
   async #render(pass: Pass): Promise<RenderManifestsResult> {
-    const { app, spec } = this.#input;
+    const { spec } = this.#input;
     this.#step = `render${pass.label}`;
     return await this.#onAgent(() =>
       this.#quick.renderManifests.executeWithOptions(
         { ...this.#profiles.quick, summary: `render ${spec.source.path}@${short(pass.revision)}` },
-        [
-          {
-            appName: app,
-            repoURL: spec.source.repoURL,
-            revision: pass.revision,
-            path: spec.source.path,
-            namespace: spec.destination.namespace,
-            helm: spec.source.helm,
-            kustomize: spec.source.kustomize,
-            directory: spec.source.directory,
-          },
-        ],
+        [this.#renderInput(pass.revision)],
       ),
     );
+  }
+
+  /** What renders this app at `revision`: the same input always gives the same manifest key. */
+  #renderInput(revision: string): RenderManifestsInput {
+    const { app, spec } = this.#input;
+    return {
+      appName: app,
+      repoURL: spec.source.repoURL,
+      revision,
+      path: spec.source.path,
+      namespace: spec.destination.namespace,
+      helm: spec.source.helm,
+      kustomize: spec.source.kustomize,
+      directory: spec.source.directory,
+    };
   }
 
   /**
@@ -317,19 +329,30 @@ class SyncOperation {
     ).catch(() => undefined); // the app may have moved on; the step query still says it
   }
 
+  /**
+   * The agent reads and checks the child specs (it has the manifests and the policy); the control
+   * plane registers them (an agent's credential may not start workflows).
+   */
   async #registerChildApplications(pass: Pass, rendered: RenderManifestsResult): Promise<void> {
     this.#step = `register child applications${pass.label}`;
-    await this.#onAgent(() =>
-      this.#quick.registerApplications({
-        app: this.#input.app,
-        manifestKey: rendered.manifestKey,
-        revision: pass.revision,
-      }),
-    );
+    const input = { app: this.#input.app, manifestKey: rendered.manifestKey, revision: pass.revision };
+    if (!patched(PATCHES.childAppsOnControlPlane)) {
+      await this.#onAgent(() => this.#quick.registerApplications(input));
+      return;
+    }
+    this.#step = `read child applications${pass.label}`;
+    const children = await this.#clusterStep(pass, () => this.#quick.childApplications(input));
+    if (children.specs.length === 0) return;
+    this.#step = `register ${children.specs.length} child applications${pass.label}`;
+    await this.#control.registerChildApplications({
+      parent: this.#input.app,
+      revision: pass.revision,
+      specs: children.specs,
+    });
   }
 
   /** What every cluster-side step gets to rebuild the same plan from the rendered manifests. */
-  #plan(manifestKey: string): PlanInput {
+  #plan(manifestKey: string, revision: string): PlanInput {
     const { app, spec } = this.#input;
     return {
       app,
@@ -337,6 +360,7 @@ class SyncOperation {
       namespace: spec.destination.namespace,
       syncOptions: spec.syncPolicy.syncOptions,
       ignoreDifferences: spec.ignoreDifferences,
+      source: this.#renderInput(revision),
     };
   }
 

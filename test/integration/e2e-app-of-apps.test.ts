@@ -10,7 +10,7 @@ import { applySpec } from '../../client/apply-spec.js';
 import { applicationsOnQueue } from '../../client/list-applications.js';
 import { parseApplications } from '../../config/parse-application.js';
 import { statusQuery } from '../../contract/messages.js';
-import { applicationWorkflowId } from '../../contract/ids.js';
+import { applicationWorkflowId, clusterTaskQueue, syncWorkflowId } from '../../contract/ids.js';
 import type { AppStatus } from '../../contract/messages.js';
 import { startE2e } from '../support/e2e.js';
 import type { E2eEnv } from '../support/e2e.js';
@@ -133,5 +133,19 @@ describe('app of apps', () => {
       [],
       'the parent applied nothing to the cluster',
     );
+
+    // The trust boundary: the agent (cluster queue) only read the children; the control plane
+    // (workflow queue) registered them, since an agent's credential may not start workflows.
+    const syncId = syncWorkflowId(parent, parentStatus.history.at(-1)?.id ?? 0);
+    const scheduled: [string, string][] = [];
+    for (const event of (await env.client.workflow.getHandle(syncId).fetchHistory()).events ?? []) {
+      const a = event.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name?.match(/Applications$/))
+        scheduled.push([a.activityType.name, a.taskQueue?.name ?? '']);
+    }
+    assert.deepEqual(scheduled, [
+      ['childApplications', clusterTaskQueue(env.cluster)],
+      ['registerChildApplications', env.taskQueue],
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   AGENT_PICKUP_TIMEOUT,
   LIVENESS_TIMEOUT,
   cascadeDeleteProfile,
+  controlQuickProfile,
   driftCheckProfile,
   fleetListProfile,
   remoteCheckProfile,
@@ -91,6 +92,11 @@ describe('other profiles', () => {
       retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
     });
     assert.deepEqual(fleetListProfile(), { startToCloseTimeout: '1m', retry: { maximumAttempts: 3 } });
+    assert.deepEqual(controlQuickProfile(), {
+      startToCloseTimeout: '1m',
+      heartbeatTimeout: '8s',
+      retry: { initialInterval: '500ms', maximumInterval: '20s', maximumAttempts: 8, nonRetryableErrorTypes },
+    });
     assert.deepEqual(remoteCheckProfile('eu'), {
       taskQueue: 'mooring-cluster-eu',
       scheduleToStartTimeout: '30s',
@@ -137,5 +143,8 @@ describe('calls on a cluster queue', () => {
     const fleet = fleetListProfile();
     assert.equal(fleet.taskQueue, undefined, 'the fleet list runs on the control queue');
     assert.equal(fleet.scheduleToStartTimeout, undefined);
+    const control = controlQuickProfile();
+    assert.equal(control.taskQueue, undefined, 'child app registration runs on the control queue');
+    assert.equal(control.scheduleToStartTimeout, undefined);
   });
 });

@@ -5,7 +5,9 @@
  * no Git.
  */
 import { Context } from '@temporalio/activity';
+import type { AppSpec } from '../../../config/types.js';
 import type {
+  AppOfAppsActivities,
   ApplicationSummary,
   ClusterActivities,
   ControlActivities,
@@ -29,6 +31,8 @@ export interface StubCall {
   input: unknown;
   /** Temporal's attempt number of the call: 1, then 2, … as the retry policy retries it. */
   attempt: number;
+  /** The task queue the call ran on (the cluster's, or the workflow queue for control activities). */
+  taskQueue: string;
 }
 
 /** A scripted activity failure: which calls throw, and what. */
@@ -64,6 +68,8 @@ export class ActivityScript {
   readonly directories = new Map<string, string[]>();
   /** What listApplications returns. */
   applications: ApplicationSummary[] = [];
+  /** App of apps → the child specs its manifests hold (its render then counts Applications). */
+  readonly children = new Map<string, AppSpec[]>();
   readonly calls: StubCall[] = [];
   /** Health waits that ended because the workflow cancelled them, by revision. */
   readonly cancelledWaits: string[] = [];
@@ -74,7 +80,10 @@ export class ActivityScript {
   }
 
   /** Makes calls of `activity` (for `failure.revision`, when given) throw `failure.error()`. */
-  fail(activity: keyof ClusterActivities, failure: FailureScript): void {
+  fail(
+    activity: keyof (ClusterActivities & AppOfAppsActivities & ControlActivities),
+    failure: FailureScript,
+  ): void {
     this.#failures.push({ activity, failure, thrown: 0 });
   }
 
@@ -92,7 +101,10 @@ export class ActivityScript {
   }
 
   /** Calls of one activity, optionally for one app only. */
-  callsOf(activity: keyof ClusterActivities | keyof ControlActivities, app?: string): StubCall[] {
+  callsOf(
+    activity: keyof ClusterActivities | keyof AppOfAppsActivities | keyof ControlActivities,
+    app?: string,
+  ): StubCall[] {
     return this.calls.filter((c) => c.activity === activity && (app === undefined || c.app === app));
   }
 
@@ -119,10 +131,17 @@ async function holdWhile(blocked: () => boolean): Promise<void> {
   }
 }
 
-/** Cluster activities driven by `script`. */
-export function stubClusterActivities(script: ActivityScript): ClusterActivities {
+/** Cluster activities (and app of apps' agent half) driven by `script`. */
+export function stubClusterActivities(script: ActivityScript): ClusterActivities & AppOfAppsActivities {
   const log = (activity: string, input: unknown, app?: string, revision?: string): void => {
-    script.calls.push({ activity, app, revision, input, attempt: Context.current().info.attempt });
+    script.calls.push({
+      activity,
+      app,
+      revision,
+      input,
+      attempt: Context.current().info.attempt,
+      taskQueue: Context.current().info.taskQueue,
+    });
     script.throwIfScripted(activity, revision);
   };
   const head = (repoURL: string, targetRevision: string): string => {
@@ -143,12 +162,19 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     },
     async renderManifests(input) {
       log('renderManifests', input, input.appName, input.revision);
+      const children = script.children.get(input.appName)?.length ?? 0;
+      const kinds: Record<string, number> = { Deployment: 1 };
+      if (children > 0) kinds.Application = children;
       return {
         manifestKey: `stub:${input.appName}:${input.revision}`,
-        objectCount: 1,
-        kinds: { Deployment: 1 },
+        objectCount: 1 + children,
+        kinds,
         hookCount: 0,
       };
+    },
+    async childApplications(input) {
+      log('childApplications', input, input.app, fromKey(input.manifestKey).revision);
+      return { specs: script.children.get(input.app) ?? [], warnings: [] };
     },
     async prepareSync(input) {
       log('prepareSync', input, input.app, fromKey(input.manifestKey).revision);
@@ -250,8 +276,21 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
         activity: 'listApplications',
         input: undefined,
         attempt: Context.current().info.attempt,
+        taskQueue: Context.current().info.taskQueue,
       });
       return script.applications;
+    },
+    async registerChildApplications(input) {
+      script.calls.push({
+        activity: 'registerChildApplications',
+        app: input.parent,
+        revision: input.revision,
+        input,
+        attempt: Context.current().info.attempt,
+        taskQueue: Context.current().info.taskQueue,
+      });
+      script.throwIfScripted('registerChildApplications', input.revision);
+      return { registered: input.specs.map((spec) => ({ name: spec.name, outcome: 'created' as const })) };
     },
   };
 }

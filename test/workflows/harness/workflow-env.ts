@@ -9,6 +9,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { InjectedSinks, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { AppSpec } from '../../../config/types.js';
 import { applySpec } from '../../../client/apply-spec.js';
+import { createControlActivities } from '../../../activities/control/control-activities.js';
 import { statusQuery } from '../../../contract/messages.js';
 import { applicationWorkflowId, clusterTaskQueue } from '../../../contract/ids.js';
 import type { AppStatus } from '../../../contract/messages.js';
@@ -61,6 +62,8 @@ export interface WorkflowTestEnv {
   spec(prefix: string, change?: (spec: AppSpec) => void): AppSpec;
   /** Creates (or reconfigures) the app as `mooring app apply` does. */
   apply(spec: AppSpec): Promise<WorkflowHandle>;
+  /** Terminates this app too at `close` (an app the workflows created, e.g. an app of apps' child). */
+  adopt(app: string): void;
   /** A new app whose branch points at `first`, once its first sync is recorded. */
   syncedApp(prefix: string, first: string, change?: (spec: AppSpec) => void): Promise<AppSpec>;
   handle(app: string): WorkflowHandle;
@@ -95,6 +98,11 @@ export interface WorkflowEnvOptions {
    * shorten a timer the test cannot wait for. @default []
    */
   interceptors?: readonly string[];
+  /**
+   * Serve the real `registerChildApplications` (the control plane's: it validates the specs and
+   * starts the child app workflows on this environment's queue) instead of the stub. @default false
+   */
+  realChildRegistration?: boolean;
 }
 
 /** Starts a workflow worker (stub control activities) and a cluster worker (stub cluster activities). */
@@ -113,7 +121,12 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
     connection,
     taskQueue,
     workflowBundle: await workflowBundle(options.interceptors),
-    activities: stubControlActivities(script),
+    activities: options.realChildRegistration
+      ? {
+          ...stubControlActivities(script),
+          registerChildApplications: createControlActivities({ client, taskQueue }).registerChildApplications,
+        }
+      : stubControlActivities(script),
     sinks: NO_METRICS_SINKS,
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
@@ -156,6 +169,9 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
       apps.add(spec.name);
       await applySpec(client, spec, taskQueue);
       return env.handle(spec.name);
+    },
+    adopt(app) {
+      apps.add(app);
     },
     async syncedApp(prefix, first, change) {
       const spec = env.spec(prefix, change);
