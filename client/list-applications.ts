@@ -47,6 +47,7 @@ export async function listApplications(
       headRevision: memo.headRevision || undefined,
       deployedRevision: attr('MooringRevision') || undefined,
       manifestKey: memo.manifestKey || undefined,
+      path: memo.path,
       namespace: memo.namespace ?? '',
       syncOptions: memo.syncOptions ?? [],
       ignoreDifferences: memo.ignoreDifferences ?? [],

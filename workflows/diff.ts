@@ -20,7 +20,7 @@ export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkfl
     repoURL: spec.source.repoURL,
     targetRevision: input.revision ?? spec.source.targetRevision,
   });
-  const rendered = await cluster.renderManifests({
+  const source = {
     appName: spec.name,
     repoURL: spec.source.repoURL,
     revision: sha,
@@ -29,13 +29,16 @@ export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkfl
     helm: spec.source.helm,
     kustomize: spec.source.kustomize,
     directory: spec.source.directory,
-  });
+  };
+  const rendered = await cluster.renderManifests(source);
+  // With several agent replicas the diff may run on one that did not render: it renders again.
   const diff = await cluster.diffApplication({
     app: spec.name,
     manifestKey: rendered.manifestKey,
     namespace: spec.destination.namespace,
     syncOptions: spec.syncPolicy.syncOptions,
     ignoreDifferences: spec.ignoreDifferences,
+    source,
   });
   return { ...diff, revision: sha };
 }

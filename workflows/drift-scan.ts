@@ -25,6 +25,18 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
         namespace: app.namespace,
         syncOptions: app.syncOptions,
         ignoreDifferences: app.ignoreDifferences,
+        // An agent replica without these manifests renders them again (plain directory sources;
+        // Helm and Kustomize options are not in the app's memo, so those report the miss).
+        source:
+          app.deployedRevision && app.path !== undefined
+            ? {
+                appName: app.name,
+                repoURL: app.repoURL,
+                revision: app.deployedRevision,
+                path: app.path,
+                namespace: app.namespace,
+              }
+            : undefined,
       });
       const healthChanged = drift.health !== app.health;
       if (drift.drifted === (app.drifted ?? false) && !drift.drifted && !healthChanged) return;

@@ -16,11 +16,13 @@ import type {
   PlanInput,
   PrepareSyncResult,
   PruneInput,
+  RenderManifestsInput,
+  RenderManifestsResult,
   RunDeleteHooksInput,
   RunSyncFailHooksInput,
   WaitHealthyInput,
 } from '../../contract/activities.js';
-import { HealthDegraded } from '../../contract/errors.js';
+import { HealthDegraded, ManifestsMissing } from '../../contract/errors.js';
 import { createGitActivities } from '../git/git-activities.js';
 import { RepoCache } from '../git/repo-cache.js';
 import { verifyCommitSignature } from '../git/verify-commit.js';
@@ -149,9 +151,24 @@ export async function createClusterActivities(
     );
   };
 
+  /** Renders an app's source at a SHA into the store, after the project's and signature checks. */
+  async function renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult> {
+    guard.assertSource(input.appName, input.repoURL);
+    guard.assertDestination(input.appName, input.namespace);
+    const keys = guard.signatureKeys(input.appName);
+    if (keys.gpgPublicKeys.length > 0 || keys.sshAllowedSigners.length > 0) {
+      const { signal } = activityContext();
+      await verifyCommitSignature(repoCache, { repoURL: input.repoURL, sha: input.revision, keys, signal });
+    }
+    const rendered = await render.renderManifests(input);
+    await recordRenderedFor(store.dir, rendered.manifestKey, input.appName);
+    return rendered;
+  }
+
   /** The plan of `input`, refused as a whole when any object breaks the app's project. */
   async function planFor(input: PlanInput): Promise<LoadedPlan> {
     guard.assertDestination(input.app, input.namespace);
+    await renderIfMissing(input);
     await assertRenderedFor(store.dir, input.manifestKey, input.app);
     const loaded = await loadPlan(client, store, input);
     const { plan } = loaded;
@@ -166,6 +183,23 @@ export async function createClusterActivities(
       plan.createNamespace,
     );
     return loaded;
+  }
+
+  /**
+   * Rendered manifests are a cache: an agent that lacks them (a second replica, a new pod, a
+   * wiped disk) renders them from the plan's source, through the same checks as any render.
+   */
+  async function renderIfMissing(input: PlanInput): Promise<void> {
+    if (!input.source || (await store.has(input.manifestKey))) return;
+    if (input.source.appName !== input.app)
+      throw new ManifestsMissing(
+        `Rendered manifests ${input.manifestKey.slice(0, 12)} of app ${input.app} are not on this agent, and the plan's source names app ${input.source.appName}; the sync must render again`,
+      );
+    const rendered = await renderManifests(input.source);
+    if (rendered.manifestKey !== input.manifestKey)
+      throw new ManifestsMissing(
+        `Rendered manifests ${input.manifestKey.slice(0, 12)} of app ${input.app} are not on this agent, and rendering ${input.source.revision.slice(0, 7)} again gave ${rendered.manifestKey.slice(0, 12)}; the sync must render again`,
+      );
   }
 
   /**
@@ -272,18 +306,7 @@ export async function createClusterActivities(
       guard.assertRepoKnown(input.repoURL);
       return await timed('list-directories', () => git.listRepoDirectories(input));
     },
-    renderManifests: async (input) => {
-      guard.assertSource(input.appName, input.repoURL);
-      guard.assertDestination(input.appName, input.namespace);
-      const keys = guard.signatureKeys(input.appName);
-      if (keys.gpgPublicKeys.length > 0 || keys.sshAllowedSigners.length > 0) {
-        const { signal } = activityContext();
-        await verifyCommitSignature(repoCache, { repoURL: input.repoURL, sha: input.revision, keys, signal });
-      }
-      const rendered = await render.renderManifests(input);
-      await recordRenderedFor(store.dir, rendered.manifestKey, input.appName);
-      return rendered;
-    },
+    renderManifests,
 
     async prepareSync(input): Promise<PrepareSyncResult> {
       const { signal } = activityContext();

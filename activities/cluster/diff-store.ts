@@ -2,13 +2,16 @@
  * Stored diffs of apps: the full per-object diff stays on the worker's disk (next to the rendered
  * manifests, `<manifest store>/diffs/<key>.json`, mode 0600); its key and its readable text,
  * capped at MAX_DIFF_TEXT_BYTES, travel through Temporal. Secret values are masked before a diff
- * is made, so none is ever written here or sent.
+ * is made, so none is ever written here or sent. Stored diffs are a cache (limits:
+ * `activities/cache/limits.ts`, cache `diffs`), evicted least recently used first.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectRef } from '../../contract/object-ref.js';
 import { writeFileAtomic } from '../render/atomic-write.js';
+import { sharedCacheDir, touch, type CacheDir } from '../cache/cache-dir.js';
+import type { CacheLimits } from '../cache/limits.js';
 import { defaultCacheDir } from '../render/manifest-store.js';
 import { formatRef } from '../../contract/object-ref.js';
 import type { DiffAction } from '../../core/diff/diff.js';
@@ -34,16 +37,31 @@ export function diffDir(manifestDir: string = join(defaultCacheDir(), 'manifests
   return join(manifestDir, 'diffs');
 }
 
+const ENTRY = /^[0-9a-f]{64}\.json$/;
+
+/**
+ * The size limit and eviction of the diffs in `dir` (one per directory and process; `options`
+ * count only on the first call for a directory).
+ */
+export function diffCache(
+  dir: string,
+  options: { limits?: Partial<CacheLimits>; sweepIntervalMs?: number } = {},
+): CacheDir {
+  return sharedCacheDir({ name: 'diffs', dirs: [dir], isEntry: (name) => ENTRY.test(name), ...options });
+}
+
 /** Writes a diff and returns its key (the sha256 of its content). */
 export async function storeDiff(dir: string, diff: StoredDiff): Promise<string> {
   const content = JSON.stringify(diff);
   const key = createHash('sha256').update(content).digest('hex');
   await writeFileAtomic(join(dir, `${key}.json`), content);
+  diffCache(dir).noteWrite();
   return key;
 }
 
 /**
- * Reads a stored diff by key, or undefined when this machine does not hold it.
+ * Reads a stored diff by key, or undefined when this machine does not hold it (another agent
+ * replica made it, or it was evicted: `mooring app diff` makes a new one).
  * @param dir the diff directory; @default diffDir() of `$MOORING_CACHE`
  */
 export async function readStoredDiff(key: string, dir: string = diffDir()): Promise<StoredDiff | undefined> {
@@ -51,8 +69,11 @@ export async function readStoredDiff(key: string, dir: string = diffDir()): Prom
     throw new TypeError(
       `Invalid diff key "${key.slice(0, 80)}": expected 64 lowercase hexadecimal characters`,
     );
+  const file = join(dir, `${key}.json`);
   try {
-    return JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as StoredDiff;
+    const diff = JSON.parse(await readFile(file, 'utf8')) as StoredDiff;
+    await touch(file);
+    return diff;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

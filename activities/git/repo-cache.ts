@@ -17,6 +17,11 @@
  * Concurrency: fetches of one repository, ls-remote calls for one revision and checkouts of one
  * commit are single-flighted. A caller that joins a fetch in flight may get the commit the remote
  * had when that fetch started; the next poll sees anything newer.
+ *
+ * Mirrors and trees are a cache (limits: `activities/cache/limits.ts`, cache `git`), evicted least
+ * recently used first: a mirror is held while a call uses it, a tree for the grace period after
+ * `checkout` hands it out (the render that reads it cannot outlast that). An evicted mirror is
+ * fetched again, an evicted tree checked out again.
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -46,28 +51,62 @@ import { checkRepoUrl, parseAllowedSchemes, type RepoUrlPolicy } from './url-pol
 import { GitRunner, type GitOutcome } from './_git-runner.js';
 import { SingleFlight } from './_single-flight.js';
 import { writeTree } from './_tree.js';
+import { lease, pinFor, sharedCacheDir, touch, type CacheDir } from '../cache/cache-dir.js';
+import type { CacheLimits } from '../cache/limits.js';
+
+const ENTRY = /^[0-9a-f]{24}(?:\.git|-[0-9a-f]{40}|-[0-9a-f]{64})$/;
+
+/** {@link RepoCacheOptions} and the limits of the `git` cache. */
+export interface RepoCacheCacheOptions extends RepoCacheOptions {
+  /** Overrides of the `git` cache limits. @default from the environment (`cacheSettings`) */
+  cacheLimits?: Partial<CacheLimits>;
+  /** Background sweep interval; 0 disables it. @default from the environment */
+  sweepIntervalMs?: number;
+}
 
 /** One bare mirror per normalized repository URL, with revision resolution and read-only trees. */
 export class RepoCache {
   /** The cache directory (`repos/` holds mirrors, `trees/` holds checked-out trees). */
   readonly cacheDir: string;
-  readonly #git: GitRunner;
+  #runner: GitRunner;
+  readonly #makeRunner: () => GitRunner;
   readonly #stats: RepoCacheStats = { fetchCalls: 0, fetches: 0, lsRemotes: 0, checkouts: 0 };
   readonly #fetches = new SingleFlight<void>();
   readonly #listings = new SingleFlight<Map<string, string>>();
   readonly #checkouts = new SingleFlight<string>();
   readonly #urlPolicy: RepoUrlPolicy;
+  /** The size limit and eviction of mirrors (`repos/`) and trees (`trees/`). */
+  readonly cache: CacheDir;
 
   /** @throws {TypeError} when `allowedSchemes` holds an unknown scheme */
-  constructor(options: RepoCacheOptions = {}) {
+  constructor(options: RepoCacheCacheOptions = {}) {
     this.cacheDir = options.cacheDir ?? join(defaultCacheDir(), 'git');
     const allowedSchemes = parseAllowedSchemes(options.allowedSchemes, 'RepoCache option allowedSchemes');
     this.#urlPolicy = { allowedSchemes, forbiddenDirs: [...new Set([defaultCacheDir(), this.cacheDir])] };
-    this.#git = new GitRunner(this.cacheDir, {
-      credentials: options.credentials ?? GitCredentials.fromEnv(),
-      timeouts: { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts },
-      allowedSchemes,
+    const credentials = options.credentials ?? GitCredentials.fromEnv();
+    this.#makeRunner = () =>
+      new GitRunner(this.cacheDir, {
+        credentials,
+        timeouts: { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts },
+        allowedSchemes,
+      });
+    this.#runner = this.#makeRunner();
+    this.cache = sharedCacheDir({
+      name: 'git',
+      dirs: [join(this.cacheDir, 'repos'), join(this.cacheDir, 'trees')],
+      isEntry: (name) => ENTRY.test(name),
+      limits: options.cacheLimits,
+      sweepIntervalMs: options.sweepIntervalMs,
     });
+  }
+
+  /**
+   * The git runner; a new one when the cache directory was wiped under it (a new runner writes
+   * the private HOME and askpass helper again): a lost cache costs a fetch, never a failure.
+   */
+  get #git(): GitRunner {
+    if (!existsSync(join(this.cacheDir, 'home'))) this.#runner = this.#makeRunner();
+    return this.#runner;
   }
 
   /** The schemes this cache serves (see `RepoCacheOptions.allowedSchemes`). */
@@ -89,12 +128,18 @@ export class RepoCache {
   async fetch(url: string, options: GitCallOptions = {}): Promise<void> {
     this.#checkUrl(url);
     this.#stats.fetchCalls += 1;
-    await this.#fetches.run(repoHash(url), (signal) => this.#fetchNow(url, signal), options.signal);
+    await this.#usingMirror(url, () =>
+      this.#fetches.run(repoHash(url), (signal) => this.#fetchNow(url, signal), options.signal),
+    );
   }
 
   /** Resolves `targetRevision` to the commit it names now (rule order in the module comment). */
   async resolve(url: string, targetRevision: string, options: GitCallOptions = {}): Promise<ResolvedRef> {
     this.#checkUrl(url);
+    return await this.#usingMirror(url, () => this.#resolve(url, targetRevision, options));
+  }
+
+  async #resolve(url: string, targetRevision: string, options: GitCallOptions): Promise<ResolvedRef> {
     const revision = this.#parse(url, targetRevision);
     const { signal } = options;
     if (revision.kind === 'sha') {
@@ -133,30 +178,61 @@ export class RepoCache {
     if (revision.kind === 'sha') return revision.text;
     const remote = pickRef(revision, await this.#listRefs(url, revision, options.signal));
     if (remote) return remote.sha;
-    return revision.kind === 'short-sha' ? this.#revParse(url, revision.text, options.signal) : undefined;
+    if (revision.kind !== 'short-sha') return undefined;
+    return await this.#usingMirror(url, () => this.#revParse(url, revision.text, options.signal));
   }
 
   /**
    * The path of a read-only tree of `url` at commit `sha` (a full SHA), written once into
-   * `<cacheDir>/trees/<hash>-<sha>` through a temporary directory and a rename, then reused.
+   * `<cacheDir>/trees/<hash>-<sha>` through a temporary directory and a rename, then reused. The
+   * tree is kept for the grace period of the `git` cache from now (see `withCheckout`).
    */
   async checkout(url: string, sha: string, options: GitCallOptions = {}): Promise<string> {
+    const target = this.#treePath(url, sha);
+    pinFor(target, this.cache.limits.graceMs);
+    await touch(target);
+    return await this.#checkout(url, sha, options);
+  }
+
+  /** Runs `work` on the tree of `url` at `sha`; the tree is never evicted while it runs. */
+  async withCheckout<T>(
+    url: string,
+    sha: string,
+    work: (root: string) => Promise<T>,
+    options: GitCallOptions = {},
+  ): Promise<T> {
+    const release = lease(this.#treePath(url, sha));
+    try {
+      return await work(await this.#checkout(url, sha, options));
+    } finally {
+      release();
+    }
+  }
+
+  /** Where the tree of `url` at `sha` lives; checks the URL and the SHA. */
+  #treePath(url: string, sha: string): string {
     this.#checkUrl(url);
     if (!isFullSha(sha)) {
       throw new TypeError(`Cannot check out "${sha}" from "${redactUrl(url)}": expected a full commit SHA`);
     }
+    return join(this.cacheDir, 'trees', `${repoHash(url)}-${sha.toLowerCase()}`);
+  }
+
+  async #checkout(url: string, sha: string, options: GitCallOptions): Promise<string> {
+    const target = this.#treePath(url, sha);
     const commit = sha.toLowerCase();
-    const target = join(this.cacheDir, 'trees', `${repoHash(url)}-${commit}`);
     if (existsSync(target)) return target;
     return this.#checkouts.run(
       target,
-      async (signal) => {
-        if (existsSync(target)) return target;
-        await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, signal);
-        this.#stats.checkouts += 1;
-        await writeTree(this.#git, { url, mirror: this.mirrorPath(url), sha: commit, target, signal });
-        return target;
-      },
+      (signal) =>
+        this.#usingMirror(url, async () => {
+          if (existsSync(target)) return target;
+          await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, signal);
+          this.#stats.checkouts += 1;
+          await writeTree(this.#git, { url, mirror: this.mirrorPath(url), sha: commit, target, signal });
+          this.cache.noteWrite();
+          return target;
+        }),
       options.signal,
     );
   }
@@ -168,12 +244,14 @@ export class RepoCache {
   async readCommit(url: string, sha: string, options: GitCallOptions = {}): Promise<string> {
     this.#checkUrl(url);
     const commit = this.#fullSha(url, sha);
-    await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, options.signal);
-    return await this.#git.run(['cat-file', 'commit', commit], {
-      url,
-      action: `read commit ${commit} of`,
-      cwd: this.mirrorPath(url),
-      signal: options.signal,
+    return await this.#usingMirror(url, async () => {
+      await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, options.signal);
+      return await this.#git.run(['cat-file', 'commit', commit], {
+        url,
+        action: `read commit ${commit} of`,
+        cwd: this.mirrorPath(url),
+        signal: options.signal,
+      });
     });
   }
 
@@ -190,15 +268,28 @@ export class RepoCache {
   ): Promise<GitOutcome> {
     this.#checkUrl(url);
     const commit = this.#fullSha(url, sha);
-    await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, options.signal);
-    return await this.#git.tryRun(['verify-commit', '--raw', commit], {
-      url,
-      action: `verify commit ${commit} of`,
-      cwd: this.mirrorPath(url),
-      extraConfigArgs: trust.configArgs,
-      extraEnv: trust.env,
-      signal: options.signal,
+    return await this.#usingMirror(url, async () => {
+      await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, options.signal);
+      return await this.#git.tryRun(['verify-commit', '--raw', commit], {
+        url,
+        action: `verify commit ${commit} of`,
+        cwd: this.mirrorPath(url),
+        extraConfigArgs: trust.configArgs,
+        extraEnv: trust.env,
+        signal: options.signal,
+      });
     });
+  }
+
+  /** Runs `work` with the mirror of `url` held against eviction, and marks it used. */
+  async #usingMirror<T>(url: string, work: () => Promise<T>): Promise<T> {
+    const mirror = this.mirrorPath(url);
+    const release = lease(mirror);
+    try {
+      return await work();
+    } finally {
+      await touch(mirror).finally(release);
+    }
   }
 
   #fullSha(url: string, sha: string): string {
@@ -239,6 +330,7 @@ export class RepoCache {
         signal,
       },
     );
+    this.cache.noteWrite();
   }
 
   async #listRefs(url: string, revision: ParsedRevision, signal?: AbortSignal): Promise<Map<string, string>> {

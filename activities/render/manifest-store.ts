@@ -1,11 +1,17 @@
 /**
  * Content-addressed store of rendered manifests on the worker's disk. Manifests (Secrets included)
  * never travel through Temporal payloads: activities pass the key this store returns.
+ *
+ * The store is a cache, not state: it is limited (`activities/cache/limits.ts`, cache `manifests`)
+ * and its least recently used entries are evicted; a step that finds its key missing throws
+ * ManifestsMissing and the sync renders the same commit again.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { removeEntry, sharedCacheDir, touch, type CacheDir } from '../cache/cache-dir.js';
+import type { CacheLimits } from '../cache/limits.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson } from '../../core/manifests/canonical-json.js';
@@ -19,9 +25,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export interface ManifestStoreOptions {
   /** Directory of the manifest files. @default `${MOORING_CACHE:-~/.cache/mooring}/manifests` */
   dir?: string;
+  /** Overrides of the `manifests` cache limits. @default from the environment (`cacheSettings`) */
+  limits?: Partial<CacheLimits>;
+  /** Background sweep interval; 0 disables it. @default from the environment */
+  sweepIntervalMs?: number;
 }
 
 const KEY = /^[0-9a-f]{64}$/;
+const ENTRY = /^[0-9a-f]{64}\.json$/;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -31,9 +42,39 @@ function sha256(text: string): string {
 export class ManifestStore {
   /** Directory holding `<key>.json` files (mode 0600). */
   readonly dir: string;
+  /** The size limit and eviction of the manifest files. */
+  readonly cache: CacheDir;
 
   constructor(options: ManifestStoreOptions = {}) {
-    this.dir = options.dir ?? join(defaultCacheDir(), 'manifests');
+    const dir = options.dir ?? join(defaultCacheDir(), 'manifests');
+    this.dir = dir;
+    const records = join(dir, 'rendered-for');
+    this.cache = sharedCacheDir({
+      name: 'manifests',
+      dirs: [dir],
+      isEntry: (name) => ENTRY.test(name),
+      limits: options.limits,
+      sweepIntervalMs: options.sweepIntervalMs,
+      // Which apps rendered a key (render-provenance.ts) goes with the manifests, never before them:
+      // a manifest file without its record would be usable by any app.
+      afterEvict: (path) => removeEntry(join(records, path.slice(dir.length + 1, -'.json'.length))),
+      afterSweep: async (now) => {
+        let keys: string[];
+        try {
+          keys = await readdir(records);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+          throw error;
+        }
+        for (const key of keys) {
+          if (!KEY.test(key) || (await this.has(key, { touch: false }))) continue;
+          // A record younger than the grace period may belong to a render that is storing it now.
+          const recorded = await stat(join(records, key)).catch(() => undefined);
+          if (recorded && now - recorded.mtimeMs >= this.cache.limits.graceMs)
+            await removeEntry(join(records, key));
+        }
+      },
+    });
   }
 
   #file(key: string): string {
@@ -48,7 +89,10 @@ export class ManifestStore {
   async put(objects: readonly KubeObject[]): Promise<string> {
     const content = canonicalJson(objects);
     const key = sha256(content);
-    if (!(await this.has(key))) await writeFileAtomic(this.#file(key), content);
+    if (!(await this.has(key))) {
+      await writeFileAtomic(this.#file(key), content);
+      this.cache.noteWrite();
+    }
     return key;
   }
 
@@ -62,13 +106,19 @@ export class ManifestStore {
       throw error;
     }
     if (sha256(content) !== key) return undefined;
+    await touch(this.#file(key));
     return JSON.parse(content) as KubeObject[];
   }
 
-  /** Whether a manifest file exists for `key` (its content is checked only by `get`). */
-  async has(key: string): Promise<boolean> {
+  /**
+   * Whether a manifest file exists for `key` (its content is checked only by `get`); a caller that
+   * will use it marks it used (`touch`, the default), which keeps it for the grace period.
+   */
+  async has(key: string, options: { touch?: boolean } = {}): Promise<boolean> {
     try {
-      return (await stat(this.#file(key))).isFile();
+      const found = (await stat(this.#file(key))).isFile();
+      if (found && options.touch !== false) await touch(this.#file(key));
+      return found;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;

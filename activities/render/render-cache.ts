@@ -3,11 +3,15 @@
  * -> summary with the manifest key, so a second render of the same inputs is a lookup. A commit
  * never changes, so entries never expire. Secret values enter the key only as a sha256 digest;
  * the policy is part of the key so a tightened policy never reuses a render it would now refuse.
+ * The entries are a cache (limits: `activities/cache/limits.ts`, cache `renders`): an evicted one
+ * only costs a render.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { sharedCacheDir, touch, type CacheDir } from '../cache/cache-dir.js';
+import type { CacheLimits } from '../cache/limits.js';
 import { canonicalJson } from '../../core/manifests/canonical-json.js';
 import type { RenderManifestsInput, RenderManifestsResult } from '../../contract/activities.js';
 import type { RenderPolicy } from '../../core/manifests/render-policy.js';
@@ -49,14 +53,29 @@ export function renderCacheKey(input: RenderManifestsInput, context: RenderConte
 export interface RenderCacheOptions {
   /** Directory of the entries (small JSON files). */
   dir: string;
+  /** Overrides of the `renders` cache limits. @default from the environment (`cacheSettings`) */
+  limits?: Partial<CacheLimits>;
+  /** Background sweep interval; 0 disables it. @default from the environment */
+  sweepIntervalMs?: number;
 }
+
+const ENTRY = /^[0-9a-f]{64}\.json$/;
 
 /** Render summaries by `renderCacheKey`, on disk. */
 export class RenderCache {
   readonly dir: string;
+  /** The size limit and eviction of the entries. */
+  readonly cache: CacheDir;
 
   constructor(options: RenderCacheOptions) {
     this.dir = options.dir;
+    this.cache = sharedCacheDir({
+      name: 'renders',
+      dirs: [options.dir],
+      isEntry: (name) => ENTRY.test(name),
+      limits: options.limits,
+      sweepIntervalMs: options.sweepIntervalMs,
+    });
   }
 
   /** The summary of an earlier render of the same inputs, or undefined. */
@@ -64,10 +83,12 @@ export class RenderCache {
     input: RenderManifestsInput,
     context: RenderContext = {},
   ): Promise<RenderManifestsResult | undefined> {
+    const file = join(this.dir, `${renderCacheKey(input, context)}.json`);
     try {
-      const text = await readFile(join(this.dir, `${renderCacheKey(input, context)}.json`), 'utf8');
-      const summary = JSON.parse(text) as RenderManifestsResult;
-      return typeof summary.manifestKey === 'string' ? summary : undefined;
+      const summary = JSON.parse(await readFile(file, 'utf8')) as RenderManifestsResult;
+      if (typeof summary.manifestKey !== 'string') return undefined;
+      await touch(file);
+      return summary;
     } catch (error) {
       // A missing or torn entry is a miss: the caller renders again and rewrites it.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError)
@@ -84,5 +105,6 @@ export class RenderCache {
   ): Promise<void> {
     const file = join(this.dir, `${renderCacheKey(input, context)}.json`);
     await writeFileAtomic(file, JSON.stringify(summary));
+    this.cache.noteWrite();
   }
 }
