@@ -1,29 +1,43 @@
-/** A Temporal client for one CLI invocation, from the global --address / --namespace flags. */
+/** A Temporal client for one CLI invocation, from the global connection flags and their env vars. */
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadCodecKeys } from '../client/codec-keys.js';
 import { mooringDataConverter } from '../client/payload-codec.js';
+import {
+  connectionSettings,
+  explainConnectionError,
+  grpcCode,
+  resolveConnection,
+} from '../client/temporal-connection.js';
+import type { TemporalConnectionSettings } from '../client/temporal-connection.js';
 
-export interface GlobalOptions {
-  address: string;
-  namespace: string;
+export type GlobalOptions = Partial<TemporalConnectionSettings>;
+
+/** The connection settings of this invocation: flags first, then TEMPORAL_* variables. */
+export function globalConnectionSettings(program: Command): TemporalConnectionSettings {
+  return connectionSettings(program.opts<GlobalOptions>());
 }
 
 /** Runs `work` with a connected client and always closes the connection. */
 export async function withClient<T>(program: Command, work: (client: Client) => Promise<T>): Promise<T> {
-  const opts = program.opts<GlobalOptions>();
+  const conn = resolveConnection(globalConnectionSettings(program));
   const dataConverter = mooringDataConverter(loadCodecKeys());
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: opts.address, connectTimeout: '5s' });
+    connection = await Connection.connect({
+      address: conn.address,
+      tls: conn.tls,
+      apiKey: conn.apiKey,
+      connectTimeout: '5s',
+    });
   } catch (err) {
-    throw new Error(
-      `Cannot reach Temporal at ${opts.address}: ${err instanceof Error ? err.message : String(err)} (is the stack up? scripts/stack up)`,
-      { cause: err },
-    );
+    throw explainConnectionError(err, conn, 'connecting');
   }
   try {
-    return await work(new Client({ connection, namespace: opts.namespace, dataConverter }));
+    return await work(new Client({ connection, namespace: conn.namespace, dataConverter }));
+  } catch (err) {
+    const code = grpcCode(err);
+    throw code === 7 || code === 16 ? explainConnectionError(err, conn, 'running this command') : err;
   } finally {
     await connection.close();
   }

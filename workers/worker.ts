@@ -1,11 +1,13 @@
 /**
- * The Mooring worker: one process runs the workflows (task queue `mooring`) and, as the agent of
- * one cluster, that cluster's activities (`mooring-cluster-<name>`). With `agentOnly` it runs only
- * the cluster activities, next to the cluster it owns. Shuts down gracefully on SIGTERM/SIGINT.
+ * The Mooring worker, in one of three roles: the embedded default runs the workflows (task queue
+ * `mooring`) and, as the agent of one cluster, that cluster's activities (`mooring-cluster-<name>`);
+ * `agentOnly` runs only the cluster's activities, next to the cluster, with no Temporal client;
+ * `controlPlaneOnly` runs only the workflows, control activities and schedules, with no cluster
+ * credentials. Shuts down gracefully on SIGTERM/SIGINT.
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { InjectedSinks, LogLevel } from '@temporalio/worker';
+import type { InjectedSinks, LogLevel, WorkerOptions as WorkerCreateOptions } from '@temporalio/worker';
 import type { MooringSinks } from '../contract/sinks.js';
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
@@ -23,12 +25,16 @@ import type { ScheduleIntervals } from './schedules.js';
 import { ensureWorkflowBundle } from './workflow-bundle.js';
 import type { AgentPolicy } from '../core/policy/project.js';
 import { resolveAgentPolicy } from './policy-file.js';
+import {
+  connectionSettings,
+  explainConnectionError,
+  resolveConnection,
+} from '../client/temporal-connection.js';
+import type { ResolvedConnection, TemporalConnectionSettings } from '../client/temporal-connection.js';
 
 export interface WorkerOptions {
-  /** @default process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' */
-  address?: string;
-  /** @default process.env.TEMPORAL_NAMESPACE ?? 'default' */
-  namespace?: string;
+  /** Address, namespace, TLS files and token; unset ones come from TEMPORAL_* variables. */
+  connection?: Partial<TemporalConnectionSettings>;
   /** @default 'local' */
   cluster?: string;
   /** @default $KUBECONFIG or ~/.kube/config */
@@ -37,6 +43,11 @@ export interface WorkerOptions {
   taskQueue?: string;
   /** Run only the cluster's activities (no workflows, no schedules). */
   agentOnly?: boolean;
+  /**
+   * Run only the workflows, control activities and schedules: no cluster queue, no kubeconfig and
+   * no agent policy (the control plane of the production shape; agents serve the clusters).
+   */
+  controlPlaneOnly?: boolean;
   /** prom-client `/metrics` port on 127.0.0.1. @default 9464; 0 disables */
   metricsPort?: number;
   /** Address `/metrics` listens on; 0.0.0.0 in a pod so Prometheus and probes reach it. @default '127.0.0.1' */
@@ -52,24 +63,39 @@ export interface WorkerOptions {
 
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const log = createLogger('mooring-worker');
-  const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+  // Credentials are read and checked before anything dials.
+  const conn = resolveConnection(connectionSettings(options.connection));
+  const { address, namespace } = conn;
   const cluster = options.cluster ?? 'local';
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const metricsPort = options.metricsPort ?? 9464;
   const corePort = metricsPort > 0 ? metricsPort + 1 : 0;
 
+  if (options.agentOnly && options.controlPlaneOnly)
+    throw new Error('A worker is either an agent (--agent) or the control plane (--control-plane), not both');
   // The policy is checked before anything connects: a worker with a bad policy never polls.
-  const policy = await loadAgentPolicy(options, log);
+  const policy = options.controlPlaneOnly ? undefined : await loadAgentPolicy(options, log);
 
   const codecKeys = loadCodecKeys();
   const dataConverter = mooringDataConverter(codecKeys);
   installRuntime(log, corePort);
-  const connection = await NativeConnection.connect({ address });
-  const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  const connection = await NativeConnection.connect({
+    address,
+    tls: conn.tls,
+    apiKey: conn.apiKey,
+  }).catch((err: unknown) => {
+    throw explainConnectionError(err, conn, 'connecting');
+  });
+  // An agent holds no Temporal client: its credential may only poll and complete its cluster's
+  // activity tasks, so it neither lists nor starts workflows.
+  const clientConnection = options.agentOnly
+    ? undefined
+    : await Connection.connect({ address, tls: conn.tls, apiKey: conn.apiKey });
+  const client = clientConnection && new Client({ connection: clientConnection, namespace, dataConverter });
 
-  const metrics = new MooringMetrics(() => listApplications(client, applicationsOnQueue(taskQueue)));
+  const metrics = new MooringMetrics(
+    client ? () => listApplications(client, applicationsOnQueue(taskQueue)) : async () => [],
+  );
   const metricsServer =
     metricsPort > 0
       ? await metrics.serve({
@@ -79,29 +105,33 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         })
       : undefined;
 
-  const clusterActivities = await createClusterActivities({
-    cluster,
-    kubeconfig: options.kubeconfig,
-    policy,
-    log,
-    metrics,
-  });
-  const workers: Worker[] = [
-    await Worker.create({
-      connection,
-      namespace,
-      dataConverter,
-      taskQueue: clusterTaskQueue(cluster),
-      activities: withLivenessHeartbeats({
-        ...clusterActivities.activities,
-        ...createAppOfAppsActivities({ client, taskQueue, guard: clusterActivities.guard }),
-      }),
-      maxConcurrentActivityTaskExecutions: 32,
-    }),
-  ];
-  if (!options.agentOnly) {
+  const clusterActivities =
+    policy &&
+    (await createClusterActivities({
+      cluster,
+      kubeconfig: options.kubeconfig,
+      policy,
+      log,
+      metrics,
+    }));
+  const workers: Worker[] = [];
+  if (clusterActivities)
     workers.push(
-      await Worker.create({
+      await createWorker(conn, 'serving the cluster task queue', {
+        connection,
+        namespace,
+        dataConverter,
+        taskQueue: clusterTaskQueue(cluster),
+        activities: withLivenessHeartbeats({
+          ...clusterActivities.activities,
+          ...createAppOfAppsActivities({ guard: clusterActivities.guard, client, taskQueue }),
+        }),
+        maxConcurrentActivityTaskExecutions: 32,
+      }),
+    );
+  if (client) {
+    workers.push(
+      await createWorker(conn, 'serving the workflow task queue', {
         connection,
         namespace,
         dataConverter,
@@ -118,14 +148,18 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         } satisfies InjectedSinks<MooringSinks>,
       }),
     );
-    if (options.schedules !== false) await ensureSchedules(client, { ...options.schedules, taskQueue });
+    if (options.schedules !== false)
+      await ensureSchedules(client, { ...options.schedules, taskQueue }).catch((err: unknown) => {
+        throw explainConnectionError(err, conn, 'creating the git-poll and drift-scan schedules');
+      });
   }
   log.info(
     {
       address,
       namespace,
-      cluster,
-      agentOnly: !!options.agentOnly,
+      cluster: clusterActivities ? cluster : 'none',
+      credential: conn.describe,
+      role: options.agentOnly ? 'agent' : options.controlPlaneOnly ? 'control-plane' : 'combined',
       metricsPort,
       codecKey: codecKeys?.current.id ?? 'none',
     },
@@ -138,10 +172,23 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     log.info('worker stopped');
-    clusterActivities.close();
+    clusterActivities?.close();
     metricsServer?.close();
-    await clientConnection.close();
+    await clientConnection?.close();
     await connection.close();
+  }
+}
+
+/** Worker.create, its namespace check turned into a message that names the credential. */
+async function createWorker(
+  conn: ResolvedConnection,
+  doing: string,
+  options: WorkerCreateOptions,
+): Promise<Worker> {
+  try {
+    return await Worker.create(options);
+  } catch (err) {
+    throw explainConnectionError(err, conn, doing);
   }
 }
 

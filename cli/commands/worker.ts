@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runWorker } from '../../workers/worker.js';
 import { DEFAULT_TASK_QUEUE } from '../../contract/ids.js';
+import { globalConnectionSettings } from '../connection.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -9,6 +10,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('--cluster <name>', 'cluster whose activities this process serves', 'local')
     .option('--kubeconfig <path>', 'kubeconfig of that cluster (default: $KUBECONFIG or ~/.kube/config)')
     .option('--agent', 'run only the cluster activities (an agent next to the cluster)', false)
+    .option(
+      '--control-plane',
+      'run only workflows and schedules: no cluster queue, no kubeconfig, no agent policy',
+      false,
+    )
     .option('--policy <file>', 'agent policy file: the projects it enforces (see docs/SECURITY.md)')
     .option(
       '--policy-configmap <ns/name>',
@@ -29,6 +35,7 @@ export function registerWorkerCommand(program: Command): void {
         taskQueue: string;
         kubeconfig?: string;
         agent: boolean;
+        controlPlane: boolean;
         policy?: string;
         policyConfigmap?: string;
         metricsPort: string;
@@ -37,14 +44,13 @@ export function registerWorkerCommand(program: Command): void {
         driftScan: string;
         schedules: boolean;
       }) => {
-        const globals = program.opts<{ address: string; namespace: string }>();
         await runWorker({
-          address: globals.address,
-          namespace: globals.namespace,
+          connection: globalConnectionSettings(program),
           cluster: opts.cluster,
           taskQueue: opts.taskQueue,
           kubeconfig: opts.kubeconfig,
           agentOnly: opts.agent,
+          controlPlaneOnly: opts.controlPlane,
           policyFile: opts.policy,
           policyConfigMap: opts.policyConfigmap,
           metricsPort: Number(opts.metricsPort),

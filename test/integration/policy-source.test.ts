@@ -59,7 +59,11 @@ describe('agent policy sources', () => {
     assert.equal(loaded.policy.source, LOCAL_POLICY_FILE);
     await assert.rejects(resolveAgentPolicy({}, {}), { message: NO_POLICY_MESSAGE });
     await assert.rejects(
-      runWorker({ policyFile: '/nonexistent/policy.yaml', address: '127.0.0.1:1', metricsPort: 0 }),
+      runWorker({
+        policyFile: '/nonexistent/policy.yaml',
+        connection: { address: '127.0.0.1:1' },
+        metricsPort: 0,
+      }),
       /Cannot read the agent policy file \/nonexistent\/policy\.yaml/,
     );
   });
