@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { SEARCH_ATTRIBUTES } from '../../../contract/search-attributes.js';
+import { CONNECTION_ENV } from '../../../client/temporal-connection.js';
 import { DEFAULT_PROTECTED_NAMESPACES, parsePolicy } from '../../../config/agent-policy.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
@@ -43,6 +44,8 @@ function manifests(): Manifest[] {
   const objects: Manifest[] = [];
   for (const path of yamlFiles(deployDir)) {
     const file = relative(root, path);
+    // Go templates rendered by the Temporal server and UI (`# enable-template`), not YAML as written.
+    if (readFileSync(path, 'utf8').startsWith('# enable-template')) continue;
     for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
       assert.deepEqual(
         doc.errors.map((e) => e.message),
@@ -432,51 +435,8 @@ test('the Grafana dashboard parses and queries every DESIGN metric and Temporal 
   assert.match(exprs, /by \(app, cluster, sync_status, health_status\) \(mooring_app_info/);
 });
 
-interface ComposeService {
-  image?: string;
-  build?: { dockerfile: string };
-  healthcheck?: { test: string[] };
-  depends_on?: Record<string, { condition: string }>;
-  environment?: Record<string, string>;
-  network_mode?: string;
-  volumes?: string[];
-  command?: string[];
-}
-
-test('docker-compose.yml: pinned images, health-gated start, search attributes, Prometheus', () => {
-  const compose = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, ComposeService>;
-  };
-  const s = compose.services;
-  for (const name of ['postgresql', 'temporal', 'temporal-ui', 'search-attributes', 'worker', 'prometheus'])
-    assert.ok(s[name], `no service ${name}`);
-  for (const [name, svc] of Object.entries(s)) {
-    assert.match(
-      svc.image ?? '',
-      /^[\w./-]+:(?!latest$)[\w.-]+$/,
-      `service ${name}: image must be pinned to a tag`,
-    );
-  }
-  assert.match(s.temporal?.image ?? '', /^temporalio\/(server|auto-setup):/);
-  assert.equal(s.temporal?.environment?.DB, 'postgres12');
-  assert.match(s['temporal-ui']?.image ?? '', /^temporalio\/ui:/);
-  for (const name of ['postgresql', 'temporal', 'worker'])
-    assert.ok(s[name]?.healthcheck?.test.length, `service ${name} has no healthcheck`);
-  assert.equal(s.temporal?.depends_on?.['temporal-schema']?.condition, 'service_completed_successfully');
-  assert.equal(s['search-attributes']?.depends_on?.temporal?.condition, 'service_healthy');
-  assert.equal(s.worker?.depends_on?.['search-attributes']?.condition, 'service_completed_successfully');
-  assert.equal(s.worker?.build?.dockerfile, 'deploy/docker/Dockerfile');
-  assert.deepEqual(s.worker?.command?.slice(0, 1), ['worker']);
-  const registered = (s['search-attributes']?.environment?.MOORING_SEARCH_ATTRIBUTES ?? '')
-    .split(/\s+/)
-    .filter(Boolean);
-  assert.deepEqual(registered, [...SEARCH_ATTRIBUTES]);
-  assert.equal(
-    s.prometheus?.network_mode,
-    'service:worker',
-    'the worker serves /metrics on its loopback only',
-  );
-  assert.ok(s.prometheus?.volumes?.some((v) => v.startsWith('./deploy/prometheus/prometheus.yml:')));
+// docker-compose.yml has its own checks: test/unit/deploy/compose.test.ts.
+test('Prometheus scrapes the worker on its loopback /metrics', () => {
   const prometheus = parseYaml(readFileSync(join(deployDir, 'prometheus', 'prometheus.yml'), 'utf8')) as {
     scrape_configs: { static_configs: { targets: string[] }[] }[];
   };
@@ -500,13 +460,13 @@ test('scripts/stack up registers exactly the search attributes the contract defi
   assert.deepEqual(loop[1]!.trim().split(/\s+/), [...SEARCH_ATTRIBUTES]);
 });
 
-test('the agent and the control-plane worker start with a policy and the payload codec from their mounts', () => {
+test('the agent starts with a policy, both with the payload codec from their mounts; the control plane needs no policy', () => {
   const noFiles = (path: string): string => {
     throw new Error(`unexpected read of ${path}`);
   };
   const cases = [
     ['mooring-agent', 'mooring-agent-policy'],
-    ['mooring-worker', 'mooring-control-plane-policy'],
+    ['mooring-worker', undefined],
   ] as const;
   for (const [deployment, configMap] of cases) {
     type Container = {
@@ -525,23 +485,52 @@ test('the agent and the control-plane worker start with a policy and the payload
       }[];
     };
     const main = pod.containers[0] as Container;
-    const policyPath = main.args?.[main.args.indexOf('--policy') + 1] ?? '';
-    const mount = main.volumeMounts?.find((m) => policyPath.startsWith(`${m.mountPath}/`));
-    assert.ok(mount, `${deployment}: --policy ${policyPath} is on no mount`);
-    assert.equal(pod.volumes.find((v) => v.name === mount.name)?.configMap?.name, configMap);
-    const data = (byName('ConfigMap', configMap).data as Record<string, string>)['policy.yaml'] ?? '';
-    const { policy } = parsePolicy(data, `${configMap}/policy.yaml`, noFiles);
-    if (deployment === 'mooring-worker')
-      assert.deepEqual(
-        policy.projects.map((p) => p.applications),
-        [[]],
-        'the control plane binds no app',
-      );
-    else assert.deepEqual(policy.settings.allowedRepoSchemes, ['https', 'ssh']);
+    if (configMap === undefined) {
+      assert.deepEqual(main.args?.slice(0, 2), ['worker', '--control-plane'], deployment);
+      assert.ok(!main.args?.includes('--policy') && !main.args?.includes('--kubeconfig'), deployment);
+    } else {
+      const policyPath = main.args?.[main.args.indexOf('--policy') + 1] ?? '';
+      const mount = main.volumeMounts?.find((m) => policyPath.startsWith(`${m.mountPath}/`));
+      assert.ok(mount, `${deployment}: --policy ${policyPath} is on no mount`);
+      assert.equal(pod.volumes.find((v) => v.name === mount.name)?.configMap?.name, configMap);
+      const data = (byName('ConfigMap', configMap).data as Record<string, string>)['policy.yaml'] ?? '';
+      const { policy } = parsePolicy(data, `${configMap}/policy.yaml`, noFiles);
+      assert.deepEqual(policy.settings.allowedRepoSchemes, ['https', 'ssh']);
+    }
     const codecFile = main.env?.find((e) => e.name === 'MOORING_CODEC_KEYS_FILE')?.value ?? '';
     const codecMount = main.volumeMounts?.find((m) => codecFile.startsWith(`${m.mountPath}/`));
     const codecVolume = pod.volumes.find((v) => v.name === codecMount?.name);
     assert.equal(codecVolume?.secret?.secretName, 'mooring-codec-keys');
     assert.equal(codecVolume.secret.optional, false, 'the codec is on: no key, no start');
+  }
+});
+
+test('the agent and the worker reach Temporal with mutual TLS and a token, from required Secrets', () => {
+  const names = new Set<string>(Object.values(CONNECTION_ENV));
+  for (const deployment of ['mooring-agent', 'mooring-worker']) {
+    const pod = (byName('Deployment', deployment).spec as { template: { spec: Record<string, unknown> } })
+      .template.spec as {
+      containers: {
+        env?: { name: string; value?: string }[];
+        volumeMounts?: { name: string; mountPath: string }[];
+      }[];
+      volumes: { name: string; secret?: { secretName: string; optional?: boolean } }[];
+    };
+    const main = pod.containers[0]!;
+    const env = new Map((main.env ?? []).map((e) => [e.name, e.value]));
+    for (const name of [...env.keys()].filter((n) => n.startsWith('TEMPORAL_')))
+      assert.ok(names.has(name), `${deployment}: ${name} is not read by client/temporal-connection.ts`);
+    for (const key of ['tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'apiKeyFile'] as const) {
+      const path = env.get(CONNECTION_ENV[key]);
+      assert.ok(path, `${deployment}: ${CONNECTION_ENV[key]} is not set`);
+      const mount = main.volumeMounts?.find((m) => path.startsWith(`${m.mountPath}/`));
+      const volume = pod.volumes.find((v) => v.name === mount?.name);
+      assert.ok(volume?.secret, `${deployment}: ${path} is not in a Secret volume`);
+      assert.equal(
+        volume.secret.optional,
+        false,
+        `${deployment}: Secret ${volume.secret.secretName} must be required`,
+      );
+    }
   }
 });
