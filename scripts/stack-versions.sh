@@ -5,3 +5,5 @@ ETCD_VERSION=3.6.16        # scripts/gomod/etcd
 KWOK_VERSION=0.8.0
 KUSTOMIZE_VERSION=5.8.1
 HELM_VERSION=4.2.4
+TEMPORAL_SERVER_VERSION=1.29.1  # go.temporal.io/server, scripts/gomod/temporal-server (production profile)
+TEMPORAL_UI_VERSION=2.42.1      # github.com/temporalio/ui-server/v2, scripts/gomod/temporal-ui

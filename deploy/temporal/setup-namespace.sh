@@ -15,7 +15,13 @@ fi
 temporal operator cluster health
 temporal operator namespace describe --namespace "$ns" >/dev/null 2>&1 \
   || temporal operator namespace create --namespace "$ns" --retention 7d
-existing="$(temporal operator search-attribute list --namespace "$ns")"
+# A new namespace reaches the server's namespace cache within seconds (up to ~10 s): wait for it.
+tries=0
+until existing="$(temporal operator search-attribute list --namespace "$ns" 2>/dev/null)"; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 60 ] || { echo "namespace $ns not served within 60 s" >&2; exit 1; }
+  sleep 1
+done
 for name in $MOORING_SEARCH_ATTRIBUTES; do
   if printf '%s\n' "$existing" | grep -qw "$name"; then
     echo "search attribute $name exists"

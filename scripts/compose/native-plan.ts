@@ -104,7 +104,8 @@ function step(
     };
 
   const mounts = mountsOf(name, service, compose, options);
-  const toHost = (value: string): string => hostAddresses(hostPath(value, mounts), serviceNames);
+  const toHost = (value: string, bare = false): string =>
+    hostAddresses(hostPath(value, mounts), serviceNames, bare);
   const argv = [
     ...argvPart(name, 'entrypoint', service.entrypoint),
     ...argvPart(name, 'command', service.command),
@@ -114,18 +115,19 @@ function step(
       `Service ${name} has no explicit entrypoint: write the image's entrypoint into docker-compose.yml so the native run uses the same command`,
     );
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(environment(name, service))) env[key] = toHost(value);
+  for (const [key, value] of Object.entries(environment(name, service)))
+    env[key] = toHost(value, ADDRESS_VARIABLE.test(key));
   const overrides = options.overrides?.[name] ?? {};
   Object.assign(env, overrides);
   return {
     service: name,
     kind: 'run',
-    argv: argv.map(toHost),
+    argv: argv.map((a) => toHost(a)),
     env,
     oneShot,
     dependsOn,
     overridden: Object.keys(overrides),
-    healthcheck: healthcheck(service)?.map(toHost),
+    healthcheck: healthcheck(service)?.map((a) => toHost(a)),
   };
 }
 
@@ -259,11 +261,20 @@ function hostPath(value: string, mounts: Mounts): string {
 }
 
 /** `temporal:7233`, `http://codec-server:8081`, `postgresql`, `0.0.0.0` → 127.0.0.1. */
-function hostAddresses(value: string, services: readonly string[]): string {
+/**
+ * Service names (and 0.0.0.0) as addresses become 127.0.0.1: `host:port`, `scheme://host`, and a
+ * bare name only where the value is an address (`bare`: a variable named *_HOST, *_ADDRESS, …), so
+ * a user named `temporal` stays `temporal`; 0.0.0.0 always.
+ */
+function hostAddresses(value: string, services: readonly string[], bare: boolean): string {
+  if (value === '0.0.0.0' || (bare && services.includes(value))) return '127.0.0.1';
   const hosts = [...services, '0.0.0.0'].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const re = new RegExp(`(^|://|=)(?:${hosts.join('|')})(?=$|:\\d+|/)`, 'g');
+  const re = new RegExp(`(^|://|=)(?:${hosts.join('|')})(?=:\\d+|/)`, 'g');
   return value.replace(re, '$1127.0.0.1');
 }
+
+/** Environment variables whose whole value is a host name. */
+const ADDRESS_VARIABLE = /(HOST|ADDRESS|SEEDS|ENDPOINT|BIND_IP)$/;
 
 /** Compose interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}. */
 export function interpolate(

@@ -287,3 +287,13 @@ test('worker and agents use distinct metrics ports (each also takes the next one
   const taken = ports.flatMap((p) => [p, p + 1]);
   assert.equal(new Set(taken).size, taken.length, `metrics ports overlap: ${ports.join(', ')}`);
 });
+
+test('a variable whose value is a service name but not an address keeps it (a user named temporal)', () => {
+  const steps = nativePlan(
+    `services:
+  db: { image: x, entrypoint: [run], environment: { DB_HOST: db, DB_USER: db, URL: "http://db:5432/x" } }
+`,
+    { projectDir: '/p', variables: {} },
+  );
+  assert.deepEqual(steps[0]?.env, { DB_HOST: '127.0.0.1', DB_USER: 'db', URL: 'http://127.0.0.1:5432/x' });
+});

@@ -1,0 +1,66 @@
+/**
+ * docker-compose.yml run natively: the production profile starts the file's services in its
+ * depends_on order, and each running process has exactly the command line and the environment
+ * the file gives it (container paths mapped to the stack's files, published ports moved for a
+ * stack beside the default one). Read from /proc, so a script that drifted from the file fails.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { nativePlan } from '../../scripts/compose/native-plan.js';
+import { serviceStep, stackPaths, stackSecrets } from '../../scripts/compose/native-exec.js';
+import { projectRoot } from '../support/stack.js';
+import { composePorts, composeVariables, productionState } from './support.js';
+
+/** What the host adds: PATH and HOME from the stack, the rest from a shell script's exec. */
+const HOST_VARIABLES = new Set(['PATH', 'HOME', 'PWD', 'OLDPWD', 'SHLVL', '_']);
+
+/** The services `scripts/stack up --profile production --no-mooring` keeps running. */
+const LONG_RUNNING = ['temporal', 'codec-server', 'temporal-ui'];
+
+function running(service: string): { pid: number; argv: string[]; env: Map<string, string> } {
+  const pid = Number(readFileSync(join(productionState(), `${service}.pid`), 'utf8').trim());
+  const split = (file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\0').filter(Boolean);
+  const env = new Map(
+    split('environ').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as const),
+  );
+  return { pid, argv: split('cmdline'), env };
+}
+
+describe('docker-compose.yml, run natively by the production profile', () => {
+  const variables = composeVariables();
+
+  for (const service of LONG_RUNNING)
+    it(`${service} runs with the file's command and environment`, () => {
+      const step = serviceStep(service, { state: productionState(), variables, ports: composePorts() });
+      const live = running(service);
+      const [command = '', ...args] = step.argv;
+      // bin/mooring is a script that execs Node on cli/main.ts; the others are the binaries.
+      if (command.endsWith('/bin/mooring'))
+        assert.equal(live.argv[live.argv.length - args.length - 1], join(projectRoot, 'cli/main.ts'));
+      else assert.equal(live.argv[0]?.split('/').pop(), command.split('/').pop());
+      assert.deepEqual(live.argv.slice(-args.length), args);
+      for (const [name, value] of Object.entries(step.env))
+        assert.equal(live.env.get(name), value, `${service}: ${name}`);
+      const extra = [...live.env.keys()].filter((k) => !(k in step.env) && !HOST_VARIABLES.has(k));
+      assert.deepEqual(extra, [], `${service} got variables the file does not give it`);
+    });
+
+  it("the services started in the file's depends_on order", () => {
+    const order = nativePlan(readFileSync(join(projectRoot, 'docker-compose.yml'), 'utf8'), {
+      projectDir: projectRoot,
+      variables,
+      paths: stackPaths(productionState()),
+      secrets: stackSecrets(productionState()),
+    })
+      .map((s) => s.service)
+      .filter((s) => LONG_RUNNING.includes(s));
+    const started = [...LONG_RUNNING].sort(
+      (a, b) =>
+        statSync(join(productionState(), `${a}.pid`)).mtimeMs -
+        statSync(join(productionState(), `${b}.pid`)).mtimeMs,
+    );
+    assert.deepEqual(started, order);
+  });
+});
