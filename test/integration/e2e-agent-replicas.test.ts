@@ -10,30 +10,15 @@ import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { refreshSignal, syncStepQuery } from '../../contract/messages.js';
-import { applicationWorkflowId } from '../../contract/ids.js';
-import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import { settledAt, startE2e } from '../support/e2e.js';
+import { syncStuckInApply } from '../support/slow-apply.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { spawnAgent, spawnControlWorker, type AgentProcess } from '../support/agent-process.js';
 import type { ProcessGroup } from '../support/worker-process.js';
-import { kubectl, requireStages } from '../support/stack.js';
+import { requireStages } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 
 /** A PreSync hook Pod that runs for 8 s (kwok stage scripts/stages/pod-slow-complete.yaml). */
-const SLOW_HOOK = stringify({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name: 'guestbook-migrate',
-    labels: { 'mooring.dev/simulate': 'slow' },
-    annotations: { 'mooring.dev/hook': 'PreSync', 'mooring.dev/hook-delete-policy': 'BeforeHookCreation' },
-  },
-  spec: {
-    restartPolicy: 'Never',
-    containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:1' }],
-  },
-});
 
 describe('two agent replicas of one cluster', () => {
   let env: E2eEnv;
@@ -73,43 +58,7 @@ describe('two agent replicas of one cluster', () => {
   });
 
   test('killing the replica that applies: the other one renders again and finishes, recorded once', async () => {
-    const sha = await app.repo.commit('guestbook 0.3 with a migration hook', {
-      'guestbook/deployment.yaml': await guestbookDeployment({
-        image: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
-      }),
-      'guestbook/migrate-hook.yaml': SLOW_HOOK,
-    });
-    await env.client.workflow.getHandle(applicationWorkflowId(app.name)).signal(refreshSignal, {
-      reason: 'test push',
-    });
-    const op = (await app.waitStatus(`an operation for ${sha}`, (s) => s.operation?.revision === sha))
-      .operation;
-    assert.ok(op);
-    const child = env.client.workflow.getHandle(op.workflowId);
-    await waitFor(
-      `${op.workflowId} to reach the PreSync apply`,
-      async () => {
-        const step = await child.query(syncStepQuery);
-        return step.startsWith('apply PreSync') ? step : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
-    await waitFor(
-      'the hook Pod to run',
-      async () => {
-        const phase = await kubectl([
-          'get',
-          'pod',
-          'guestbook-migrate',
-          '-n',
-          app.namespace,
-          '-o',
-          'jsonpath={.status.phase}',
-        ]);
-        return phase === 'Running' ? phase : undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
+    const { sha, op, child } = await syncStuckInApply(env, app);
     // Which replica runs the apply: the pending activity names the worker that took it (`pid@host`).
     const applier = await waitFor(
       'the applyStep activity to be running on an agent',
