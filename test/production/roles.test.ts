@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
@@ -181,7 +181,7 @@ describe('production profile: who may do what on the Temporal server', () => {
     );
 
     // The us-east agent's credential on the eu-central queue: the server refuses every poll (the
-    // SDK keeps asking), logs who tried, and the queue never sees a poller.
+    // SDK keeps asking), logs who tried, and the queue never lists it as a poller.
     const forged = spawnAgent('eu-central', join(dir, 'forged.log'), join(dir, 'c2'), 'agent-us-east');
     closers.push(() => forged.kill('SIGTERM'));
     const serverLog = join(productionState(), 'temporal.log');
@@ -203,6 +203,11 @@ describe('production profile: who may do what on the Temporal server', () => {
       taskQueue: { name: 'mooring-cluster-eu-central' },
       taskQueueType: 2,
     });
-    assert.deepEqual(eu.pollers, [], 'nothing polls eu-central with the us-east credential');
+    const forgedIdentity = `${forged.pid}@${hostname()}`;
+    assert.deepEqual(
+      eu.pollers.filter((p) => p.identity === forgedIdentity),
+      [],
+      'the us-east credential never shows as a poller of eu-central',
+    );
   });
 });
