@@ -173,7 +173,7 @@ function readToken(text: string, where: string, now: Date): string {
 }
 
 /** The payload of a JWT; undefined for an opaque API key; null for a JWT whose payload is unreadable. */
-function jwtClaims(token: string): Record<string, unknown> | undefined | null {
+export function jwtClaims(token: string): Record<string, unknown> | undefined | null {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {

@@ -28,6 +28,7 @@ import { resolveAgentPolicy } from './policy-file.js';
 import {
   connectionSettings,
   explainConnectionError,
+  jwtClaims,
   resolveConnection,
 } from '../client/temporal-connection.js';
 import type { ResolvedConnection, TemporalConnectionSettings } from '../client/temporal-connection.js';
@@ -67,6 +68,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const conn = resolveConnection(connectionSettings(options.connection));
   const { address, namespace } = conn;
   const cluster = options.cluster ?? 'local';
+  if (options.agentOnly) assertTokenServes(conn, clusterTaskQueue(cluster));
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const metricsPort = options.metricsPort ?? 9464;
   const corePort = metricsPort > 0 ? metricsPort + 1 : 0;
@@ -177,6 +179,18 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     await clientConnection?.close();
     await connection.close();
   }
+}
+
+/**
+ * An agent whose token names the queues it may poll (`mooring_task_queues`, docs/PRODUCTION.md)
+ * but not its own would only collect refusals: say so at start. The server decides either way.
+ */
+function assertTokenServes(conn: ResolvedConnection, queue: string): void {
+  const queues = conn.apiKey ? jwtClaims(conn.apiKey)?.mooring_task_queues : undefined;
+  if (Array.isArray(queues) && !queues.includes(queue))
+    throw new Error(
+      `This agent serves task queue ${queue}, but its token (${conn.describe}) may only poll ${queues.join(', ') || 'no queue'}: give it the token issued for this cluster's agent`,
+    );
 }
 
 /** Worker.create, its namespace check turned into a message that names the credential. */

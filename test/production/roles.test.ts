@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
@@ -180,34 +180,45 @@ describe('production profile: who may do what on the Temporal server', () => {
       { timeoutMs: 60_000, abortIf: () => own.exitReason() },
     );
 
-    // The us-east agent's credential on the eu-central queue: the server refuses every poll (the
-    // SDK keeps asking), logs who tried, and the queue never lists it as a poller.
-    const forged = spawnAgent('eu-central', join(dir, 'forged.log'), join(dir, 'c2'), 'agent-us-east');
-    closers.push(() => forged.kill('SIGTERM'));
+    // The us-east agent's credential on the eu-central queue (or any workflow queue): the server
+    // refuses the poll and logs who tried.
+    const stolen = await as('agent-us-east');
+    const poll = (taskQueue: string, kind: 'activity' | 'workflow') =>
+      outcome(() =>
+        kind === 'activity'
+          ? stolen.workflowService.pollActivityTaskQueue({
+              namespace: 'default',
+              taskQueue: { name: taskQueue },
+              identity: 'forged',
+            })
+          : stolen.workflowService.pollWorkflowTaskQueue({
+              namespace: 'default',
+              taskQueue: { name: taskQueue },
+              identity: 'forged',
+            }),
+      );
+    assert.equal(await poll('mooring-cluster-eu-central', 'activity'), PERMISSION_DENIED);
+    assert.equal(await poll('mooring', 'workflow'), PERMISSION_DENIED);
     const serverLog = join(productionState(), 'temporal.log');
-    await waitFor(
-      "the server to deny the forged agent's poll",
-      () =>
-        readFileSync(serverLog, 'utf8')
-          .split('\n')
-          .find(
-            (line) =>
-              line.includes('Denied a call of a worker-role credential') &&
-              line.includes('agent-us-east') &&
-              line.includes('PollActivityTaskQueue'),
-          ),
-      { timeoutMs: 60_000, abortIf: () => forged.exitReason() },
+    await waitFor("the server's log to name the refused poll", () =>
+      readFileSync(serverLog, 'utf8')
+        .split('\n')
+        .find(
+          (line) =>
+            line.includes('Denied a call of a worker-role credential') &&
+            line.includes('agent-us-east') &&
+            line.includes('PollActivityTaskQueue'),
+        ),
     );
-    const eu = await operator.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: 'mooring-cluster-eu-central' },
-      taskQueueType: 2,
+
+    // The agent program itself refuses to start with a token for another cluster's queue.
+    const misconfigured = spawnAgent('eu-central', join(dir, 'forged.log'), join(dir, 'c2'), 'agent-us-east');
+    const reason = await waitFor('the misconfigured agent to stop', () => misconfigured.exitReason(), {
+      timeoutMs: 60_000,
     });
-    const forgedIdentity = `${forged.pid}@${hostname()}`;
-    assert.deepEqual(
-      eu.pollers.filter((p) => p.identity === forgedIdentity),
-      [],
-      'the us-east credential never shows as a poller of eu-central',
+    assert.match(
+      reason,
+      /serves task queue mooring-cluster-eu-central, but its token .* may only poll mooring-cluster-us-east: give it the token issued for this cluster's agent/,
     );
   });
 });
