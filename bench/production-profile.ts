@@ -33,7 +33,13 @@ import { waitFor } from '../test/support/wait.js';
 import { spawnProcessGroup } from '../test/support/worker-process.js';
 import type { ProcessGroup } from '../test/support/worker-process.js';
 import type { ClusterName } from '../test/production/support.js';
-import { CLUSTERS, clientAs, mooringAs, serverOf, spawnComposeService } from '../test/production/support.js';
+import {
+  CLUSTERS,
+  clientAs,
+  clusterApplicationSet,
+  mooringAs,
+  spawnComposeService,
+} from '../test/production/support.js';
 
 const execFileAsync = promisify(execFile);
 process.env.MOORING_LOG_LEVEL ??= 'warn';
@@ -220,22 +226,12 @@ async function main(): Promise<void> {
       const file = join(dir, `${name}.yaml`);
       await writeFile(
         file,
-        `apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata: { name: ${name} }
-spec:
-  generators:
-  - list:
-      elements:
-${CLUSTERS.map((c) => `      - cluster: ${c}\n        url: ${serverOf(c)}`).join('\n')}
-  template:
-    metadata: { name: '{{cluster}}-${name}' }
-    spec:
-      project: default
-      source: { repoURL: ${repo.url}, targetRevision: main, path: guestbook }
-      destination: { server: '{{url}}', namespace: '${name}-{{cluster}}' }
-      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: [CreateNamespace=true] }
-`,
+        clusterApplicationSet({
+          name,
+          repoURL: repo.url,
+          appName: `{{cluster}}-${name}`,
+          namespace: `${name}-{{cluster}}`,
+        }),
       );
       const sha = await repo.head();
       const started = performance.now();

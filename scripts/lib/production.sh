@@ -17,7 +17,8 @@ PROD_UI_PORT="${MOORING_PRODUCTION_UI_PORT:-8080}"
 CODEC_PORT="${MOORING_CODEC_PORT:-8081}"
 WORKER_METRICS_PORT="${MOORING_WORKER_METRICS_PORT:-9464}"
 PROD_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
-ALL_CLUSTER_NAMES=(us-east eu-central ap-south)
+# The clusters docker-compose.yml has an agent for.
+ALL_CLUSTER_NAMES=(us-east eu-central)
 PROD_CLUSTERS=2
 [ ! -f "$STATE/profile" ] || read -r _ PROD_CLUSTERS <"$STATE/profile"
 

@@ -101,6 +101,44 @@ export async function mooringAs(
   }
 }
 
+/**
+ * The background document's multi-cluster ApplicationSet (list generator with `cluster`/`url`
+ * elements) over this stack's clusters, deploying the guestbook from `repoURL`. `appName` and
+ * `namespace` are templates holding `{{cluster}}`.
+ */
+export function clusterApplicationSet(options: {
+  name: string;
+  repoURL: string;
+  appName: string;
+  namespace: string;
+}): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${options.name}
+spec:
+  generators:
+  - list:
+      elements:
+${CLUSTERS.map((c) => `      - cluster: ${c}\n        url: ${serverOf(c)}`).join('\n')}
+  template:
+    metadata:
+      name: '${options.appName}'
+    spec:
+      project: default
+      source:
+        repoURL: ${options.repoURL}
+        targetRevision: main
+        path: guestbook
+      destination:
+        server: '{{url}}'
+        namespace: '${options.namespace}'
+      syncPolicy:
+        automated: { prune: true, selfHeal: true }
+        syncOptions: [CreateNamespace=true]
+`;
+}
+
 /** kubectl against one of the profile's clusters. */
 export async function kubectlOn(cluster: ClusterName, args: string[]): Promise<string> {
   const { stdout } = await execFileAsync('kubectl', ['--kubeconfig', kubeconfigOf(cluster), ...args], {

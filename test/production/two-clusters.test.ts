@@ -19,41 +19,19 @@ import type { TestGitRepo } from '../support/git-repo.js';
 import { projectRoot } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 import type { ProcessGroup } from '../support/worker-process.js';
-import { CLUSTERS, clientAs, kubectlOn, mooringAs, serverOf, spawnComposeService } from './support.js';
+import {
+  CLUSTERS,
+  clientAs,
+  clusterApplicationSet,
+  kubectlOn,
+  mooringAs,
+  spawnComposeService,
+} from './support.js';
 import type { ClusterName } from './support.js';
 
 const suffix = Date.now().toString(36);
 const appName = (cluster: ClusterName) => `${cluster}-shop-${suffix}`;
 const namespaceOf = (cluster: ClusterName) => `shop-${cluster}-${suffix}`;
-
-/** The background document's multi-cluster ApplicationSet, pointed at this stack's clusters and repo. */
-function applicationSet(repoURL: string): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: all-clusters-${suffix}
-spec:
-  generators:
-  - list:
-      elements:
-${CLUSTERS.map((c) => `      - cluster: ${c}\n        url: ${serverOf(c)}`).join('\n')}
-  template:
-    metadata:
-      name: '{{cluster}}-shop-${suffix}'
-    spec:
-      project: default
-      source:
-        repoURL: ${repoURL}
-        targetRevision: main
-        path: guestbook
-      destination:
-        server: '{{url}}'
-        namespace: 'shop-{{cluster}}-${suffix}'
-      syncPolicy:
-        automated: { prune: true, selfHeal: true }
-        syncOptions: [CreateNamespace=true]
-`;
-}
 
 describe('production profile: two clusters, one agent each', () => {
   let dir: string;
@@ -118,7 +96,15 @@ describe('production profile: two clusters, one agent each', () => {
 
   it('the ApplicationSet creates one app per cluster and each is Healthy on its own cluster only', async (t) => {
     const file = join(dir, 'appset.yaml');
-    await writeFile(file, applicationSet(repo.url));
+    await writeFile(
+      file,
+      clusterApplicationSet({
+        name: `all-clusters-${suffix}`,
+        repoURL: repo.url,
+        appName: `{{cluster}}-shop-${suffix}`,
+        namespace: `shop-{{cluster}}-${suffix}`,
+      }),
+    );
     const started = Date.now();
     const applied = await mooringAs('operator', ['app', 'apply', '-f', file]);
     assert.equal(applied.code, 0, applied.stderr);

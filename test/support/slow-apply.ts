@@ -1,5 +1,5 @@
 /**
- * A sync caught in the middle of its apply: a commit whose PreSync hook Pod stays Running (kwok's
+ * A sync caught in the middle of its apply: a commit whose PreSync hook Pod runs for a while (kwok's
  * `mooring.dev/simulate: slow` stage), so a test can kill whatever runs the apply at that moment.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +13,10 @@ import type { E2eApp, E2eEnv } from './e2e.js';
 import { kubectl } from './stack.js';
 import { waitFor } from './wait.js';
 
-/** A PreSync hook Pod that runs until the test is done with it. */
+/** A PreSync hook Pod that runs for a few seconds (kwok stage scripts/stages/pod-slow-complete.yaml). */
+/** The guestbook image of the slow commit. */
+export const SLOW_APPLY_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
+
 export const SLOW_HOOK = stringify({
   apiVersion: 'v1',
   kind: 'Pod',

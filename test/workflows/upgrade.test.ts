@@ -10,38 +10,20 @@
 import { after, before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
 import type { WorkflowHandle } from '@temporalio/client';
-import { refreshSignal, syncStepQuery } from '../../contract/messages.js';
 import type { AppStatus } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { runWorker } from '../../workers/worker.js';
-import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import { settledAt, startE2e } from '../support/e2e.js';
+import { SLOW_APPLY_IMAGE, syncStuckInApply } from '../support/slow-apply.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
-import { kubectl, requireStages } from '../support/stack.js';
+import { requireStages } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 import { eventTypes } from './harness/history-json.js';
 import { previousRelease } from './harness/recordings.js';
 import type { Recording } from './harness/recordings.js';
 import { bundleRelease, checkoutRelease, startReleaseWorker } from './harness/release-worker.js';
 import type { ReleaseCheckout, ReleaseWorker } from './harness/release-worker.js';
-
-/** A PreSync hook Pod that runs for 8 s (kwok stage scripts/stages/pod-slow-complete.yaml). */
-const SLOW_HOOK = stringify({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name: 'guestbook-migrate',
-    labels: { 'mooring.dev/simulate': 'slow' },
-    annotations: { 'mooring.dev/hook': 'PreSync', 'mooring.dev/hook-delete-policy': 'BeforeHookCreation' },
-  },
-  spec: {
-    restartPolicy: 'Never',
-    containers: [{ name: 'migrate', image: 'registry.example/guestbook-migrate:1' }],
-  },
-});
-
-const NEW_IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
 
 /** The messages of every WorkflowTaskFailed event of a workflow's history (a determinism error is one). */
 async function failedWorkflowTasks(handle: WorkflowHandle): Promise<string[]> {
@@ -106,35 +88,8 @@ describe('upgrade from the previous release while an operation is in flight', ()
 
   test('the current code finishes the sync the previous release started, with no workflow task failed', async (t: TestContext) => {
     assert.ok(env && oldWorker);
-    const sha = await app.repo.commit('guestbook 0.3 with a migration hook', {
-      'guestbook/deployment.yaml': await guestbookDeployment({ image: NEW_IMAGE }),
-      'guestbook/migrate-hook.yaml': SLOW_HOOK,
-    });
+    const { sha, op, child } = await syncStuckInApply(env, app);
     const appHandle = env.client.workflow.getHandle(applicationWorkflowId(app.name));
-    await appHandle.signal(refreshSignal, { reason: 'test push' });
-    const op = (await app.waitStatus(`an operation for ${sha}`, (s) => s.operation?.revision === sha))
-      .operation;
-    assert.ok(op);
-    const child = env.client.workflow.getHandle(op.workflowId);
-    await waitFor(
-      `${op.workflowId} to reach the PreSync apply`,
-      async () => {
-        const step = await child.query(syncStepQuery);
-        return step.startsWith('apply PreSync') ? step : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
-    await waitFor(
-      'the hook Pod to run',
-      async () => {
-        const phase = await kubectl(
-          ['get', 'pod', 'guestbook-migrate', '-n', app.namespace, '-o', 'jsonpath={.status.phase}'],
-          { timeoutMs: 10_000 },
-        );
-        return phase === 'Running' ? phase : undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
     mark('sync in flight (PreSync hook running)');
 
     await oldWorker.shutdown();
@@ -204,7 +159,7 @@ describe('upgrade from the previous release while an operation is in flight', ()
       `one history entry for ${sha}: ${JSON.stringify(status.history)}`,
     );
     const live = await app.deployment();
-    assert.equal(live.spec.template.spec.containers[0]?.image, NEW_IMAGE);
+    assert.equal(live.spec.template.spec.containers[0]?.image, SLOW_APPLY_IMAGE);
     assert.equal(live.status?.readyReplicas, 2);
 
     const identities = await taskIdentities(child);
