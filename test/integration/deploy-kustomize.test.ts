@@ -13,9 +13,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { KEDA, kedaCrdDir } from '../../scripts/compose/go-module.js';
+import { installKedaCrds } from '../support/keda.js';
 import { createTestNamespace, kubectl, kubectlJson, projectRoot } from '../support/stack.js';
-import { waitFor } from '../support/wait.js';
 
 interface KubeObj {
   apiVersion: string;
@@ -26,39 +25,17 @@ interface KubeObj {
 
 const deployDir = join(projectRoot, 'deploy');
 let namespace: { name: string; cleanup: () => Promise<void> };
-/** The KEDA CRDs this file installed (absent before), removed in `after`. */
-const installedCrds: string[] = [];
+/** Removes the KEDA CRDs this file installed (those absent before). */
+let removeKedaCrds: () => Promise<void> = async () => undefined;
 
 before(async () => {
   namespace = await createTestNamespace('deploy-dry');
-  for (const file of readdirSync(kedaCrdDir())
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()) {
-    const path = join(kedaCrdDir(), file);
-    const crd = parseAllDocuments(readFileSync(path, 'utf8'))[0]?.toJS() as KubeObj;
-    const present = await kubectl(['get', 'crd', crd.metadata.name, '--ignore-not-found', '-o', 'name']);
-    if (present) continue;
-    await kubectl(['apply', '--server-side', '--field-manager=mooring-deploy-test', '-f', path]);
-    installedCrds.push(crd.metadata.name);
-  }
-  for (const name of installedCrds)
-    await waitFor(
-      `CRD ${name} (KEDA ${KEDA.version}) to be Established`,
-      async () =>
-        (await kubectl([
-          'get',
-          'crd',
-          name,
-          '-o',
-          'jsonpath={.status.conditions[?(@.type=="Established")].status}',
-        ])) === 'True' || undefined,
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+  removeKedaCrds = await installKedaCrds('mooring-deploy-test');
 });
 
 after(async () => {
   await namespace.cleanup();
-  for (const name of installedCrds) await kubectl(['delete', 'crd', name, '--ignore-not-found']);
+  await removeKedaCrds();
 });
 
 /** Moves objects of mooring-system, and namespaced objects without a namespace, to the test namespace. */
