@@ -169,19 +169,66 @@ const ignoreDifference = closed(
   { required: ['kind'] },
 );
 
+/** A PromQL expression: not blank, at most 4 KiB (it is sent to Prometheus on every evaluation). */
+const PROMQL = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 4096,
+  pattern: '\\S',
+  description: 'a PromQL expression',
+};
+/** The workload kinds with `spec.replicas` that autoscaling may set. */
+export const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet'] as const;
+
+/** The HPA's `behavior.<direction>`: how long recommendations are remembered, in seconds. */
+const scalingRules = (window: number) =>
+  closed(
+    { stabilizationWindowSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: window } },
+    { default: {} },
+  );
+
 const autoscaling = closed(
   {
     target: {
       type: 'string',
-      pattern: '^[A-Z][A-Za-z0-9]*/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
-      description: 'a "Kind/name" reference such as "Deployment/web"',
+      pattern: `^(${SCALABLE_KINDS.join('|')})/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`,
+      description: `a "Kind/name" reference to a ${SCALABLE_KINDS.slice(0, -1).join(', ')} or ${SCALABLE_KINDS.at(-1)} of this app (the kinds with spec.replicas), such as "Deployment/web"`,
     },
     min: { type: 'integer', minimum: 0 },
     max: { type: 'integer', minimum: 1 },
-    query: text,
+    query: PROMQL,
     targetValue: { type: 'number', exclusiveMinimum: 0 },
+    targetType: { enum: ['AverageValue', 'Value'], default: 'AverageValue' },
+    tolerance: { type: 'number', minimum: 0, maximum: 1, default: 0.1 },
+    behavior: closed({ scaleUp: scalingRules(0), scaleDown: scalingRules(300) }, { default: {} }),
   },
   { required: ['target', 'min', 'max', 'query', 'targetValue'] },
+);
+
+/** The most checks an analysis may have (each is a query every interval). */
+export const MAX_ANALYSIS_CHECKS = 10;
+
+const analysisCheck = closed(
+  {
+    name: LABEL,
+    query: PROMQL,
+    // "At least one bound" and "min ≤ max" are checked in native-app.ts, with clearer words.
+    thresholdRange: closed({ min: { type: 'number' }, max: { type: 'number' } }),
+    interval: duration('30s', '1s', '10m'),
+    count: { type: 'integer', minimum: 1, maximum: 60, default: 3 },
+    failureLimit: { type: 'integer', minimum: 0, default: 0 },
+  },
+  { required: ['name', 'query', 'thresholdRange'] },
+);
+
+const analysis = closed(
+  {
+    bakeTime: duration('0s', '0s', '1h'),
+    inconclusive: { enum: ['Rollback', 'Accept'], default: 'Rollback' },
+    // 1..MAX_ANALYSIS_CHECKS checks with unique names: checked in native-app.ts, with clearer words.
+    checks: { type: 'array', items: analysisCheck },
+  },
+  { required: ['checks'] },
 );
 
 /** The native Application schema. */
@@ -204,6 +251,7 @@ export const APP_SCHEMA = closed(
         ),
         ignoreDifferences: { type: 'array', items: ignoreDifference, default: [] },
         autoscaling,
+        analysis,
       },
       { required: ['source', 'destination'] },
     ),

@@ -1,11 +1,16 @@
 /** Validation, defaults and conversion of a native `mooring.dev/v1` Application into an AppSpec. */
-import { APP_SCHEMA, IMPORTED_APP_SCHEMA, inlineHelmValuesProblem } from './app-schema.js';
+import {
+  APP_SCHEMA,
+  IMPORTED_APP_SCHEMA,
+  MAX_ANALYSIS_CHECKS,
+  inlineHelmValuesProblem,
+} from './app-schema.js';
 import { parseDuration } from './duration.js';
 import { checkSchema } from './schema-check.js';
 import type { SpecDocument } from './spec-document.js';
 import type { SpecWarning } from './spec-error.js';
 import { checkSyncOptions } from './sync-options.js';
-import type { AppSpec } from './types.js';
+import type { AnalysisPolicy, AppSpec } from './types.js';
 
 /** The native API version. */
 export const NATIVE_API_VERSION = 'mooring.dev/v1';
@@ -51,6 +56,7 @@ export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {})
       `must be at least min (${auto.min}): current value is ${auto.max}`,
     );
   }
+  if (spec.analysis) checkAnalysis(doc, spec.analysis);
   const backoff = spec.syncPolicy.retry?.backoff;
   if (backoff && parseDuration(backoff.maxDuration) < parseDuration(backoff.duration)) {
     throw doc.error(
@@ -68,5 +74,49 @@ export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {})
     ignoreDifferences: spec.ignoreDifferences,
   };
   if (auto) app.autoscaling = auto;
+  if (spec.analysis) app.analysis = spec.analysis;
   return { app, warnings };
+}
+
+/**
+ * What the schema cannot say of `spec.analysis` (already validated and defaulted): 1 to
+ * MAX_ANALYSIS_CHECKS checks with unique names, each with a threshold range that has a bound and
+ * is not inverted, and a failureLimit below count (otherwise the check could never fail).
+ */
+function checkAnalysis(doc: SpecDocument, analysis: AnalysisPolicy): void {
+  const path = ['spec', 'analysis', 'checks'];
+  const { checks } = analysis;
+  if (checks.length === 0)
+    throw doc.error(path, 'must list at least one check (name, query, thresholdRange): current value is []');
+  if (checks.length > MAX_ANALYSIS_CHECKS)
+    throw doc.error(
+      path,
+      `must list at most ${MAX_ANALYSIS_CHECKS} checks: current value has ${checks.length}; combine or drop checks`,
+    );
+  const seen = new Map<string, number>();
+  checks.forEach((check, i) => {
+    const first = seen.get(check.name);
+    if (first !== undefined)
+      throw doc.error(
+        [...path, i, 'name'],
+        `duplicate check name ${JSON.stringify(check.name)}: checks[${first}] has the same name; give each check its own name`,
+      );
+    seen.set(check.name, i);
+    const { min, max } = check.thresholdRange;
+    if (min === undefined && max === undefined)
+      throw doc.error(
+        [...path, i, 'thresholdRange'],
+        'must have min, max or both (a measurement passes when min ≤ value ≤ max): current value is {}',
+      );
+    if (min !== undefined && max !== undefined && min > max)
+      throw doc.error(
+        [...path, i, 'thresholdRange', 'max'],
+        `must be at least min (${min}): current value is ${max}`,
+      );
+    if (check.failureLimit >= check.count)
+      throw doc.error(
+        [...path, i, 'failureLimit'],
+        `must be less than count (${check.count}), otherwise the check can never fail: current value is ${check.failureLimit}`,
+      );
+  });
 }

@@ -88,12 +88,57 @@ export interface IgnoreDifference {
   managedFieldsManagers?: string[];
 }
 
+/** The HPA's `behavior.<direction>.stabilizationWindowSeconds`. */
+export interface ScalingRules {
+  stabilizationWindowSeconds: number;
+}
+
+/**
+ * `spec.autoscaling`: the app scales one of its workloads on a Prometheus query, HPA-style. The
+ * agent queries its own Prometheus (never an address from the spec).
+ */
 export interface AutoscalingPolicy {
+  /** `Kind/name` of a workload of this app with `spec.replicas` (Deployment, StatefulSet, ReplicaSet). */
   target: string;
   min: number;
   max: number;
+  /** PromQL returning one number (a scalar or a single-series vector). */
   query: string;
   targetValue: number;
+  /**
+   * `AverageValue` (default, KEDA's Prometheus trigger): desired = ceil(value / targetValue).
+   * `Value` (the HPA's Object metric): desired = ceil(current × value / targetValue).
+   */
+  targetType: 'AverageValue' | 'Value';
+  /** No change while |ratio − 1| ≤ tolerance (the HPA's 0.1). */
+  tolerance: number;
+  /** Defaults as the HPA: scale up at once (0 s), scale down on the highest recommendation of 300 s. */
+  behavior: { scaleUp: ScalingRules; scaleDown: ScalingRules };
+}
+
+/** One PromQL check of `spec.analysis` (Flagger's `thresholdRange` wording). */
+export interface AnalysisCheck {
+  name: string;
+  query: string;
+  /** A measurement passes when min ≤ value ≤ max (either bound may be absent, not both). */
+  thresholdRange: { min?: number; max?: number };
+  /** Time between measurements, a duration ("30s"). */
+  interval: string;
+  /** Measurements taken. */
+  count: number;
+  /** Failed measurements tolerated; one more fails the check. */
+  failureLimit: number;
+}
+
+/**
+ * `spec.analysis`: after a new revision is Healthy and has run for `bakeTime`, every check is
+ * measured; a failed check rolls back like a failed health check. `inconclusive` says what a check
+ * without enough data does.
+ */
+export interface AnalysisPolicy {
+  bakeTime: string;
+  inconclusive: 'Rollback' | 'Accept';
+  checks: AnalysisCheck[];
 }
 
 export interface AppSpec {
@@ -104,4 +149,5 @@ export interface AppSpec {
   rollback: RollbackPolicy;
   ignoreDifferences: IgnoreDifference[];
   autoscaling?: AutoscalingPolicy;
+  analysis?: AnalysisPolicy;
 }

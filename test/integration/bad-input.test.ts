@@ -414,6 +414,41 @@ const CASES: BadInputCase[] = [
     ],
   },
   {
+    file: 'autoscaling-not-scalable.yaml',
+    input: 'autoscaling `target: DaemonSet/web` (no spec.replicas)',
+    expect: [
+      field('autoscaling-not-scalable.yaml', 8, 'Application/web', 'spec.autoscaling.target'),
+      'Deployment, StatefulSet or ReplicaSet',
+      '"DaemonSet/web"',
+    ],
+  },
+  {
+    file: 'analysis-threshold-empty.yaml',
+    input: 'analysis check with `thresholdRange: {}`',
+    expect: [
+      field('analysis-threshold-empty.yaml', 12, 'Application/web', 'spec.analysis.checks[0].thresholdRange'),
+      'must have min, max or both',
+    ],
+  },
+  {
+    file: 'analysis-failure-limit.yaml',
+    input: 'analysis check with `failureLimit: 3` and `count: 3` (could never fail)',
+    expect: [
+      field('analysis-failure-limit.yaml', 14, 'Application/web', 'spec.analysis.checks[0].failureLimit'),
+      'must be less than count (3)',
+      'can never fail',
+    ],
+  },
+  {
+    file: 'analysis-duplicate-check.yaml',
+    input: 'two analysis checks named `error-rate`',
+    expect: [
+      field('analysis-duplicate-check.yaml', 13, 'Application/web', 'spec.analysis.checks[1].name'),
+      'duplicate check name "error-rate"',
+      'checks[0]',
+    ],
+  },
+  {
     file: 'repo-url-credentials.yaml',
     input: 'a token in the repoURL userinfo',
     expect: [

@@ -76,6 +76,12 @@ test('nativeAppSpec reads every field of a complete Application', () => {
       max: 10,
       query: 'sum(rate(http_requests_total[1m]))',
       targetValue: 100,
+      targetType: 'AverageValue',
+      tolerance: 0.1,
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: 0 },
+        scaleDown: { stabilizationWindowSeconds: 300 },
+      },
     },
   };
   assert.deepEqual(apps, [expected]);
@@ -93,6 +99,189 @@ test('nativeAppSpec fills in the documented defaults', () => {
       ignoreDifferences: [],
     },
   ]);
+});
+
+test('nativeAppSpec reads every autoscaling field, and defaults the HPA-like ones', () => {
+  const autoscaling = (fields: string) =>
+    parseApplications(
+      `${MINIMAL}  autoscaling:\n    target: StatefulSet/db\n    min: 0\n    max: 3\n    query: up\n    targetValue: 0.5\n${fields}`,
+      'apps/web.yaml',
+    ).apps[0]?.autoscaling;
+  assert.deepEqual(autoscaling(''), {
+    target: 'StatefulSet/db',
+    min: 0,
+    max: 3,
+    query: 'up',
+    targetValue: 0.5,
+    targetType: 'AverageValue',
+    tolerance: 0.1,
+    behavior: { scaleUp: { stabilizationWindowSeconds: 0 }, scaleDown: { stabilizationWindowSeconds: 300 } },
+  });
+  assert.deepEqual(
+    autoscaling(
+      '    targetType: Value\n    tolerance: 0\n    behavior:\n      scaleUp: { stabilizationWindowSeconds: 60 }\n',
+    ),
+    {
+      target: 'StatefulSet/db',
+      min: 0,
+      max: 3,
+      query: 'up',
+      targetValue: 0.5,
+      targetType: 'Value',
+      tolerance: 0,
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: 60 },
+        scaleDown: { stabilizationWindowSeconds: 300 },
+      },
+    },
+  );
+});
+
+test('nativeAppSpec reads spec.analysis and fills in its defaults', () => {
+  const text = `${MINIMAL}  analysis:
+    checks:
+      - name: error-rate
+        query: sum(rate(http_errors_total[1m])) / sum(rate(http_requests_total[1m]))
+        thresholdRange: { max: 0.05 }
+      - name: latency
+        query: histogram_quantile(0.99, sum by (le) (rate(http_duration_seconds_bucket[1m])))
+        thresholdRange: { min: 0, max: 0.5 }
+        interval: 1m
+        count: 5
+        failureLimit: 1
+`;
+  assert.deepEqual(parseApplications(text, 'apps/web.yaml').apps[0]?.analysis, {
+    bakeTime: '0s',
+    inconclusive: 'Rollback',
+    checks: [
+      {
+        name: 'error-rate',
+        query: 'sum(rate(http_errors_total[1m])) / sum(rate(http_requests_total[1m]))',
+        thresholdRange: { max: 0.05 },
+        interval: '30s',
+        count: 3,
+        failureLimit: 0,
+      },
+      {
+        name: 'latency',
+        query: 'histogram_quantile(0.99, sum by (le) (rate(http_duration_seconds_bucket[1m])))',
+        thresholdRange: { min: 0, max: 0.5 },
+        interval: '1m',
+        count: 5,
+        failureLimit: 1,
+      },
+    ],
+  });
+  const explicit = `${MINIMAL}  analysis:\n    bakeTime: 1h\n    inconclusive: Accept\n    checks: [{ name: up, query: up, thresholdRange: { min: 1 } }]\n`;
+  const analysis = parseApplications(explicit, 'apps/web.yaml').apps[0]?.analysis;
+  assert.equal(analysis?.bakeTime, '1h');
+  assert.equal(analysis?.inconclusive, 'Accept');
+  assert.equal(parseApplications(MINIMAL, 'apps/web.yaml').apps[0]?.analysis, undefined);
+});
+
+test('nativeAppSpec refuses autoscaling and analysis mistakes, naming the field and what is allowed', () => {
+  const auto = (fields: string) =>
+    `${MINIMAL}  autoscaling: { target: Deployment/web, min: 1, max: 2, query: up, targetValue: 1${fields} }\n`;
+  const check = (fields: string, more = '') =>
+    `${MINIMAL}  analysis:${more}\n    checks:\n      - { name: errors, query: up, thresholdRange: { max: 1 }${fields} }\n`;
+  const cases: [string, string, string][] = [
+    [
+      'target kind without replicas',
+      auto('').replace('Deployment/web', 'DaemonSet/agent'),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.target: must be a "Kind/name" reference to a Deployment, StatefulSet or ReplicaSet of this app (the kinds with spec.replicas), such as "Deployment/web": current value is "DaemonSet/agent"',
+    ],
+    [
+      'blank query',
+      auto('').replace('query: up', 'query: " "'),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.query: must be a PromQL expression: current value is " "',
+    ],
+    [
+      'query over 4 KiB',
+      auto('').replace('query: up', `query: ${'a'.repeat(4097)}`),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.query: must have at most 4096 characters: current value is "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...',
+    ],
+    [
+      'zero targetValue',
+      auto('').replace('targetValue: 1', 'targetValue: 0'),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.targetValue: must be > 0: current value is 0',
+    ],
+    [
+      'unknown targetType',
+      auto(', targetType: Utilization'),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.targetType: must be one of "AverageValue", "Value": current value is "Utilization"',
+    ],
+    [
+      'tolerance above 1',
+      auto(', tolerance: 10'),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.tolerance: must be <= 1: current value is 10',
+    ],
+    [
+      'stabilization window over an hour',
+      auto(', behavior: { scaleDown: { stabilizationWindowSeconds: 7200 } }'),
+      'apps/web.yaml:11: Application/web: spec.autoscaling.behavior.scaleDown.stabilizationWindowSeconds: must be <= 3600: current value is 7200',
+    ],
+    [
+      'no checks',
+      `${MINIMAL}  analysis: { checks: [] }\n`,
+      'apps/web.yaml:11: Application/web: spec.analysis.checks: must list at least one check (name, query, thresholdRange): current value is []',
+    ],
+    [
+      'eleven checks',
+      `${MINIMAL}  analysis:\n    checks:\n${Array.from({ length: 11 }, (_, i) => `      - { name: c${i}, query: up, thresholdRange: { max: 1 } }\n`).join('')}`,
+      'apps/web.yaml:12: Application/web: spec.analysis.checks: must list at most 10 checks: current value has 11; combine or drop checks',
+    ],
+    [
+      'duplicate check name',
+      `${check('')}      - { name: errors, query: up, thresholdRange: { max: 2 } }\n`,
+      'apps/web.yaml:14: Application/web: spec.analysis.checks[1].name: duplicate check name "errors": checks[0] has the same name; give each check its own name',
+    ],
+    [
+      'empty thresholdRange',
+      check('').replace('thresholdRange: { max: 1 }', 'thresholdRange: {}'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].thresholdRange: must have min, max or both (a measurement passes when min ≤ value ≤ max): current value is {}',
+    ],
+    [
+      'inverted thresholdRange',
+      check('').replace('thresholdRange: { max: 1 }', 'thresholdRange: { min: 2, max: 1 }'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].thresholdRange.max: must be at least min (2): current value is 1',
+    ],
+    [
+      'failureLimit not below count',
+      check(', count: 2, failureLimit: 2'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].failureLimit: must be less than count (2), otherwise the check can never fail: current value is 2',
+    ],
+    [
+      'failureLimit not below the default count',
+      check(', failureLimit: 3'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].failureLimit: must be less than count (3), otherwise the check can never fail: current value is 3',
+    ],
+    [
+      'count above 60',
+      check(', count: 61'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].count: must be <= 60: current value is 61',
+    ],
+    [
+      'interval zero',
+      check(', interval: 0s'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].interval: must be a duration from "1s" to "10m": current value is "0s"',
+    ],
+    [
+      'check name not a label',
+      check('').replace('name: errors', 'name: Error_Rate'),
+      'apps/web.yaml:13: Application/web: spec.analysis.checks[0].name: must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters): current value is "Error_Rate"',
+    ],
+    [
+      'bakeTime over an hour',
+      check('', '\n    bakeTime: 2h'),
+      'apps/web.yaml:12: Application/web: spec.analysis.bakeTime: must be a duration from "0s" to "1h": current value is "2h"',
+    ],
+    [
+      'unknown inconclusive policy',
+      `${MINIMAL}  analysis:\n    inconclusive: Ignore\n    checks: [{ name: up, query: up, thresholdRange: { min: 1 } }]\n`,
+      'apps/web.yaml:12: Application/web: spec.analysis.inconclusive: must be one of "Rollback", "Accept": current value is "Ignore"',
+    ],
+  ];
+  for (const [name, text, message] of cases) assert.equal(errorOf(text), message, name);
 });
 
 test('nativeAppSpec reads automated.allowEmpty, off unless the spec turns it on', () => {
