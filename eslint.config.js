@@ -39,6 +39,9 @@ const IO_LIBRARIES = [
   'prom-client',
   'p-limit',
 ];
+/** core/ folders that workflow code may import: pure, deterministic, no Node built-ins, no I/O. */
+const WORKFLOW_SAFE_CORE = ['core/autoscale', 'core/analysis'];
+
 /** Import patterns that reach into the named top-level folders from any depth of this tree. */
 const layers = (...names) =>
   names.flatMap((name) => [
@@ -131,9 +134,15 @@ export default tseslint.config(
             'workflows reach the world only through activities (import their interfaces from contract/)',
         },
         {
-          group: layers('activities', 'workers', 'cli', 'client', 'core'),
+          group: layers('activities', 'workers', 'cli', 'client'),
           message:
-            'workflows import only contract/ and config/ (activities run on workers, not in the sandbox)',
+            'workflows import only contract/, config/ and the sandbox-safe core/ folders (activities run on workers, not in the sandbox)',
+        },
+        {
+          // core/, except the pure decision rules workflows share with agents (checked sandbox-safe below).
+          regex: `^(\\.\\./)+core/(?!(${WORKFLOW_SAFE_CORE.map((dir) => dir.slice('core/'.length)).join('|')})/)`,
+          message:
+            'workflows import only contract/, config/ and the sandbox-safe core/ folders (activities run on workers, not in the sandbox)',
         },
       ]),
       'no-restricted-globals': [
@@ -142,6 +151,21 @@ export default tseslint.config(
           name: 'Date',
           message: 'use workflow time (Date is replaced in the sandbox, but prefer explicit inputs)',
         },
+      ],
+    },
+  },
+  {
+    files: WORKFLOW_SAFE_CORE.map((dir) => `${dir}/**/*.ts`),
+    rules: {
+      ...restrict([
+        {
+          group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'util', ...IO_LIBRARIES],
+          message: 'workflows import this folder: it must stay deterministic, without Node built-ins or I/O',
+        },
+      ]),
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'workflow code imports this: take time as an input' },
       ],
     },
   },

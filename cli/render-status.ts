@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { ApplicationSummary } from '../contract/activities.js';
 import type { AppStatus } from '../contract/messages.js';
 import { formatDuration, shortSha, table } from './format.js';
+import { describeDecision } from '../core/autoscale/describe-decision.js';
 
 export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';
 
@@ -47,6 +48,17 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
     lines.push(
       `Condition:     ${c.type}${c.revision ? ` (${shortSha(c.revision)})` : ''} since ${c.since}: ${c.message}`,
     );
+  const scaling = s.autoscaling;
+  if (scaling) {
+    lines.push(
+      `Autoscaling:   ${scaling.target} at ${scaling.replicas ?? '?'} replicas (min ${scaling.min}, max ${scaling.max})` +
+        (scaling.lastValue === undefined
+          ? ''
+          : `, last value ${scaling.lastValue} at ${scaling.lastEvaluatedAt ?? '?'}`) +
+        (scaling.waiting ? `; ${scaling.waiting}` : ''),
+    );
+    for (const d of scaling.decisions.slice(-3)) lines.push(`  scaled ${describeDecision(d)}`);
+  }
   const op = s.operation ?? s.lastOperation;
   if (op)
     lines.push(

@@ -4,7 +4,7 @@
  * query handler involved, so it is cheap for a thousand apps.
  */
 import type { Client } from '@temporalio/client';
-import type { ApplicationSummary } from '../contract/activities.js';
+import type { ApplicationSummary, AutoscalingSummary } from '../contract/activities.js';
 import type { IgnoreDifference } from '../config/types.js';
 
 const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
@@ -19,6 +19,7 @@ interface AppMemo {
   drifted?: boolean;
   syncOptions?: string[];
   ignoreDifferences?: IgnoreDifference[];
+  autoscaling?: AutoscalingSummary;
 }
 
 /** The apps served by one workflow task queue (a worker manages only its own). */
@@ -54,6 +55,7 @@ export async function listApplications(
       sync: attr('MooringSyncStatus'),
       health: attr('MooringHealth'),
       drifted: memo.drifted,
+      autoscaling: memo.autoscaling,
     });
   }
   return apps.filter((a) => a.repoURL);

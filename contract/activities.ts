@@ -4,7 +4,7 @@
  * and travel as keys; a diff comes back as masked text bounded in size. They never contain Secret
  * values.
  */
-import type { AppSource, AppSpec, IgnoreDifference } from '../config/types.js';
+import type { AppSource, AppSpec, AutoscalingPolicy, IgnoreDifference } from '../config/types.js';
 import type { HealthStatusCode } from './kube-object.js';
 import type { ObjectRef } from './object-ref.js';
 
@@ -82,6 +82,71 @@ export interface PlanInput {
    * key. Absent in calls scheduled before 0.3.0; then the step fails with ManifestsMissing.
    */
   source?: RenderManifestsInput;
+  /**
+   * The app's autoscaled workload (`spec.autoscaling`): its `spec.replicas` belongs to the field
+   * manager `mooring-autoscaler`, so apply leaves it alone and diff and drift ignore it.
+   */
+  autoscaled?: AutoscaledTarget;
+}
+
+export interface AutoscaledTarget {
+  /** `Kind/name`, in the app's namespace. */
+  target: string;
+  min: number;
+  max: number;
+}
+
+/** A plan's `autoscaled` for an app's autoscaling policy (undefined without one). */
+export function autoscaledTarget(policy: AutoscalingPolicy | undefined): AutoscaledTarget | undefined {
+  return policy && { target: policy.target, min: policy.min, max: policy.max };
+}
+
+export interface MeasureAutoscalingInput {
+  app: string;
+  namespace: string;
+  target: string;
+  query: string;
+}
+
+export interface MeasureAutoscalingResult {
+  currentReplicas?: number;
+  value?: number;
+  /** Why nothing could be measured; the autoscaler then changes nothing. */
+  problem?: string;
+}
+
+export interface ScaleTargetInput {
+  app: string;
+  namespace: string;
+  target: string;
+  replicas: number;
+}
+
+export interface ScaleTargetResult {
+  previousReplicas?: number;
+  replicas: number;
+}
+
+export interface QueryMetricInput {
+  app: string;
+  /** For messages: the analysis check. */
+  check: string;
+  query: string;
+}
+
+export type QueryMetricResult = { value: number } | { noData: string };
+
+/**
+ * Prometheus-backed calls on a cluster's agent: the agent queries its own Prometheus
+ * (`MOORING_PROMETHEUS_URL`), never an address from a spec.
+ */
+export interface MetricsActivities {
+  /** The autoscaled target's replicas and the policy's query value. */
+  measureAutoscaling(input: MeasureAutoscalingInput): Promise<MeasureAutoscalingResult>;
+  /** Server-side apply of the target's `spec.replicas` under the field manager `mooring-autoscaler`. */
+  scaleTarget(input: ScaleTargetInput): Promise<ScaleTargetResult>;
+  /** One analysis measurement. */
+  queryMetric(input: QueryMetricInput): Promise<QueryMetricResult>;
 }
 
 export interface PlannedStep {
@@ -228,6 +293,18 @@ export interface ApplicationSummary {
   health?: string;
   /** The app's last drift report found differences. */
   drifted?: boolean;
+  /** `spec.autoscaling` and where the app's autoscaler stands. */
+  autoscaling?: AutoscalingSummary;
+}
+
+export interface AutoscalingSummary {
+  policy: AutoscalingPolicy;
+  /** The target's replicas as the app last knew them. */
+  replicas?: number;
+  /** The app remembers recommendations a stabilization window holds: it must hear every evaluation. */
+  pending: boolean;
+  /** What keeps the autoscaler from measuring, as the app reports it (AutoscalingUnavailable). */
+  problem?: string;
 }
 
 export interface OperationRecord {

@@ -150,6 +150,11 @@ export class PolicyViolation extends MooringError {
   static override readonly revisionFault = true;
 }
 
+/** `spec.autoscaling.target` names no workload of this app (absent, or another app's object). */
+export class InvalidAutoscalingTarget extends MooringError {
+  static override readonly retryable = false;
+}
+
 /**
  * Every error class by its wire name (object keys survive bundling, class names need not).
  * Order: the names workflows already listed first, so the derived list only grew.
@@ -172,6 +177,7 @@ const ERROR_CLASSES: Readonly<
   PolicyViolation,
   RepoUrlRefused,
   CommitUnverified,
+  InvalidAutoscalingTarget,
 };
 
 /** The names workflows must not retry: every class whose `retryable` is false. */

@@ -45,6 +45,7 @@ export const WORKFLOW_TYPES = {
   sync: 'syncWorkflow',
   gitPoll: 'gitPollWorkflow',
   driftScan: 'driftScanWorkflow',
+  autoscale: 'autoscaleWorkflow',
   diff: 'diffWorkflow',
   cascadeDelete: 'cascadeDeleteWorkflow',
   listRepoDirectories: 'listRepoDirectoriesWorkflow',
@@ -54,4 +55,5 @@ export const WORKFLOW_TYPES = {
 export const SCHEDULE_IDS = {
   gitPoll: 'git-poll',
   driftScan: 'drift-scan',
+  autoscale: 'autoscale',
 } as const;

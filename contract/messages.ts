@@ -46,9 +46,11 @@ export interface OperationState {
  * application conditions: `SyncError` (the last operation failed; the message names the file,
  * object and field), `SyncWarning` (an option or annotation the sync ignored or could not honour),
  * `AgentUnavailable` (no agent polls the cluster's task queue), `CancelRequested` (someone asked
- * Temporal to cancel the app's workflow; what Mooring did instead).
+ * Temporal to cancel the app's workflow; what Mooring did instead), `AutoscalingUnavailable` (the
+ * autoscaler cannot measure: Prometheus down, the query has no data; replicas are left alone).
  */
-export type AppConditionType = 'SyncError' | 'SyncWarning' | 'AgentUnavailable' | 'CancelRequested';
+export type AppConditionType =
+  'SyncError' | 'SyncWarning' | 'AgentUnavailable' | 'CancelRequested' | 'AutoscalingUnavailable';
 
 export interface AppCondition {
   type: AppConditionType;
@@ -90,6 +92,59 @@ export interface AppStatus {
    * commit or an explicit sync does), and it is not marked bad.
    */
   stoppedRevision?: string;
+  /** Present when the spec has `autoscaling`. */
+  autoscaling?: AutoscalingStatus;
+}
+
+/** Who changed the replicas: the autoscale schedule or an operator (`scale` signal or update). */
+export type ScaleInitiator = 'autoscaler' | 'operator';
+
+/** One change of an autoscaled target's replicas, kept in the app's status (newest last). */
+export interface ScaleDecision {
+  at: string;
+  from: number;
+  to: number;
+  initiatedBy: ScaleInitiator;
+  /** The measured value (autoscaler decisions). */
+  value?: number;
+  reason: string;
+}
+
+export interface AutoscalingStatus {
+  target: string;
+  min: number;
+  max: number;
+  /** The replicas Mooring last set or measured on the target. */
+  replicas?: number;
+  /** The last measured value and when. */
+  lastValue?: number;
+  lastEvaluatedAt?: string;
+  /** A change the stabilization windows hold back, in words. */
+  waiting?: string;
+  decisions: ScaleDecision[];
+}
+
+/** From the autoscale schedule: one evaluation of the app's policy. */
+export interface AutoscaleEvaluation {
+  /** The target's replicas when measured; absent when the target could not be read. */
+  currentReplicas?: number;
+  value?: number;
+  /** The HPA-style recommendation for `value` (bounded, tolerance applied). */
+  recommendation?: number;
+  reason: string;
+  /** Why nothing could be measured (Prometheus down, no data, target missing): nothing changes. */
+  problem?: string;
+}
+
+export interface ScaleRequest {
+  replicas: number;
+  reason?: string;
+}
+
+export interface ScaleAccepted {
+  /** The replicas that will be applied: the request bounded to the policy's [min, max]. */
+  replicas: number;
+  bounded: boolean;
 }
 
 export interface RefreshInput {
@@ -131,6 +186,10 @@ export const driftDetectedSignal = defineSignal<[DriftInput]>('driftDetected');
 export const agentStatusSignal = defineSignal<[{ missing: boolean; message?: string }]>('agentStatus');
 export const rollbackSignal = defineSignal<[RollbackRequest]>('rollback');
 export const pauseSignal = defineSignal('pause');
+/** An operator's scale of the autoscaled target (Web UI "Send signal": `{"replicas": 3}`). */
+export const scaleSignal = defineSignal<[ScaleRequest]>('scale');
+/** The autoscale schedule's evaluation of the app's policy. */
+export const autoscaleSignal = defineSignal<[AutoscaleEvaluation]>('autoscale');
 export const resumeSignal = defineSignal('resume');
 
 export const syncUpdate = defineUpdate<SyncAccepted, [SyncRequest]>('sync');
@@ -138,6 +197,8 @@ export const rollbackUpdate = defineUpdate<SyncAccepted, [RollbackRequest]>('rol
 export const setSpecUpdate = defineUpdate<{ changed: boolean }, [AppSpec]>('setSpec');
 export const pauseUpdate = defineUpdate<AppStatus, []>('pause');
 export const resumeUpdate = defineUpdate<AppStatus, []>('resume');
+/** `mooring app scale`: refused when the app has no `spec.autoscaling`; bounded to [min, max]. */
+export const scaleUpdate = defineUpdate<ScaleAccepted, [ScaleRequest]>('scale');
 
 export const statusQuery = defineQuery<AppStatus>('status');
 export const specQuery = defineQuery<AppSpec>('spec');

@@ -90,3 +90,12 @@ export interface DriftScanResult {
   healthChanged: string[];
   errors: string[];
 }
+
+export interface AutoscaleResult {
+  evaluated: number;
+  /** Apps sent an evaluation. */
+  signalled: string[];
+  /** Apps whose recommendation equals their replicas, with nothing pending: not signalled. */
+  unchanged: string[];
+  errors: string[];
+}

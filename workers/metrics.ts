@@ -4,7 +4,9 @@
  */
 import * as http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { InjectedSinks } from '@temporalio/worker';
 import type { ApplicationSummary, OperationRecord } from '../contract/activities.js';
+import type { MooringSinks } from '../contract/sinks.js';
 
 export class MooringMetrics {
   readonly registry = new Registry();
@@ -46,6 +48,30 @@ export class MooringMetrics {
     labelNames: ['verb', 'code'],
     registers: [this.registry],
   });
+  readonly autoscaleEvaluations = new Counter({
+    name: 'mooring_autoscale_evaluations_total',
+    help: 'Autoscale evaluations an app received, by result (measured, or unavailable: Prometheus down, no data)',
+    labelNames: ['app', 'result'],
+    registers: [this.registry],
+  });
+  readonly scaleDecisions = new Counter({
+    name: 'mooring_autoscale_decisions_total',
+    help: 'Replica changes of autoscaled targets, by who decided and direction',
+    labelNames: ['app', 'initiated_by', 'direction'],
+    registers: [this.registry],
+  });
+  readonly autoscaledReplicas = new Gauge({
+    name: 'mooring_autoscale_replicas',
+    help: "Replicas Mooring last set on an app's autoscaled target",
+    labelNames: ['app'],
+    registers: [this.registry],
+  });
+  readonly analysisTotal = new Counter({
+    name: 'mooring_analysis_total',
+    help: 'Metric analyses of new revisions, by phase (Passed, Failed, Inconclusive)',
+    labelNames: ['app', 'phase'],
+    registers: [this.registry],
+  });
   readonly appInfo: Gauge<'app' | 'cluster' | 'sync_status' | 'health_status'>;
 
   constructor(listApps: () => Promise<ApplicationSummary[]>) {
@@ -79,6 +105,30 @@ export class MooringMetrics {
     if (r.outcome === 'RolledBack') this.rollbackTotal.inc({ app: r.app, trigger: 'automatic' });
     if (r.initiatedBy === 'rollback') this.rollbackTotal.inc({ app: r.app, trigger: 'manual' });
     if (r.initiatedBy === 'self-heal') this.driftDetected.inc({ app: r.app });
+  }
+
+  /** The metrics sink the workflow worker injects: every call lands in one of the counters above. */
+  sinks(): InjectedSinks<MooringSinks> {
+    return {
+      metrics: {
+        operationFinished: { fn: (_info, record) => this.recordOperation(record), callDuringReplay: false },
+        autoscaleEvaluated: {
+          fn: (_info, r) => this.autoscaleEvaluations.inc({ app: r.app, result: r.result }),
+          callDuringReplay: false,
+        },
+        scaled: {
+          fn: (_info, r) => {
+            this.scaleDecisions.inc({ app: r.app, initiated_by: r.initiatedBy, direction: r.direction });
+            this.autoscaledReplicas.set({ app: r.app }, r.replicas);
+          },
+          callDuringReplay: false,
+        },
+        analysisFinished: {
+          fn: (_info, r) => this.analysisTotal.inc({ app: r.app, phase: r.phase }),
+          callDuringReplay: false,
+        },
+      },
+    };
   }
 
   /** Serves `/metrics` (ours, then Core's) on host:port; resolves once listening. */

@@ -11,47 +11,66 @@ export interface ScheduleIntervals {
   gitPoll?: string;
   /** @default '3m' */
   driftScan?: string;
+  /** @default '30s' */
+  autoscale?: string;
   /** @default 'mooring' */
   taskQueue?: string;
+  /** Keep only these schedules (a test runs its own autoscale schedule for its own queue). @default all */
+  only?: ScheduleKind[];
+  /** Other schedule ids than SCHEDULE_IDS (a test's own, beside the global ones). */
+  ids?: Partial<Record<ScheduleKind, string>>;
 }
+
+export type ScheduleKind = keyof typeof SCHEDULE_IDS;
 
 function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
   const base = (
-    id: string,
+    kind: ScheduleKind,
     workflowType: string,
     every: string,
     jitter: string,
     note: string,
-  ): ScheduleOptions => ({
-    scheduleId: id,
-    spec: { intervals: [{ every }], jitter },
-    action: {
-      type: 'startWorkflow',
-      workflowType,
-      taskQueue: intervals.taskQueue ?? DEFAULT_TASK_QUEUE,
-      workflowId: id,
-      workflowExecutionTimeout: '10m',
-      staticSummary: note,
+  ): { kind: ScheduleKind; options: ScheduleOptions } => ({
+    kind,
+    options: {
+      scheduleId: intervals.ids?.[kind] ?? SCHEDULE_IDS[kind],
+      spec: { intervals: [{ every }], jitter },
+      action: {
+        type: 'startWorkflow',
+        workflowType,
+        taskQueue: intervals.taskQueue ?? DEFAULT_TASK_QUEUE,
+        workflowId: intervals.ids?.[kind] ?? SCHEDULE_IDS[kind],
+        workflowExecutionTimeout: '10m',
+        staticSummary: note,
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2m', pauseOnFailure: false },
+      state: { note },
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2m', pauseOnFailure: false },
-    state: { note },
   });
-  return [
+  const all = [
     base(
-      SCHEDULE_IDS.gitPoll,
+      'gitPoll',
       WORKFLOW_TYPES.gitPoll,
       intervals.gitPoll ?? '1m',
       '10s',
       'one remote check per repository and revision; refresh apps whose commit moved',
     ),
     base(
-      SCHEDULE_IDS.driftScan,
+      'driftScan',
       WORKFLOW_TYPES.driftScan,
       intervals.driftScan ?? '3m',
       '15s',
       'diff every app against its live objects; signal driftDetected',
     ),
+    base(
+      'autoscale',
+      WORKFLOW_TYPES.autoscale,
+      intervals.autoscale ?? '30s',
+      '0s',
+      'measure every autoscaled app on Prometheus; signal its recommendation (spec.autoscaling)',
+    ),
   ];
+  return all.filter((def) => !intervals.only || intervals.only.includes(def.kind)).map((def) => def.options);
 }
 
 /** Creates each schedule, or updates its spec, action and policies while keeping its paused state. */

@@ -7,8 +7,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { InjectedSinks, LogLevel, WorkerOptions as WorkerCreateOptions } from '@temporalio/worker';
-import type { MooringSinks } from '../contract/sinks.js';
+import type { LogLevel, WorkerOptions as WorkerCreateOptions } from '@temporalio/worker';
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities } from '../activities/control/control-activities.js';
@@ -21,6 +20,7 @@ import { clusterTaskQueue, DEFAULT_TASK_QUEUE } from '../contract/ids.js';
 import { createLogger } from './logger.js';
 import { MooringMetrics } from './metrics.js';
 import { ensureSchedules } from './schedules.js';
+import { prometheusClientFromEnv } from '../activities/metrics/prometheus-client.js';
 import type { ScheduleIntervals } from './schedules.js';
 import { ensureWorkflowBundle } from './workflow-bundle.js';
 import type { AgentPolicy } from '../core/policy/project.js';
@@ -54,6 +54,8 @@ export interface WorkerOptions {
   /** Address `/metrics` listens on; 0.0.0.0 in a pod so Prometheus and probes reach it. @default '127.0.0.1' */
   metricsHost?: string;
   schedules?: ScheduleIntervals | false;
+  /** The agent's Prometheus for autoscaling and analysis; default `$MOORING_PROMETHEUS_URL`. */
+  prometheusUrl?: string;
   /** The agent's policy file. @default process.env.MOORING_POLICY_FILE */
   policyFile?: string;
   /** `<namespace>/<name>` of a ConfigMap whose `policy.yaml` holds the policy (read at start). */
@@ -77,6 +79,13 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     throw new Error('A worker is either an agent (--agent) or the control plane (--control-plane), not both');
   // The policy is checked before anything connects: a worker with a bad policy never polls.
   const policy = options.controlPlaneOnly ? undefined : await loadAgentPolicy(options, log);
+  const prometheus = options.controlPlaneOnly
+    ? undefined
+    : prometheusClientFromEnv(
+        options.prometheusUrl
+          ? { ...process.env, MOORING_PROMETHEUS_URL: options.prometheusUrl }
+          : process.env,
+      );
 
   const codecKeys = loadCodecKeys();
   const dataConverter = mooringDataConverter(codecKeys);
@@ -115,6 +124,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       policy,
       log,
       metrics,
+      prometheus,
     }));
   const workers: Worker[] = [];
   if (clusterActivities)
@@ -140,19 +150,12 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         taskQueue,
         workflowBundle: { codePath: await ensureWorkflowBundle() },
         activities: withLivenessHeartbeats(createControlActivities({ client, taskQueue })),
-        sinks: {
-          metrics: {
-            operationFinished: {
-              fn: (_info, record) => metrics.recordOperation(record),
-              callDuringReplay: false,
-            },
-          },
-        } satisfies InjectedSinks<MooringSinks>,
+        sinks: metrics.sinks(),
       }),
     );
     if (options.schedules !== false)
       await ensureSchedules(client, { ...options.schedules, taskQueue }).catch((err: unknown) => {
-        throw explainConnectionError(err, conn, 'creating the git-poll and drift-scan schedules');
+        throw explainConnectionError(err, conn, 'creating the git-poll, drift-scan and autoscale schedules');
       });
   }
   log.info(
@@ -164,6 +167,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       role: options.agentOnly ? 'agent' : options.controlPlaneOnly ? 'control-plane' : 'combined',
       metricsPort,
       codecKey: codecKeys?.current.id ?? 'none',
+      prometheus: prometheus?.url ?? 'none',
     },
     'worker started',
   );

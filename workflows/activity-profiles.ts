@@ -144,3 +144,17 @@ export function cascadeDeleteProfile(cluster: string): ActivityOptions {
     retry: { maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   };
 }
+
+/**
+ * Prometheus and scale calls on a cluster's agent (autoscale, the app's scaler, analysis): short,
+ * two attempts. A failed measurement changes nothing; the next period tries again.
+ */
+export function metricsProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    heartbeatTimeout: LIVENESS_TIMEOUT,
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}

@@ -20,6 +20,8 @@ import type {
 } from '../contract/messages.js';
 import type { SyncWorkflowResult } from '../contract/workflows.js';
 import { isoTime, workflowNow } from './clock.js';
+import { autoscalingStatus } from './application-autoscaler.js';
+import type { AutoscalerState } from './application-autoscaler.js';
 
 /** First wait before an automatic operation that failed for an environment reason is tried again. */
 const RETRY_BASE_MS = 15_000;
@@ -54,6 +56,8 @@ export interface CarriedState {
   conditions?: AppCondition[];
   /** The revision of the last operation an operator terminated: auto-sync leaves it alone. */
   stoppedRevision?: string;
+  /** `spec.autoscaling`: replicas, remembered recommendations and decisions. */
+  autoscaler?: AutoscalerState;
 }
 
 export type ManualOperation =
@@ -372,6 +376,7 @@ export class ApplicationEntity {
       consecutiveFailures: s.consecutiveFailures,
       conditions: [...(s.conditions ?? [])],
       stoppedRevision: s.stoppedRevision,
+      ...(this.spec.autoscaling && { autoscaling: autoscalingStatus(this.spec.autoscaling, s.autoscaler) }),
     };
   }
 

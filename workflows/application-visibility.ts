@@ -38,6 +38,14 @@ export class Visibility {
       drifted: s.drifted,
       syncOptions: app.spec.syncPolicy.syncOptions,
       ignoreDifferences: app.spec.ignoreDifferences,
+      ...(app.spec.autoscaling && {
+        autoscaling: {
+          policy: app.spec.autoscaling,
+          replicas: s.autoscaler?.replicas,
+          pending: (s.autoscaler?.recommendations.length ?? 0) > 0,
+          problem: s.autoscaler?.problem,
+        },
+      }),
     };
     const fingerprint = JSON.stringify([attrs, memo]);
     setCurrentDetails(renderDetails(app.status()));

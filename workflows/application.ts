@@ -20,8 +20,10 @@ import { ApplicationEntity, initialState } from './application-state.js';
 import type { CarriedState } from './application-state.js';
 import { OperationRunner } from './application-operations.js';
 import { Visibility } from './application-visibility.js';
+import { Autoscaler } from './application-autoscaler.js';
 import {
   agentStatusSignal,
+  autoscaleSignal,
   driftDetectedSignal,
   pauseSignal,
   pauseUpdate,
@@ -30,6 +32,8 @@ import {
   resumeUpdate,
   rollbackSignal,
   rollbackUpdate,
+  scaleSignal,
+  scaleUpdate,
   setSpecUpdate,
   specQuery,
   statusQuery,
@@ -50,7 +54,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const app = new ApplicationEntity(input.spec, input.carried ?? initialState());
   const visibility = new Visibility(app);
   const operations = new OperationRunner(app, visibility);
-  registerHandlers(app, visibility); // before the first await
+  const autoscaler = new Autoscaler(app, visibility);
+  registerHandlers(app, visibility, autoscaler); // before the first await
+  void autoscaler.run();
   // A cancel request (the Web UI's most prominent button) does not end the app: it would drop its
   // history and leave the app unmanaged. It stops the running operation, like `app terminate`,
   // and says so in the status; `mooring app delete` ends an app.
@@ -68,7 +74,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         app.requestRefresh('periodic check');
       }
       if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
-        await condition(allHandlersFinished);
+        await condition(() => allHandlersFinished() && autoscaler.idle());
         await continueAsNew<typeof applicationWorkflow>({ spec: app.spec, carried: app.state });
       }
       await operations.handleNext();
@@ -78,7 +84,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 }
 
 /** Queries, signals and updates: each turns into a change of the entity's state or pending work. */
-function registerHandlers(app: ApplicationEntity, visibility: Visibility): void {
+function registerHandlers(app: ApplicationEntity, visibility: Visibility, autoscaler: Autoscaler): void {
   setHandler(statusQuery, () => app.status());
   setHandler(specQuery, () => app.spec);
   setHandler(refreshSignal, (input) => app.requestRefresh(input?.reason ?? 'refresh', input?.sha));
@@ -91,6 +97,26 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility): void 
       );
     else app.clearCondition('AgentUnavailable');
     visibility.publish();
+  });
+  setHandler(autoscaleSignal, (evaluation) => {
+    autoscaler.onEvaluation(evaluation);
+    visibility.publish();
+  });
+  setHandler(scaleSignal, (request) => {
+    try {
+      autoscaler.onManualScale(request);
+    } catch {
+      // A signal has no caller to answer; the rejected request is visible in the signal's event.
+    }
+  });
+  setHandler(scaleUpdate, (request) => autoscaler.onManualScale(request), {
+    validator: (request) => {
+      try {
+        autoscaler.validate(request);
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidScale');
+      }
+    },
   });
   setHandler(pauseSignal, () => app.pause());
   setHandler(resumeSignal, () => app.resume());

@@ -1,5 +1,6 @@
 /** The markdown an application shows in the Web UI's "Current details" panel. */
 import type { AppStatus } from '../contract/messages.js';
+import { describeDecision } from '../core/autoscale/describe-decision.js';
 
 export function renderDetails(status: AppStatus): string {
   const short = (sha?: string) => (sha ? sha.slice(0, 7) : '—');
@@ -21,6 +22,18 @@ export function renderDetails(status: AppStatus): string {
       '',
       `Bad revisions (not auto-synced): ${status.badRevisions.map((r) => `\`${short(r)}\``).join(', ')}`,
     );
+  const scaling = status.autoscaling;
+  if (scaling) {
+    lines.push(
+      '',
+      `Autoscaling \`${scaling.target}\`: ${scaling.replicas ?? '?'} replicas (min ${scaling.min}, max ${scaling.max})` +
+        (scaling.lastValue === undefined ? '' : `, last value ${scaling.lastValue}`) +
+        (scaling.waiting ? `; ${scaling.waiting}` : ''),
+    );
+    for (const d of scaling.decisions.slice(-3)) lines.push(`- ${describeDecision(d)}`);
+  }
+  const unavailable = status.conditions.find((c) => c.type === 'AutoscalingUnavailable');
+  if (unavailable) lines.push('', `Autoscaling unavailable: ${unavailable.message}`);
   const last = status.history.at(-1);
   if (last)
     lines.push(

@@ -3,6 +3,7 @@
  * cluster by server-side dry run. Writes nothing; the full diff stays in the agent's store and
  * only counts and its key come back.
  */
+import { autoscaledTarget } from '../contract/activities.js';
 import type { DiffWorkflowInput, DiffWorkflowResult } from '../contract/workflows.js';
 import { proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities } from '../contract/activities.js';
@@ -38,6 +39,7 @@ export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkfl
     namespace: spec.destination.namespace,
     syncOptions: spec.syncPolicy.syncOptions,
     ignoreDifferences: spec.ignoreDifferences,
+    autoscaled: autoscaledTarget(spec.autoscaling),
     source,
   });
   return { ...diff, revision: sha };

@@ -3,6 +3,7 @@
  * live objects with its deployed revision, a few apps at a time, and signals `driftDetected` to
  * the apps whose live state or health differs from what they last recorded.
  */
+import { autoscaledTarget } from '../contract/activities.js';
 import type { DriftScanResult } from '../contract/workflows.js';
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
@@ -25,6 +26,7 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
         namespace: app.namespace,
         syncOptions: app.syncOptions,
         ignoreDifferences: app.ignoreDifferences,
+        autoscaled: autoscaledTarget(app.autoscaling?.policy),
         // An agent replica without these manifests renders them again (plain directory sources;
         // Helm and Kustomize options are not in the app's memo, so those report the miss).
         source:

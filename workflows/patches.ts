@@ -26,4 +26,6 @@ export const PATCHES = {
    * of the agent registering them with a Temporal client (`registerApplications`).
    */
   childAppsOnControlPlane: 'child-apps-on-control-plane',
+  /** A revision that became Healthy is gated by `spec.analysis` (bake time, PromQL checks) before it succeeds. */
+  metricAnalysis: 'metric-analysis',
 } as const;

@@ -5,6 +5,7 @@
  * No Kubernetes detail lives here; every side effect is an activity on the cluster's queue.
  * How each call is retried lives in `activity-profiles.ts`, what it reports in `sync-results.ts`.
  */
+import { autoscaledTarget } from '../contract/activities.js';
 import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
 import {
   ActivityFailure,
@@ -38,6 +39,8 @@ import { controlQuickProfile, syncProfiles } from './activity-profiles.js';
 import type { SyncProfiles } from './activity-profiles.js';
 import { untilAgentAnswers } from './agent-wait.js';
 import { PATCHES } from './patches.js';
+import { runAnalysis } from './sync-analysis.js';
+import type { AnalysisPolicy } from '../config/types.js';
 import {
   dryRunDeployment,
   failedDeployment,
@@ -59,6 +62,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
   let first: Deployment;
   try {
     first = await operation.deploy(input.revision, 'deploy');
+    if (first.ok && operation.needsAnalysis()) first = await operation.analyze(first);
   } catch (err) {
     if (operation.superseded) return operation.finish(supersededResult(input.revision, operation.current));
     if (operation.stopped) return operation.finish(terminatedResult(input, operation.stopped));
@@ -217,6 +221,47 @@ class SyncOperation {
     }
   }
 
+  /** `spec.analysis` gates this operation's new revision (not a dry run, not superseded). */
+  needsAnalysis(): boolean {
+    const { spec, dryRun } = this.#input;
+    return !dryRun && !this.superseded && spec.analysis !== undefined && patched(PATCHES.metricAnalysis);
+  }
+
+  /**
+   * The metric analysis of a revision that became Healthy: passed (or inconclusive with
+   * `inconclusive: Accept`) keeps it; otherwise it fails like a health check, so it is rolled
+   * back and marked bad. A newer commit supersedes it as it supersedes the health wait.
+   */
+  async analyze(deployed: Deployment): Promise<Deployment> {
+    const { app, spec } = this.#input;
+    const policy = spec.analysis as AnalysisPolicy;
+    try {
+      const verdict = await this.#healthWait.run(() =>
+        runAnalysis({
+          app,
+          cluster: spec.destination.cluster,
+          policy,
+          onStep: (step) => {
+            this.#step = step;
+          },
+        }),
+      );
+      const accepted =
+        verdict.phase === 'Passed' || (verdict.phase === 'Inconclusive' && policy.inconclusive === 'Accept');
+      if (accepted) return { ...deployed, message: `${deployed.message}; ${verdict.message}` };
+      return { ...deployed, ok: false, revisionFault: true, message: verdict.message };
+    } catch (err) {
+      if (isCancellation(err) && !this.superseded)
+        this.stopped = {
+          step: this.#step,
+          touchedCluster: true,
+          applied: true,
+          manifestKey: deployed.manifestKey,
+        };
+      throw err;
+    }
+  }
+
   /**
    * As in Argo CD, an automatic sync with prune does not apply an empty render over a live app:
    * an empty render is far more often a broken path or generator than an intent.
@@ -360,6 +405,7 @@ class SyncOperation {
       namespace: spec.destination.namespace,
       syncOptions: spec.syncPolicy.syncOptions,
       ignoreDifferences: spec.ignoreDifferences,
+      autoscaled: autoscaledTarget(spec.autoscaling),
       source: this.#renderInput(revision),
     };
   }

@@ -12,6 +12,7 @@ import type {
   ChangeEntry,
   ClusterActivities,
   DetectDriftResult,
+  MetricsActivities,
   DiffApplicationResult,
   PlanInput,
   PrepareSyncResult,
@@ -55,6 +56,8 @@ import { respectIgnoredFields } from '../../core/sync/respect-ignore.js';
 import type { AgentPolicy } from '../../core/policy/project.js';
 import { PolicyGuard } from './policy-guard.js';
 import { assertRenderedFor, recordRenderedFor } from './render-provenance.js';
+import { createMetricsActivities, ignoreRulesOf, leaveReplicasToAutoscaler } from './autoscale-activities.js';
+import type { PrometheusClient } from '../metrics/prometheus-client.js';
 
 export interface ClusterActivitiesOptions {
   cluster: string;
@@ -66,6 +69,8 @@ export interface ClusterActivitiesOptions {
     k8sRequests: { inc(labels: { verb: string; code: string }): void };
     gitRequestDuration: { observe(labels: { op: string }, seconds: number): void };
   };
+  /** The agent's Prometheus, for autoscaling and analysis queries; absent: every measurement says so. */
+  prometheus?: PrometheusClient;
   /** Injected for tests and benchmarks; built from the defaults otherwise. */
   repoCache?: RepoCache;
   store?: ManifestStore;
@@ -122,9 +127,12 @@ async function heartbeating<T>(
   }
 }
 
-export async function createClusterActivities(
-  options: ClusterActivitiesOptions,
-): Promise<{ activities: ClusterActivities; client: KubeClient; guard: PolicyGuard; close: () => void }> {
+export async function createClusterActivities(options: ClusterActivitiesOptions): Promise<{
+  activities: ClusterActivities & MetricsActivities;
+  client: KubeClient;
+  guard: PolicyGuard;
+  close: () => void;
+}> {
   const client = await KubeClient.fromKubeconfig({
     path: options.kubeconfig,
     observer: (verb, code) => options.metrics?.k8sRequests.inc({ verb, code: String(code) }),
@@ -241,7 +249,7 @@ export async function createClusterActivities(
   ): Promise<{ apply: KubeObject[]; inSync: ChangeEntry[] }> {
     if (!appSyncOptions(input.syncOptions).applyOutOfSyncOnly || objects.length === 0)
       return { apply: objects, inSync: [] };
-    const diffs = await diffObjectsOf(client, loaded, objects, input.ignoreDifferences, {
+    const diffs = await diffObjectsOf(client, loaded, objects, ignoreRulesOf(input), {
       signal,
       predictions,
     });
@@ -293,7 +301,13 @@ export async function createClusterActivities(
     return [...deletable, ...tracked.filter((o) => o.metadata.deletionTimestamp && !deletable.includes(o))];
   }
 
-  const activities: ClusterActivities = {
+  const activities: ClusterActivities & MetricsActivities = {
+    ...createMetricsActivities({
+      client,
+      guard,
+      prometheus: options.prometheus,
+      signal: () => activityContext().signal,
+    }),
     resolveRevision: async (input) => {
       guard.assertRepoKnown(input.repoURL);
       return await timed('resolve', () => git.resolveRevision(input));
@@ -364,7 +378,13 @@ export async function createClusterActivities(
       );
       const { apply, inSync } = await outOfSyncOnly(input, loaded, [...crds, ...resources], signal);
       changes.push(...inSync);
-      const toApply = await withIgnoredLiveValues(input, apply, signal);
+      const leftToAutoscaler = await leaveReplicasToAutoscaler(
+        client,
+        input,
+        await withIgnoredLiveValues(input, apply, signal),
+        signal,
+      );
+      const toApply = leftToAutoscaler.objects;
       const applyCrds = toApply.filter((o) => o.kind === 'CustomResourceDefinition');
       if (applyCrds.length > 0) {
         changes.push(...(await applyAll(client, applyCrds, applyOptions)).map((a) => a.change));
@@ -379,6 +399,7 @@ export async function createClusterActivities(
           )
         ).map((a) => a.change),
       );
+      await leftToAutoscaler.claim();
       const hooks = objects.filter(isHook);
       if (hooks.length > 0) {
         changes.push(
@@ -497,7 +518,7 @@ export async function createClusterActivities(
       const { signal } = activityContext();
       const loaded = await planFor(input);
       const [diffs, observed] = await Promise.all([
-        diffApp(client, loaded, input.ignoreDifferences, input.app, { signal, predictions }),
+        diffApp(client, loaded, ignoreRulesOf(input), input.app, { signal, predictions }),
         observeHealth(client, loaded.resources, signal),
       ]);
       const changes = diffs
@@ -518,7 +539,7 @@ export async function createClusterActivities(
 
     async diffApplication(input: PlanInput): Promise<DiffApplicationResult> {
       const { signal } = activityContext();
-      const diffs = await diffApp(client, await planFor(input), input.ignoreDifferences, input.app, {
+      const diffs = await diffApp(client, await planFor(input), ignoreRulesOf(input), input.app, {
         signal,
         predictions,
       });

@@ -25,9 +25,14 @@ export function registerWorkerCommand(program: Command): void {
     .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
     .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
     .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
+    .option('--autoscale <interval>', 'autoscale schedule interval', '30s')
+    .option(
+      '--prometheus-url <url>',
+      "this agent's Prometheus, for autoscaling and analysis queries (default: $MOORING_PROMETHEUS_URL)",
+    )
     .option(
       '--no-schedules',
-      'do not create or update the git-poll and drift-scan schedules (they are global)',
+      'do not create or update the git-poll, drift-scan and autoscale schedules (they are global)',
     )
     .action(
       async (opts: {
@@ -42,6 +47,8 @@ export function registerWorkerCommand(program: Command): void {
         metricsHost: string;
         gitPoll: string;
         driftScan: string;
+        autoscale: string;
+        prometheusUrl?: string;
         schedules: boolean;
       }) => {
         await runWorker({
@@ -55,7 +62,10 @@ export function registerWorkerCommand(program: Command): void {
           policyConfigMap: opts.policyConfigmap,
           metricsPort: Number(opts.metricsPort),
           metricsHost: opts.metricsHost,
-          schedules: opts.schedules ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan } : false,
+          prometheusUrl: opts.prometheusUrl,
+          schedules: opts.schedules
+            ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan, autoscale: opts.autoscale }
+            : false,
         });
       },
     );

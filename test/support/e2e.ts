@@ -53,6 +53,8 @@ export interface AppOptions {
   healthTimeout?: string;
   /** Replaces the spec's `syncPolicy.automated`. */
   automated?: { prune: boolean; selfHeal: boolean };
+  /** Further `spec` fields as a user writes them (e.g. `autoscaling`, `analysis`), defaults filled by the parser. */
+  spec?: Record<string, unknown>;
 }
 
 /** One registered app: its repository, spec and status. */
@@ -157,6 +159,8 @@ async function appSpec(
   doc.setIn(['spec', 'destination', 'namespace'], namespace);
   doc.setIn(['spec', 'rollback', 'healthTimeout'], options.healthTimeout ?? '60s');
   if (options.automated) doc.setIn(['spec', 'syncPolicy', 'automated'], doc.createNode(options.automated));
+  for (const [field, value] of Object.entries(options.spec ?? {}))
+    doc.setIn(['spec', field], doc.createNode(value));
   const { apps } = parseApplications(String(doc), `${name}.yaml`);
   const spec = apps[0];
   if (!spec) throw new Error(`The guestbook spec for ${name} parsed to no application`);
@@ -170,6 +174,8 @@ export async function startE2e(
     worker?: boolean;
     /** The in-process worker's agent policy file. @default $MOORING_POLICY_FILE (the local one) */
     policyFile?: string;
+    /** The in-process agent's Prometheus. @default $MOORING_PROMETHEUS_URL (the stack's) */
+    prometheusUrl?: string;
   } = {},
 ): Promise<E2eEnv> {
   installQuietRuntime();
@@ -196,6 +202,7 @@ export async function startE2e(
       metricsPort: 0,
       stop,
       policyFile: options.policyFile,
+      prometheusUrl: options.prometheusUrl,
     });
     running.then(
       () => {

@@ -9,6 +9,7 @@ import { registerHistoryCommand } from './history.js';
 import { registerListCommand } from './list.js';
 import { registerPauseResumeCommands } from './pause-resume.js';
 import { registerRollbackCommand } from './rollback.js';
+import { registerScaleCommand } from './scale.js';
 import type { RunWithClient } from './run.js';
 import { registerSyncCommand } from './sync.js';
 import { registerTerminateCommand } from './terminate.js';
@@ -25,6 +26,7 @@ export function registerAppCommands(program: Command): void {
   registerSyncCommand(app, run);
   registerRollbackCommand(app, run);
   registerPauseResumeCommands(app, run);
+  registerScaleCommand(app, run);
   registerWaitCommand(app, run);
   registerDiffCommand(app, run);
   registerTerminateCommand(app, run);

@@ -125,11 +125,12 @@ describe('contract errors', () => {
   it('new classes are appended, so the list workflows recorded only grew', () => {
     assert.equal(errors.EmptyRender.retryable, false);
     assert.equal(errors.EmptyRender.revisionFault, true);
-    assert.deepEqual(NON_RETRYABLE_ERRORS.slice(-4), [
+    assert.deepEqual(NON_RETRYABLE_ERRORS.slice(-5), [
       'EmptyRender',
       'PolicyViolation',
       'RepoUrlRefused',
       'CommitUnverified',
+      'InvalidAutoscalingTarget',
     ]);
   });
 

@@ -47,7 +47,12 @@ export function workflowBundle(
 
 /** The worker's metrics sink, discarding what it gets: tests and replays count no operations. */
 export const NO_METRICS_SINKS = {
-  metrics: { operationFinished: { fn: noop, callDuringReplay: false } },
+  metrics: {
+    operationFinished: { fn: noop, callDuringReplay: false },
+    autoscaleEvaluated: { fn: noop, callDuringReplay: false },
+    scaled: { fn: noop, callDuringReplay: false },
+    analysisFinished: { fn: noop, callDuringReplay: false },
+  },
 } satisfies InjectedSinks<MooringSinks>;
 
 export interface WorkflowTestEnv {
