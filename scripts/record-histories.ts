@@ -1,7 +1,8 @@
 /**
  * Records workflow histories from a real run of the current release for the replay tests
  * (test/workflows/replay.test.ts): the real worker on its own task queue against the local stack,
- * the guestbook example in a real local Git repository, one healthy sync, then a crash-looping
+ * the guestbook example in a real local Git repository, with autoscaling and a metric analysis on
+ * the stack's Prometheus: one healthy sync (analysed), one autoscale decision, then a crash-looping
  * commit that is rolled back. Writes the application workflow's and both sync children's
  * histories, with a manifest naming the commit, into a NEW folder
  * test/fixtures/histories/<package.json version>-<short HEAD SHA>/. Recordings of earlier releases
@@ -23,7 +24,7 @@ import { parseDocument } from 'yaml';
 import { applySpec } from '../client/apply-spec.js';
 import { parseApplications } from '../config/parse-application.js';
 import { runWorker } from '../workers/worker.js';
-import { refreshSignal, statusQuery } from '../contract/messages.js';
+import { autoscaleSignal, refreshSignal, statusQuery } from '../contract/messages.js';
 import { applicationWorkflowId, syncWorkflowId } from '../contract/ids.js';
 import type { AppStatus } from '../contract/messages.js';
 import { historyToJson } from '../test/workflows/harness/history-json.js';
@@ -119,11 +120,33 @@ try {
   doc.setIn(['spec', 'destination', 'cluster'], cluster);
   doc.setIn(['spec', 'destination', 'namespace'], name);
   doc.setIn(['spec', 'rollback', 'healthTimeout'], '60s');
+  doc.setIn(
+    ['spec', 'autoscaling'],
+    doc.createNode({ target: 'Deployment/guestbook-ui', min: 1, max: 4, query: 'vector(3)', targetValue: 1 }),
+  );
+  doc.setIn(
+    ['spec', 'analysis'],
+    doc.createNode({
+      bakeTime: '1s',
+      checks: [
+        { name: 'constant', query: 'vector(0)', thresholdRange: { max: 1 }, interval: '1s', count: 2 },
+      ],
+    }),
+  );
   const spec = parseApplications(String(doc), `${name}.yaml`).apps[0];
   if (!spec) throw new Error(`The guestbook spec for ${name} parsed to no application`);
   await applySpec(client, spec, taskQueue);
   await waitStatus('the first sync', (s) => s.history.length === 1 && !s.operation);
   console.log('first sync recorded');
+  // One autoscale decision, as the autoscale schedule's evaluation would signal it.
+  await handle.signal(autoscaleSignal, {
+    currentReplicas: 2,
+    value: 3,
+    recommendation: 3,
+    reason: 'recorded',
+  });
+  await waitStatus('the autoscale decision', (s) => s.autoscaling?.replicas === 3);
+  console.log('autoscale decision recorded');
 
   const deployment = join(repo, 'guestbook/deployment.yaml');
   const manifest = parseDocument(await readFile(deployment, 'utf8'));
@@ -141,9 +164,13 @@ try {
     [
       'application.json',
       handle.workflowId,
-      'the application workflow: one healthy sync, then a crash-looping commit rolled back',
+      'the application workflow: one healthy sync, an autoscale decision, then a crash-looping commit rolled back',
     ],
-    ['sync-succeeded.json', syncWorkflowId(name, status.history[0]?.id ?? 0), 'the healthy sync child'],
+    [
+      'sync-succeeded.json',
+      syncWorkflowId(name, status.history[0]?.id ?? 0),
+      'the healthy sync child, with its metric analysis',
+    ],
     [
       'sync-rolled-back.json',
       syncWorkflowId(name, status.history[1]?.id ?? 0),
