@@ -1,7 +1,7 @@
 /**
  * The Temporal Web UI, in a real headless browser: an operator filtering on `MooringApp` sees the
- * application workflow and its sync workflows, and the Schedules page lists git-poll and
- * drift-scan. Screenshots land in the system temp directory for a human to look at.
+ * application workflow and its sync workflows, and the Schedules page lists git-poll,
+ * drift-scan and autoscale. Screenshots land in the system temp directory for a human to look at.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,7 +41,7 @@ describe('Temporal Web UI', { skip: chromiumMissing() }, () => {
     app = await env.createApp('gb-webui');
     const head = await app.repo.head();
     await app.waitStatus(`initial sync of ${head}`, settledAt(head));
-    for (const id of [SCHEDULE_IDS.gitPoll, SCHEDULE_IDS.driftScan]) {
+    for (const id of Object.values(SCHEDULE_IDS)) {
       const exists = await env.client.schedule
         .getHandle(id)
         .describe()
@@ -96,10 +96,11 @@ describe('Temporal Web UI', { skip: chromiumMissing() }, () => {
     );
   });
 
-  test('the Schedules page lists git-poll and drift-scan', async () => {
+  test('the Schedules page lists git-poll, drift-scan and autoscale', async () => {
     await page.goto(`${temporalUiUrl()}/namespaces/default/schedules`);
     await page.getByText(SCHEDULE_IDS.gitPoll, { exact: true }).first().waitFor({ timeout: 30_000 });
     await page.getByText(SCHEDULE_IDS.driftScan, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByText(SCHEDULE_IDS.autoscale, { exact: true }).first().waitFor({ timeout: 30_000 });
     const shot = join(tmpdir(), `mooring-webui-schedules-${env.suffix}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`screenshot: ${shot}`);
