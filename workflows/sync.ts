@@ -221,10 +221,22 @@ class SyncOperation {
     }
   }
 
-  /** `spec.analysis` gates this operation's new revision (not a dry run, not superseded). */
+  /**
+   * `spec.analysis` gates a new revision: not a dry run, not a superseded operation, and not a
+   * revision that already proved itself (self-heal re-applying it, a manual rollback to it), as
+   * Argo Rollouts and Flagger analyse new revisions only.
+   */
   needsAnalysis(): boolean {
-    const { spec, dryRun } = this.#input;
-    return !dryRun && !this.superseded && spec.analysis !== undefined && patched(PATCHES.metricAnalysis);
+    const { spec, dryRun, initiatedBy, revision, lastHealthyRevision } = this.#input;
+    const newRevision =
+      initiatedBy !== 'self-heal' && initiatedBy !== 'rollback' && revision !== lastHealthyRevision;
+    return (
+      !dryRun &&
+      !this.superseded &&
+      newRevision &&
+      spec.analysis !== undefined &&
+      patched(PATCHES.metricAnalysis)
+    );
   }
 
   /**
