@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { refreshSignal } from '../../contract/messages.js';
 import type { AppStatus } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
-import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import { guestbookDeployment, SERVICE_PORT_OUT_OF_RANGE, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { kubectlJson, projectRoot } from '../support/stack.js';
 import { waitQuiescent } from '../support/workflow-history.js';
@@ -90,21 +90,8 @@ describe('a bad commit end to end', () => {
   });
 
   test('a manifest the API server rejects: the dry-run names the object and field, nothing is written', async () => {
-    const service = [
-      'apiVersion: v1',
-      'kind: Service',
-      'metadata:',
-      '  name: guestbook-ui',
-      'spec:',
-      '  selector:',
-      '    app.kubernetes.io/name: guestbook-ui',
-      '  ports:',
-      '  - port: 70000',
-      '    targetPort: 80',
-      '',
-    ].join('\n');
     const sha = await push('service port out of range', {
-      'guestbook/service.yaml': service,
+      'guestbook/service.yaml': SERVICE_PORT_OUT_OF_RANGE,
       'guestbook/deployment.yaml': await guestbookDeployment({ replicas: 3 }),
     });
     await assertRejected(sha, /Service.*guestbook-ui[\s\S]*spec\.ports\[0\]\.port/);

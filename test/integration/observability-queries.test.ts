@@ -19,7 +19,7 @@ import { applicationWorkflowId } from '../../contract/ids.js';
 import { applySpec } from '../../client/apply-spec.js';
 import { parseApplications } from '../../config/parse-application.js';
 import { runWorker } from '../../workers/worker.js';
-import { guestbookDeployment, settledAt } from '../support/e2e.js';
+import { guestbookDeployment, SERVICE_PORT_OUT_OF_RANGE, settledAt } from '../support/e2e.js';
 import { createTestGitRepo } from '../support/git-repo.js';
 import type { TestGitRepo } from '../support/git-repo.js';
 import { installKedaCrds } from '../support/keda.js';
@@ -56,19 +56,6 @@ interface TemplateVar {
 
 const KEDA_DIR = join(projectRoot, 'deploy/keda');
 const DASHBOARD = join(projectRoot, 'deploy/grafana/mooring-dashboard.json');
-const SERVICE_PORT_OUT_OF_RANGE = [
-  'apiVersion: v1',
-  'kind: Service',
-  'metadata:',
-  '  name: guestbook-ui',
-  'spec:',
-  '  selector:',
-  '    app.kubernetes.io/name: guestbook-ui',
-  '  ports:',
-  '  - port: 70000',
-  '    targetPort: 80',
-  '',
-].join('\n');
 
 /** Grafana's built-in interval variables, as Grafana sets them for a 1 h dashboard range. */
 const BUILTINS: Record<string, string> = { __rate_interval: '1m', __interval: '15s', __range: '1h' };

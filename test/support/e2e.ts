@@ -128,6 +128,21 @@ export const FAILING_PRESYNC_HOOK = stringify({
   },
 });
 
+/** The guestbook Service with a port the API server rejects (> 65535): a commit the dry-run refuses. */
+export const SERVICE_PORT_OUT_OF_RANGE = [
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata:',
+  '  name: guestbook-ui',
+  'spec:',
+  '  selector:',
+  '    app.kubernetes.io/name: guestbook-ui',
+  '  ports:',
+  '  - port: 70000',
+  '    targetPort: 80',
+  '',
+].join('\n');
+
 /** The guestbook Deployment manifest with a few fields changed, as a commit would change it. */
 export async function guestbookDeployment(change: {
   image?: string;
