@@ -8,56 +8,21 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDocument } from 'yaml';
-import { applicationWorkflowId, syncWorkflowId } from '../../contract/ids.js';
-import { refreshSignal } from '../../contract/messages.js';
-import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
+import { syncWorkflowId } from '../../contract/ids.js';
+import { createAnalysedApp } from '../support/analysed-app.js';
+import type { AnalysedApp } from '../support/analysed-app.js';
+import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
-
-const BAKE = '4s';
-
-/** The guestbook Deployment with the error ratio the exporter will report for it. */
-async function deploymentWithErrorRatio(ratio: string, image: string): Promise<string> {
-  const doc = parseDocument(await guestbookDeployment({ image }));
-  doc.setIn(['spec', 'template', 'metadata', 'annotations', 'test.mooring.dev/error-ratio'], ratio);
-  return String(doc);
-}
 
 describe('metric analysis gates a new revision', () => {
   let env: E2eEnv;
   let app: E2eApp;
 
-  const push = async (message: string, ratio: string, image: string): Promise<string> => {
-    const sha = await app.repo.commit(message, {
-      'guestbook/deployment.yaml': await deploymentWithErrorRatio(ratio, image),
-    });
-    await env.client.workflow
-      .getHandle(applicationWorkflowId(app.name))
-      .signal(refreshSignal, { reason: 'test push' });
-    return sha;
-  };
+  let push: AnalysedApp['push'];
 
   before(async () => {
     env = await startE2e('analysis');
-    const namespace = `e2e-gb-analysis-${env.suffix}`;
-    app = await env.createApp('gb-analysis', {
-      spec: {
-        analysis: {
-          bakeTime: BAKE,
-          inconclusive: 'Accept',
-          checks: [
-            {
-              name: 'error-ratio',
-              query: `max(mooring_test_deployment_error_ratio{namespace="${namespace}",deployment="guestbook-ui"})`,
-              thresholdRange: { max: 0.05 },
-              interval: '3s',
-              count: 3,
-            },
-          ],
-        },
-      },
-    });
-    assert.equal(app.namespace, namespace);
+    ({ app, push } = await createAnalysedApp(env, 'gb-analysis'));
   });
 
   after(async () => {

@@ -24,7 +24,6 @@ const PERIOD_S = 10;
 /** Prometheus scrapes every 2 s; a value needs up to one scrape to be visible. */
 const SCRAPE_S = 2;
 const SCALE_DOWN_WINDOW_S = 20;
-const METRIC = 'mooring_test_load';
 
 interface LiveScale {
   replicas: number;
@@ -37,10 +36,12 @@ describe('autoscaling on Prometheus', () => {
   let proxy: OutageProxy;
   let scheduleId: string;
   const labels: Record<string, string> = {};
+  /** A gauge of this run's own: clearing it (no data) touches no other test's series. */
+  let metric = '';
 
   const setLoad = async (value: number) => {
-    await setExporterValue(METRIC, labels, value);
-    await waitForSeries(`${METRIC}{test="${labels.test}"}`, (s) => s.some((x) => x.value === value), 15_000);
+    await setExporterValue(metric, labels, value);
+    await waitForSeries(`${metric}{test="${labels.test}"}`, (s) => s.some((x) => x.value === value), 15_000);
   };
   const live = async (): Promise<LiveScale> => {
     const d = await kubectlJson<{
@@ -60,7 +61,8 @@ describe('autoscaling on Prometheus', () => {
     proxy = await startOutageProxy(new URL(prometheusUrl()));
     env = await startE2e('autoscale', { prometheusUrl: proxy.url });
     labels.test = env.suffix;
-    await setExporterValue(METRIC, labels, 20);
+    metric = `mooring_test_load_${env.suffix}`;
+    await setExporterValue(metric, labels, 20);
     app = await env.createApp('gb-scale', {
       automated: { prune: true, selfHeal: true },
       spec: {
@@ -68,7 +70,7 @@ describe('autoscaling on Prometheus', () => {
           target: 'Deployment/guestbook-ui',
           min: 1,
           max: 5,
-          query: `max(${METRIC}{test="${env.suffix}"})`,
+          query: `max(${metric}{test="${env.suffix}"})`,
           targetValue: 10,
           behavior: { scaleDown: { stabilizationWindowSeconds: SCALE_DOWN_WINDOW_S } },
         },
@@ -96,14 +98,14 @@ describe('autoscaling on Prometheus', () => {
       .getHandle(scheduleId)
       .delete()
       .catch(() => undefined);
-    await clearExporterValue(METRIC).catch(() => undefined);
+    await clearExporterValue(metric).catch(() => undefined);
     await env?.close();
     await proxy?.close();
   });
 
   test('a higher load scales up within two schedule periods, owned by mooring-autoscaler', async () => {
     const started = Date.now();
-    await setExporterValue(METRIC, labels, 35);
+    await setExporterValue(metric, labels, 35);
     const status = await app.waitStatus(
       'scaled to 4',
       (s) => replicasIn(s) === 4,
@@ -197,7 +199,7 @@ describe('autoscaling on Prometheus', () => {
   });
 
   test('a query with no data changes nothing and says so', async () => {
-    await clearExporterValue(METRIC);
+    await clearExporterValue(metric);
     const status = await app.waitStatus(
       'no data reported',
       (s) => s.conditions.some((c) => c.type === 'AutoscalingUnavailable' && /no series/.test(c.message)),

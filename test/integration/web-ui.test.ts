@@ -5,34 +5,23 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ensureSchedules } from '../../workers/schedules.js';
 import { SCHEDULE_IDS } from '../../contract/ids.js';
 import { applicationWorkflowId, syncWorkflowId } from '../../contract/ids.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
-import { CHROMIUM, chromiumMissing } from '../support/requirements.js';
+import { launchBrowser } from '../support/browser.js';
+import type { Browser } from '../support/browser.js';
+import { chromiumMissing } from '../support/requirements.js';
 import { temporalUiUrl } from '../support/stack.js';
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 describe('Temporal Web UI', { skip: chromiumMissing() }, () => {
   let env: E2eEnv;
   let app: E2eApp;
-  let profile: string;
-  let browser: BrowserContext;
+  let browser: Browser | undefined;
   let page: Page;
   const createdSchedules: string[] = [];
 
@@ -55,19 +44,12 @@ describe('Temporal Web UI', { skip: chromiumMissing() }, () => {
     // Schedules this test created are global: keep them from firing, and delete them afterwards.
     for (const id of createdSchedules)
       await env.client.schedule.getHandle(id).pause('created paused by the Web UI test');
-    profile = await mkdtemp(join(tmpdir(), 'mooring-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1600, height: 1000 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    browser = await launchBrowser();
+    page = browser.page;
   });
 
   after(async () => {
     await browser?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
     for (const id of createdSchedules)
       await env.client.schedule
         .getHandle(id)
