@@ -9,10 +9,10 @@ const info = {} as WorkflowInfo;
 test('scale decisions, evaluations and analyses are counted by app, with the replicas as a gauge', async () => {
   const metrics = new MooringMetrics(async () => []);
   const sinks = metrics.sinks().metrics;
-  sinks.scaled.fn(info, { app: 'web', initiatedBy: 'autoscaler', direction: 'up', replicas: 4 });
-  sinks.scaled.fn(info, { app: 'web', initiatedBy: 'operator', direction: 'down', replicas: 2 });
-  sinks.autoscaleEvaluated.fn(info, { app: 'web', result: 'unavailable' });
-  sinks.analysisFinished.fn(info, { app: 'web', phase: 'Failed' });
+  await sinks.scaled.fn(info, { app: 'web', initiatedBy: 'autoscaler', direction: 'up', replicas: 4 });
+  await sinks.scaled.fn(info, { app: 'web', initiatedBy: 'operator', direction: 'down', replicas: 2 });
+  await sinks.autoscaleEvaluated.fn(info, { app: 'web', result: 'unavailable' });
+  await sinks.analysisFinished.fn(info, { app: 'web', phase: 'Failed' });
   const text = await metrics.registry.metrics();
   assert.match(
     text,
