@@ -4,6 +4,7 @@ import type { ApplicationSummary } from '../contract/activities.js';
 import type { AppStatus } from '../contract/messages.js';
 import { formatDuration, shortSha, table } from './format.js';
 import { describeDecision } from '../core/autoscale/describe-decision.js';
+import { formatNumber } from '../core/autoscale/recommend.js';
 
 export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';
 
@@ -54,7 +55,7 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
       `Autoscaling:   ${scaling.target} at ${scaling.replicas ?? '?'} replicas (min ${scaling.min}, max ${scaling.max})` +
         (scaling.lastValue === undefined
           ? ''
-          : `, last value ${scaling.lastValue} at ${scaling.lastEvaluatedAt ?? '?'}`) +
+          : `, last value ${formatNumber(scaling.lastValue)} at ${scaling.lastEvaluatedAt ?? '?'}`) +
         (scaling.waiting ? `; ${scaling.waiting}` : ''),
     );
     for (const d of scaling.decisions.slice(-3)) lines.push(`  scaled ${describeDecision(d)}`);

@@ -1,6 +1,7 @@
 /** The markdown an application shows in the Web UI's "Current details" panel. */
 import type { AppStatus } from '../contract/messages.js';
 import { describeDecision } from '../core/autoscale/describe-decision.js';
+import { formatNumber } from '../core/autoscale/recommend.js';
 
 export function renderDetails(status: AppStatus): string {
   const short = (sha?: string) => (sha ? sha.slice(0, 7) : '—');
@@ -27,7 +28,7 @@ export function renderDetails(status: AppStatus): string {
     lines.push(
       '',
       `Autoscaling \`${scaling.target}\`: ${scaling.replicas ?? '?'} replicas (min ${scaling.min}, max ${scaling.max})` +
-        (scaling.lastValue === undefined ? '' : `, last value ${scaling.lastValue}`) +
+        (scaling.lastValue === undefined ? '' : `, last value ${formatNumber(scaling.lastValue)}`) +
         (scaling.waiting ? `; ${scaling.waiting}` : ''),
     );
     for (const d of scaling.decisions.slice(-3)) lines.push(`- ${describeDecision(d)}`);

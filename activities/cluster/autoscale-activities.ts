@@ -24,6 +24,8 @@ import {
 } from '../../core/autoscale/target.js';
 import type { TargetRef } from '../../core/autoscale/target.js';
 import { boundReplicas } from '../../core/autoscale/recommend.js';
+import { applyStrategy } from '../../core/sync/apply-strategy.js';
+import { appSyncOptions } from '../../core/sync/app-sync-options.js';
 import { isTrackedBy } from '../../core/sync/tracking.js';
 import { PrometheusUnavailableError, PromQueryError } from '../metrics/prometheus-client.js';
 import type { PrometheusClient } from '../metrics/prometheus-client.js';
@@ -141,6 +143,12 @@ export async function leaveReplicasToAutoscaler(
   const live = await client.get({ ...ref, namespace: input.namespace }, signal);
   const result = [...objects];
   if (live) {
+    // Only a server-side apply leaves a field it is not given alone; a client-side patch or a
+    // replace (sync options) would reset it, so those write the live count back.
+    if (applyStrategy(desired, appSyncOptions(input.syncOptions)).mode !== 'server-side') {
+      result[index] = withReplicas(desired, replicasOf(live));
+      return { objects: result, claim: async () => undefined };
+    }
     if (!ownsReplicas(live, AUTOSCALER_FIELD_MANAGER))
       await claimReplicas(client, ref, input.namespace, replicasOf(live), signal);
     result[index] = withReplicas(desired, undefined);

@@ -304,12 +304,12 @@ function networkPolicy(name: string, dir: string): NetworkPolicySpec {
   return spec;
 }
 
-test('the agent NetworkPolicy allows egress only to DNS, Git, the API server and Temporal', () => {
+test('the agent NetworkPolicy allows egress only to DNS, Git, the API server, Temporal and Prometheus', () => {
   const spec = networkPolicy('mooring-agent', 'agent');
   assert.deepEqual(
     spec.egress.map(portsOf),
-    [['TCP/53', 'UDP/53'], ['TCP/22', 'TCP/443'], ['TCP/443', 'TCP/6443'], ['TCP/7233']],
-    'DNS, Git, API server, Temporal and nothing else',
+    [['TCP/53', 'UDP/53'], ['TCP/22', 'TCP/443'], ['TCP/443', 'TCP/6443'], ['TCP/7233'], ['TCP/9090']],
+    'DNS, Git, API server, Temporal, Prometheus and nothing else',
   );
   const apiServer = spec.egress[2]!;
   assert.ok(apiServer.to?.length && apiServer.to.every((p) => p.ipBlock?.cidr), 'API server by ipBlock');
