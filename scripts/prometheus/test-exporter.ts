@@ -6,7 +6,7 @@
  *   - mooring_test_deployment_error_ratio{namespace, deployment}: the number in the pod-template
  *     annotation test.mooring.dev/error-ratio of each Deployment of the stack's cluster, read at
  *     scrape time, so a commit can "raise the error metric" through Git -> cluster -> Prometheus.
- * Environment: MOORING_TEST_EXPORTER_PORT (9465), KUBECONFIG (no cluster metric without it).
+ * Environment: MOORING_TEST_EXPORTER_PORT (9475), KUBECONFIG (no cluster metric without it).
  */
 import * as http from 'node:http';
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ const HELP = new Map([
   [KUBE_UP, '1 when the last read of Deployments from the local cluster succeeded'],
 ]);
 
-const port = Number(process.env.MOORING_TEST_EXPORTER_PORT ?? '9465');
+const port = Number(process.env.MOORING_TEST_EXPORTER_PORT ?? '9475');
 const kubeconfig = process.env.KUBECONFIG;
 const values = new Map<string, Map<string, Sample>>();
 

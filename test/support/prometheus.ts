@@ -38,7 +38,7 @@ export function prometheusUrl(): string {
   return requiredEnv('MOORING_PROMETHEUS_URL');
 }
 
-/** The test exporter, e.g. http://127.0.0.1:9465 (MOORING_TEST_EXPORTER_URL). */
+/** The test exporter, e.g. http://127.0.0.1:9475 (MOORING_TEST_EXPORTER_URL). */
 export function exporterUrl(): string {
   return requiredEnv('MOORING_TEST_EXPORTER_URL');
 }
