@@ -28,9 +28,14 @@ after(async () => {
 test('Prometheus is ready and scrapes the test exporter', async () => {
   const ready = await fetch(`${prometheusUrl()}/-/ready`);
   assert.equal(ready.status, 200, `${prometheusUrl()}/-/ready answered ${ready.status}`);
-  const [up] = await waitForSeries('up{job="mooring-test-exporter"}', (v) => v.length === 1);
+  // This exporter's instance: a kept data dir may still hold another port's series (lookback).
+  const instance = new URL(exporterUrl()).host;
+  const [up] = await waitForSeries(
+    `up{job="mooring-test-exporter",instance="${instance}"}`,
+    (v) => v.length === 1,
+  );
   assert.equal(up?.value, 1, 'the exporter target is up');
-  await waitForSeries('mooring_test_exporter_kube_up', (v) => v[0]?.value === 1);
+  await waitForSeries(`mooring_test_exporter_kube_up{instance="${instance}"}`, (v) => v[0]?.value === 1);
 });
 
 test('a value set through the exporter shows up in a query, and is gone once cleared', async () => {
