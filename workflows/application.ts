@@ -56,7 +56,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const operations = new OperationRunner(app, visibility);
   const autoscaler = new Autoscaler(app, visibility);
   registerHandlers(app, visibility, autoscaler); // before the first await
-  void autoscaler.run();
+  // Like the main loop, the scaler outlives a cancel request (which stops only the operation).
+  void CancellationScope.nonCancellable(() => autoscaler.run());
   // A cancel request (the Web UI's most prominent button) does not end the app: it would drop its
   // history and leave the app unmanaged. It stops the running operation, like `app terminate`,
   // and says so in the status; `mooring app delete` ends an app.
