@@ -102,13 +102,13 @@ export function createMetricsActivities(options: MetricsActivitiesOptions): Metr
         throw new InvalidAutoscalingTarget(
           `Cannot scale ${input.target}: it does not exist in namespace ${input.namespace}; sync the app first`,
         );
-      const ref = parseTarget(input.target);
-      await client.apply(replicasPatch(ref, input.namespace, input.replicas), {
-        fieldManager: AUTOSCALER_FIELD_MANAGER,
-        force: true,
-        dryRun: false,
-        signal: options.signal?.(),
-      });
+      await claimReplicas(
+        client,
+        parseTarget(input.target),
+        input.namespace,
+        input.replicas,
+        options.signal?.(),
+      );
       return { previousReplicas: replicasOf(live), replicas: input.replicas };
     },
 
