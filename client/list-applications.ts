@@ -13,6 +13,7 @@ interface AppMemo {
   repoURL?: string;
   targetRevision?: string;
   path?: string;
+  interval?: string;
   namespace?: string;
   headRevision?: string;
   manifestKey?: string;
@@ -49,6 +50,7 @@ export async function listApplications(
       deployedRevision: attr('MooringRevision') || undefined,
       manifestKey: memo.manifestKey || undefined,
       path: memo.path,
+      interval: memo.interval,
       namespace: memo.namespace ?? '',
       syncOptions: memo.syncOptions ?? [],
       ignoreDifferences: memo.ignoreDifferences ?? [],

@@ -44,6 +44,25 @@ export interface CheckRemoteResult {
   moved: boolean;
 }
 
+/** Input of `affectedAppPaths`. */
+export interface AffectedAppPathsInput {
+  repoURL: string;
+  /** The commit the apps last saw (full SHA). */
+  from: string;
+  /** The new commit (full SHA). */
+  to: string;
+  /** The apps' directories in the repository. */
+  paths: string[];
+}
+
+/** Result of `affectedAppPaths`. */
+export interface AffectedAppPathsResult {
+  /** The subset of `paths` whose sources (directory, kustomize references, chart dependencies) changed. */
+  affected: string[];
+  /** How many files differ between the two commits. */
+  changedFiles: number;
+}
+
 /** Input of `renderManifests`: small, no secrets, safe in Temporal history. */
 export interface RenderManifestsInput {
   appName: string;
@@ -254,6 +273,8 @@ export interface ListRepoDirectoriesResult {
 export interface ClusterActivities {
   resolveRevision(input: ResolveRevisionInput): Promise<ResolveRevisionResult>;
   checkRemote(input: CheckRemoteInput): Promise<CheckRemoteResult>;
+  /** Which app directories a commit touched: git-poll refreshes only those apps of a monorepo. */
+  affectedAppPaths(input: AffectedAppPathsInput): Promise<AffectedAppPathsResult>;
   renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult>;
   prepareSync(input: PlanInput): Promise<PrepareSyncResult>;
   applyStep(input: ApplyStepInput): Promise<ApplyStepResult>;
@@ -286,6 +307,8 @@ export interface ApplicationSummary {
   manifestKey?: string;
   /** Directory of the app in its repository. */
   path?: string;
+  /** `spec.syncPolicy.interval`: how often git-poll checks the app's repository. */
+  interval?: string;
   namespace: string;
   syncOptions: string[];
   ignoreDifferences: IgnoreDifference[];

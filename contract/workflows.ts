@@ -77,10 +77,23 @@ export interface CascadeDeleteInput {
   plan?: PlanInput;
 }
 
+/** Input of the git-poll workflow; the schedule passes its own period. */
+export interface GitPollInput {
+  /**
+   * The schedule's period: the run checks only the apps whose `syncPolicy.interval` elapsed during
+   * the last tick. Absent (a run started by hand): every app is checked.
+   */
+  tick?: string;
+}
+
 export interface GitPollResult {
   apps: number;
+  /** Apps due for a check in this run (their interval elapsed). */
+  due?: number;
   remoteChecks: number;
   refreshed: string[];
+  /** Apps whose commit moved without touching their sources: not refreshed (their render would not change). */
+  unchanged?: string[];
   errors: string[];
 }
 

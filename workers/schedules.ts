@@ -7,7 +7,7 @@ import type { Client, ScheduleOptions, ScheduleUpdateOptions } from '@temporalio
 import { DEFAULT_TASK_QUEUE, SCHEDULE_IDS, WORKFLOW_TYPES } from '../contract/ids.js';
 
 export interface ScheduleIntervals {
-  /** @default '1m' */
+  /** The git-poll tick; each app is checked every `syncPolicy.interval` on the first tick after it elapses. @default '10s' */
   gitPoll?: string;
   /** @default '3m' */
   driftScan?: string;
@@ -21,6 +21,9 @@ export interface ScheduleIntervals {
   ids?: Partial<Record<ScheduleKind, string>>;
 }
 
+/** How often git-poll runs; the shortest `syncPolicy.interval` a spec may have. */
+export const DEFAULT_GIT_POLL_TICK = '10s';
+
 export type ScheduleKind = keyof typeof SCHEDULE_IDS;
 
 function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
@@ -30,6 +33,7 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     every: string,
     jitter: string,
     note: string,
+    args: unknown[] = [],
   ): { kind: ScheduleKind; options: ScheduleOptions } => ({
     kind,
     options: {
@@ -38,6 +42,7 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
       action: {
         type: 'startWorkflow',
         workflowType,
+        args,
         taskQueue: intervals.taskQueue ?? DEFAULT_TASK_QUEUE,
         workflowId: intervals.ids?.[kind] ?? SCHEDULE_IDS[kind],
         workflowExecutionTimeout: '10m',
@@ -51,9 +56,11 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     base(
       'gitPoll',
       WORKFLOW_TYPES.gitPoll,
-      intervals.gitPoll ?? '1m',
-      '10s',
-      'one remote check per repository and revision; refresh apps whose commit moved',
+      intervals.gitPoll ?? DEFAULT_GIT_POLL_TICK,
+      // No jitter: a run finds the apps due from its tick (spreading is per app, in poll-due.ts).
+      '0s',
+      'apps whose syncPolicy.interval elapsed: one remote check per repository and revision; refresh apps whose sources a new commit touched',
+      [{ tick: intervals.gitPoll ?? DEFAULT_GIT_POLL_TICK }],
     ),
     base(
       'driftScan',

@@ -3,7 +3,8 @@
  * Web UI's filters), the memo the fleet workflows read (repo, revision, manifest key, drift...), and
  * the "Current details" markdown. Attributes and memo are upserted only when they changed.
  */
-import { setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { PATCHES } from './patches.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import type { ApplicationEntity } from './application-state.js';
 import { renderDetails } from './details.js';
@@ -15,6 +16,13 @@ export class Visibility {
 
   constructor(app: ApplicationEntity) {
     this.#app = app;
+  }
+
+  /** Asked once: a workflow started before the memo had the interval keeps its old memo. */
+  #interval: boolean | undefined;
+  #withInterval(): boolean {
+    this.#interval ??= patched(PATCHES.pollInterval);
+    return this.#interval;
   }
 
   publish(): void {
@@ -32,6 +40,7 @@ export class Visibility {
       repoURL: app.spec.source.repoURL,
       targetRevision: app.spec.source.targetRevision,
       path: app.spec.source.path,
+      ...(this.#withInterval() && { interval: app.spec.syncPolicy.interval }),
       namespace: app.spec.destination.namespace,
       headRevision: s.headRevision ?? '',
       manifestKey: s.manifestKey ?? '',

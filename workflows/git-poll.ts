@@ -1,37 +1,110 @@
 /**
- * Scheduled every minute (Temporal Schedule `git-poll`): one remote check per distinct
- * (repository, target revision), however many apps share it, and a `refresh` signal only to the
- * apps whose target commit moved.
+ * Scheduled every few seconds (Temporal Schedule `git-poll`): checks the apps whose
+ * `syncPolicy.interval` elapsed, with one remote check per distinct (repository, target revision)
+ * however many apps share it, and a `refresh` signal only to the apps whose target commit moved
+ * and touched their sources. In a monorepo a push moves every app's commit; the apps whose
+ * directory (and kustomize references, chart dependencies) the push did not touch are left alone.
  */
-import type { GitPollResult } from '../contract/workflows.js';
-import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
+import type { GitPollInput, GitPollResult } from '../contract/workflows.js';
+import { getExternalWorkflowHandle, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { ApplicationSummary, ClusterActivities, ControlActivities } from '../contract/activities.js';
+import { parseDuration } from '../config/duration.js';
 import { fleetListProfile, remoteCheckProfile } from './activity-profiles.js';
 import { groupByRevision, mapBounded } from './fleet.js';
 import { refreshSignal } from '../contract/messages.js';
+import { PATCHES } from './patches.js';
+import { intervalMs, pollDue, tickEnd } from './poll-due.js';
 
 const CONCURRENCY = 8;
+/** Paths per `affectedAppPaths` call (the activity's own limit is higher). */
+const PATHS_PER_CALL = 2000;
 
-export async function gitPollWorkflow(): Promise<GitPollResult> {
+export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPollResult> {
   const control = proxyActivities<ControlActivities>(fleetListProfile());
-  const apps = await control.listApplications();
+  const listed = await control.listApplications();
+  const selective = patched(PATCHES.pollChangedPaths);
+  const apps = selective ? dueApps(listed, input) : listed;
   const groups = groupByRevision(apps);
   const refreshed: string[] = [];
+  const unchanged: string[] = [];
   const errors: string[] = [];
   await mapBounded(groups, CONCURRENCY, async (group) => {
     const git = proxyActivities<ClusterActivities>(remoteCheckProfile(group.cluster));
     try {
       const { sha } = await git.checkRemote({ repoURL: group.repoURL, targetRevision: group.targetRevision });
-      for (const app of group.apps) {
-        if (app.headRevision === sha) continue;
+      const moved = group.apps.filter((app) => app.headRevision !== sha);
+      const touched = selective ? await touchedApps(git, group.repoURL, sha, moved, errors) : moved;
+      for (const app of moved) {
+        if (!touched.includes(app)) {
+          unchanged.push(app.name);
+          continue;
+        }
         await getExternalWorkflowHandle(app.workflowId).signal(refreshSignal, { sha, reason: 'new commit' });
         refreshed.push(app.name);
       }
     } catch (err) {
-      errors.push(
-        `${group.repoURL}@${group.targetRevision}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      errors.push(`${group.repoURL}@${group.targetRevision}: ${message(err)}`);
     }
   });
-  return { apps: apps.length, remoteChecks: groups.length, refreshed, errors };
+  return {
+    apps: listed.length,
+    ...(selective && { due: apps.length, unchanged }),
+    remoteChecks: groups.length,
+    refreshed,
+    errors,
+  };
+}
+
+/** The apps whose poll interval elapsed during this run's tick; all of them for a run started by hand. */
+function dueApps(apps: ApplicationSummary[], input: GitPollInput): ApplicationSummary[] {
+  if (!input.tick) return apps;
+  const tickMs = parseDuration(input.tick);
+  const end = tickEnd(workflowInfo().runStartTime.getTime(), tickMs);
+  return apps.filter((app) => pollDue(app.name, intervalMs(app.interval), end, tickMs));
+}
+
+/**
+ * The apps among `moved` whose sources changed between the commit they know and `sha`. An app that
+ * knows no commit yet, or whose comparison fails (a force-push removed its commit), counts as
+ * touched: a needless render is cheap, a missed commit is not.
+ */
+async function touchedApps(
+  git: ClusterActivities,
+  repoURL: string,
+  sha: string,
+  moved: ApplicationSummary[],
+  errors: string[],
+): Promise<ApplicationSummary[]> {
+  const touched: ApplicationSummary[] = [];
+  const byHead = new Map<string, ApplicationSummary[]>();
+  for (const app of moved) {
+    if (!app.headRevision || app.path === undefined) touched.push(app);
+    else byHead.set(app.headRevision, [...(byHead.get(app.headRevision) ?? []), app]);
+  }
+  for (const [from, apps] of byHead) {
+    const paths = [...new Set(apps.map((a) => a.path ?? ''))];
+    try {
+      const affected = new Set<string>();
+      for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
+        const result = await git.affectedAppPaths({
+          repoURL,
+          from,
+          to: sha,
+          paths: paths.slice(i, i + PATHS_PER_CALL),
+        });
+        for (const p of result.affected) affected.add(p);
+      }
+      touched.push(...apps.filter((a) => affected.has(a.path ?? '')));
+    } catch (err) {
+      errors.push(
+        `${repoURL}: comparing ${from.slice(0, 12)}..${sha.slice(0, 12)}: ${message(err)}; refreshing its apps`,
+      );
+      touched.push(...apps);
+    }
+  }
+  return touched;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

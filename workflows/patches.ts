@@ -28,4 +28,8 @@ export const PATCHES = {
   childAppsOnControlPlane: 'child-apps-on-control-plane',
   /** A revision that became Healthy is gated by `spec.analysis` (bake time, PromQL checks) before it succeeds. */
   metricAnalysis: 'metric-analysis',
+  /** The app's memo carries `syncPolicy.interval`, which git-poll honours. */
+  pollInterval: 'poll-interval-in-memo',
+  /** git-poll checks only due apps and refreshes only those whose sources a new commit touched. */
+  pollChangedPaths: 'poll-changed-paths',
 } as const;

@@ -316,6 +316,10 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       guard.assertRepoKnown(input.repoURL);
       return await timed('ls-remote', () => git.checkRemote(input));
     },
+    affectedAppPaths: async (input) => {
+      guard.assertRepoKnown(input.repoURL);
+      return await timed('changed-paths', () => git.affectedAppPaths(input));
+    },
     listRepoDirectories: async (input) => {
       guard.assertRepoKnown(input.repoURL);
       return await timed('list-directories', () => git.listRepoDirectories(input));

@@ -11,6 +11,7 @@ import { TooManyDirectories } from '../../contract/errors.js';
 import type { ClusterActivities } from '../../contract/activities.js';
 import type { RepoCache } from './repo-cache.js';
 import { redactUrl } from '../../core/git/redact.js';
+import { affectedPaths, isUnder } from '../../core/git/source-paths.js';
 import { checkRepoUrl, parseAllowedSchemes, type RepoUrlPolicy } from './url-policy.js';
 
 /**
@@ -22,10 +23,13 @@ export const DIRECTORY_LIMITS: Readonly<{ count: number; bytes: number }> = {
   bytes: 1024 * 1024,
 };
 
+/** Most app paths one `affectedAppPaths` call checks (the caller splits bigger fleets). */
+export const MAX_AFFECTED_PATHS = 5000;
+
 /** The Git activities of the contract's cluster activities. */
 export type GitActivities = Pick<
   ClusterActivities,
-  'resolveRevision' | 'checkRemote' | 'listRepoDirectories'
+  'resolveRevision' | 'checkRemote' | 'affectedAppPaths' | 'listRepoDirectories'
 >;
 
 /** Dependencies of {@link createGitActivities}. */
@@ -68,6 +72,33 @@ export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps):
         (await cache.lsRemote(repoURL, targetRevision, { signal })) ??
         (await cache.resolve(repoURL, targetRevision, { signal })).sha;
       return { sha, moved: sha !== knownSha?.toLowerCase() };
+    },
+
+    /**
+     * The app paths whose sources differ between two commits: `git diff --name-only` in the mirror,
+     * then each untouched path's kustomize references and chart dependencies read at `to`.
+     */
+    async affectedAppPaths({ repoURL, from, to, paths }) {
+      checkRepoUrl(repoURL, policy);
+      if (paths.length > MAX_AFFECTED_PATHS)
+        throw new TypeError(
+          `affectedAppPaths takes at most ${MAX_AFFECTED_PATHS} paths per call, got ${paths.length}`,
+        );
+      const signal = cancellationSignal();
+      const changed = await cache.changedFiles(repoURL, from, to, { signal });
+      const direct = paths.filter((p) => changed.some((f) => isUnder(f, p)));
+      if (direct.length === paths.length) return { affected: direct, changedFiles: changed.length };
+      const snapshot = await cache.snapshot(repoURL, to, { signal });
+      const reads = new Map<string, Promise<string>>();
+      const repo = {
+        files: snapshot.files,
+        read: (path: string) => {
+          let text = reads.get(path);
+          if (!text) reads.set(path, (text = snapshot.read(path)));
+          return text;
+        },
+      };
+      return { affected: await affectedPaths(changed, paths, repo), changedFiles: changed.length };
     },
 
     /** Resolves the revision, checks it out (read-only tree) and lists its directories. */

@@ -281,6 +281,56 @@ export class RepoCache {
     });
   }
 
+  /**
+   * The files that differ between commits `from` and `to` (full SHAs) of `url`, both sides of a
+   * rename included; fetches first when the mirror lacks either commit.
+   */
+  async changedFiles(url: string, from: string, to: string, options: GitCallOptions = {}): Promise<string[]> {
+    this.#checkUrl(url);
+    const [a, b] = [this.#fullSha(url, from), this.#fullSha(url, to)];
+    return await this.#usingMirror(url, async () => {
+      for (const sha of [a, b]) await this.#ensureCommit(url, { sha, ref: sha }, sha, options.signal);
+      const out = await this.#git.run(['diff', '--name-only', '--no-renames', '-z', a, b], {
+        url,
+        action: `compare ${a.slice(0, 12)}..${b.slice(0, 12)} of`,
+        cwd: this.mirrorPath(url),
+        signal: options.signal,
+      });
+      return out.split('\0').filter(Boolean);
+    });
+  }
+
+  /** The file paths of commit `sha` of `url` (which must be in the mirror), and a reader of one file. */
+  async snapshot(
+    url: string,
+    sha: string,
+    options: GitCallOptions = {},
+  ): Promise<{ files: Set<string>; read(path: string): Promise<string> }> {
+    this.#checkUrl(url);
+    const commit = this.#fullSha(url, sha);
+    const cwd = this.mirrorPath(url);
+    const listing = await this.#usingMirror(url, () =>
+      this.#git.run(['ls-tree', '-r', '-z', '--name-only', commit], {
+        url,
+        action: `list the files of ${commit.slice(0, 12)} of`,
+        cwd,
+        signal: options.signal,
+      }),
+    );
+    return {
+      files: new Set(listing.split('\0').filter(Boolean)),
+      read: (path: string) =>
+        this.#usingMirror(url, () =>
+          this.#git.run(['cat-file', 'blob', `${commit}:${path}`], {
+            url,
+            action: `read ${path} at ${commit.slice(0, 12)} of`,
+            cwd,
+            signal: options.signal,
+          }),
+        ),
+    };
+  }
+
   /** Runs `work` with the mirror of `url` held against eviction, and marks it used. */
   async #usingMirror<T>(url: string, work: () => Promise<T>): Promise<T> {
     const mirror = this.mirrorPath(url);

@@ -12,6 +12,7 @@ import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { driftScanWorkflow } from '../../workflows/drift-scan.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { sha } from './harness/stub-activities.js';
+import { pollDue, tickEnd } from '../../workflows/poll-due.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
 
@@ -20,7 +21,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 describe('fleet workflows', () => {
   let env: WorkflowTestEnv;
   const specs: AppSpec[] = [];
-  const [a1, a2, b1] = [sha('fleet-a1'), sha('fleet-a2'), sha('fleet-b1')];
+  const [a1, a2, a3, b1] = [sha('fleet-a1'), sha('fleet-a2'), sha('fleet-a3'), sha('fleet-b1')];
 
   before(async () => {
     env = await startWorkflowEnv();
@@ -89,6 +90,40 @@ describe('fleet workflows', () => {
       );
     assert.equal(await signalsReceived(s2.name), 0);
     assert.equal(await signalsReceived(s4.name), 0);
+  });
+
+  it('git-poll refreshes only the due apps whose paths the new commit touched', async () => {
+    const [s1, s2, s3] = specs as [AppSpec, AppSpec, AppSpec];
+    env.script.setHead(s1.source.repoURL, a3);
+    env.script.changedPaths = ['apps/one', 'apps/three'];
+    env.script.applications = [
+      summary(s1, { headRevision: a2, path: 'apps/one', interval: '10s' }),
+      summary(s2, { headRevision: a2, path: 'apps/two', interval: '10s' }),
+      summary(s3, { headRevision: a2, path: 'apps/three', interval: '24h' }),
+    ];
+    const before = await Promise.all([s2, s3].map((sp) => signalsReceived(sp.name)));
+    const workflowId = `git-poll-paths-${env.suffix}`;
+    const result = await env.client.workflow.execute<typeof gitPollWorkflow>('gitPollWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [{ tick: '10s' }],
+      workflowExecutionTimeout: '1m',
+    });
+    env.script.changedPaths = undefined;
+    // A 24 h interval is due on one 10 s tick in 8,640: work out whether this run's tick was it.
+    const { startTime } = await env.client.workflow.getHandle(workflowId).describe();
+    const s3Due = pollDue(s3.name, 86_400_000, tickEnd(startTime.getTime(), 10_000), 10_000);
+    assert.equal(result.due, s3Due ? 3 : 2);
+    assert.deepEqual(result.refreshed.sort(), (s3Due ? [s1.name, s3.name] : [s1.name]).sort());
+    assert.deepEqual(result.unchanged, [s2.name]);
+    assert.deepEqual(result.errors, []);
+    await env.waitStatus(
+      s1.name,
+      'the touched app to deploy the new commit',
+      (st) => st.deployedRevision === a3 && !st.operation,
+    );
+    assert.equal(await signalsReceived(s2.name), before[0], 'an untouched app gets no signal');
+    if (!s3Due) assert.equal(await signalsReceived(s3.name), before[1], 'an app not due gets no signal');
   });
 
   it('drift-scan signals only the apps that drifted or whose health changed', async () => {

@@ -66,6 +66,8 @@ export class ActivityScript {
   readonly drift = new Map<string, DetectDriftResult>();
   /** repoURL → what listRepoDirectories returns (no directories when absent). */
   readonly directories = new Map<string, string[]>();
+  /** The app paths the next `affectedAppPaths` calls report as changed (every path when undefined). */
+  changedPaths: string[] | undefined;
   /** What listApplications returns. */
   applications: ApplicationSummary[] = [];
   /** App of apps → the child specs its manifests hold (its render then counts Applications). */
@@ -159,6 +161,15 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
       log('checkRemote', input);
       const commit = head(input.repoURL, input.targetRevision);
       return { sha: commit, moved: commit !== input.knownSha };
+    },
+    async affectedAppPaths(input) {
+      log('affectedAppPaths', input);
+      // The stub repository has no files: a scripted set of changed paths, else every path changed.
+      const changed = script.changedPaths;
+      return {
+        affected: changed ? input.paths.filter((p) => changed.includes(p)) : input.paths,
+        changedFiles: changed?.length ?? input.paths.length,
+      };
     },
     async renderManifests(input) {
       log('renderManifests', input, input.appName, input.revision);
