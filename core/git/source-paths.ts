@@ -6,6 +6,8 @@
  * `file://` dependencies of its Helm chart.
  */
 import { parse } from 'yaml';
+import { kustomizationRefs } from '../manifests/kustomization-refs.js';
+import type { KustomizationRefs } from '../manifests/kustomization-refs.js';
 
 /** The names Kustomize reads as a kustomization, in its order of preference. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -46,62 +48,26 @@ export function parentDir(path: string): string {
   return i < 0 ? '' : path.slice(0, i);
 }
 
-const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/)/i;
-
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return [];
-}
-
 function field(entry: unknown, name: string): unknown {
   return entry && typeof entry === 'object' ? (entry as Record<string, unknown>)[name] : undefined;
 }
 
 /**
  * The local paths (files or directories, relative to the kustomization's directory) a
- * kustomization names: resources, bases, components, patches, generators' files, CRDs,
- * configurations. Remote references are left out (they are not in this repository). A file that
- * does not parse names nothing; the caller counts the kustomization file itself.
+ * kustomization reads: resources, bases, components, plugin configs, patches, generators' files.
+ * Remote references are left out (they are not in this repository), and so is everything of a file
+ * that does not parse: the caller counts the kustomization file itself.
  */
 export function kustomizationReferences(text: string): string[] {
-  let doc: unknown;
+  let refs: KustomizationRefs;
   try {
-    doc = parse(text);
+    refs = kustomizationRefs(text);
   } catch {
     return [];
   }
-  if (!doc || typeof doc !== 'object') return [];
-  const k = doc as Record<string, unknown>;
-  const refs = [
-    ...strings(k.resources),
-    ...strings(k.bases),
-    ...strings(k.components),
-    ...strings(k.crds),
-    ...strings(k.configurations),
-    ...strings(k.transformers),
-    ...strings(k.generators),
-    ...strings(k.validators),
-    ...strings(k.patchesStrategicMerge),
-    ...strings(k.openapi && field(k.openapi, 'path')),
-  ];
-  for (const list of [k.patches, k.patchesJson6902, k.replacements]) {
-    if (Array.isArray(list)) for (const entry of list) refs.push(...strings(field(entry, 'path')));
-  }
-  for (const list of [k.configMapGenerator, k.secretGenerator]) {
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      for (const name of ['files', 'envs', 'env']) {
-        // `files` entries may be `key=path`.
-        refs.push(...strings(field(entry, name)).map((f) => f.slice(f.indexOf('=') + 1)));
-      }
-    }
-  }
-  if (Array.isArray(k.helmCharts) && typeof k.helmGlobals === 'object') {
-    refs.push(...strings(field(k.helmGlobals, 'chartHome')));
-  }
-  // A multi-line string is an inline patch, not a path.
-  return refs.filter((r) => r.trim() !== '' && !r.includes('\n') && !REMOTE.test(r));
+  return [...refs.local, ...refs.pluginConfigs, ...refs.localFiles]
+    .map((r) => r.entry.slice(r.entry.indexOf('=') + 1)) // generator files may be `key=path`
+    .filter((r) => r.trim() !== '' && !r.includes('\n')); // a multi-line string is an inline patch
 }
 
 /** The `file://` dependencies of a Helm chart's Chart.yaml, relative to the chart's directory. */

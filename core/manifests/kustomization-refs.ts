@@ -21,6 +21,8 @@ export interface KustomizationEntry {
 export interface KustomizationRefs {
   /** Local resources, bases and components (a file or a directory, relative to the kustomization). */
   local: KustomizationEntry[];
+  /** Local files the kustomization reads: patches, generator files, CRDs, configurations. */
+  localFiles: KustomizationEntry[];
   /** Local paths in generators/transformers/validators: plugin configs, or kustomizations of them. */
   pluginConfigs: KustomizationEntry[];
   /** Bases and files that kustomize would clone or download. */
@@ -119,7 +121,7 @@ export function kustomizationRefs(text: string): KustomizationRefs {
   if (doc?.errors.length) throw new Error(doc.errors[0]?.message ?? 'invalid YAML');
   const value: unknown = doc?.toJS({ maxAliasCount: 100 }) ?? {};
   if (!isObject(value)) throw new Error('a kustomization must be a YAML mapping');
-  const refs: KustomizationRefs = { local: [], pluginConfigs: [], remote: [], plugins: [] };
+  const refs: KustomizationRefs = { local: [], localFiles: [], pluginConfigs: [], remote: [], plugins: [] };
   for (const field of ['resources', 'bases', 'components'] as const) {
     list(value[field]).forEach((v, i) => {
       if (typeof v !== 'string') return;
@@ -143,7 +145,8 @@ export function kustomizationRefs(text: string): KustomizationRefs {
       if (problem) refs.plugins.push({ field: name, entry: problem });
     });
   }
-  for (const file of fileEntries(value)) if (isRemoteKustomizeFile(file.entry)) refs.remote.push(file);
+  for (const file of fileEntries(value))
+    (isRemoteKustomizeFile(file.entry) ? refs.remote : refs.localFiles).push(file);
   list(value.helmCharts).forEach((v, i) => {
     const name = isObject(v) && typeof v.name === 'string' ? v.name : 'chart';
     refs.plugins.push({ field: `helmCharts[${i}]`, entry: `${name} (Helm chart inflation)` });
