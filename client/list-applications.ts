@@ -4,7 +4,8 @@
  * query handler involved, so it is cheap for a thousand apps.
  */
 import type { Client } from '@temporalio/client';
-import type { ApplicationSummary, AutoscalingSummary } from '../contract/activities.js';
+import type { ApplicationFilter, ApplicationSummary, AutoscalingSummary } from '../contract/activities.js';
+import { applicationWorkflowId } from '../contract/ids.js';
 import type { IgnoreDifference } from '../config/types.js';
 
 const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
@@ -23,10 +24,20 @@ interface AppMemo {
   autoscaling?: AutoscalingSummary;
 }
 
-/** The apps served by one workflow task queue (a worker manages only its own). */
-export function applicationsOnQueue(taskQueue: string): string {
-  return `${APPLICATION_QUERY} AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+/** The apps served by one workflow task queue (a worker manages only its own), optionally filtered. */
+export function applicationsOnQueue(taskQueue: string, filter: ApplicationFilter = {}): string {
+  const quote = (text: string): string => `'${text.replace(/['\\]/g, '')}'`;
+  let query = `${APPLICATION_QUERY} AND TaskQueue = ${quote(taskQueue)}`;
+  if (filter.cluster !== undefined) query += ` AND MooringCluster = ${quote(filter.cluster)}`;
+  if (filter.names !== undefined) {
+    if (filter.names.length > MAX_NAMES)
+      throw new RangeError(`listApplications takes at most ${MAX_NAMES} names, got ${filter.names.length}`);
+    query += ` AND WorkflowId IN (${filter.names.map((n) => quote(applicationWorkflowId(n))).join(', ') || "''"})`;
+  }
+  return query;
 }
+
+const MAX_NAMES = 100;
 
 export async function listApplications(
   client: Client,

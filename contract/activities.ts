@@ -63,6 +63,24 @@ export interface AffectedAppPathsResult {
   changedFiles: number;
 }
 
+/** Input of `awaitLiveChanges`. */
+export interface AwaitLiveChangesInput {
+  /** The manifests the cluster's apps last applied: the agent watches every kind they hold. */
+  manifestKeys: string[];
+  /** Longest wait for a change; the activity then returns an empty list. */
+  maxWaitMs: number;
+}
+
+/** Result of `awaitLiveChanges`. */
+export interface AwaitLiveChangesResult {
+  /** Apps whose managed objects someone other than Mooring changed or deleted (candidates: not yet compared). */
+  apps: string[];
+  /** How many kinds the agent watches. */
+  watchedKinds: number;
+  /** Manifest keys this agent does not hold (their kinds are watched once an agent holding them runs the watch). */
+  missingManifests: number;
+}
+
 /** Input of `renderManifests`: small, no secrets, safe in Temporal history. */
 export interface RenderManifestsInput {
   appName: string;
@@ -281,6 +299,11 @@ export interface ClusterActivities {
   pruneOrphans(input: PruneInput): Promise<PruneResult>;
   waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyResult>;
   detectDrift(input: PlanInput): Promise<DetectDriftResult>;
+  /**
+   * Waits (heartbeating) until the agent's watch on managed objects sees changes not made by
+   * Mooring, debounced, and returns their apps; drift-watch then runs `detectDrift` on them.
+   */
+  awaitLiveChanges(input: AwaitLiveChangesInput): Promise<AwaitLiveChangesResult>;
   runSyncFailHooks(input: RunSyncFailHooksInput): Promise<ApplyStepResult>;
   /** Per-object diff of the desired state against the cluster (server-side dry run); writes nothing. */
   diffApplication(input: PlanInput): Promise<DiffApplicationResult>;
@@ -339,8 +362,17 @@ export interface OperationRecord {
 }
 
 /** Activities that talk to Temporal itself; they run on the workflow task queue. */
+/** Which apps `listApplications` returns (all of the worker's queue when empty). */
+export interface ApplicationFilter {
+  cluster?: string;
+  /** App names (at most 100). */
+  names?: string[];
+}
+
 export interface ControlActivities {
-  listApplications(): Promise<ApplicationSummary[]>;
+  listApplications(filter?: ApplicationFilter): Promise<ApplicationSummary[]>;
+  /** Starts the drift-watch workflow of each cluster that has none running; returns those it started. */
+  ensureDriftWatches(input: { clusters: string[] }): Promise<{ started: string[] }>;
   /**
    * App of apps, control-plane half: registers the child apps an agent returned (`childApplications`).
    * The specs are untrusted input: each is validated again, and an app the parent did not create

@@ -39,12 +39,21 @@ export function listRepoDirectoriesWorkflowId(cluster: string, nonce: string): s
   return `repo-directories/${cluster}/${nonce}`;
 }
 
+/**
+ * The watch-based drift detector of one cluster, for the apps of one workflow task queue (a test's
+ * own queue gets its own watcher).
+ */
+export function driftWatchWorkflowId(cluster: string, taskQueue: string): string {
+  return taskQueue === DEFAULT_TASK_QUEUE ? `drift-watch/${cluster}` : `drift-watch/${cluster}@${taskQueue}`;
+}
+
 /** Workflow type names, for clients that start workflows by name (schedules, the CLI). */
 export const WORKFLOW_TYPES = {
   application: 'applicationWorkflow',
   sync: 'syncWorkflow',
   gitPoll: 'gitPollWorkflow',
   driftScan: 'driftScanWorkflow',
+  driftWatch: 'driftWatchWorkflow',
   autoscale: 'autoscaleWorkflow',
   diff: 'diffWorkflow',
   cascadeDelete: 'cascadeDeleteWorkflow',

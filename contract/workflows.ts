@@ -97,6 +97,11 @@ export interface GitPollResult {
   errors: string[];
 }
 
+/** Input of the drift-watch workflow: one per cluster (and workflow task queue). */
+export interface DriftWatchInput {
+  cluster: string;
+}
+
 export interface DriftScanResult {
   scanned: number;
   drifted: string[];

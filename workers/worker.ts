@@ -10,7 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import type { LogLevel, WorkerOptions as WorkerCreateOptions } from '@temporalio/worker';
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
-import { createControlActivities } from '../activities/control/control-activities.js';
+import { createControlActivities, ensureDriftWatches } from '../activities/control/control-activities.js';
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
 import { withLivenessHeartbeats } from './liveness.js';
 import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
@@ -153,10 +153,17 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         sinks: metrics.sinks(),
       }),
     );
-    if (options.schedules !== false)
+    if (options.schedules !== false) {
       await ensureSchedules(client, { ...options.schedules, taskQueue }).catch((err: unknown) => {
         throw explainConnectionError(err, conn, 'creating the git-poll, drift-scan and autoscale schedules');
       });
+      // The watchers of the clusters known now; drift-scan starts those of clusters added later.
+      const clusters = (await listApplications(client, applicationsOnQueue(taskQueue))).map((a) => a.cluster);
+      if (clusterActivities) clusters.push(cluster);
+      await ensureDriftWatches(client, taskQueue, clusters).catch((err: unknown) => {
+        throw explainConnectionError(err, conn, 'starting the drift-watch workflows');
+      });
+    }
   }
   log.info(
     {

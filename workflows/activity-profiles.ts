@@ -123,6 +123,17 @@ export function remoteCheckProfile(cluster: string): ActivityOptions {
   };
 }
 
+/** drift-watch's `awaitLiveChanges`: a long wait on the agent, heartbeating, so a dead agent shows at once. */
+export function liveWatchProfile(cluster: string, waitMs: number): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    heartbeatTimeout: LIVENESS_TIMEOUT,
+    startToCloseTimeout: waitMs + 60_000,
+    retry: { initialInterval: '1s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}
+
 /** drift-scan's `detectDrift` for one app. */
 export function driftCheckProfile(cluster: string): ActivityOptions {
   return {

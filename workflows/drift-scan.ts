@@ -1,15 +1,16 @@
 /**
  * Scheduled every three minutes (Temporal Schedule `drift-scan`): compares every deployed app's
  * live objects with its deployed revision, a few apps at a time, and signals `driftDetected` to
- * the apps whose live state or health differs from what they last recorded.
+ * the apps whose live state or health differs from what they last recorded. The safety net of
+ * drift-watch (which reacts to the agent's watch within a second), and the check of health changes.
  */
-import { autoscaledTarget } from '../contract/activities.js';
 import type { DriftScanResult } from '../contract/workflows.js';
-import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import type { ClusterActivities, ControlActivities } from '../contract/activities.js';
-import { driftCheckProfile, fleetListProfile } from './activity-profiles.js';
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { ControlActivities } from '../contract/activities.js';
+import { fleetListProfile } from './activity-profiles.js';
 import { mapBounded } from './fleet.js';
-import { driftDetectedSignal } from '../contract/messages.js';
+import { checkDrift } from './drift-check.js';
+import { PATCHES } from './patches.js';
 
 const CONCURRENCY = 4;
 
@@ -18,41 +19,21 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
   const apps = (await control.listApplications()).filter((a) => a.manifestKey);
   const result: DriftScanResult = { scanned: apps.length, drifted: [], healthChanged: [], errors: [] };
   await mapBounded(apps, CONCURRENCY, async (app) => {
-    const cluster = proxyActivities<ClusterActivities>(driftCheckProfile(app.cluster));
     try {
-      const drift = await cluster.detectDrift({
-        app: app.name,
-        manifestKey: app.manifestKey ?? '',
-        namespace: app.namespace,
-        syncOptions: app.syncOptions,
-        ignoreDifferences: app.ignoreDifferences,
-        autoscaled: autoscaledTarget(app.autoscaling?.policy),
-        // An agent replica without these manifests renders them again (plain directory sources;
-        // Helm and Kustomize options are not in the app's memo, so those report the miss).
-        source:
-          app.deployedRevision && app.path !== undefined
-            ? {
-                appName: app.name,
-                repoURL: app.repoURL,
-                revision: app.deployedRevision,
-                path: app.path,
-                namespace: app.namespace,
-              }
-            : undefined,
-      });
-      const healthChanged = drift.health !== app.health;
-      if (drift.drifted === (app.drifted ?? false) && !drift.drifted && !healthChanged) return;
-      if (drift.drifted) result.drifted.push(app.name);
-      if (healthChanged) result.healthChanged.push(app.name);
-      await getExternalWorkflowHandle(app.workflowId).signal(driftDetectedSignal, {
-        drifted: drift.drifted,
-        changedObjects: drift.changedObjects,
-        health: drift.health,
-        healthMessage: drift.healthMessage,
-      });
+      const outcome = await checkDrift(app);
+      if (outcome.drifted && outcome.signalled) result.drifted.push(app.name);
+      if (outcome.healthChanged) result.healthChanged.push(app.name);
     } catch (err) {
       result.errors.push(`${app.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
+  // The scan is also the watchers' supervisor: a cluster with apps and no drift-watch gets one.
+  if (patched(PATCHES.driftWatch)) {
+    await control
+      .ensureDriftWatches({ clusters: [...new Set(apps.map((a) => a.cluster))] })
+      .catch((err: unknown) =>
+        result.errors.push(`starting drift watches: ${err instanceof Error ? err.message : String(err)}`),
+      );
+  }
   return result;
 }

@@ -7,3 +7,4 @@ export { autoscaleWorkflow } from './autoscale.js';
 export { diffWorkflow } from './diff.js';
 export { cascadeDeleteWorkflow } from './delete.js';
 export { listRepoDirectoriesWorkflow } from './list-repo-directories.js';
+export { driftWatchWorkflow } from './drift-watch.js';

@@ -32,4 +32,6 @@ export const PATCHES = {
   pollInterval: 'poll-interval-in-memo',
   /** git-poll checks only due apps and refreshes only those whose sources a new commit touched. */
   pollChangedPaths: 'poll-changed-paths',
+  /** drift-scan starts the drift-watch workflow of each cluster that has apps and no watcher. */
+  driftWatch: 'drift-scan-starts-drift-watch',
 } as const;

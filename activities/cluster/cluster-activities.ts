@@ -36,7 +36,9 @@ import { isHook } from '../../core/sync/hooks.js';
 import { KubeClient } from './kube-client.js';
 import { appliedPlanOf, forgetAppliedPlan, loadPlan, recordAppliedPlan } from './load-plan.js';
 import type { LoadedPlan } from './load-plan.js';
-import { applyAll, defaultApplyOptions } from './manager-apply.js';
+import { applyAll, defaultApplyOptions, FIELD_MANAGER } from './manager-apply.js';
+import { createLiveWatchActivities } from './live-watch-activity.js';
+import { AUTOSCALER_FIELD_MANAGER } from '../../core/autoscale/target.js';
 import { deleteAll, waitForDeletion } from './manager-delete.js';
 import { runHooks } from './manager-hooks.js';
 import { listTracked } from './manager-inventory.js';
@@ -301,7 +303,20 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     return [...deletable, ...tracked.filter((o) => o.metadata.deletionTimestamp && !deletable.includes(o))];
   }
 
+  const live = createLiveWatchActivities({
+    client,
+    store,
+    ownManagers: [FIELD_MANAGER, AUTOSCALER_FIELD_MANAGER],
+    context: activityContext,
+    onError: (kind, error) =>
+      options.log?.warn(
+        { kind, err: error instanceof Error ? error.message : String(error) },
+        'watch of managed objects failed; retrying',
+      ),
+  });
+
   const activities: ClusterActivities & MetricsActivities = {
+    awaitLiveChanges: (input) => live.awaitLiveChanges(input),
     ...createMetricsActivities({
       client,
       guard,
@@ -576,5 +591,13 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       return { changes };
     },
   };
-  return { activities, client, guard, close: () => client.close() };
+  return {
+    activities,
+    client,
+    guard,
+    close: () => {
+      live.close();
+      client.close();
+    },
+  };
 }

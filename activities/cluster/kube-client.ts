@@ -31,6 +31,12 @@ export interface ObjectList {
   metadata?: { continue?: string; resourceVersion?: string };
 }
 
+/** One event of a watch stream; an ERROR event carries a Status object. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KubeObject;
+}
+
 /** Observes every response; the worker counts them in `mooring_k8s_request_total{verb,code}`. */
 export type ResponseObserver = (verb: string, code: number) => void;
 
@@ -227,9 +233,19 @@ export class KubeClient {
     kind: string,
     options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
   ): Promise<KubeObject[]> {
+    return (await this.listWithVersion(apiVersion, kind, options)).items;
+  }
+
+  /** {@link list}, with the collection's resourceVersion to start a watch from. */
+  async listWithVersion(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const path = await this.pathFor({ apiVersion, kind, namespace: options.namespace });
     const items: KubeObject[] = [];
     let token: string | undefined;
+    let resourceVersion = '';
     do {
       const page = await this.request<ObjectList>('GET', path, {
         query: { labelSelector: options.labelSelector, limit: '500', continue: token },
@@ -237,8 +253,59 @@ export class KubeClient {
       });
       for (const item of page.items) items.push({ ...item, apiVersion, kind });
       token = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token);
-    return items;
+    return { items, resourceVersion };
+  }
+
+  /**
+   * Watches a kind (all namespaces) from `resourceVersion`, yielding each event as the API server
+   * sends it, until the server ends the watch (`timeoutSeconds`), the stream fails, or `signal`
+   * aborts. A watch holds its own connection, so it never takes a socket from the request pool.
+   */
+  async *watch(
+    apiVersion: string,
+    kind: string,
+    options: { labelSelector?: string; resourceVersion: string; timeoutSeconds: number; signal: AbortSignal },
+  ): AsyncGenerator<WatchEvent> {
+    const url = new URL(await this.pathFor({ apiVersion, kind }), this.server);
+    const query = {
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      labelSelector: options.labelSelector,
+      resourceVersion: options.resourceVersion,
+      timeoutSeconds: String(options.timeoutSeconds),
+    };
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    await this.#kubeConfig.applyToHTTPSOptions(opts);
+    opts.agent = undefined;
+    const transport = url.protocol === 'https:' ? https : http;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = transport.request(url, { ...opts, signal: options.signal }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    this.#observer?.('watch', res.statusCode ?? 0);
+    if ((res.statusCode ?? 0) >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      throw KubeApiError.fromResponse(
+        res.statusCode ?? 0,
+        safeJson(Buffer.concat(chunks).toString('utf8')),
+        `WATCH ${url.pathname}`,
+      );
+    }
+    let buffered = '';
+    for await (const chunk of res) {
+      buffered += (chunk as Buffer).toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) yield JSON.parse(line) as WatchEvent;
+      }
+    }
   }
 
   /** Server-side apply of one object. */

@@ -13,7 +13,7 @@ import { applySpec } from '../../client/apply-spec.js';
 import { parseApplications } from '../../config/parse-application.js';
 import type { AppSpec } from '../../config/types.js';
 import { statusQuery } from '../../contract/messages.js';
-import { applicationWorkflowId } from '../../contract/ids.js';
+import { driftWatchWorkflowId, applicationWorkflowId } from '../../contract/ids.js';
 import type { AppStatus } from '../../contract/messages.js';
 import { runWorker } from '../../workers/worker.js';
 import { createTestGitRepo } from './git-repo.js';
@@ -294,6 +294,13 @@ export async function startE2e(
       await kubectl(['delete', 'namespace', app.namespace, '--wait=false', '--ignore-not-found']);
       await app.repo.remove();
     }
+    // A drift-scan run starts this cluster's watcher; it must not outlive the test.
+    await client.workflow
+      .getHandle(driftWatchWorkflowId(cluster, taskQueue))
+      .terminate('end-to-end test cleanup')
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
     await stopWorker();
     await connection.close();
   }

@@ -162,6 +162,12 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
       const commit = head(input.repoURL, input.targetRevision);
       return { sha: commit, moved: commit !== input.knownSha };
     },
+    async awaitLiveChanges(input) {
+      log('awaitLiveChanges', input);
+      // The stub cluster never changes: wait as a quiet watch would (bounded, for tests).
+      await new Promise((resolve) => setTimeout(resolve, Math.min(input.maxWaitMs, 1000)));
+      return { apps: [], watchedKinds: 0, missingManifests: 0 };
+    },
     async affectedAppPaths(input) {
       log('affectedAppPaths', input);
       // The stub repository has no files: a scripted set of changed paths, else every path changed.
@@ -282,14 +288,27 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
 /** Control activities driven by `script`. */
 export function stubControlActivities(script: ActivityScript): ControlActivities {
   return {
-    async listApplications() {
+    async listApplications(filter) {
       script.calls.push({
         activity: 'listApplications',
-        input: undefined,
+        input: filter,
         attempt: Context.current().info.attempt,
         taskQueue: Context.current().info.taskQueue,
       });
-      return script.applications;
+      return script.applications.filter(
+        (a) =>
+          (filter?.cluster === undefined || a.cluster === filter.cluster) &&
+          (filter?.names === undefined || filter.names.includes(a.name)),
+      );
+    },
+    async ensureDriftWatches({ clusters }) {
+      script.calls.push({
+        activity: 'ensureDriftWatches',
+        input: clusters,
+        attempt: Context.current().info.attempt,
+        taskQueue: Context.current().info.taskQueue,
+      });
+      return { started: [] };
     },
     async registerChildApplications(input) {
       script.calls.push({

@@ -1,0 +1,239 @@
+/**
+ * The agent's watch on the objects Mooring manages: one list-then-watch per kind (all namespaces,
+ * label `mooring.dev/app`), kept for the life of the agent process, so no change falls between
+ * two drift-watch activities. Each event that may be drift (see core/diff/live-change.ts) nominates
+ * its app; nominations are debounced (a `kubectl apply` of several objects is one) and handed out
+ * by `next()`. A watch that ends is resumed from its last resourceVersion; one that expired (410)
+ * lists again and compares, so what changed meanwhile is still nominated.
+ */
+import { MOORING_APP_LABEL } from '../../core/manifests/annotations.js';
+import { contentFingerprint, managerEntries, writtenOnlyBy } from '../../core/diff/live-change.js';
+import type { KubeObject } from '../../contract/kube-object.js';
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-errors.js';
+
+export interface WatchedKind {
+  apiVersion: string;
+  kind: string;
+}
+
+export interface LiveWatchOptions {
+  /** Field managers whose writes are Mooring's own (apply, autoscaler). */
+  ownManagers: readonly string[];
+  /** Quiet time before a nominated app is handed out. @default 100 */
+  debounceMs?: number;
+  /** Longest an app waits for quiet. @default 1000 */
+  maxDelayMs?: number;
+  /** Server-side watch timeout; the watch is resumed after it. @default 300 */
+  watchSeconds?: number;
+  /** Called when a watch fails (it is retried after a pause). */
+  onError?: (kind: string, error: unknown) => void;
+}
+
+interface Known {
+  app: string;
+  fingerprint: string;
+  managers: Map<string, string>;
+}
+
+interface Pending {
+  first: number;
+  last: number;
+}
+
+export class LiveWatch {
+  readonly #client: KubeClient;
+  readonly #options: Required<Omit<LiveWatchOptions, 'onError'>> & Pick<LiveWatchOptions, 'onError'>;
+  readonly #kinds = new Map<string, AbortController>();
+  readonly #objects = new Map<string, Known>();
+  readonly #pending = new Map<string, Pending>();
+  #wake: (() => void) | undefined;
+
+  constructor(client: KubeClient, options: LiveWatchOptions) {
+    this.#client = client;
+    this.#options = { debounceMs: 100, maxDelayMs: 1000, watchSeconds: 300, ...options };
+  }
+
+  /** The kinds watched so far (a kind, once watched, stays watched until `close`). */
+  get kinds(): string[] {
+    return [...this.#kinds.keys()];
+  }
+
+  /** Starts watching the kinds not watched yet; resolves once each has its first listing. */
+  async watch(kinds: readonly WatchedKind[]): Promise<void> {
+    const started: Promise<void>[] = [];
+    for (const { apiVersion, kind } of kinds) {
+      const id = `${apiVersion}/${kind}`;
+      if (this.#kinds.has(id)) continue;
+      const abort = new AbortController();
+      this.#kinds.set(id, abort);
+      started.push(new Promise<void>((listed) => void this.#run(apiVersion, kind, abort.signal, listed)));
+    }
+    await Promise.all(started);
+  }
+
+  /**
+   * The apps nominated since the last call, once their changes have settled; an empty list after
+   * `maxWaitMs` without any, or when `signal` aborts.
+   */
+  async next(maxWaitMs: number, signal: AbortSignal): Promise<string[]> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      const now = Date.now();
+      const ready = [...this.#pending].filter(
+        ([, p]) => now - p.last >= this.#options.debounceMs || now - p.first >= this.#options.maxDelayMs,
+      );
+      if (ready.length > 0) {
+        for (const [app] of ready) this.#pending.delete(app);
+        return ready.map(([app]) => app).sort();
+      }
+      if (now >= deadline || signal.aborted) return [];
+      const settle = this.#pending.size > 0 ? this.#options.debounceMs : deadline - now;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.#wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, Math.max(1, Math.min(settle, deadline - now)));
+        signal.addEventListener('abort', done, { once: true });
+        this.#wake = done;
+      });
+    }
+  }
+
+  close(): void {
+    for (const abort of this.#kinds.values()) abort.abort();
+    this.#kinds.clear();
+    this.#wake?.();
+  }
+
+  async #run(apiVersion: string, kind: string, signal: AbortSignal, listed: () => void): Promise<void> {
+    let resourceVersion: string | undefined;
+    let first = true;
+    while (!signal.aborted) {
+      try {
+        if (resourceVersion === undefined) {
+          const list = await this.#client.listWithVersion(apiVersion, kind, {
+            labelSelector: MOORING_APP_LABEL,
+            signal,
+          });
+          this.#relisted(apiVersion, kind, list.items, first);
+          resourceVersion = list.resourceVersion;
+          if (first) listed();
+          first = false;
+        }
+        for await (const event of this.#client.watch(apiVersion, kind, {
+          labelSelector: MOORING_APP_LABEL,
+          resourceVersion,
+          timeoutSeconds: this.#options.watchSeconds,
+          signal,
+        })) {
+          if (event.type === 'ERROR') {
+            const code = (event.object as { code?: number }).code;
+            if (code === 410) resourceVersion = undefined; // expired: list again
+            throw new KubeApiError(
+              code ?? 500,
+              'WatchError',
+              String((event.object as { message?: string }).message),
+            );
+          }
+          resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
+          if (event.type === 'BOOKMARK') continue;
+          this.#observe({ ...event.object, apiVersion, kind }, event.type === 'DELETED');
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof KubeApiError && error.status === 410) resourceVersion = undefined;
+        else if (!(error instanceof KubeApiError && error.reason === 'WatchError'))
+          this.#options.onError?.(kind, error);
+        if (first) {
+          listed(); // do not hold the caller: the next attempt lists again
+        }
+        await pause(1000, signal);
+      }
+    }
+  }
+
+  #relisted(apiVersion: string, kind: string, items: KubeObject[], first: boolean): void {
+    const seen = new Set<string>();
+    for (const item of items) {
+      const obj = { ...item, apiVersion, kind };
+      seen.add(objectKey(obj));
+      if (first) this.#remember(obj);
+      else this.#observe(obj, false);
+    }
+    // Objects that went while the watch was down.
+    const prefix = `${apiVersion}/${kind}/`;
+    for (const [key, known] of this.#objects) {
+      if (key.startsWith(prefix) && !seen.has(key)) {
+        this.#objects.delete(key);
+        if (!first) this.#nominate(known.app);
+      }
+    }
+  }
+
+  #remember(obj: KubeObject): Known | undefined {
+    const app = obj.metadata.labels?.[MOORING_APP_LABEL];
+    if (!app) return undefined;
+    const known = { app, fingerprint: contentFingerprint(obj), managers: managerEntries(obj) };
+    this.#objects.set(objectKey(obj), known);
+    return known;
+  }
+
+  #observe(obj: KubeObject, deleted: boolean): void {
+    const key = objectKey(obj);
+    const before = this.#objects.get(key);
+    if (deleted) {
+      this.#objects.delete(key);
+      const app = before?.app ?? obj.metadata.labels?.[MOORING_APP_LABEL];
+      if (app) this.#nominate(app);
+      return;
+    }
+    const after = this.#remember(obj);
+    if (!after) {
+      // The label was removed: the object left the app, which is drift.
+      if (before) {
+        this.#objects.delete(key);
+        this.#nominate(before.app);
+      }
+      return;
+    }
+    if (!before) {
+      // A new object: Mooring's own creation, or someone else's object claiming the app's label.
+      if (!writtenOnlyBy(new Map(), after.managers, this.#options.ownManagers)) this.#nominate(after.app);
+      return;
+    }
+    if (before.fingerprint === after.fingerprint) return;
+    if (writtenOnlyBy(before.managers, after.managers, this.#options.ownManagers)) return;
+    this.#nominate(after.app);
+    if (before.app !== after.app) this.#nominate(before.app);
+  }
+
+  #nominate(app: string): void {
+    const now = Date.now();
+    const pending = this.#pending.get(app);
+    if (pending) pending.last = now;
+    else this.#pending.set(app, { first: now, last: now });
+    this.#wake?.();
+  }
+}
+
+function objectKey(obj: KubeObject): string {
+  return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * One app's drift check, shared by drift-scan (every app, on a schedule) and drift-watch (the apps
+ * the agent's watch nominated): `detectDrift` on the app's agent, the same comparison as the diff,
+ * and a `driftDetected` signal only when the app's drift or health differs from what it recorded.
+ */
+import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import { autoscaledTarget } from '../contract/activities.js';
+import type { ApplicationSummary, ClusterActivities } from '../contract/activities.js';
+import { driftDetectedSignal } from '../contract/messages.js';
+import { driftCheckProfile } from './activity-profiles.js';
+
+export interface DriftCheckOutcome {
+  drifted: boolean;
+  healthChanged: boolean;
+  /** A signal went to the app. */
+  signalled: boolean;
+}
+
+export async function checkDrift(app: ApplicationSummary): Promise<DriftCheckOutcome> {
+  const cluster = proxyActivities<ClusterActivities>(driftCheckProfile(app.cluster));
+  const drift = await cluster.detectDrift({
+    app: app.name,
+    manifestKey: app.manifestKey ?? '',
+    namespace: app.namespace,
+    syncOptions: app.syncOptions,
+    ignoreDifferences: app.ignoreDifferences,
+    autoscaled: autoscaledTarget(app.autoscaling?.policy),
+    // An agent replica without these manifests renders them again (plain directory sources;
+    // Helm and Kustomize options are not in the app's memo, so those report the miss).
+    source:
+      app.deployedRevision && app.path !== undefined
+        ? {
+            appName: app.name,
+            repoURL: app.repoURL,
+            revision: app.deployedRevision,
+            path: app.path,
+            namespace: app.namespace,
+          }
+        : undefined,
+  });
+  const healthChanged = drift.health !== app.health;
+  if (drift.drifted === (app.drifted ?? false) && !drift.drifted && !healthChanged)
+    return { drifted: false, healthChanged, signalled: false };
+  await getExternalWorkflowHandle(app.workflowId).signal(driftDetectedSignal, {
+    drifted: drift.drifted,
+    changedObjects: drift.changedObjects,
+    health: drift.health,
+    healthMessage: drift.healthMessage,
+  });
+  return { drifted: drift.drifted, healthChanged, signalled: true };
+}
