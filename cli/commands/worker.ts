@@ -23,7 +23,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('--task-queue <name>', 'workflow task queue', DEFAULT_TASK_QUEUE)
     .option('--metrics-port <port>', '/metrics port (0 disables)', '9464')
     .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
-    .option('--git-poll <interval>', 'git-poll schedule interval', '1m')
+    .option(
+      '--git-poll <interval>',
+      'git-poll tick: each app is checked every spec.syncPolicy.interval, on the first tick after it elapses',
+      '10s',
+    )
     .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
     .option('--autoscale <interval>', 'autoscale schedule interval', '30s')
     .option(
