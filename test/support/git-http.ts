@@ -12,6 +12,8 @@ export interface GitHttpServer {
   baseUrl: string;
   /** Requests answered 401 (no or wrong credentials). */
   unauthorized(): number;
+  /** Bytes of request bodies received and response bodies sent so far (what a Git host would bill). */
+  traffic(): { received: number; sent: number };
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function serveGitHttp(
   const backend = join(execFileSync('git', ['--exec-path']).toString().trim(), 'git-http-backend');
   const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   let refused = 0;
+  const traffic = { received: 0, sent: 0 };
   const server: Server = createServer((req, res) => {
     onRequest(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (req.headers.authorization !== expected) {
@@ -50,11 +53,15 @@ export async function serveGitHttp(
     };
     if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
     const child = spawn(backend, [], { env });
+    req.on('data', (chunk: Buffer) => (traffic.received += chunk.length));
     req.pipe(child.stdin);
     let head = Buffer.alloc(0);
     let headersDone = false;
     child.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) return void res.write(chunk);
+      if (headersDone) {
+        traffic.sent += chunk.length;
+        return void res.write(chunk);
+      }
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return;
@@ -66,6 +73,7 @@ export async function serveGitHttp(
         else res.setHeader(name, rest.join(':').trim());
       }
       res.writeHead(status);
+      traffic.sent += head.length - end - 4;
       res.write(head.subarray(end + 4));
     });
     child.on('close', () => res.end());
@@ -74,6 +82,7 @@ export async function serveGitHttp(
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     unauthorized: () => refused,
+    traffic: () => ({ ...traffic }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
