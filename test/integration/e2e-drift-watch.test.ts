@@ -6,8 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { ensureDriftWatches } from '../../activities/control/control-activities.js';
 import { applicationWorkflowId, driftWatchWorkflowId } from '../../contract/ids.js';
 import { refreshSignal } from '../../contract/messages.js';
@@ -15,31 +13,9 @@ import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
 import { kubectl } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { driftChecks, waitWatching } from '../support/drift-watch.js';
 
 const IMAGE = 'gcr.io/heptio-images/ks-guestbook-demo:0.2';
-
-/** How many `detectDrift` checks the watcher has scheduled so far. */
-async function driftChecks(client: Client, workflowId: string): Promise<number> {
-  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (events ?? []).filter(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'detectDrift',
-  ).length;
-}
-
-/** Waits until the watcher's agent watches the app's kinds (its activity heartbeats "watching"). */
-async function waitWatching(client: Client, workflowId: string): Promise<void> {
-  await waitFor(
-    'the drift watch to watch the cluster',
-    async () => {
-      const { raw } = await client.workflow.getHandle(workflowId).describe();
-      const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'awaitLiveChanges');
-      const payload = pending?.heartbeatDetails?.payloads?.[0];
-      const details = payload ? defaultPayloadConverter.fromPayload<{ phase?: string }>(payload) : undefined;
-      return details?.phase === 'watching' ? true : undefined;
-    },
-    { timeoutMs: 60_000 },
-  );
-}
 
 describe('watch-based drift detection', () => {
   let env: E2eEnv;
