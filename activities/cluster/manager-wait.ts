@@ -59,13 +59,20 @@ export async function observeHealth(
   return { resources, live, results };
 }
 
+/** The health wait polls every FAST_POLL_MS during its first FAST_POLL_FOR_MS, then every 250 ms. */
+const FAST_POLL_MS = 100;
+const FAST_POLL_FOR_MS = 2_000;
+
 export async function waitForSet(
   client: KubeClient,
   objects: readonly KubeObject[],
   options: WaitOptions,
 ): Promise<WaitResult> {
-  const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 250;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  // A rollout that goes well is done within a second or two: look closely then, less often later.
+  const intervalAt = (now: number): number =>
+    options.intervalMs ?? (now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250);
   for (;;) {
     const { resources, live, results } = await observeHealth(client, objects, options.signal);
     const health = aggregateHealth(results);
@@ -89,7 +96,7 @@ export async function waitForSet(
         .map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
       return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
     }
-    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, {
+    await delay(Math.min(intervalAt(Date.now()), Math.max(0, deadline - Date.now())), undefined, {
       signal: options.signal,
     });
   }
