@@ -13,11 +13,18 @@
  *    app's `syncPolicy.interval` 30s; `--poll-runs 0` skips it). Commits are made right after the
  *    previous deploy, at an unrelated phase of the app's interval.
  *
- *   eval "$(scripts/stack env)"; node --import tsx bench/e2e-latency.ts [--runs 7] [--poll-runs 5]
+ * The trigger is a signed GitHub push event to an in-process `mooring webhook` receiver
+ * (`--trigger refresh` signals `refresh` directly instead).
+ *
+ *   eval "$(scripts/stack env)"; node --import tsx bench/e2e-latency.ts [--runs 7] [--poll-runs 5] [--trigger webhook|refresh]
  *
  * Prints one JSON line, then lines for humans.
  */
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { startWebhookService } from '../client/webhook/service.js';
+import { signBody } from '../core/webhook/signature.js';
+import { githubPush } from '../test/unit/core/webhook-fixtures.js';
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { refreshSignal } from '../contract/messages.js';
@@ -37,7 +44,11 @@ import { countEvents, waitQuiescent } from '../test/support/workflow-history.js'
 
 process.env.MOORING_LOG_LEVEL ??= 'warn';
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, 'poll-runs': { type: 'string', default: '5' } },
+  options: {
+    runs: { type: 'string', default: '7' },
+    'poll-runs': { type: 'string', default: '5' },
+    trigger: { type: 'string', default: 'webhook' },
+  },
 });
 const runs = Math.max(5, Number(values.runs) || 7);
 const pollRuns = Math.max(0, Number(values['poll-runs']) || 0);
@@ -114,6 +125,51 @@ async function untilLive(
   }
 }
 
+/** One segment of a sync's time: an activity (queued + run) or the Temporal work between them. */
+interface Segment {
+  what: string;
+  ms: number;
+}
+
+/**
+ * Where the time of the last routine sync went, from the two histories: the app's work after the
+ * trigger (head check, child start) and each activity of the sync child, with the gaps between
+ * them (workflow tasks, dispatch) as "Temporal".
+ */
+async function profileSync(
+  env: E2eEnv,
+  appId: string,
+  childId: string,
+  sinceEventId: number,
+): Promise<Segment[]> {
+  const eventsOf = async (id: string) =>
+    (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  const ms = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number =>
+    Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const all = [
+    ...(await eventsOf(appId)).filter((e) => Number(e.eventId) > sinceEventId),
+    ...(await eventsOf(childId)),
+  ].sort((a, b) => ms(a) - ms(b));
+  const segments: Segment[] = [];
+  const scheduled = new Map<string, { name: string; at: number }>();
+  let cursor = all[0] ? ms(all[0]) : 0;
+  for (const e of all) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(`${e.eventId}`, { name: s.activityType?.name ?? '?', at: ms(e) });
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done) {
+      const start = scheduled.get(`${done.scheduledEventId}`);
+      if (!start) continue;
+      if (start.at > cursor) segments.push({ what: 'Temporal', ms: start.at - cursor });
+      segments.push({ what: start.name, ms: ms(e) - start.at });
+      cursor = Math.max(cursor, ms(e));
+    }
+  }
+  const last = all.at(-1);
+  if (last && ms(last) > cursor) segments.push({ what: 'Temporal', ms: ms(last) - cursor });
+  return segments.map((x) => ({ what: x.what, ms: Math.round(x.ms) }));
+}
+
 async function refreshRuns(
   env: E2eEnv,
   app: E2eApp,
@@ -121,7 +177,9 @@ async function refreshRuns(
   latency: Summary;
   synced: Summary;
   events: { child: number[]; parent: number[]; total: number[] };
+  profile: Segment[];
 }> {
+  let profile: Segment[] = [];
   const latencies: number[] = [];
   const syncedLatencies: number[] = [];
   const events = { child: [] as number[], parent: [] as number[], total: [] as number[] };
@@ -133,6 +191,7 @@ async function refreshRuns(
     const sha = await app.repo.commit(`bench ${i}`, {
       'guestbook/deployment.yaml': await guestbookDeployment({ image }),
     });
+    await webhookSettled();
     const t0 = performance.now();
     await trigger(app);
     const synced = untilLive(app, `live image ${image}`, (live) => live === image);
@@ -144,12 +203,13 @@ async function refreshRuns(
       throw new Error(`Run ${i}: unexpected history entry ${JSON.stringify(entry)}`);
     await waitQuiescent(env.client, appId);
     const child = await countEvents(env.client, syncWorkflowId(app.name, entry.id));
+    profile = await profileSync(env, appId, syncWorkflowId(app.name, entry.id), parentBefore);
     const parent = (await countEvents(env.client, appId)) - parentBefore;
     events.child.push(child);
     events.parent.push(parent);
     events.total.push(child + parent);
   }
-  return { latency: summary(latencies), synced: summary(syncedLatencies), events };
+  return { latency: summary(latencies), synced: summary(syncedLatencies), events, profile };
 }
 
 /**
@@ -254,15 +314,53 @@ async function gitPollRuns(env: E2eEnv, app: E2eApp): Promise<Summary | undefine
 }
 
 const kube = await KubeClient.fromKubeconfig();
-const triggerName = 'refresh signal';
-/** What tells the app about the commit. */
+const env = await startE2e('bench');
+const secret = randomBytes(32).toString('hex');
+const webhook =
+  values.trigger === 'webhook'
+    ? await startWebhookService({
+        client: env.client,
+        taskQueue: env.taskQueue,
+        port: 0,
+        secrets: { github: [secret] },
+      })
+    : undefined;
+const triggerName = webhook ? 'a signed GitHub push to mooring webhook' : 'a refresh signal';
+
+/** What tells the app about the commit: a push event to the webhook receiver, or the signal itself. */
 async function trigger(app: E2eApp): Promise<void> {
-  await env.client.workflow
-    .getHandle(applicationWorkflowId(app.name))
-    .signal(refreshSignal, { reason: 'bench push' });
+  if (!webhook) {
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(app.name))
+      .signal(refreshSignal, { reason: 'bench push' });
+    return;
+  }
+  const body = JSON.stringify(
+    githubPush({
+      repository: { full_name: 'bench/guestbook', clone_url: app.repo.url, default_branch: app.repo.branch },
+      commits: [{ id: 'x', added: [], removed: [], modified: ['guestbook/deployment.yaml'] }],
+    }),
+  );
+  const res = await fetch(`${webhook.url}/api/webhook`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-GitHub-Event': 'push',
+      'X-Hub-Signature-256': signBody(Buffer.from(body), secret),
+    },
+    body,
+  });
+  const answer = (await res.json()) as { signaled?: string[] };
+  if (res.status !== 200 || !answer.signaled?.includes(app.name))
+    throw new Error(`The webhook did not signal ${app.name}: ${res.status} ${JSON.stringify(answer)}`);
 }
 
-const env = await startE2e('bench');
+/** The receiver holds a push for an app whose previous one it has not seen settle: wait for that. */
+async function webhookSettled(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (webhook && webhook.refresher.tracked().length > 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+}
 try {
   const steady = await env.createApp('gb-bench', {
     spec: {
@@ -302,6 +400,7 @@ try {
     commitToSynced: refresh.synced,
     commitToHealthy: refresh.latency,
     handEditReverted: drift,
+    lastSyncProfile: refresh.profile,
     historyEventsPerRoutineSync: {
       median: eventsMedian,
       child: refresh.events.child,
@@ -325,6 +424,9 @@ try {
   console.log(line(`commit → Healthy after ${triggerName}`, refresh.latency, GOALS.healthyMs));
   console.log(line('hand edit → reverted by drift-watch and self-heal', drift, GOALS.driftRevertMs));
   console.log(
+    `  where the last sync's time went: ${refresh.profile.map((x) => `${x.what} ${x.ms}`).join(' → ')} (ms)`,
+  );
+  console.log(
     `history events per routine sync: median ${eventsMedian} (child ${refresh.events.child.join('/')}, parent ${refresh.events.parent.join('/')}) — ${verdict(eventsMedian <= GOALS.eventsPerSync)} the ${GOALS.eventsPerSync} goal`,
   );
   console.log(
@@ -339,6 +441,7 @@ try {
       : 'commit → Healthy by git-poll alone: not measured (--poll-runs 0)',
   );
 } finally {
+  await webhook?.close();
   await env.close();
   kube.close();
 }
