@@ -1,6 +1,5 @@
 /** Reading an app's status for the `mooring app …` commands, and waiting for it to change. */
 import { setTimeout as delay } from 'node:timers/promises';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { listApplications } from '../client/list-applications.js';
 import { applicationWorkflowId } from '../contract/ids.js';
@@ -35,6 +34,7 @@ export async function readStatus(
     }
     return { status, stale: false };
   } catch (err) {
+    const { WorkflowNotFoundError } = await import('@temporalio/client'); // loaded already: the client made the call
     if (err instanceof WorkflowNotFoundError)
       throw new Error(`Application "${name}" not found`, { cause: err });
     return { stale: true, status: await staleStatus(client, name, err) };

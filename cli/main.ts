@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** Entry point of the `mooring` command (bin/mooring). */
 import { printable } from './format.js';
 import { buildProgram } from './program.js';

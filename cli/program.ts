@@ -1,12 +1,15 @@
 /**
  * The `mooring` command tree. kubectl/argocd conventions: `mooring app get NAME`,
- * `-o json|yaml|wide`, `--help` on every command.
+ * `-o json|yaml|wide`, `--help` on every command. Command modules import only what their options
+ * need; the Temporal SDK, the worker and the spec parser load inside the actions that use them,
+ * so `mooring --help` starts in a fraction of a second.
  */
 import { Command } from 'commander';
 import { registerAppCommands } from './commands/app/index.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerCodecServerCommand } from './commands/codec-server.js';
 import { registerHealthCommand } from './commands/health.js';
+import { registerWebhookCommand } from './commands/webhook.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
@@ -36,6 +39,7 @@ export function buildProgram(): Command {
   registerClusterCommands(program);
   registerCodecServerCommand(program);
   registerHealthCommand(program);
+  registerWebhookCommand(program);
   registerWorkerCommand(program);
   return program;
 }

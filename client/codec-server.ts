@@ -14,12 +14,9 @@ import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { PayloadDecryptError } from './payload-codec.js';
 
-/** The Temporal Web UI of the local stack. */
-export const DEFAULT_CORS_ORIGIN = 'http://127.0.0.1:8233';
-/** Temporal's usual codec server port. */
-export const DEFAULT_CODEC_PORT = 8888;
-/** Largest request body accepted, in bytes. */
-export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+import { DEFAULT_CODEC_PORT, DEFAULT_CORS_ORIGIN, DEFAULT_MAX_BODY_BYTES } from './codec-server-defaults.js';
+
+export { DEFAULT_CODEC_PORT, DEFAULT_CORS_ORIGIN, DEFAULT_MAX_BODY_BYTES } from './codec-server-defaults.js';
 
 /** Options of `startCodecServer`. */
 export interface CodecServerOptions {

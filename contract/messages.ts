@@ -2,7 +2,7 @@
  * Every message the application and sync workflows understand, with its input and result types.
  * Shared by the workflows, the worker, the CLI and the tests, so a wire name is written only here.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from './definitions.js';
 import type { AppSpec } from '../config/types.js';
 import type { HealthStatusCode, SyncStatusCode } from './kube-object.js';
 

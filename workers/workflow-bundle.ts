@@ -3,19 +3,23 @@
  * `dist/workflow-bundle.js`, and rebuilt when a workflow source is newer than the bundle.
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The package root, whether this module runs from the sources or compiled into `dist/`. */
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = basename(here) === 'dist' ? dirname(here) : here;
 export const WORKFLOWS_ENTRY = join(root, 'workflows', 'index.ts');
 const BUNDLE_PATH = join(root, 'dist', 'workflow-bundle.js');
 
 async function newestSource(): Promise<number> {
   let newest = 0;
-  // Everything workflow code may import (the lint rules keep it to these folders).
-  for (const dir of ['workflows', 'contract', 'config']) {
-    for (const entry of await readdir(join(root, dir), { recursive: true })) {
+  // Everything workflow code may import (the lint rules keep it to these folders). An installed
+  // package ships the bundle without these sources: then the bundle is what there is.
+  for (const dir of ['workflows', 'contract', 'config', 'core']) {
+    const entries = await readdir(join(root, dir), { recursive: true }).catch(() => [] as string[]);
+    for (const entry of entries) {
       if (!entry.endsWith('.ts')) continue;
       newest = Math.max(newest, (await stat(join(root, dir, entry))).mtimeMs);
     }

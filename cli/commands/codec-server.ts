@@ -10,9 +10,7 @@ import {
   DEFAULT_CODEC_PORT,
   DEFAULT_CORS_ORIGIN,
   DEFAULT_MAX_BODY_BYTES,
-  startCodecServer,
-} from '../../client/codec-server.js';
-import { AesGcmPayloadCodec } from '../../client/payload-codec.js';
+} from '../../client/codec-server-defaults.js';
 
 interface CodecServerFlags {
   host: string;
@@ -49,6 +47,10 @@ export function registerCodecServerCommand(program: Command): void {
           `warning: listening on ${flags.host} without --token-file: anyone who reaches this port can decrypt payloads`,
         );
       }
+      const [{ startCodecServer }, { AesGcmPayloadCodec }] = await Promise.all([
+        import('../../client/codec-server.js'),
+        import('../../client/payload-codec.js'),
+      ]);
       const server = await startCodecServer({
         codec: new AesGcmPayloadCodec(keys),
         host: flags.host,

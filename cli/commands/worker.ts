@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runWorker } from '../../workers/worker.js';
 import { DEFAULT_TASK_QUEUE } from '../../contract/ids.js';
 import { globalConnectionSettings } from '../connection.js';
 
@@ -55,6 +54,8 @@ export function registerWorkerCommand(program: Command): void {
         prometheusUrl?: string;
         schedules: boolean;
       }) => {
+        // The worker (Temporal's native core, client-node) loads only when a worker runs.
+        const { runWorker } = await import('../../workers/worker.js');
         await runWorker({
           connection: globalConnectionSettings(program),
           cluster: opts.cluster,

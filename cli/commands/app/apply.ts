@@ -1,9 +1,6 @@
 /** `mooring app apply -f FILE|DIR`: create or update applications (idempotent). */
 import type { Command } from 'commander';
-import { applySpec } from '../../../client/apply-spec.js';
 import { DEFAULT_TASK_QUEUE } from '../../../contract/ids.js';
-import { loadSpecs } from '../../load-specs.js';
-import { repoDirectoryLister } from '../../repo-directories.js';
 import type { RunWithClient } from './run.js';
 
 export function registerApplyCommand(app: Command, run: RunWithClient): void {
@@ -25,6 +22,12 @@ export function registerApplyCommand(app: Command, run: RunWithClient): void {
       // Every spec is read and validated before Temporal is contacted: a bad file registers
       // nothing and needs no server. Only git generators reach an agent, each through its own call.
       const where = { taskQueue: opts.taskQueue, cluster: opts.gitCluster };
+      // The spec parser (schemas, templates) loads only when a spec is applied.
+      const [{ loadSpecs }, { repoDirectoryLister }, { applySpec }] = await Promise.all([
+        import('../../load-specs.js'),
+        import('../../repo-directories.js'),
+        import('../../../client/apply-spec.js'),
+      ]);
       const specs = await loadSpecs(opts.filename, (repoURL, revision) =>
         run((client) => repoDirectoryLister(client, where)(repoURL, revision)),
       );
