@@ -26,6 +26,7 @@ import type { ApplicationEntity, ManualOperation, OperationRequest } from './app
 import type { Visibility } from './application-visibility.js';
 import { workflowNow } from './clock.js';
 import { PATCHES } from './patches.js';
+import { PERIODIC_CHECK } from './application-state.js';
 import { agentMissingMessage, isAgentMissing } from './agent-wait.js';
 import { missingResult, short } from './sync-results.js';
 import { syncWorkflow } from './sync.js';
@@ -70,6 +71,7 @@ export class OperationRunner {
       const refresh = pending.refresh;
       pending.refresh = undefined;
       const head = await this.#resolveHead(refresh.sha);
+      if (head && refresh.reason === PERIODIC_CHECK && !(await this.#sourcesChanged(head))) return;
       const op = head ? this.#app.onHeadResolved(head, refresh.reason) : undefined;
       if (op) await this.#run(op); // run() publishes the new state with the operation; the main loop otherwise
       return;
@@ -285,6 +287,29 @@ export class OperationRunner {
   }
 
   /** Resolver calls follow the current spec's cluster (`setSpec` may change it). */
+  /**
+   * Whether the commit `head` changed the app's sources since the deployed revision. git-poll
+   * leaves an app alone when a push to its monorepo did not touch its directory; the periodic
+   * check must not deploy that commit behind its back. True when it cannot tell.
+   */
+  async #sourcesChanged(head: string): Promise<boolean> {
+    const app = this.#app;
+    const from = app.state.deployedRevision;
+    const path = app.spec.source.path;
+    if (!from || from === head || path === undefined || !patched(PATCHES.periodicCheckPaths)) return true;
+    try {
+      const { affected } = await this.#resolver().affectedAppPaths({
+        repoURL: app.spec.source.repoURL,
+        from,
+        to: head,
+        paths: [path],
+      });
+      return affected.length > 0;
+    } catch {
+      return true;
+    }
+  }
+
   #resolver() {
     return proxyActivities<ClusterActivities>(resolverProfile(this.#app.spec.destination.cluster));
   }

@@ -94,6 +94,9 @@ export function initialState(): CarriedState {
   };
 }
 
+/** The reason of the app's own safety refresh (every 10 minutes). */
+export const PERIODIC_CHECK = 'periodic check';
+
 export class ApplicationEntity {
   spec: AppSpec;
   readonly state: CarriedState;

@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AppSpec } from '../config/types.js';
-import { ApplicationEntity, initialState } from './application-state.js';
+import { ApplicationEntity, initialState, PERIODIC_CHECK } from './application-state.js';
 import type { CarriedState } from './application-state.js';
 import { OperationRunner } from './application-operations.js';
 import { Visibility } from './application-visibility.js';
@@ -72,7 +72,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       await condition(() => app.hasWork() || safety.due || workflowInfo().continueAsNewSuggested);
       if (safety.due) {
         safety.due = false;
-        app.requestRefresh('periodic check');
+        app.requestRefresh(PERIODIC_CHECK);
       }
       if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
         await condition(() => allHandlersFinished() && autoscaler.idle());

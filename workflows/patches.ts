@@ -34,4 +34,6 @@ export const PATCHES = {
   pollChangedPaths: 'poll-changed-paths',
   /** drift-scan starts the drift-watch workflow of each cluster that has apps and no watcher. */
   driftWatch: 'drift-scan-starts-drift-watch',
+  /** The periodic check deploys a new head only when it touched the app's sources (as git-poll). */
+  periodicCheckPaths: 'periodic-check-changed-paths',
 } as const;

@@ -11,6 +11,10 @@ import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { driftScanWorkflow } from '../../workflows/drift-scan.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
+import { refreshSignal, statusQuery } from '../../contract/messages.js';
+import type { AppStatus } from '../../contract/messages.js';
+import { waitFor } from '../support/wait.js';
+import { waitQuiescent } from '../support/workflow-history.js';
 import { sha } from './harness/stub-activities.js';
 import { pollDue, tickEnd } from '../../workflows/poll-due.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
@@ -124,6 +128,42 @@ describe('fleet workflows', () => {
     );
     assert.equal(await signalsReceived(s2.name), before[0], 'an untouched app gets no signal');
     if (!s3Due) assert.equal(await signalsReceived(s3.name), before[1], 'an app not due gets no signal');
+  });
+
+  it("the app's periodic check does not deploy a commit that left its sources alone", async () => {
+    const s2 = specs[1] as AppSpec;
+    // After the test above, the branch is at a3, which git-poll did not give app 2 (untouched).
+    const before = await env.client.workflow
+      .getHandle(applicationWorkflowId(s2.name))
+      .query<AppStatus>(statusQuery);
+    assert.notEqual(before.deployedRevision, a3);
+    const checks = env.script.callsOf('affectedAppPaths').length;
+    env.script.changedPaths = [];
+    try {
+      await env.client.workflow
+        .getHandle(applicationWorkflowId(s2.name))
+        .signal(refreshSignal, { reason: 'periodic check' });
+      await waitFor('the periodic check to compare the commits', () =>
+        env.script.callsOf('affectedAppPaths').length > checks ? true : undefined,
+      );
+      await waitQuiescent(env.client, applicationWorkflowId(s2.name));
+    } finally {
+      env.script.changedPaths = undefined;
+    }
+    const after = await env.client.workflow
+      .getHandle(applicationWorkflowId(s2.name))
+      .query<AppStatus>(statusQuery);
+    assert.equal(after.deployedRevision, before.deployedRevision);
+    assert.equal(after.history.length, before.history.length, 'no sync');
+    // Any other refresh of a head that did move deploys it.
+    await env.client.workflow
+      .getHandle(applicationWorkflowId(s2.name))
+      .signal(refreshSignal, { reason: 'test push' });
+    await env.waitStatus(
+      s2.name,
+      'a refresh to deploy the head',
+      (st) => st.deployedRevision === a3 && !st.operation,
+    );
   });
 
   it('drift-scan signals only the apps that drifted or whose health changed', async () => {
