@@ -37,6 +37,11 @@ export interface WatchEvent {
   object: KubeObject;
 }
 
+interface AuthOptions {
+  headers: Record<string, string>;
+  auth?: string;
+}
+
 /** Observes every response; the worker counts them in `mooring_k8s_request_total{verb,code}`. */
 export type ResponseObserver = (verb: string, code: number) => void;
 
@@ -46,6 +51,8 @@ export class KubeClient {
   #agent: http.Agent;
   #discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
   #observer: ResponseObserver | undefined;
+  /** The Authorization (and impersonation) headers of a user whose credentials do not change. */
+  #staticAuth: Promise<AuthOptions> | undefined;
 
   private constructor(kubeConfig: KubeConfig, agent: http.Agent, observer?: ResponseObserver) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -75,6 +82,7 @@ export class KubeClient {
           cert: tls.cert,
           key: tls.key,
           rejectUnauthorized: tls.rejectUnauthorized,
+          servername: tls.servername,
         })
       : new http.Agent({ keepAlive: true, maxSockets: 32 });
     return new KubeClient(kc, agent, options.observer);
@@ -107,13 +115,13 @@ export class KubeClient {
   async #requestOnce<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const auth = await this.#authOptions();
     const opts: https.RequestOptions = {
       method,
       agent: this.#agent,
-      headers: { Accept: 'application/json' },
+      headers: { ...auth.headers, Accept: 'application/json' },
+      ...(auth.auth === undefined ? {} : { auth: auth.auth }),
     };
-    await this.#kubeConfig.applyToHTTPSOptions(opts); // bearer tokens and exec plugins
-    opts.agent = this.#agent;
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = opts.headers as Record<string, string>;
     if (payload !== undefined) {
@@ -157,6 +165,26 @@ export class KubeClient {
       throw error;
     }
     return body as T;
+  }
+
+  /**
+   * Headers and basic auth of a request. The TLS material lives in the agent; KubeConfig's
+   * `applyToHTTPSOptions` decodes it and builds a new agent at every call, a cost worth paying per
+   * request only for credentials that change (exec plugins and auth providers refresh tokens).
+   */
+  async #authOptions(): Promise<AuthOptions> {
+    const compute = async (): Promise<AuthOptions> => {
+      const opts: https.RequestOptions = { headers: {} };
+      await this.#kubeConfig.applyToHTTPSOptions(opts);
+      return { headers: { ...(opts.headers as Record<string, string>) }, auth: opts.auth ?? undefined };
+    };
+    const user = this.#kubeConfig.getCurrentUser();
+    if (user?.exec || user?.authProvider) return await compute();
+    this.#staticAuth ??= compute().catch((err: unknown) => {
+      this.#staticAuth = undefined;
+      throw err;
+    });
+    return await this.#staticAuth;
   }
 
   /** Resource name and scope for a kind, from API discovery (cached; refreshed once on a miss). */

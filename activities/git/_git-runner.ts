@@ -1,6 +1,6 @@
 /** Runs git for one cache directory: credentials by URL, timeouts, typed and redacted errors. */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -47,6 +47,8 @@ export interface GitRunnerOptions {
 /** The git runner of a `RepoCache`. */
 export class GitRunner {
   readonly #ready: { promise?: Promise<void> } = {};
+  /** `<mirror identity>\n<sha>` of commits `revParse` found (see there). */
+  readonly #knownCommits = new Set<string>();
   readonly credentials: GitCredentials;
   readonly timeouts: GitTimeouts;
   readonly allowedSchemes: readonly GitScheme[];
@@ -120,7 +122,14 @@ export class GitRunner {
    * commit is missing. An ambiguous abbreviation throws RevisionNotFound.
    */
   async revParse(mirror: string, command: GitCommand & { revision: string }): Promise<string | undefined> {
-    if (!existsSync(mirror)) return undefined;
+    const identity = mirrorIdentity(mirror);
+    if (identity === undefined) return undefined;
+    // A commit a mirror holds stays there (fetches add objects; an evicted and cloned-again mirror
+    // has another inode), so a full SHA found once is not asked again: a fleet of apps on one
+    // monorepo would otherwise spawn a git per app and revision.
+    const sha = /^[0-9a-f]{40}$/i.test(command.revision) ? command.revision.toLowerCase() : undefined;
+    const known = sha && `${identity}\n${sha}`;
+    if (known && this.#knownCommits.has(known)) return sha;
     await this.prepare();
     try {
       const output = await runGit(['rev-parse', '--verify', `${command.revision}^{commit}`], {
@@ -129,7 +138,12 @@ export class GitRunner {
         timeoutMs: this.timeouts.local,
         signal: command.signal,
       });
-      return output.trim().toLowerCase() || undefined;
+      const found = output.trim().toLowerCase() || undefined;
+      if (known && found === sha) {
+        if (this.#knownCommits.size >= KNOWN_COMMITS_MAX) this.#knownCommits.clear();
+        this.#knownCommits.add(known);
+      }
+      return found;
     } catch (error) {
       const missing =
         error instanceof GitCommandFailed &&
@@ -173,6 +187,14 @@ export class GitRunner {
   #askpassPath(): string {
     return join(this.cacheDir, 'askpass.sh');
   }
+}
+
+const KNOWN_COMMITS_MAX = 100_000;
+
+/** The mirror directory's device and inode, or undefined when it does not exist. */
+function mirrorIdentity(mirror: string): string | undefined {
+  const stat = statSync(mirror, { throwIfNoEntry: false });
+  return stat && `${mirror}\n${stat.dev}:${stat.ino}`;
 }
 
 function classify(error: unknown, context: GitFailureContext): unknown {

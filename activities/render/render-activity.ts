@@ -20,7 +20,10 @@ import type {
   RenderManifestsResult,
 } from '../../contract/activities.js';
 
-/** Returns a read-only directory holding the repository at commit `sha`. */
+/**
+ * Returns a read-only directory holding the repository at commit `sha`, whose contents never change
+ * (its symlink check is done once per directory and process, see `RenderSourceOptions.immutableRoot`).
+ */
 export type CheckoutFn = (repoURL: string, sha: string) => Promise<string>;
 
 /** Dependencies and settings of the render activities. */
@@ -79,6 +82,7 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
       const root = await checkout(input.repoURL, input.revision);
       const { objects } = await renderSource({
         root,
+        immutableRoot: true,
         path: input.path,
         appName: input.appName,
         namespace: input.namespace,

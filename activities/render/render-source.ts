@@ -16,7 +16,7 @@ import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/r
 import { renderDirectory } from './render-directory.js';
 import { renderHelm, type HelmSecretValues } from './render-helm.js';
 import { renderKustomize } from './render-kustomize.js';
-import { assertNoEscapingSymlinks, resolveAppDir } from './repo-paths.js';
+import { assertNoEscapingSymlinks, assertNoEscapingSymlinksOnce, resolveAppDir } from './repo-paths.js';
 import { detectSourceType } from './source-type.js';
 import { withToolSandbox } from './tool-sandbox.js';
 import type { ManifestEntry, SourceType } from '../../core/manifests/types.js';
@@ -26,6 +26,11 @@ import { assertUniqueObjects } from '../../core/manifests/unique-objects.js';
 export interface RenderSourceOptions {
   /** Directory of the repository checkout. */
   root: string;
+  /**
+   * `root` holds one commit's tree and never changes: the walk that checks its symlinks runs once
+   * per directory and process, not at every render (a monorepo's tree is walked by each of its apps).
+   */
+  immutableRoot?: boolean;
   /** App directory relative to `root`. */
   path: string;
   appName: string;
@@ -54,7 +59,7 @@ export interface RenderedSource {
 /** Renders `options.path` of the checkout. Throws ManifestInvalid for anything the user must fix. */
 export async function renderSource(options: RenderSourceOptions): Promise<RenderedSource> {
   const { root, appDir } = await resolveAppDir(options.root, options.path);
-  await assertNoEscapingSymlinks(root);
+  await (options.immutableRoot ? assertNoEscapingSymlinksOnce(root) : assertNoEscapingSymlinks(root));
   const limits: RenderLimits = {
     ...DEFAULT_RENDER_LIMITS,
     timeoutMs: options.timeoutMs ?? 60_000,

@@ -125,6 +125,28 @@ export async function assertNoEscapingSymlinks(root: string): Promise<void> {
   }
 }
 
+/** Outcomes of `assertNoEscapingSymlinksOnce` by root: a pass, or the ManifestInvalid it threw. */
+const checkedTrees = new Map<string, Promise<void>>();
+const CHECKED_TREES_MAX = 10_000;
+
+/**
+ * `assertNoEscapingSymlinks` for a checkout that never changes (one commit's tree): the walk runs
+ * once per root, its pass or its ManifestInvalid is remembered; any other failure (the tree was
+ * evicted meanwhile, too many open files) is not, so the next call walks again.
+ */
+export async function assertNoEscapingSymlinksOnce(root: string): Promise<void> {
+  let check = checkedTrees.get(root);
+  if (!check) {
+    if (checkedTrees.size >= CHECKED_TREES_MAX) checkedTrees.clear();
+    check = assertNoEscapingSymlinks(root);
+    checkedTrees.set(root, check);
+    check.catch((error: unknown) => {
+      if (!(error instanceof ManifestInvalid)) checkedTrees.delete(root);
+    });
+  }
+  await check;
+}
+
 /** Whether `path` exists (without following a final symlink). */
 export async function exists(path: string): Promise<boolean> {
   try {

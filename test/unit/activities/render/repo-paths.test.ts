@@ -4,7 +4,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ManifestInvalid } from '../../../../contract/errors.js';
-import { assertNoEscapingSymlinks, resolveAppDir } from '../../../../activities/render/repo-paths.js';
+import {
+  assertNoEscapingSymlinks,
+  assertNoEscapingSymlinksOnce,
+  resolveAppDir,
+} from '../../../../activities/render/repo-paths.js';
 import { manifest, tempRepo, type TempRepo } from './temp-repo.js';
 
 describe('resolveAppDir', () => {
@@ -82,6 +86,34 @@ describe('assertNoEscapingSymlinks', () => {
       } finally {
         await repo.remove();
       }
+    }
+  });
+});
+
+describe('assertNoEscapingSymlinksOnce (a checkout that never changes)', () => {
+  it('refuses an escaping symlink at every render of the tree, not only the first', async () => {
+    const repo = await tempRepo({ 'a/x.yaml': manifest('Service', 'x') });
+    try {
+      await repo.link('a/link', '/etc');
+      for (let render = 0; render < 3; render++)
+        await assert.rejects(
+          assertNoEscapingSymlinksOnce(repo.root),
+          new ManifestInvalid('Symlink "a/link" points outside the repository: link target is "/etc"'),
+        );
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it('walks a clean tree once: a tree is one commit, so what is added later is not looked at', async () => {
+    const repo = await tempRepo({ 'a/x.yaml': manifest('Service', 'x') });
+    try {
+      await assertNoEscapingSymlinksOnce(repo.root);
+      await repo.link('a/link', '/etc');
+      await assertNoEscapingSymlinksOnce(repo.root);
+      await assert.rejects(assertNoEscapingSymlinks(repo.root), ManifestInvalid);
+    } finally {
+      await repo.remove();
     }
   });
 });
