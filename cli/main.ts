@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-/** Entry point of the `mooring` command (bin/mooring). */
+/** Entry point of the `mooring` command (bin/mooring, or dist/cli/main.js as installed). */
+import module from 'node:module';
 import { printable } from './format.js';
-import { buildProgram } from './program.js';
+
+// Node ≥ 22.1 keeps compiled code between runs (most of a short command's start-up); Node 20 has
+// no such cache and runs without it.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // `mooring app list | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -18,8 +22,15 @@ for (const method of ['log', 'error', 'warn', 'info'] as const) {
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  // Imported after the compile cache is on; it loads only the module of the command being run.
+  const { buildProgram } = await import('./program.js');
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (err) {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 2;
 }
+
+// The command has its answer (long-running ones return once told to stop): a timer or socket a
+// library left behind must not keep the process alive. Exit once stdout and stderr are flushed.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))));
+process.exit();

@@ -58,7 +58,7 @@ const HELP = [
 ];
 
 test('every command has --help, and its text is pinned', async () => {
-  const program = buildProgram();
+  const program = await buildProgram();
   for (const args of HELP) {
     let command: Command = program;
     for (const name of args) {
