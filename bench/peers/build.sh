@@ -60,6 +60,10 @@ build_one() { # name version pkg bin toolchain crdmod crddir
     fi
     rm -rf "$out/crds" && mkdir -p "$out/crds" && cp "$dir/$crddir"/*.yaml "$out/crds/" || exit 13
     chmod -R u+w "$out/crds"
+    # Argo CD's repo-server runs git through this wrapper (its image ships it): on PATH next to the binary.
+    if [[ -f "$dir/hack/git-verify-wrapper.sh" ]]; then
+      install -m 755 "$dir/hack/git-verify-wrapper.sh" "$out/git-verify-wrapper.sh" || exit 13
+    fi
   )
   case $? in
     0) ;;

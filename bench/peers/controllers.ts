@@ -346,11 +346,21 @@ export const argocd: Peer = {
         '--redis',
         `127.0.0.1:${ports.redis}`,
         '--disable-tls',
+        // Its default points at the in-cluster mTLS secret mount, which --disable-tls refuses.
+        '--client-ca-path=',
+        // The repo-server caches `git ls-remote` (branch → SHA) for 3m by default: polling faster
+        // than that needs the cache shorter too.
+        ...(ctx.setting === 'tuned' ? ['--revision-cache-expiration', '10s'] : []),
         '--loglevel',
         'info',
       ],
       {
-        env: { ...env, ARGOCD_BINARY_NAME: 'argocd-repo-server' },
+        env: {
+          ...env,
+          ARGOCD_BINARY_NAME: 'argocd-repo-server',
+          // git asks for credentials through GIT_ASKPASS=argocd (the same binary, by name on PATH).
+          PATH: `${join(PEERS_CACHE, ARGO)}:${process.env.PATH ?? ''}`,
+        },
         logFile: join(ctx.work, 'repo-server.log'),
         cwd: ctx.work,
       },
@@ -393,7 +403,7 @@ export const argocd: Peer = {
         'timeout.reconciliation':
           ctx.setting === 'default'
             ? '120s (+ jitter up to 60s)'
-            : '10s (--app-resync 10 --app-resync-jitter 0)',
+            : '10s (--app-resync 10 --app-resync-jitter 0; repo-server --revision-cache-expiration 10s)',
         controllers: 'default flags (status/operation processors 20/10)',
       },
       notifyPath:
@@ -574,7 +584,15 @@ export const mooring: Peer = {
         const lane = async (): Promise<void> => {
           while (next < specs.length) {
             const s = specs[next++];
-            if (s) await applySpec(client, s, DEFAULT_TASK_QUEUE);
+            // Applying is idempotent: one that timed out on a saturated machine is applied again,
+            // as a user would run the command again (fleet.ts does the same).
+            for (let attempt = 1; s; attempt++)
+              try {
+                await applySpec(client, s, DEFAULT_TASK_QUEUE);
+                break;
+              } catch (err) {
+                if (attempt === 3) throw err;
+              }
           }
         };
         await Promise.all(Array.from({ length: 16 }, lane));

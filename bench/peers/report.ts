@@ -112,16 +112,29 @@ export function markdown(results: PeerResult[]): string {
         .join('; ')}`,
     );
   }
-  lines.push('', ...[...notes].map((n) => `- ${n}`), '');
+  lines.push(
+    '',
+    ...[...notes].map((n) => `- ${n}`),
+    '',
+    'Processes measured (registration: CPU s / peak RSS MB each):',
+    '',
+  );
+  for (const r of results) {
+    const p = r.registration?.window.processes;
+    if (!p) continue;
+    const each = Object.entries(p)
+      .map(
+        ([name, f]) => `${name} ${Math.round((f.cpuSeconds + f.childCpuSeconds) * 10) / 10} / ${f.rssPeakMB}`,
+      )
+      .join(', ');
+    lines.push(`- ${r.peer} N=${r.apps} ${r.setting} (${r.at.slice(11, 16)} UTC): ${each}`);
+  }
+  lines.push('');
   return lines.join('\n');
 }
 
-/** Appends to the day's JSON and rewrites peers.md from the latest result of each (peer, N, setting) of that file. */
-export async function record(dir: string, result: PeerResult): Promise<void> {
-  const file = join(dir, `peers-${result.at.slice(0, 10)}.json`);
-  const earlier = JSON.parse(await readFile(file, 'utf8').catch(() => '[]')) as PeerResult[];
-  const all = [...earlier, result];
-  await writeFile(file, `${JSON.stringify(all, null, 1)}\n`);
+/** Rewrites peers.md from the latest result of each (peer, N, setting) in `all`. */
+export async function writeMarkdown(dir: string, all: PeerResult[]): Promise<void> {
   const latest = new Map<string, PeerResult>();
   for (const r of all) latest.set(`${r.peer}|${r.apps}|${r.setting}`, r);
   const order = ['flux', 'argocd', 'mooring'];
@@ -130,4 +143,13 @@ export async function record(dir: string, result: PeerResult): Promise<void> {
       a.apps - b.apps || order.indexOf(a.peer) - order.indexOf(b.peer) || a.setting.localeCompare(b.setting),
   );
   await writeFile(join(dir, 'peers.md'), markdown(rows));
+}
+
+/** Appends to the day's JSON and rewrites peers.md from that file. */
+export async function record(dir: string, result: PeerResult): Promise<void> {
+  const file = join(dir, `peers-${result.at.slice(0, 10)}.json`);
+  const earlier = JSON.parse(await readFile(file, 'utf8').catch(() => '[]')) as PeerResult[];
+  const all = [...earlier, result];
+  await writeFile(file, `${JSON.stringify(all, null, 1)}\n`);
+  await writeMarkdown(dir, all);
 }
