@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startWebhookService } from '../client/webhook/service.js';
-import { signBody } from '../core/webhook/signature.js';
+import { pushToWebhook, webhookSettled } from './support/webhook-push.js';
 import { githubPush } from '../test/unit/core/webhook-fixtures.js';
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
@@ -191,7 +191,7 @@ async function refreshRuns(
     const sha = await app.repo.commit(`bench ${i}`, {
       'guestbook/deployment.yaml': await guestbookDeployment({ image }),
     });
-    await webhookSettled();
+    await settled();
     const t0 = performance.now();
     await trigger(app);
     const synced = untilLive(app, `live image ${image}`, (live) => live === image);
@@ -335,31 +335,20 @@ async function trigger(app: E2eApp): Promise<void> {
       .signal(refreshSignal, { reason: 'bench push' });
     return;
   }
-  const body = JSON.stringify(
+  await pushToWebhook(
+    webhook,
+    secret,
     githubPush({
       repository: { full_name: 'bench/guestbook', clone_url: app.repo.url, default_branch: app.repo.branch },
       commits: [{ id: 'x', added: [], removed: [], modified: ['guestbook/deployment.yaml'] }],
     }),
+    app.name,
   );
-  const res = await fetch(`${webhook.url}/api/webhook`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-GitHub-Event': 'push',
-      'X-Hub-Signature-256': signBody(Buffer.from(body), secret),
-    },
-    body,
-  });
-  const answer = (await res.json()) as { signaled?: string[] };
-  if (res.status !== 200 || !answer.signaled?.includes(app.name))
-    throw new Error(`The webhook did not signal ${app.name}: ${res.status} ${JSON.stringify(answer)}`);
 }
 
 /** The receiver holds a push for an app whose previous one it has not seen settle: wait for that. */
-async function webhookSettled(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (webhook && webhook.refresher.tracked().length > 0 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 20));
+async function settled(): Promise<void> {
+  if (webhook) await webhookSettled(webhook);
 }
 try {
   const steady = await env.createApp('gb-bench', {

@@ -10,12 +10,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 node --import tsx bench/engine.ts
 node --import tsx bench/git-revision-check.ts
 [ -f dist/.build-stamp ] || scripts/build
-started=""
-cleanup() {
-  [ -z "$started" ] || scripts/stack down || true
-}
-trap cleanup EXIT
-if ! scripts/stack status >/dev/null 2>&1; then scripts/stack install; started=1; scripts/stack up; fi
-eval "$(scripts/stack env)"
-node --import tsx bench/cli.ts
-node --import tsx bench/e2e-latency.ts "$@"
+# One stack for both (started and stopped once).
+bench/with-stack.sh bash -c 'node --import tsx bench/cli.ts && node --import tsx bench/e2e-latency.ts "$@"' bench "$@"

@@ -10,11 +10,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { PayloadDecryptError } from './payload-codec.js';
 
 import { DEFAULT_CODEC_PORT, DEFAULT_CORS_ORIGIN, DEFAULT_MAX_BODY_BYTES } from './codec-server-defaults.js';
+import { listen } from './listen.js';
 
 export { DEFAULT_CODEC_PORT, DEFAULT_CORS_ORIGIN, DEFAULT_MAX_BODY_BYTES } from './codec-server-defaults.js';
 
@@ -132,23 +132,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       throw new HttpError(401, `Header ${requireHeader} does not hold the expected token`);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_CODEC_PORT, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${urlHost}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return await listen(server, options.port ?? DEFAULT_CODEC_PORT, host);
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {

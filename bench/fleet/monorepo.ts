@@ -3,34 +3,13 @@
  * objects (a Deployment of one replica that kwok makes Ready, its headless Service and ServiceAccount, and
  * seven ConfigMaps), committed at once, plus a working clone to push further commits from.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { git } from '../support/git.js';
 
-const run = promisify(execFile);
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Mooring Bench',
-  GIT_AUTHOR_EMAIL: 'bench@mooring.dev',
-  GIT_COMMITTER_NAME: 'Mooring Bench',
-  GIT_COMMITTER_EMAIL: 'bench@mooring.dev',
-};
 export const CONFIGMAPS_PER_APP = 7;
 export const OBJECTS_PER_APP = CONFIGMAPS_PER_APP + 3;
-
-async function git(cwd: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 2 ** 20 });
-    return stdout.trim();
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`git ${args.join(' ')} in ${cwd} failed: ${e.stderr?.trim() || e.message}`, {
-      cause: err,
-    });
-  }
-}
 
 export function appDir(index: number): string {
   return `apps/app-${String(index).padStart(4, '0')}`;

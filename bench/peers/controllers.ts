@@ -21,13 +21,13 @@ import type { WebhookService } from '../../client/webhook/service.js';
 import { parseApplications } from '../../config/parse-application.js';
 import { ensureDriftWatches } from '../../activities/control/control-activities.js';
 import { DEFAULT_TASK_QUEUE, driftWatchWorkflowId, WORKFLOW_TYPES } from '../../contract/ids.js';
-import { signBody } from '../../core/webhook/signature.js';
 import { waitWatching } from '../../test/support/drift-watch.js';
 import { annotate, applyCrds, applyObjects, kubectl, list } from './kube.js';
 import { appName } from './monorepo.js';
 import type { PeersRepo } from './monorepo.js';
 import { startProc } from './proc.js';
 import type { Proc } from './proc.js';
+import { pushToWebhook } from '../support/webhook-push.js';
 
 export type Setting = 'default' | 'tuned';
 
@@ -604,29 +604,17 @@ export const mooring: Peer = {
         return count;
       },
       async notify() {
-        const deadline = Date.now() + 30_000;
-        while (webhook.refresher.tracked().length > 0 && Date.now() < deadline)
-          await new Promise((r) => setTimeout(r, 20));
-        const body = JSON.stringify({
-          ref: `refs/heads/${ctx.repo.branch}`,
-          after: await ctx.repo.head(),
-          repository: { full_name: 'bench/apps', clone_url: ctx.repo.url, default_branch: ctx.repo.branch },
-          commits: [{ id: 'x', added: [], removed: [], modified: [`${appName(0)}/configmap.yaml`] }],
-        });
-        const res = await fetch(`${webhook.url}/api/webhook`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            'X-GitHub-Event': 'push',
-            'X-Hub-Signature-256': signBody(Buffer.from(body), secret),
+        await pushToWebhook(
+          webhook,
+          secret,
+          {
+            ref: `refs/heads/${ctx.repo.branch}`,
+            after: await ctx.repo.head(),
+            repository: { full_name: 'bench/apps', clone_url: ctx.repo.url, default_branch: ctx.repo.branch },
+            commits: [{ id: 'x', added: [], removed: [], modified: [`${appName(0)}/configmap.yaml`] }],
           },
-          body,
-        });
-        const answer = (await res.json()) as { signaled?: string[] };
-        if (res.status !== 200 || !answer.signaled?.includes(names[0] ?? ''))
-          throw new Error(
-            `mooring webhook did not signal ${names[0]}: ${res.status} ${JSON.stringify(answer)}`,
-          );
+          names[0] ?? '',
+        );
       },
       async stop() {
         const ids: string[] = [];

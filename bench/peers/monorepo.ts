@@ -4,36 +4,15 @@
  * ConfigMap, served over Git smart HTTP (test/support/git-http.ts) so that Flux, Argo CD and
  * Mooring fetch it through the same transport. `touch` changes one app's ConfigMap and pushes.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { git } from '../support/git.js';
 import { serveGitHttp } from '../../test/support/git-http.js';
 
-const run = promisify(execFile);
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Mooring Bench',
-  GIT_AUTHOR_EMAIL: 'bench@mooring.dev',
-  GIT_COMMITTER_NAME: 'Mooring Bench',
-  GIT_COMMITTER_EMAIL: 'bench@mooring.dev',
-};
 export const OBJECTS_PER_APP = 3;
 export const IMAGE = 'registry.example/peers:1';
-
-async function git(cwd: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 2 ** 20 });
-    return stdout.trim();
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`git ${args.join(' ')} in ${cwd} failed: ${e.stderr?.trim() || e.message}`, {
-      cause: err,
-    });
-  }
-}
 
 /** `app-0007`: the app's directory in the repository and the name of its objects. */
 export function appName(index: number): string {

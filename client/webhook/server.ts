@@ -7,7 +7,6 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import { matchApps } from '../../core/webhook/match.js';
 import type { AppIndex, WebhookApp } from '../../core/webhook/match.js';
@@ -18,6 +17,7 @@ import { TokenBucket } from '../../core/webhook/rate-limit.js';
 import { verifyHmacSignature, verifyToken } from '../../core/webhook/signature.js';
 import type { AuthResult } from '../../core/webhook/signature.js';
 import type { PushDecision } from '../../core/webhook/coalescer.js';
+import { listen } from '../listen.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_RATE_PER_SECOND = 50;
@@ -263,23 +263,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_WEBHOOK_PORT, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    ...(await listen(server, options.port ?? DEFAULT_WEBHOOK_PORT, options.host ?? '127.0.0.1')),
     registry,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
   };
 }
 
