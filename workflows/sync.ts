@@ -364,16 +364,19 @@ class SyncOperation {
    */
   async #onAgent<T>(call: () => Promise<T>): Promise<T> {
     const step = this.#step;
-    let waited = false;
+    // Calls run side by side (prune beside the health wait): only undo the step this call wrote.
+    let written: string | undefined;
     try {
       return await untilAgentAnswers(this.#input.spec.destination.cluster, call, (message) => {
-        this.#step = `${step}: ${message}`;
-        if (!waited) this.#tellApp({ missing: true, message });
-        waited = true;
+        if (written === undefined) this.#tellApp({ missing: true, message });
+        written = `${step}: ${message}`;
+        this.#step = written;
       });
     } finally {
-      this.#step = step;
-      if (waited) this.#tellApp({ missing: false });
+      if (written !== undefined) {
+        if (this.#step === written) this.#step = step;
+        this.#tellApp({ missing: false });
+      }
     }
   }
 
@@ -464,14 +467,14 @@ class SyncOperation {
    * Objects marked PruneLast (every orphan, with the app option) wait until the rest is healthy.
    */
   async #waitHealthyBesidePrune(pass: Pass, plan: PlanInput): Promise<WaitHealthyResult> {
-    const pruning: Promise<PruneResult> | undefined =
-      this.#input.prune || pass.purpose === 'rollback'
-        ? this.#clusterStep(pass, () =>
-            this.#apply.pruneOrphans({ ...plan, propagation: prunePropagation(this.#input) }),
-          )
-        : undefined;
+    const prunes = this.#input.prune || pass.purpose === 'rollback';
+    this.#step = `wait healthy${prunes ? ' and prune' : ''}${pass.label}`;
+    const pruning: Promise<PruneResult> | undefined = prunes
+      ? this.#clusterStep(pass, () =>
+          this.#apply.pruneOrphans({ ...plan, propagation: prunePropagation(this.#input) }),
+        )
+      : undefined;
     pruning?.catch(() => undefined); // awaited below; this keeps a superseded wait from leaving it unhandled
-    this.#step = `wait healthy${pruning ? ' and prune' : ''}${pass.label}`;
     const waitCall = () =>
       this.#clusterStep(pass, () =>
         this.#wait.waitHealthy({ ...plan, timeoutMs: this.#profiles.healthTimeoutMs }),

@@ -323,14 +323,20 @@ describe('fault matrix', { concurrency: 3 }, () => {
       withCase('kill-health', async (c, proxy) => {
         const { generation } = await initialSync(c);
         // Hold the health wait's reads of the Deployment once the step says it waits (the apply
-        // reads it too); 6 replicas make the rollout last long enough to catch.
+        // reads it too). minReadySeconds keeps the rollout Progressing for seconds after the Pods
+        // are Ready, so the wait is still reading when the step query catches it, however
+        // quickly the health wait polls or the machine answers.
         let armed = false;
         let watching = true;
         const isHealthRead = (r: { method: string; url: string }) =>
           armed && r.method === 'GET' && /\/deployments\/guestbook-ui(\?|$)/.test(r.url);
         proxy.hold(isHealthRead);
         const sha = await c.repo.commit('guestbook 0.3, 6 replicas', {
-          'guestbook/deployment.yaml': await guestbookDeployment({ image: IMAGE_03, replicas: 6 }),
+          'guestbook/deployment.yaml': await guestbookDeployment({
+            image: IMAGE_03,
+            replicas: 6,
+            minReadySeconds: 8,
+          }),
         });
         await c.refresh(sha);
         const arming = (async () => {

@@ -149,6 +149,7 @@ export async function guestbookDeployment(change: {
   simulate?: 'crashloop' | 'never-ready' | 'slow';
   progressDeadlineSeconds?: number;
   replicas?: number;
+  minReadySeconds?: number;
 }): Promise<string> {
   const doc = parseDocument(await readFile(join(GUESTBOOK, 'deployment.yaml'), 'utf8'));
   if (change.image) doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'image'], change.image);
@@ -157,6 +158,7 @@ export async function guestbookDeployment(change: {
   if (change.progressDeadlineSeconds)
     doc.setIn(['spec', 'progressDeadlineSeconds'], change.progressDeadlineSeconds);
   if (change.replicas !== undefined) doc.setIn(['spec', 'replicas'], change.replicas);
+  if (change.minReadySeconds !== undefined) doc.setIn(['spec', 'minReadySeconds'], change.minReadySeconds);
   return String(doc);
 }
 

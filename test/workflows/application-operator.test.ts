@@ -14,6 +14,7 @@ import {
   resumeUpdate,
   rollbackSignal,
   rollbackUpdate,
+  syncStepQuery,
 } from '../../contract/messages.js';
 import type { AppSpec } from '../../config/types.js';
 import { sha } from './harness/stub-activities.js';
@@ -69,6 +70,28 @@ describe('application workflow: operator and fleet messages', () => {
       'the activity to see the cancellation',
       () => env.script.cancelledWaits.includes(c2) || undefined,
     );
+  });
+
+  it('the step says the health wait is running for as long as it runs, after the prune beside it is done', async () => {
+    const [c1, c2, c3] = [sha('step-1'), sha('step-2'), sha('step-3')];
+    const spec = await syncedApp('wf-step', c1);
+    env.script.health.set(c2, 'block');
+    await pushCommit(spec, c2);
+    const op = await env
+      .waitStatus(spec.name, 'the sync of the second commit', (x) => x.operation !== undefined)
+      .then((x) => x.operation?.workflowId ?? '');
+    // The prune's activity completed and its workflow task ran: the prune is over, the wait is not.
+    await waitFor('the prune beside the health wait to be done', async () => {
+      const events = await env.eventTypes(op);
+      const pruned = events.lastIndexOf('ActivityTaskCompleted');
+      return events.filter((e) => e === 'ActivityTaskCompleted').length >= 4 &&
+        events.indexOf('WorkflowTaskCompleted', pruned) > pruned
+        ? true
+        : undefined;
+    });
+    assert.equal(await env.client.workflow.getHandle(op).query(syncStepQuery), 'wait healthy and prune');
+    await pushCommit(spec, c3);
+    await env.waitStatus(spec.name, 'the newer commit', (x) => x.deployedRevision === c3 && !x.operation);
   });
 
   it('a manual rollback pins the app until resume; an unknown history id is rejected', async () => {
