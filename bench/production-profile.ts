@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { readStatus } from '../cli/app-status.js';
+import { sdkWorkflowReader } from '../client/sdk-workflow-reader.js';
 import { applySpec } from '../client/apply-spec.js';
 import { parseApplications } from '../config/index.js';
 import { applicationWorkflowId } from '../contract/ids.js';
@@ -99,7 +100,7 @@ async function settled(client: Client, app: string, sha: string, what: string): 
   await waitFor(
     what,
     async () => {
-      const { status } = await readStatus(client, app);
+      const { status } = await readStatus(sdkWorkflowReader(client), app);
       return status.deployedRevision === sha &&
         status.sync === 'Synced' &&
         status.health === 'Healthy' &&

@@ -1,7 +1,8 @@
 /** Reading an app's status for the `mooring app …` commands, and waiting for it to change. */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
 import { listApplications } from '../client/list-applications.js';
+import { WorkflowNotFound } from '../client/workflow-reader.js';
+import type { WorkflowReader } from '../client/workflow-reader.js';
 import { applicationWorkflowId } from '../contract/ids.js';
 import { statusQuery, syncStepQuery } from '../contract/messages.js';
 import type { AppStatus, SyncAccepted } from '../contract/messages.js';
@@ -13,37 +14,32 @@ export const STALE_NOTE = 'note: no worker answered; this comes from search attr
 
 /** Live status from the workflow, or (no worker answering) the search attributes, marked stale. */
 export async function readStatus(
-  client: Client,
+  reader: WorkflowReader,
   name: string,
 ): Promise<{ status: AppStatus; stale: boolean }> {
-  const handle = client.workflow.getHandle(applicationWorkflowId(name));
   try {
-    const status = await Promise.race([
-      handle.query(statusQuery),
-      delay(QUERY_TIMEOUT_MS).then(() => {
-        throw new Error('no worker answered');
-      }),
-    ]);
+    const status = await reader.query<AppStatus>(
+      applicationWorkflowId(name),
+      statusQuery.name,
+      QUERY_TIMEOUT_MS,
+    );
     if (status.operation) {
       // The running sync knows its own step; the app records only that it runs.
-      const step = await client.workflow
-        .getHandle(status.operation.workflowId)
-        .query(syncStepQuery)
+      const step = await reader
+        .query<string>(status.operation.workflowId, syncStepQuery.name, QUERY_TIMEOUT_MS)
         .catch(() => undefined);
       if (step) status.operation = { ...status.operation, step };
     }
     return { status, stale: false };
   } catch (err) {
-    const { WorkflowNotFoundError } = await import('@temporalio/client'); // loaded already: the client made the call
-    if (err instanceof WorkflowNotFoundError)
-      throw new Error(`Application "${name}" not found`, { cause: err });
-    return { stale: true, status: await staleStatus(client, name, err) };
+    if (err instanceof WorkflowNotFound) throw new Error(`Application "${name}" not found`, { cause: err });
+    return { stale: true, status: await staleStatus(reader, name, err) };
   }
 }
 
 /** The status as the search attributes record it, when no worker answers the query. */
-async function staleStatus(client: Client, name: string, err: unknown): Promise<AppStatus> {
-  const summary = (await listApplications(client, `WorkflowId = '${applicationWorkflowId(name)}'`))[0];
+async function staleStatus(reader: WorkflowReader, name: string, err: unknown): Promise<AppStatus> {
+  const summary = (await listApplications(reader, `WorkflowId = '${applicationWorkflowId(name)}'`))[0];
   if (!summary) throw new Error(`Application "${name}" not found`, { cause: err });
   return {
     name,
@@ -67,7 +63,7 @@ async function staleStatus(client: Client, name: string, err: unknown): Promise<
 
 /** Polls status until `done` says so; prints each new operation step. */
 export async function waitFor(
-  client: Client,
+  reader: WorkflowReader,
   name: string,
   done: (s: AppStatus) => boolean,
   timeoutMs: number,
@@ -75,7 +71,7 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   let lastLine = '';
   for (;;) {
-    const { status } = await readStatus(client, name);
+    const { status } = await readStatus(reader, name);
     const line = status.operation
       ? `  #${status.operation.id} ${status.operation.step}`
       : `  ${status.sync} / ${status.health}`;
@@ -98,13 +94,13 @@ export async function waitFor(
 
 /** Waits until the accepted operation is recorded, prints its outcome; exit code 1 unless it succeeded. */
 export async function waitForOperation(
-  client: Client,
+  reader: WorkflowReader,
   name: string,
   accepted: SyncAccepted,
   timeoutMs: number,
 ): Promise<AppStatus> {
   const status = await waitFor(
-    client,
+    reader,
     name,
     (s) => s.lastOperation?.id === accepted.operationId && s.operation?.id !== accepted.operationId,
     timeoutMs,

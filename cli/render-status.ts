@@ -1,5 +1,6 @@
 /** Text a person reads from `app get`, `app history` and `app list`: pure, so goldens pin it. */
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { ApplicationSummary } from '../contract/activities.js';
 import type { AppStatus } from '../contract/messages.js';
 import { formatDuration, shortSha, table } from './format.js';
@@ -19,7 +20,7 @@ export function parseOutputFormat(value: string | undefined, allowed: readonly O
 
 function structured(value: unknown, format: OutputFormat): string | undefined {
   if (format === 'json') return JSON.stringify(value, null, 2);
-  if (format === 'yaml') return stringify(value).trimEnd();
+  if (format === 'yaml') return yaml().stringify(value).trimEnd();
   return undefined;
 }
 
@@ -126,4 +127,9 @@ export function renderAppList(apps: readonly ApplicationSummary[], format: Outpu
       ...(wide ? [shortSha(a.headRevision), a.repoURL, a.targetRevision] : []),
     ]),
   );
+}
+
+/** The YAML library, loaded only for `-o yaml` (it costs a short command ~70 ms to load). */
+function yaml(): typeof Yaml {
+  return createRequire(import.meta.url)('yaml') as typeof Yaml;
 }

@@ -13,7 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 
 /** Names the key file. */
 export const CODEC_KEYS_FILE_ENV = 'MOORING_CODEC_KEYS_FILE';
@@ -74,7 +75,10 @@ export function parseCodecKeys(text: string, source: string): CodecKeyRing {
   if (!/[\s{[]/.test(trimmed)) return parseSingleKey(trimmed, source, { requireId: false });
   let doc: unknown;
   try {
-    doc = parse(trimmed, { prettyErrors: false });
+    // Loaded only when keys are configured: it costs a short CLI command ~70 ms.
+    doc = (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(trimmed, {
+      prettyErrors: false,
+    });
   } catch {
     // The parser's message quotes the source line, which holds a key: say only where it is.
     throw new Error(`${source}: cannot parse as YAML or JSON; expected a list of { id, key }`);

@@ -3,10 +3,10 @@
  * the `app` memo gives what the fleet workflows need (repo, revision, manifest key). Works with no
  * query handler involved, so it is cheap for a thousand apps.
  */
-import type { Client } from '@temporalio/client';
 import type { ApplicationFilter, ApplicationSummary, AutoscalingSummary } from '../contract/activities.js';
 import { applicationWorkflowId } from '../contract/ids.js';
 import type { IgnoreDifference } from '../config/types.js';
+import type { WorkflowReader } from './workflow-reader.js';
 
 const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
 
@@ -40,16 +40,13 @@ export function applicationsOnQueue(taskQueue: string, filter: ApplicationFilter
 const MAX_NAMES = 100;
 
 export async function listApplications(
-  client: Client,
+  reader: WorkflowReader,
   query = APPLICATION_QUERY,
 ): Promise<ApplicationSummary[]> {
   const apps: ApplicationSummary[] = [];
-  for await (const wf of client.workflow.list({ query })) {
-    const memo = (wf.memo?.app ?? {}) as AppMemo;
-    const attr = (name: string): string | undefined => {
-      const v = wf.searchAttributes?.[name];
-      return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
-    };
+  for await (const wf of reader.list(query)) {
+    const memo = (wf.memo.app ?? {}) as AppMemo;
+    const attr = (name: string): string | undefined => wf.keywords[name];
     const name = attr('MooringApp') ?? wf.workflowId.replace(/^app\//, '');
     apps.push({
       name,

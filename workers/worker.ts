@@ -14,6 +14,7 @@ import { createControlActivities, ensureDriftWatches } from '../activities/contr
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
 import { withLivenessHeartbeats } from './liveness.js';
 import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
+import { sdkWorkflowReader } from '../client/sdk-workflow-reader.js';
 import { loadCodecKeys } from '../client/codec-keys.js';
 import { mooringDataConverter } from '../client/payload-codec.js';
 import { clusterTaskQueue, DEFAULT_TASK_QUEUE } from '../contract/ids.js';
@@ -105,7 +106,9 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const client = clientConnection && new Client({ connection: clientConnection, namespace, dataConverter });
 
   const metrics = new MooringMetrics(
-    client ? () => listApplications(client, applicationsOnQueue(taskQueue)) : async () => [],
+    client
+      ? () => listApplications(sdkWorkflowReader(client), applicationsOnQueue(taskQueue))
+      : async () => [],
   );
   const metricsServer =
     metricsPort > 0
@@ -158,7 +161,9 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         throw explainConnectionError(err, conn, 'creating the git-poll, drift-scan and autoscale schedules');
       });
       // The watchers of the clusters known now; drift-scan starts those of clusters added later.
-      const clusters = (await listApplications(client, applicationsOnQueue(taskQueue))).map((a) => a.cluster);
+      const clusters = (
+        await listApplications(sdkWorkflowReader(client), applicationsOnQueue(taskQueue))
+      ).map((a) => a.cluster);
       if (clusterActivities) clusters.push(cluster);
       await ensureDriftWatches(client, taskQueue, clusters).catch((err: unknown) => {
         throw explainConnectionError(err, conn, 'starting the drift-watch workflows');

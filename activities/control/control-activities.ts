@@ -5,12 +5,16 @@ import type { ControlActivities } from '../../contract/activities.js';
 import type { DriftWatchInput } from '../../contract/workflows.js';
 import { driftWatchWorkflowId, WORKFLOW_TYPES } from '../../contract/ids.js';
 import { applicationsOnQueue, listApplications } from '../../client/list-applications.js';
+import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import { registerChildApplications } from './register-child-applications.js';
 
 export function createControlActivities(deps: { client: Client; taskQueue: string }): ControlActivities {
   return {
     async listApplications(filter) {
-      return await listApplications(deps.client, applicationsOnQueue(deps.taskQueue, filter));
+      return await listApplications(
+        sdkWorkflowReader(deps.client),
+        applicationsOnQueue(deps.taskQueue, filter),
+      );
     },
     async registerChildApplications(input) {
       return await registerChildApplications(deps.client, deps.taskQueue, input);

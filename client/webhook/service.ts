@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { Counter, Registry } from 'prom-client';
 import { applicationsOnQueue, listApplications } from '../list-applications.js';
+import { sdkWorkflowReader } from '../sdk-workflow-reader.js';
 import { AppDirectory } from './app-directory.js';
 import { Refresher, temporalTarget } from './refresher.js';
 import { startWebhookServer } from './server.js';
@@ -38,7 +39,7 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
     registers: [registry],
   });
   const query = taskQueue === undefined ? undefined : applicationsOnQueue(taskQueue);
-  const directory = new AppDirectory(() => listApplications(client, query), listTtlMs);
+  const directory = new AppDirectory(() => listApplications(sdkWorkflowReader(client), query), listTtlMs);
   const refresher = new Refresher(temporalTarget(client), {
     pollMs,
     settleTimeoutMs,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { readStatus } from '../../cli/app-status.js';
+import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import type { AppStatus } from '../../contract/messages.js';
 import { guestbookDeployment } from '../support/e2e.js';
 import { createTestGitRepo } from '../support/git-repo.js';
@@ -53,7 +54,7 @@ describe('production profile: two clusters, one agent each', () => {
   };
 
   const status = async (cluster: ClusterName): Promise<AppStatus> =>
-    (await readStatus(client, appName(cluster))).status;
+    (await readStatus(sdkWorkflowReader(client), appName(cluster))).status;
 
   const settledAt = async (cluster: ClusterName, sha: string) => {
     const s = await status(cluster);

@@ -1,5 +1,5 @@
 /** `mooring app rollback NAME [REVISION|ID]`: roll back and pin the app there until resume. */
-import type { Client } from '@temporalio/client';
+import type { WorkflowReader } from '../../../client/workflow-reader.js';
 import type { Command } from 'commander';
 import { parseDuration } from '../../../config/duration.js';
 import { applicationWorkflowId } from '../../../contract/ids.js';
@@ -11,13 +11,13 @@ type RollbackRequest = { historyId?: number; toRevision?: string };
 
 /** A history id or revision as given, or (none given) the last healthy revision before the deployed one. */
 async function rollbackRequest(
-  client: Client,
+  reader: WorkflowReader,
   name: string,
   target: string | undefined,
 ): Promise<RollbackRequest> {
   if (target !== undefined)
     return /^\d+$/.test(target) ? { historyId: Number(target) } : { toRevision: target };
-  const { status } = await readStatus(client, name);
+  const { status } = await readStatus(reader, name);
   const previous = [...status.history]
     .reverse()
     .find((h) => h.outcome === 'Succeeded' && h.revision !== status.deployedRevision);
@@ -32,15 +32,15 @@ export function registerRollbackCommand(app: Command, run: RunWithClient): void 
     .option('--wait', 'wait for the rollback to finish')
     .option('--timeout <duration>', 'with --wait', '10m')
     .action((name: string, target: string | undefined, opts: { wait?: boolean; timeout: string }) =>
-      run(async (client) => {
-        const request = await rollbackRequest(client, name, target);
+      run(async (client, reader) => {
+        const request = await rollbackRequest(reader, name, target);
         const accepted = await client.workflow
           .getHandle(applicationWorkflowId(name))
           .executeUpdate(rollbackUpdate, { args: [request] });
         console.log(
           `rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`,
         );
-        if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
+        if (opts.wait) await waitForOperation(reader, name, accepted, parseDuration(opts.timeout));
       }),
     );
 }

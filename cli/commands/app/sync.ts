@@ -24,14 +24,14 @@ export function registerSyncCommand(app: Command, run: RunWithClient): void {
     .option('--wait', 'wait for the operation to finish')
     .option('--timeout <duration>', 'with --wait', '10m')
     .action((name: string, opts: SyncOptions) =>
-      run(async (client) => {
+      run(async (client, reader) => {
         const accepted = await client.workflow
           .getHandle(applicationWorkflowId(name))
           .executeUpdate(syncUpdate, {
             args: [{ revision: opts.revision, prune: opts.prune, dryRun: opts.dryRun }],
           });
         console.log(`sync operation #${accepted.operationId} accepted (${accepted.workflowId})`);
-        if (opts.wait) await waitForOperation(client, name, accepted, parseDuration(opts.timeout));
+        if (opts.wait) await waitForOperation(reader, name, accepted, parseDuration(opts.timeout));
       }),
     );
 }

@@ -11,8 +11,8 @@ export function registerTerminateCommand(app: Command, run: RunWithClient): void
     .command('terminate <name>')
     .description('Stop the running operation where it is (no rollback; the commit is not marked bad)')
     .action((name: string) =>
-      run(async (client) => {
-        const { status } = await readStatus(client, name);
+      run(async (client, reader) => {
+        const { status } = await readStatus(reader, name);
         if (!status.operation) return console.log(`${name}: no operation is running`);
         await client.workflow.getHandle(status.operation.workflowId).cancel();
         console.log(`${name}: cancel requested for operation #${status.operation.id}`);

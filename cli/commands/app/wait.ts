@@ -29,8 +29,8 @@ export function registerWaitCommand(app: Command, run: RunWithClient): void {
     .option('--sync', 'wait for Synced')
     .option('--timeout <duration>', 'give up after', '5m')
     .action((name: string, opts: WaitOptions) =>
-      run(async (client) => {
-        const status = await waitFor(client, name, settled(opts), parseDuration(opts.timeout));
+      run(async (_client, reader) => {
+        const status = await waitFor(reader, name, settled(opts), parseDuration(opts.timeout));
         console.log(`${name}: ${status.sync} / ${status.health} at ${shortSha(status.deployedRevision)}`);
       }),
     );
