@@ -3,7 +3,11 @@
  * (update-with-start, so it is one idempotent call). Used by `mooring app apply` and by
  * app-of-apps syncs.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { AppSpec } from '../config/types.js';
 import { setSpecUpdate } from '../contract/messages.js';
@@ -31,6 +35,9 @@ export async function creatorOf(client: Client, name: string): Promise<string | 
   return typeof creator === 'string' ? creator : null;
 }
 
+/** How many times a spec update whose answer timed out is asked again. */
+const UPDATE_ATTEMPTS = 5;
+
 export async function applySpec(
   client: Client,
   spec: AppSpec,
@@ -46,24 +53,34 @@ export async function applySpec(
       (d) => d.status.name === 'RUNNING',
       () => false,
     );
-  const start = new WithStartWorkflowOperation(WORKFLOW_TYPES.application, {
-    workflowId,
-    taskQueue,
-    args: [{ spec }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    ...(createdBy === undefined ? {} : { memo: { [CREATED_BY_MEMO]: createdBy } }),
-    staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
-    typedSearchAttributes: searchAttributes({
-      MooringApp: spec.name,
-      MooringCluster: spec.destination.cluster,
-      MooringSyncStatus: 'Unknown',
-      MooringHealth: 'Unknown',
-      MooringPhase: 'Idle',
-    }),
-  });
-  const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, {
-    args: [spec],
-    startWorkflowOperation: start,
-  });
-  return existed ? (changed ? 'configured' : 'unchanged') : 'created';
+  const startOperation = () =>
+    new WithStartWorkflowOperation(WORKFLOW_TYPES.application, {
+      workflowId,
+      taskQueue,
+      args: [{ spec }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      ...(createdBy === undefined ? {} : { memo: { [CREATED_BY_MEMO]: createdBy } }),
+      staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
+      typedSearchAttributes: searchAttributes({
+        MooringApp: spec.name,
+        MooringCluster: spec.destination.cluster,
+        MooringSyncStatus: 'Unknown',
+        MooringHealth: 'Unknown',
+        MooringPhase: 'Idle',
+      }),
+    });
+  // The call returns once the app's workflow has run the update. When its worker is busy (a fleet
+  // registering hundreds of apps) the server may give up waiting first; the update is idempotent
+  // (the same spec again changes nothing), so it is asked again, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, {
+        args: [spec],
+        startWorkflowOperation: startOperation(),
+      });
+      return existed ? (changed ? 'configured' : 'unchanged') : 'created';
+    } catch (err) {
+      if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) || attempt >= UPDATE_ATTEMPTS) throw err;
+    }
+  }
 }
