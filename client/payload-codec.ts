@@ -2,7 +2,7 @@
  * The data converter of every Mooring client and worker, on @temporalio/proto's Payload message
  * (the codec itself is in payload-crypto.ts).
  */
-import type { DataConverter, Payload } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { CodecKeyRing } from './codec-keys.js';
 import { AesGcmPayloadCodec as SealingCodec, mooringPayloadCodec } from './payload-crypto.js';
@@ -15,7 +15,7 @@ const ProtoPayload = proto.temporal.api.common.v1.Payload;
 /** AES-256-GCM payload codec with a key id per payload, on @temporalio/proto's Payload. */
 export class AesGcmPayloadCodec extends SealingCodec {
   constructor(keys: CodecKeyRing) {
-    super(keys, { encode: (p: Payload) => ProtoPayload.encode(p), decode: (b) => ProtoPayload.decode(b) });
+    super(keys, ProtoPayload);
   }
 }
 

@@ -4,13 +4,7 @@
  */
 import { join } from 'node:path';
 import { startProc } from '../support/proc.js';
-
-export interface FleetWorker {
-  pid: number;
-  /** Why it stopped on its own; undefined while it runs. */
-  exitReason(): string | undefined;
-  stop(): Promise<void>;
-}
+import type { Proc } from '../support/proc.js';
 
 export async function startWorkerProcess(options: {
   root: string;
@@ -18,7 +12,7 @@ export async function startWorkerProcess(options: {
   logFile: string;
   cacheDir: string;
   cpuProfDir?: string;
-}): Promise<FleetWorker> {
+}): Promise<Proc> {
   const nodeArgs = [
     '--no-warnings=ExperimentalWarning',
     '--import',
