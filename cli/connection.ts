@@ -1,6 +1,7 @@
 /** A Temporal client for one CLI invocation, from the global connection flags and their env vars. */
 import type { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
+import { callerIdentity } from '../client/caller-identity.js';
 import { loadCodecKeys } from '../client/codec-keys.js';
 import type { WorkflowReader } from '../client/workflow-reader.js';
 import {
@@ -47,7 +48,12 @@ export async function withClient<T>(
     throw explainConnectionError(err, conn, 'connecting');
   }
   try {
-    const client = new TemporalClient({ connection, namespace: conn.namespace, dataConverter });
+    const client = new TemporalClient({
+      connection,
+      namespace: conn.namespace,
+      dataConverter,
+      identity: callerIdentity(conn.apiKey),
+    });
     return await work(client, sdkWorkflowReader(client));
   } catch (err) {
     const code = grpcCode(err);

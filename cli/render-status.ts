@@ -64,7 +64,7 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
   const op = s.operation ?? s.lastOperation;
   if (op)
     lines.push(
-      `Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${op.initiatedBy}${s.operation ? ` (${op.step})` : ''}${op.message ? `: ${op.message}` : ''}`,
+      `Operation:     #${op.id} ${op.phase} ${shortSha(op.revision)} by ${byWhom(op)}${s.operation ? ` (${op.step})` : ''}${op.message ? `: ${op.message}` : ''}`,
     );
   if (s.resources.length) {
     lines.push(
@@ -85,6 +85,11 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
   return lines.join('\n');
 }
 
+/** `auto-sync (webhook:github:alice)`: the kind of operation and, when recorded, who started it. */
+function byWhom(entry: { initiatedBy: string; initiator?: string }): string {
+  return entry.initiator ? `${entry.initiatedBy} (${entry.initiator})` : entry.initiatedBy;
+}
+
 export function renderHistory(s: AppStatus, format: OutputFormat = 'text'): string {
   const data = structured(s.history, format);
   if (data !== undefined) return data;
@@ -94,7 +99,7 @@ export function renderHistory(s: AppStatus, format: OutputFormat = 'text'): stri
       String(h.id),
       shortSha(h.revision),
       h.outcome + (h.rolledBackTo ? ` → ${shortSha(h.rolledBackTo)}` : ''),
-      h.initiatedBy,
+      byWhom(h),
       formatDuration(h.durationMs),
       h.deployedAt,
       h.message ?? '',

@@ -46,6 +46,7 @@ export async function applySpec(
   createdBy?: string,
 ): Promise<ApplyOutcome> {
   const workflowId = applicationWorkflowId(spec.name);
+  const initiator = createdBy === undefined ? client.options.identity : `app:${createdBy}`;
   const existed = await client.workflow
     .getHandle(workflowId)
     .describe()
@@ -57,7 +58,7 @@ export async function applySpec(
     new WithStartWorkflowOperation(WORKFLOW_TYPES.application, {
       workflowId,
       taskQueue,
-      args: [{ spec }],
+      args: [{ spec, initiator }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       ...(createdBy === undefined ? {} : { memo: { [CREATED_BY_MEMO]: createdBy } }),
       staticSummary: `application ${spec.name} ← ${spec.source.repoURL.replace(/\/\/[^@/]*@/, '//')} ${spec.source.path}@${spec.source.targetRevision}`,
@@ -75,7 +76,7 @@ export async function applySpec(
   for (let attempt = 1; ; attempt++) {
     try {
       const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, {
-        args: [spec],
+        args: [spec, { initiator }],
         startWorkflowOperation: startOperation(),
       });
       return existed ? (changed ? 'configured' : 'unchanged') : 'created';

@@ -11,12 +11,37 @@ export type OperationPhase = 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Ter
 export type SyncOutcome = 'Succeeded' | 'Failed' | 'RolledBack' | 'Terminated';
 export type Initiator = 'auto-sync' | 'self-heal' | 'operator' | 'rollback';
 
+/**
+ * Who or what started an operation, beside its kind (`Initiator`), as Argo CD's
+ * `operation.initiatedBy.username`: `user:<name>` for the CLI (the token's subject, else the OS
+ * user and host), `webhook:<provider>:<sender>`, `schedule:git-poll`, `schedule:drift-scan`,
+ * `mooring:drift-watch`, `mooring:periodic-check`, `mooring:health-check` (an automatic rollback).
+ * Asserted by the caller; who may send a message at all is the Temporal server's authorization.
+ */
+export type InitiatorIdentity = string;
+
+/** The identities Mooring's own workflows act under. */
+export const MOORING_INITIATORS = {
+  gitPoll: 'schedule:git-poll',
+  driftScan: 'schedule:drift-scan',
+  driftWatch: 'mooring:drift-watch',
+  periodicCheck: 'mooring:periodic-check',
+  retry: 'mooring:retry',
+} as const;
+
+/** The part of a message that says who sent it. */
+export interface Initiated {
+  initiator?: InitiatorIdentity;
+}
+
 export interface HistoryEntry {
   id: number;
   revision: string;
   deployedAt: string;
   outcome: SyncOutcome;
   initiatedBy: Initiator;
+  /** Absent in entries recorded before 0.6.0. */
+  initiator?: InitiatorIdentity;
   durationMs: number;
   message?: string;
   /** For RolledBack: the revision the app was returned to. */
@@ -37,6 +62,7 @@ export interface OperationState {
   revision: string;
   phase: OperationPhase;
   initiatedBy: Initiator;
+  initiator?: InitiatorIdentity;
   step: string;
   message?: string;
 }
@@ -147,20 +173,20 @@ export interface ScaleAccepted {
   bounded: boolean;
 }
 
-export interface RefreshInput {
+export interface RefreshInput extends Initiated {
   /** The commit the caller saw (git-poll passes it); resolved by the workflow when absent. */
   sha?: string;
   reason?: string;
 }
 
-export interface DriftInput {
+export interface DriftInput extends Initiated {
   drifted: boolean;
   changedObjects: number;
   health?: HealthStatusCode;
   healthMessage?: string;
 }
 
-export interface SyncRequest {
+export interface SyncRequest extends Initiated {
   /** A branch, tag or SHA; the spec's targetRevision when absent. */
   revision?: string;
   /** Overrides syncPolicy.automated.prune for this operation. */
@@ -173,7 +199,7 @@ export interface SyncAccepted {
   workflowId: string;
 }
 
-export interface RollbackRequest {
+export interface RollbackRequest extends Initiated {
   /** A commit (full or short SHA) the app ran before. */
   toRevision?: string;
   /** An id from the app's history. */
@@ -194,7 +220,8 @@ export const resumeSignal = defineSignal('resume');
 
 export const syncUpdate = defineUpdate<SyncAccepted, [SyncRequest]>('sync');
 export const rollbackUpdate = defineUpdate<SyncAccepted, [RollbackRequest]>('rollback');
-export const setSpecUpdate = defineUpdate<{ changed: boolean }, [AppSpec]>('setSpec');
+/** The second argument (from 0.6.0) says who applied the spec; older clients send only the spec. */
+export const setSpecUpdate = defineUpdate<{ changed: boolean }, [AppSpec, Initiated]>('setSpec');
 export const pauseUpdate = defineUpdate<AppStatus, []>('pause');
 export const resumeUpdate = defineUpdate<AppStatus, []>('resume');
 /** `mooring app scale`: refused when the app has no `spec.autoscaling`; bounded to [min, max]. */

@@ -6,7 +6,7 @@
 import type { AppSpec } from '../config/types.js';
 import type { DiffApplicationResult, ListRepoDirectoriesResult, PlanInput } from './activities.js';
 import type { HealthStatusCode } from './kube-object.js';
-import type { Initiator, OperationPhase, ResourceState } from './messages.js';
+import type { Initiator, InitiatorIdentity, OperationPhase, ResourceState } from './messages.js';
 
 export interface SyncWorkflowInput {
   app: string;
@@ -14,6 +14,7 @@ export interface SyncWorkflowInput {
   /** Full commit SHA to deploy. */
   revision: string;
   initiatedBy: Initiator;
+  initiator?: InitiatorIdentity;
   prune: boolean;
   dryRun: boolean;
   /** Where to go back to when `revision` does not become healthy. */

@@ -16,7 +16,7 @@ import {
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ClusterActivities } from '../contract/activities.js';
 import { syncWorkflowId } from '../contract/ids.js';
-import { supersedeSignal } from '../contract/messages.js';
+import { MOORING_INITIATORS, supersedeSignal } from '../contract/messages.js';
 import type { OperationState } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import type { MooringSinks } from '../contract/sinks.js';
@@ -72,7 +72,7 @@ export class OperationRunner {
       pending.refresh = undefined;
       const head = await this.#resolveHead(refresh.sha);
       if (head && refresh.reason === PERIODIC_CHECK && !(await this.#sourcesChanged(head))) return;
-      const op = head ? this.#app.onHeadResolved(head, refresh.reason) : undefined;
+      const op = head ? this.#app.onHeadResolved(head, refresh.reason, refresh.initiator) : undefined;
       if (op) await this.#run(op); // run() publishes the new state with the operation; the main loop otherwise
       return;
     }
@@ -93,6 +93,7 @@ export class OperationRunner {
         {
           revision: manual.revision,
           initiatedBy: 'rollback',
+          ...(manual.initiator !== undefined && { initiator: manual.initiator }),
           prune: true,
           dryRun: false,
           reason: 'manual rollback',
@@ -110,6 +111,7 @@ export class OperationRunner {
       {
         revision: head,
         initiatedBy: 'operator',
+        ...(manual.request.initiator !== undefined && { initiator: manual.request.initiator }),
         prune: manual.request.prune ?? app.spec.syncPolicy.automated?.prune ?? false,
         dryRun: manual.request.dryRun ?? false,
         reason: 'operator sync',
@@ -128,6 +130,7 @@ export class OperationRunner {
       revision: request.revision,
       phase: 'Running',
       initiatedBy: request.initiatedBy,
+      ...(request.initiator !== undefined && { initiator: request.initiator }),
       step: 'starting',
     };
     app.operation = op;
@@ -160,12 +163,13 @@ export class OperationRunner {
           spec: app.spec,
           revision: request.revision,
           initiatedBy: request.initiatedBy,
+          ...(request.initiator !== undefined && { initiator: request.initiator }),
           prune: request.prune,
           dryRun: request.dryRun,
           lastHealthyRevision: app.state.lastHealthyRevision,
         },
       ],
-      staticSummary: `sync ${app.spec.name} → ${short(request.revision)} (${request.reason})`,
+      staticSummary: `sync ${app.spec.name} → ${short(request.revision)} (${request.reason}${request.initiator ? `, by ${request.initiator}` : ''})`,
       typedSearchAttributes: searchAttributes({
         MooringApp: app.spec.name,
         MooringCluster: app.spec.destination.cluster,
@@ -215,7 +219,7 @@ export class OperationRunner {
         !app.state.badRevisions.includes(head)
       ) {
         superseded = true;
-        app.requestRefresh('new commit', head);
+        app.requestRefresh('new commit', head, refresh?.initiator);
         await child.signal(supersedeSignal).catch(() => undefined); // it may end before the signal lands
       } else if (app.state.pending.refresh === refresh) {
         app.state.pending.refresh = undefined;
@@ -239,7 +243,7 @@ export class OperationRunner {
     if (last) last.message = `${result.message}; trying again in ${Math.round(delayMs / 1000)} s`;
     void sleep(delayMs).then(() => {
       this.#retryArmed = false;
-      app.requestRefresh(`retry after: ${result.message.slice(0, 120)}`);
+      app.requestRefresh(`retry after: ${result.message.slice(0, 120)}`, undefined, MOORING_INITIATORS.retry);
     });
   }
 

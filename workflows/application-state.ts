@@ -13,6 +13,7 @@ import type {
   DriftInput,
   HistoryEntry,
   Initiator,
+  InitiatorIdentity,
   OperationState,
   ResourceState,
   RollbackRequest,
@@ -61,11 +62,12 @@ export interface CarriedState {
 }
 
 export type ManualOperation =
-  { kind: 'sync'; request: SyncRequest; id: number } | { kind: 'rollback'; revision: string; id: number };
+  | { kind: 'sync'; request: SyncRequest; id: number }
+  | { kind: 'rollback'; revision: string; id: number; initiator?: InitiatorIdentity };
 
 export interface PendingWork {
   manual: ManualOperation[];
-  refresh?: { sha?: string; reason: string };
+  refresh?: { sha?: string; reason: string; initiator?: InitiatorIdentity };
   drift?: DriftInput;
 }
 
@@ -73,12 +75,13 @@ export interface PendingWork {
 export interface OperationRequest {
   revision: string;
   initiatedBy: Initiator;
+  initiator?: InitiatorIdentity;
   prune: boolean;
   dryRun: boolean;
   reason: string;
 }
 
-export function initialState(): CarriedState {
+export function initialState(initiator?: InitiatorIdentity): CarriedState {
   return {
     seq: 0,
     history: [],
@@ -89,7 +92,10 @@ export function initialState(): CarriedState {
     drifted: false,
     health: 'Unknown',
     resources: [],
-    pending: { manual: [], refresh: { reason: 'first start' } },
+    pending: {
+      manual: [],
+      refresh: { reason: 'first start', ...(initiator !== undefined && { initiator }) },
+    },
     conditions: [],
   };
 }
@@ -121,8 +127,15 @@ export class ApplicationEntity {
     );
   }
 
-  requestRefresh(reason: string, sha?: string): void {
-    this.state.pending.refresh = { reason, sha: sha ?? this.state.pending.refresh?.sha };
+  /** Several refreshes before the loop looks are one; the newest says why and who. */
+  requestRefresh(reason: string, sha?: string, initiator?: InitiatorIdentity): void {
+    const pending = this.state.pending.refresh;
+    const who = initiator ?? pending?.initiator;
+    this.state.pending.refresh = {
+      reason,
+      sha: sha ?? pending?.sha,
+      ...(who !== undefined && { initiator: who }),
+    };
   }
 
   nextOperationId(): number {
@@ -170,10 +183,15 @@ export class ApplicationEntity {
     );
   }
 
-  queueRollback(revision: string): number {
+  queueRollback(revision: string, initiator?: InitiatorIdentity): number {
     const id = this.nextOperationId();
     this.state.pinnedRevision = revision;
-    this.state.pending.manual.push({ kind: 'rollback', revision, id });
+    this.state.pending.manual.push({
+      kind: 'rollback',
+      revision,
+      id,
+      ...(initiator !== undefined && { initiator }),
+    });
     return id;
   }
 
@@ -201,7 +219,7 @@ export class ApplicationEntity {
   }
 
   /** A refresh resolved the target revision to `sha`: what, if anything, to deploy. */
-  onHeadResolved(sha: string, reason: string): OperationRequest | undefined {
+  onHeadResolved(sha: string, reason: string, initiator?: InitiatorIdentity): OperationRequest | undefined {
     this.noteHead(sha);
     this.#updateSyncStatus();
     const wanted = this.state.pinnedRevision ?? sha;
@@ -211,6 +229,7 @@ export class ApplicationEntity {
     return {
       revision: sha,
       initiatedBy: 'auto-sync',
+      ...(initiator !== undefined && { initiator }),
       prune: this.spec.syncPolicy.automated?.prune ?? false,
       dryRun: false,
       reason: reason === 'first start' ? 'initial sync' : 'new commit',
@@ -235,6 +254,7 @@ export class ApplicationEntity {
     return {
       revision,
       initiatedBy: 'self-heal',
+      ...(drift.initiator !== undefined && { initiator: drift.initiator }),
       prune: automated.prune,
       dryRun: false,
       reason: `self-heal, ${drift.changedObjects} changed`,
@@ -261,6 +281,7 @@ export class ApplicationEntity {
         deployedAt: result.finishedAt ?? '',
         outcome: result.outcome,
         initiatedBy: request.initiatedBy,
+        ...(request.initiator !== undefined && { initiator: request.initiator }),
         durationMs,
         message: result.message,
         rolledBackTo: result.rolledBackTo,

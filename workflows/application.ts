@@ -40,18 +40,23 @@ import {
   syncUpdate,
 } from '../contract/messages.js';
 import { syncWorkflowId } from '../contract/ids.js';
+import { MOORING_INITIATORS } from '../contract/messages.js';
+import type { Initiated, InitiatorIdentity } from '../contract/messages.js';
+import { identityOf } from './initiator.js';
 
 export interface ApplicationWorkflowInput {
   spec: AppSpec;
   /** Present after continue-as-new. */
   carried?: CarriedState;
+  /** Who created the app (its first sync's initiator). */
+  initiator?: InitiatorIdentity;
 }
 
 /** With no message at all, the app still checks its source this often. */
 const SAFETY_REFRESH = '10m';
 
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<void> {
-  const app = new ApplicationEntity(input.spec, input.carried ?? initialState());
+  const app = new ApplicationEntity(input.spec, input.carried ?? initialState(input.initiator));
   const visibility = new Visibility(app);
   const operations = new OperationRunner(app, visibility);
   const autoscaler = new Autoscaler(app, visibility);
@@ -72,7 +77,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       await condition(() => app.hasWork() || safety.due || workflowInfo().continueAsNewSuggested);
       if (safety.due) {
         safety.due = false;
-        app.requestRefresh(PERIODIC_CHECK);
+        app.requestRefresh(PERIODIC_CHECK, undefined, MOORING_INITIATORS.periodicCheck);
       }
       if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
         await condition(() => allHandlersFinished() && autoscaler.idle());
@@ -88,8 +93,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 function registerHandlers(app: ApplicationEntity, visibility: Visibility, autoscaler: Autoscaler): void {
   setHandler(statusQuery, () => app.status());
   setHandler(specQuery, () => app.spec);
-  setHandler(refreshSignal, (input) => app.requestRefresh(input?.reason ?? 'refresh', input?.sha));
-  setHandler(driftDetectedSignal, (drift) => app.noteDrift(drift));
+  setHandler(refreshSignal, (input) =>
+    app.requestRefresh(input?.reason ?? 'refresh', input?.sha, identityOf(input?.initiator)),
+  );
+  setHandler(driftDetectedSignal, (drift) =>
+    app.noteDrift({ ...drift, initiator: identityOf(drift.initiator) }),
+  );
   setHandler(agentStatusSignal, ({ missing, message }) => {
     if (missing)
       app.setCondition(
@@ -123,33 +132,35 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility, autosc
   setHandler(resumeSignal, () => app.resume());
   setHandler(rollbackSignal, (request) => {
     try {
-      app.queueRollback(app.rollbackTarget(request));
+      app.queueRollback(app.rollbackTarget(request), identityOf(request.initiator));
     } catch {
       // A signal has no caller to answer; the rejected request is visible in the signal's event.
     }
   });
   setHandler(syncUpdate, (request) => {
-    const id = app.queueSync(request);
+    const { initiator: claimed, ...rest } = request;
+    const initiator = identityOf(claimed);
+    const id = app.queueSync({ ...rest, ...(initiator !== undefined && { initiator }) });
     return { operationId: id, workflowId: syncWorkflowId(app.spec.name, id) };
   });
   setHandler(
     rollbackUpdate,
     (request) => {
-      const id = app.queueRollback(app.rollbackTarget(request));
+      const id = app.queueRollback(app.rollbackTarget(request), identityOf(request.initiator));
       return { operationId: id, workflowId: syncWorkflowId(app.spec.name, id) };
     },
     { validator: (request) => void app.rollbackTarget(request) },
   );
   setHandler(
     setSpecUpdate,
-    (spec) => {
+    (spec, meta) => {
       const changed = JSON.stringify(spec) !== JSON.stringify(app.spec);
       app.spec = spec;
-      if (changed) app.requestRefresh('spec changed');
+      if (changed) app.requestRefresh('spec changed', undefined, identityOf(meta?.initiator));
       return { changed };
     },
     {
-      validator: (spec) => {
+      validator: (spec: AppSpec, _meta?: Initiated) => {
         if (spec.name !== app.spec.name)
           throw ApplicationFailure.nonRetryable(
             `Spec name "${spec.name}" does not match app "${app.spec.name}"`,

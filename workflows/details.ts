@@ -39,7 +39,7 @@ export function renderDetails(status: AppStatus): string {
   if (last)
     lines.push(
       '',
-      `Last: #${last.id} ${last.outcome} \`${short(last.revision)}\` by ${last.initiatedBy}${last.message ? ` — ${last.message}` : ''}`,
+      `Last: #${last.id} ${last.outcome} \`${short(last.revision)}\` by ${last.initiatedBy}${last.initiator ? ` (${last.initiator})` : ''}${last.message ? ` — ${last.message}` : ''}`,
     );
   return lines.join('\n');
 }

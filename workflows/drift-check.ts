@@ -7,6 +7,7 @@ import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow
 import { autoscaledTarget } from '../contract/activities.js';
 import type { ApplicationSummary, ClusterActivities } from '../contract/activities.js';
 import { driftDetectedSignal } from '../contract/messages.js';
+import type { InitiatorIdentity } from '../contract/messages.js';
 import { driftCheckProfile } from './activity-profiles.js';
 
 export interface DriftCheckOutcome {
@@ -16,7 +17,11 @@ export interface DriftCheckOutcome {
   signalled: boolean;
 }
 
-export async function checkDrift(app: ApplicationSummary): Promise<DriftCheckOutcome> {
+/** `initiator`: the workflow that asked (drift-scan or drift-watch), recorded by a self-heal. */
+export async function checkDrift(
+  app: ApplicationSummary,
+  initiator: InitiatorIdentity,
+): Promise<DriftCheckOutcome> {
   const cluster = proxyActivities<ClusterActivities>(driftCheckProfile(app.cluster));
   const drift = await cluster.detectDrift({
     app: app.name,
@@ -46,6 +51,7 @@ export async function checkDrift(app: ApplicationSummary): Promise<DriftCheckOut
     changedObjects: drift.changedObjects,
     health: drift.health,
     healthMessage: drift.healthMessage,
+    initiator,
   });
   return { drifted: drift.drifted, healthChanged, signalled: true };
 }

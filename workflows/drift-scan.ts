@@ -11,6 +11,7 @@ import { fleetListProfile } from './activity-profiles.js';
 import { mapBounded } from './fleet.js';
 import { checkDrift } from './drift-check.js';
 import { PATCHES } from './patches.js';
+import { MOORING_INITIATORS } from '../contract/messages.js';
 
 const CONCURRENCY = 4;
 
@@ -20,7 +21,7 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
   const result: DriftScanResult = { scanned: apps.length, drifted: [], healthChanged: [], errors: [] };
   await mapBounded(apps, CONCURRENCY, async (app) => {
     try {
-      const outcome = await checkDrift(app);
+      const outcome = await checkDrift(app, MOORING_INITIATORS.driftScan);
       if (outcome.drifted && outcome.signalled) result.drifted.push(app.name);
       if (outcome.healthChanged) result.healthChanged.push(app.name);
     } catch (err) {

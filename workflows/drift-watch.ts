@@ -13,6 +13,7 @@ import type { ApplicationSummary, ClusterActivities, ControlActivities } from '.
 import type { DriftWatchInput } from '../contract/workflows.js';
 import { fleetListProfile, liveWatchProfile } from './activity-profiles.js';
 import { checkDrift } from './drift-check.js';
+import { MOORING_INITIATORS } from '../contract/messages.js';
 import { mapBounded } from './fleet.js';
 import { workflowNow } from './clock.js';
 
@@ -62,7 +63,7 @@ export async function driftWatchWorkflow(input: DriftWatchInput): Promise<void> 
       current.filter((a) => a.manifestKey),
       CONCURRENCY,
       async (app) => {
-        await checkDrift(app).catch(() => undefined); // drift-scan reports what keeps failing
+        await checkDrift(app, MOORING_INITIATORS.driftWatch).catch(() => undefined); // drift-scan reports what keeps failing
       },
     );
   }

@@ -11,7 +11,7 @@ import type { ApplicationSummary, ClusterActivities, ControlActivities } from '.
 import { parseDuration } from '../config/duration.js';
 import { fleetListProfile, remoteCheckProfile } from './activity-profiles.js';
 import { groupByRevision, mapBounded } from './fleet.js';
-import { refreshSignal } from '../contract/messages.js';
+import { MOORING_INITIATORS, refreshSignal } from '../contract/messages.js';
 import { PATCHES } from './patches.js';
 import { intervalMs, pollDue, tickEnd } from './poll-due.js';
 
@@ -39,7 +39,11 @@ export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPoll
           unchanged.push(app.name);
           continue;
         }
-        await getExternalWorkflowHandle(app.workflowId).signal(refreshSignal, { sha, reason: 'new commit' });
+        await getExternalWorkflowHandle(app.workflowId).signal(refreshSignal, {
+          sha,
+          reason: 'new commit',
+          initiator: MOORING_INITIATORS.gitPoll,
+        });
         refreshed.push(app.name);
       }
     } catch (err) {

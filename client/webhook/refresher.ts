@@ -6,13 +6,20 @@
  */
 import type { Client } from '@temporalio/client';
 import { refreshSignal } from '../../contract/messages.js';
+import type { InitiatorIdentity } from '../../contract/messages.js';
 import { RefreshCoalescer } from '../../core/webhook/coalescer.js';
 import type { PushDecision } from '../../core/webhook/coalescer.js';
+
+/** What a `refresh` signal says: why, and who pushed. */
+export interface RefreshNote {
+  reason: string;
+  initiator?: InitiatorIdentity;
+}
 
 /** How the refresher reaches the apps; Temporal in production ({@link temporalTarget}). */
 export interface RefreshTarget {
   /** Signals `refresh` (no SHA: the app resolves its branch itself) to the app workflow. */
-  signal(workflowId: string, reason: string): Promise<void>;
+  signal(workflowId: string, note: RefreshNote): Promise<void>;
   /** True when the app workflow has nothing in flight: it has handled every signal it got. */
   settled(workflowId: string): Promise<boolean>;
 }
@@ -34,8 +41,8 @@ export interface RefresherOptions {
 
 export function temporalTarget(client: Client): RefreshTarget {
   return {
-    async signal(workflowId, reason) {
-      await client.workflow.getHandle(workflowId).signal(refreshSignal, { reason });
+    async signal(workflowId, note) {
+      await client.workflow.getHandle(workflowId).signal(refreshSignal, note);
     },
     async settled(workflowId) {
       const { raw } = await client.workflow.getHandle(workflowId).describe();
@@ -49,7 +56,7 @@ export function temporalTarget(client: Client): RefreshTarget {
 }
 
 export class Refresher {
-  readonly #coalescer: RefreshCoalescer;
+  readonly #coalescer: RefreshCoalescer<RefreshNote>;
   readonly #pollMs: number;
   readonly #concurrency: number;
   readonly #now: () => number;
@@ -63,7 +70,7 @@ export class Refresher {
     private readonly target: RefreshTarget,
     private readonly options: RefresherOptions = {},
   ) {
-    this.#coalescer = new RefreshCoalescer({
+    this.#coalescer = new RefreshCoalescer<RefreshNote>({
       maxApps: options.maxApps,
       settleTimeoutMs: options.settleTimeoutMs,
     });
@@ -73,12 +80,12 @@ export class Refresher {
   }
 
   /** A push for the app: signals it now, or merges it into the app's pending signal. Throws when the signal fails. */
-  async push(workflowId: string, reason: string): Promise<PushDecision> {
-    const decision = this.#coalescer.push(workflowId, reason, this.#now());
+  async push(workflowId: string, note: RefreshNote): Promise<PushDecision> {
+    const decision = this.#coalescer.push(workflowId, note, this.#now());
     if (decision === 'merged') return decision;
     this.#sending.add(workflowId);
     try {
-      await this.target.signal(workflowId, reason);
+      await this.target.signal(workflowId, note);
     } catch (err) {
       this.#coalescer.forget(workflowId);
       throw err;
@@ -133,11 +140,11 @@ export class Refresher {
       this.options.onError?.(app, `cannot read the app's state: ${message(err)}`);
       if (!expired) return;
     }
-    const reason = this.#coalescer.settled(app, this.#now());
-    if (reason === undefined) return;
+    const note = this.#coalescer.settled(app, this.#now());
+    if (note === undefined) return;
     this.#sending.add(app);
     try {
-      await this.target.signal(app, reason);
+      await this.target.signal(app, note);
       this.options.onSignal?.('pending');
     } catch (err) {
       this.#coalescer.forget(app);

@@ -17,6 +17,7 @@ import { TokenBucket } from '../../core/webhook/rate-limit.js';
 import { verifyHmacSignature, verifyToken } from '../../core/webhook/signature.js';
 import type { AuthResult } from '../../core/webhook/signature.js';
 import type { PushDecision } from '../../core/webhook/coalescer.js';
+import type { RefreshNote } from './refresher.js';
 import { listen } from '../listen.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -41,7 +42,7 @@ export interface WebhookServerOptions {
   /** The apps to match pushes against. */
   apps: () => Promise<AppIndex<WebhookApp>>;
   /** Signals (or merges) a refresh for one app workflow. */
-  refresh: (workflowId: string, reason: string) => Promise<PushDecision>;
+  refresh: (workflowId: string, note: RefreshNote) => Promise<PushDecision>;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 9480 */
@@ -226,7 +227,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       );
     }
     const matched = matchApps(push, index);
-    const reason = printable(`webhook push by ${push.sender ?? 'unknown'} (${push.provider})`, MAX_REASON);
+    const note: RefreshNote = {
+      reason: printable(`webhook push by ${push.sender ?? 'unknown'} (${push.provider})`, MAX_REASON),
+      initiator: printable(`webhook:${push.provider}:${push.sender ?? 'unknown'}`, MAX_REASON),
+    };
     const signaled: string[] = [];
     const merged: string[] = [];
     const failed: string[] = [];
@@ -234,7 +238,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const worker = async (): Promise<void> => {
       for (let app = matched[next++]; app !== undefined; app = matched[next++]) {
         try {
-          const decision = await options.refresh(app.workflowId, reason);
+          const decision = await options.refresh(app.workflowId, note);
           (decision === 'merged' ? merged : signaled).push(app.name);
         } catch (err) {
           failed.push(app.name);

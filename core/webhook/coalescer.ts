@@ -17,17 +17,18 @@ export interface CoalescerOptions {
   settleTimeoutMs?: number;
 }
 
-interface Entry {
+interface Entry<T> {
   /** When the last signal to this app was sent. */
   since: number;
   /** The reason of the newest merged push, when one waits. */
-  pending?: string;
+  pending?: T;
 }
 
-export class RefreshCoalescer {
+/** `T` is what a signal carries (its reason; who sent the push). */
+export class RefreshCoalescer<T = string> {
   readonly maxApps: number;
   readonly settleTimeoutMs: number;
-  readonly #apps = new Map<string, Entry>();
+  readonly #apps = new Map<string, Entry<T>>();
 
   constructor(options: CoalescerOptions = {}) {
     this.maxApps = options.maxApps ?? 10_000;
@@ -35,7 +36,7 @@ export class RefreshCoalescer {
   }
 
   /** A push for `app` at `now`: `signal` (send it now), `merged` (it waits), or `untracked` (send it, too many apps). */
-  push(app: string, reason: string, now: number): PushDecision {
+  push(app: string, reason: T, now: number): PushDecision {
     const entry = this.#apps.get(app);
     if (entry) {
       entry.pending = reason;
@@ -51,7 +52,7 @@ export class RefreshCoalescer {
    * now, the app staying tracked until that one settles too; undefined when none waits (the app is
    * then forgotten).
    */
-  settled(app: string, now: number): string | undefined {
+  settled(app: string, now: number): T | undefined {
     const entry = this.#apps.get(app);
     if (!entry) return undefined;
     const reason = entry.pending;

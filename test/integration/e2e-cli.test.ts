@@ -31,7 +31,7 @@ async function mooring(args: string[]): Promise<{ stdout: string; stderr: string
   try {
     const { stdout, stderr } = await run(join(projectRoot, 'bin/mooring'), args, {
       timeout: 180_000,
-      env: { ...process.env, MOORING_CACHE: cliCache },
+      env: { ...process.env, MOORING_CACHE: cliCache, MOORING_IDENTITY: 'e2e-operator' },
     });
     return { stdout, stderr, code: 0 };
   } catch (err) {
@@ -149,15 +149,19 @@ describe('the mooring CLI end to end', () => {
       revision: string;
       outcome: string;
       initiatedBy: string;
+      initiator?: string;
     }[];
+    // Who did it: the CLI's identity for the app it created (first sync), its sync and its rollback.
     assert.deepEqual(
-      entries.map((e) => [e.revision, e.outcome, e.initiatedBy]),
+      entries.map((e) => [e.revision, e.outcome, e.initiatedBy, e.initiator]),
       [
-        [first, 'Succeeded', 'auto-sync'],
-        [second, 'Succeeded', 'operator'],
-        [first, 'Succeeded', 'rollback'],
+        [first, 'Succeeded', 'auto-sync', 'user:e2e-operator'],
+        [second, 'Succeeded', 'operator', 'user:e2e-operator'],
+        [first, 'Succeeded', 'rollback', 'user:e2e-operator'],
       ],
     );
+    const table = await mooring(['app', 'history', name]);
+    assert.match(table.stdout, /\brollback \(user:e2e-operator\)/);
     const listed = await mooring(['app', 'list', '-o', 'wide']);
     // Pinned to the first commit: Synced to the pin, while HEAD shows where the branch is.
     assert.match(

@@ -131,6 +131,7 @@ describe('mooring webhook', () => {
     });
     latencies.push({ synced: Math.round(synced ?? NaN), healthy: Math.round(performance.now() - t0) });
     assert.equal(status.history.at(-1)?.revision, sha);
+    assert.equal(status.history.at(-1)?.initiator, 'webhook:github:octocat');
     assert.equal(await webhookRefreshes(env.client, workflowId), before + 1);
     await settleRefresher();
   });

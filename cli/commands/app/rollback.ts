@@ -36,7 +36,7 @@ export function registerRollbackCommand(app: Command, run: RunWithClient): void 
         const request = await rollbackRequest(reader, name, target);
         const accepted = await client.workflow
           .getHandle(applicationWorkflowId(name))
-          .executeUpdate(rollbackUpdate, { args: [request] });
+          .executeUpdate(rollbackUpdate, { args: [{ ...request, initiator: client.options.identity }] });
         console.log(
           `rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`,
         );

@@ -28,7 +28,14 @@ export function registerSyncCommand(app: Command, run: RunWithClient): void {
         const accepted = await client.workflow
           .getHandle(applicationWorkflowId(name))
           .executeUpdate(syncUpdate, {
-            args: [{ revision: opts.revision, prune: opts.prune, dryRun: opts.dryRun }],
+            args: [
+              {
+                revision: opts.revision,
+                prune: opts.prune,
+                dryRun: opts.dryRun,
+                initiator: client.options.identity,
+              },
+            ],
           });
         console.log(`sync operation #${accepted.operationId} accepted (${accepted.workflowId})`);
         if (opts.wait) await waitForOperation(reader, name, accepted, parseDuration(opts.timeout));
