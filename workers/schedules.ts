@@ -9,7 +9,10 @@ import { DEFAULT_TASK_QUEUE, SCHEDULE_IDS, WORKFLOW_TYPES } from '../contract/id
 export interface ScheduleIntervals {
   /** The git-poll tick; each app is checked every `syncPolicy.interval` on the first tick after it elapses. @default '10s' */
   gitPoll?: string;
-  /** @default '3m' */
+  /**
+   * The safety net of drift-watch, which reports drift and degraded health within a second.
+   * @default '10m'
+   */
   driftScan?: string;
   /** @default '30s' */
   autoscale?: string;
@@ -65,7 +68,7 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
     base(
       'driftScan',
       WORKFLOW_TYPES.driftScan,
-      intervals.driftScan ?? '3m',
+      intervals.driftScan ?? '10m',
       '15s',
       'diff every app against its live objects; signal driftDetected',
     ),

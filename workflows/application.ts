@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   setHandler,
+  patched,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -41,6 +42,7 @@ import {
 } from '../contract/messages.js';
 import { syncWorkflowId } from '../contract/ids.js';
 import { MOORING_INITIATORS } from '../contract/messages.js';
+import { PATCHES } from './patches.js';
 import type { Initiated, InitiatorIdentity } from '../contract/messages.js';
 import { identityOf } from './initiator.js';
 
@@ -52,8 +54,9 @@ export interface ApplicationWorkflowInput {
   initiator?: InitiatorIdentity;
 }
 
-/** With no message at all, the app still checks its source this often. */
-const SAFETY_REFRESH = '10m';
+/** With no message at all, the app still checks its source this often (10m before the patch). */
+const SAFETY_REFRESH = '1h';
+const SAFETY_REFRESH_BEFORE_PATCH = '10m';
 
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<void> {
   const app = new ApplicationEntity(input.spec, input.carried ?? initialState(input.initiator));
@@ -194,9 +197,11 @@ class SafetyTimer {
   }
 
   #arm(): void {
-    void sleep(SAFETY_REFRESH).then(() => {
-      this.due = true;
-      this.#arm();
-    });
+    void sleep(patched(PATCHES.hourlySafetyRefresh) ? SAFETY_REFRESH : SAFETY_REFRESH_BEFORE_PATCH).then(
+      () => {
+        this.due = true;
+        this.#arm();
+      },
+    );
   }
 }

@@ -36,4 +36,10 @@ export const PATCHES = {
   driftWatch: 'drift-scan-starts-drift-watch',
   /** The periodic check deploys a new head only when it touched the app's sources (as git-poll). */
   periodicCheckPaths: 'periodic-check-changed-paths',
+  /**
+   * The app's own safety refresh runs hourly, not every 10 minutes: git-poll and webhooks find
+   * commits, drift-watch finds drift and degraded health; at 1,000 apps the 10-minute check alone
+   * woke 1.7 workflows a second.
+   */
+  hourlySafetyRefresh: 'hourly-safety-refresh',
 } as const;

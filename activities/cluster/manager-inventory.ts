@@ -58,13 +58,19 @@ const kindOf = (k: { apiVersion: string; kind: string }): string => `${groupOf(k
 
 /** Per client and app: when every kind was last listed, and the kinds that held the app's objects since. */
 const scans = new WeakMap<KubeClient, Map<string, { at: number; kinds: Set<string> }>>();
-const FULL_SCAN_MS = 600_000;
+/**
+ * How long a drift check trusts the kinds it found an app's objects in. Listing every kind (45 on
+ * a bare cluster) per app every 10 minutes was most of an idle fleet's API traffic; an object of a
+ * kind the app never had and never rendered is rare (a hand-made object carrying the app's label),
+ * and prune, which always lists every kind, still finds it.
+ */
+const FULL_SCAN_MS = 3_600_000;
 
 export interface ListTrackedOptions {
   signal?: AbortSignal;
   /**
    * `group/Kind` of the app's desired objects. With it, and a full listing of this app less than
-   * ten minutes old, only these kinds and the kinds that held the app's objects then are listed
+   * an hour old, only these kinds and the kinds that held the app's objects then are listed
    * (a drift check); without it every kind is (what prune must do).
    */
   likelyKinds?: ReadonlySet<string>;

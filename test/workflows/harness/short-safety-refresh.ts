@@ -1,6 +1,6 @@
 /**
  * Workflow interceptor for workflow tests (bundled with `startWorkflowEnv({ interceptors })`):
- * the application workflow's periodic safety refresh (a 10-minute timer, `SAFETY_REFRESH` in
+ * the application workflow's periodic safety refresh (an hourly timer, `SAFETY_REFRESH` in
  * workflows/application.ts) fires after `SHORT_SAFETY_REFRESH_MS` instead, so a test sees it fire
  * on a real server without time skipping. Other timers keep their durations.
  */
@@ -12,7 +12,7 @@ import type {
 } from '@temporalio/workflow';
 
 /** The safety refresh period of workflows/application.ts. */
-export const SAFETY_REFRESH_MS = 10 * 60_000;
+export const SAFETY_REFRESH_MS = 60 * 60_000;
 
 /** What it becomes in the tests that bundle this module. */
 export const SHORT_SAFETY_REFRESH_MS = 2_000;
