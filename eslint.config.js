@@ -40,7 +40,7 @@ const IO_LIBRARIES = [
   'p-limit',
 ];
 /** core/ folders that workflow code may import: pure, deterministic, no Node built-ins, no I/O. */
-const WORKFLOW_SAFE_CORE = ['core/autoscale', 'core/analysis'];
+const WORKFLOW_SAFE_CORE = ['core/autoscale', 'core/analysis', 'core/notify', 'core/poll'];
 
 /** Import patterns that reach into the named top-level folders from any depth of this tree. */
 const layers = (...names) =>

@@ -28,6 +28,8 @@ export interface ResolveRevisionInput {
 export interface ResolveRevisionResult {
   /** The full commit SHA, present in the agent's mirror. */
   sha: string;
+  /** When `targetRevision` is a semver constraint (`^1.2.0`): the tag it chose, e.g. `v1.2.3`. */
+  tag?: string;
 }
 
 /** Input of `checkRemote`. */
@@ -367,6 +369,12 @@ export interface ApplicationFilter {
   cluster?: string;
   /** App names (at most 100). */
   names?: string[];
+  /**
+   * Only the apps whose `syncPolicy.interval` is due in the git-poll tick ending at `tickEndMs`
+   * (core/poll/poll-due.ts): filtered by the activity, so a run's history holds the few apps it
+   * checks, not the whole fleet.
+   */
+  pollDue?: { tickEndMs: number; tickMs: number };
 }
 
 export interface ControlActivities {

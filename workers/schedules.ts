@@ -60,7 +60,7 @@ function definitions(intervals: ScheduleIntervals): ScheduleOptions[] {
       'gitPoll',
       WORKFLOW_TYPES.gitPoll,
       intervals.gitPoll ?? DEFAULT_GIT_POLL_TICK,
-      // No jitter: a run finds the apps due from its tick (spreading is per app, in poll-due.ts).
+      // No jitter: a run finds the apps due from its tick (spreading is per app, in core/poll/poll-due.ts).
       '0s',
       'apps whose syncPolicy.interval elapsed: one remote check per repository and revision; refresh apps whose sources a new commit touched',
       [{ tick: intervals.gitPoll ?? DEFAULT_GIT_POLL_TICK }],

@@ -13,7 +13,7 @@ import { fleetListProfile, remoteCheckProfile } from './activity-profiles.js';
 import { groupByRevision, mapBounded } from './fleet.js';
 import { MOORING_INITIATORS, refreshSignal } from '../contract/messages.js';
 import { PATCHES } from './patches.js';
-import { intervalMs, pollDue, tickEnd } from './poll-due.js';
+import { intervalMs, pollDue, tickEnd } from '../core/poll/poll-due.js';
 
 const CONCURRENCY = 8;
 /** Paths per `affectedAppPaths` call (the activity's own limit is higher). */
@@ -21,9 +21,11 @@ const PATHS_PER_CALL = 2000;
 
 export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPollResult> {
   const control = proxyActivities<ControlActivities>(fleetListProfile());
-  const listed = await control.listApplications();
+  const window = pollWindow(input);
+  const filtered = window !== undefined && patched(PATCHES.pollDueOnActivity);
+  const listed = await control.listApplications(filtered ? { pollDue: window } : undefined);
   const selective = patched(PATCHES.pollChangedPaths);
-  const apps = selective ? dueApps(listed, input) : listed;
+  const apps = selective && !filtered ? dueApps(listed, window) : listed;
   const groups = groupByRevision(apps);
   const refreshed: string[] = [];
   const unchanged: string[] = [];
@@ -51,6 +53,7 @@ export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPoll
     }
   });
   return {
+    // With the activity filtering, `apps` counts the due apps only (the fleet's size is not listed).
     apps: listed.length,
     ...(selective && { due: apps.length, unchanged }),
     remoteChecks: groups.length,
@@ -59,12 +62,20 @@ export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPoll
   };
 }
 
-/** The apps whose poll interval elapsed during this run's tick; all of them for a run started by hand. */
-function dueApps(apps: ApplicationSummary[], input: GitPollInput): ApplicationSummary[] {
-  if (!input.tick) return apps;
+/** The tick this run checks; undefined for a run started by hand, which checks every app. */
+function pollWindow(input: GitPollInput): { tickEndMs: number; tickMs: number } | undefined {
+  if (!input.tick) return undefined;
   const tickMs = parseDuration(input.tick);
-  const end = tickEnd(workflowInfo().runStartTime.getTime(), tickMs);
-  return apps.filter((app) => pollDue(app.name, intervalMs(app.interval), end, tickMs));
+  return { tickEndMs: tickEnd(workflowInfo().runStartTime.getTime(), tickMs), tickMs };
+}
+
+/** The apps whose poll interval elapsed during this run's tick; all of them for a run started by hand. */
+function dueApps(
+  apps: ApplicationSummary[],
+  window: { tickEndMs: number; tickMs: number } | undefined,
+): ApplicationSummary[] {
+  if (!window) return apps;
+  return apps.filter((app) => pollDue(app.name, intervalMs(app.interval), window.tickEndMs, window.tickMs));
 }
 
 /**

@@ -42,4 +42,6 @@ export const PATCHES = {
    * woke 1.7 workflows a second.
    */
   hourlySafetyRefresh: 'hourly-safety-refresh',
+  /** git-poll asks `listApplications` for the due apps only, instead of the whole fleet each tick. */
+  pollDueOnActivity: 'poll-due-on-activity',
 } as const;

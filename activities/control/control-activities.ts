@@ -7,14 +7,19 @@ import { driftWatchWorkflowId, WORKFLOW_TYPES } from '../../contract/ids.js';
 import { applicationsOnQueue, listApplications } from '../../client/list-applications.js';
 import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import { registerChildApplications } from './register-child-applications.js';
+import { intervalMs, pollDue } from '../../core/poll/poll-due.js';
 
 export function createControlActivities(deps: { client: Client; taskQueue: string }): ControlActivities {
   return {
     async listApplications(filter) {
-      return await listApplications(
+      const apps = await listApplications(
         sdkWorkflowReader(deps.client),
         applicationsOnQueue(deps.taskQueue, filter),
       );
+      const due = filter?.pollDue;
+      return due
+        ? apps.filter((app) => pollDue(app.name, intervalMs(app.interval), due.tickEndMs, due.tickMs))
+        : apps;
     },
     async registerChildApplications(input) {
       return await registerChildApplications(deps.client, deps.taskQueue, input);

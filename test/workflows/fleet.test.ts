@@ -16,7 +16,7 @@ import type { AppStatus } from '../../contract/messages.js';
 import { waitFor } from '../support/wait.js';
 import { waitQuiescent } from '../support/workflow-history.js';
 import { sha } from './harness/stub-activities.js';
-import { pollDue, tickEnd } from '../../workflows/poll-due.js';
+import { pollDue, tickEnd } from '../../core/poll/poll-due.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
 
@@ -118,6 +118,10 @@ describe('fleet workflows', () => {
     const { startTime } = await env.client.workflow.getHandle(workflowId).describe();
     const s3Due = pollDue(s3.name, 86_400_000, tickEnd(startTime.getTime(), 10_000), 10_000);
     assert.equal(result.due, s3Due ? 3 : 2);
+    // The activity filters: the run's history holds the due apps only, never the whole fleet.
+    assert.deepEqual(env.script.callsOf('listApplications').at(-1)?.input, {
+      pollDue: { tickEndMs: tickEnd(startTime.getTime(), 10_000), tickMs: 10_000 },
+    });
     assert.deepEqual(result.refreshed.sort(), (s3Due ? [s1.name, s3.name] : [s1.name]).sort());
     assert.deepEqual(result.unchanged, [s2.name]);
     assert.deepEqual(result.errors, []);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { intervalMs, pollDue, tickEnd } from '../../../workflows/poll-due.js';
+import { intervalMs, pollDue, tickEnd } from '../../../../core/poll/poll-due.js';
 
 describe('poll due', () => {
   it('checks an app once per interval, on consecutive ticks of the schedule', () => {

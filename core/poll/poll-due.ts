@@ -4,7 +4,7 @@
  * (every `interval`, shifted by a per-app offset so a fleet does not all poll on the same tick)
  * fall in `(t - tick, t]`. An interval not longer than the tick is checked at every run.
  */
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../../config/duration.js';
 
 /** 32-bit FNV-1a of `text`: a stable offset per app name. */
 function fnv1a(text: string): number {
