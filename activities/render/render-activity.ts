@@ -3,7 +3,8 @@
  * a small summary. Objects never enter the activity result; a repeated render is a cache lookup.
  * The render policy comes from the agent's own configuration (`renderPolicyFor`), never from the
  * input; `helm.valuesFrom` Secrets are read here, on the agent, before the cache lookup (their
- * digest is part of the cache key).
+ * digest is part of the cache key). SOPS-encrypted generator files and objects are decrypted with
+ * the agent's own age key (sops/sops-render.ts; the key file's digest is part of the cache key).
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import type { ManifestStore } from './manifest-store.js';
 import { RenderCache } from './render-cache.js';
 import { readHelmValuesFrom, secretValuesDigest, type ReadSecretValue } from './render-helm.js';
 import { renderSource } from './render-source.js';
+import { ensurePrivateDir } from './sops/private-dir.js';
+import { SopsRender } from './sops/sops-render.js';
 import type { RenderLimits } from '../../core/manifests/render-limits.js';
 import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/render-policy.js';
 import { summarizeManifests } from '../../core/manifests/summarize-manifests.js';
@@ -46,6 +49,11 @@ export interface RenderActivitiesOptions {
    * an app using `valuesFrom` fails to render.
    */
   readSecretValue?: ReadSecretValue;
+  /**
+   * The agent's SOPS age key file (docs/SOPS.md). Without one, an app with SOPS-encrypted content
+   * fails to render. @default $MOORING_SOPS_AGE_KEY_FILE
+   */
+  sopsAgeKeyFile?: string;
 }
 
 /** The render activity of the contract's cluster activities, bound to its store and checkout. */
@@ -58,6 +66,13 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
   const { store, checkout } = options;
   const cache = options.renderCache ?? new RenderCache({ dir: join(store.dir, 'renders') });
   const timeoutMs = options.toolTimeoutMs ?? 120_000;
+  const sops = new SopsRender({
+    ageKeyFile: options.sopsAgeKeyFile,
+    limits: {
+      timeoutMs: options.limits?.timeoutMs ?? timeoutMs,
+      maxOutputBytes: options.limits?.maxOutputBytes,
+    },
+  });
 
   return {
     /**
@@ -76,25 +91,41 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
         namespace: input.namespace,
         readSecretValue: options.readSecretValue,
       });
-      const context = { policy, valuesDigest: secretValuesDigest(helmSecretValues) };
+      const sopsKey = await sops.keyState();
+      const context = {
+        policy,
+        valuesDigest: secretValuesDigest(helmSecretValues),
+        sopsKeyDigest: sopsKey.digest,
+      };
       const cached = await cache.lookup(input, context);
       if (cached && (await store.has(cached.manifestKey))) return cached;
       const root = await checkout(input.repoURL, input.revision);
-      const { objects } = await renderSource({
-        root,
-        immutableRoot: true,
-        path: input.path,
-        appName: input.appName,
-        namespace: input.namespace,
-        helm: input.helm,
-        kustomize: input.kustomize,
-        directory: input.directory,
-        policy,
-        helmSecretValues,
-        timeoutMs,
-        limits: options.limits,
-        signal: asyncLocalStorage.getStore()?.cancellationSignal,
-      });
+      const signal = asyncLocalStorage.getStore()?.cancellationSignal;
+      const source = { helm: input.helm, kustomize: input.kustomize, directory: input.directory };
+      const sourceAt = async (sourceRoot: string, immutableRoot: boolean) => {
+        const rendered = await renderSource({
+          root: sourceRoot,
+          immutableRoot,
+          path: input.path,
+          appName: input.appName,
+          namespace: input.namespace,
+          helm: input.helm,
+          kustomize: input.kustomize,
+          directory: input.directory,
+          policy,
+          helmSecretValues,
+          timeoutMs,
+          limits: options.limits,
+          signal,
+        });
+        return rendered.objects;
+      };
+      const { objects, decrypted } = await sops.render(
+        { root, path: input.path, source, signal },
+        sopsKey,
+        sourceAt,
+      );
+      if (decrypted) await ensurePrivateDir(store.dir);
       const summary = summarizeManifests(objects, await store.put(objects));
       await cache.record(input, summary, context);
       return summary;

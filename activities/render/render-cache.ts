@@ -1,7 +1,8 @@
 /**
- * Render cache: (repoURL, SHA, path, render options, render policy, digest of the Secret values)
- * -> summary with the manifest key, so a second render of the same inputs is a lookup. A commit
- * never changes, so entries never expire. Secret values enter the key only as a sha256 digest;
+ * Render cache: (repoURL, SHA, path, render options, render policy, digest of the Secret values,
+ * digest of the agent's SOPS key file) -> summary with the manifest key, so a second render of the
+ * same inputs is a lookup. A commit never changes, so entries never expire. Secret values and the
+ * SOPS key enter the key only as a sha256 digest;
  * the policy is part of the key so a tightened policy never reuses a render it would now refuse.
  * The entries are a cache (limits: `activities/cache/limits.ts`, cache `renders`): an evicted one
  * only costs a render.
@@ -22,6 +23,8 @@ export interface RenderContext {
   policy?: RenderPolicy;
   /** sha256 of the `helm.valuesFrom` Secret values (`secretValuesDigest`); never the values. */
   valuesDigest?: string;
+  /** sha256 of the agent's SOPS age key file (a rotated key renders again); never the key. */
+  sopsKeyDigest?: string;
 }
 
 /** Bump when rendering changes its output for the same inputs, to invalidate old entries. */
@@ -45,6 +48,8 @@ export function renderCacheKey(input: RenderManifestsInput, context: RenderConte
     directory: input.directory ?? null,
     policy: context.policy ?? null,
     valuesDigest: context.valuesDigest ?? null,
+    // Only when set, so the keys of agents without a SOPS key stay as they were.
+    ...(context.sopsKeyDigest ? { sopsKeyDigest: context.sopsKeyDigest } : {}),
   };
   return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }

@@ -1,8 +1,8 @@
 /**
- * Runs a rendering binary (kustomize, helm) with an explicit environment, a timeout, an output
- * limit and cancellation, and turns its failures into typed errors: the tool's complaint and an
- * oversized output become ManifestInvalid (stderr trimmed, credentials removed); a missing binary
- * or a timeout stays a plain, retryable Error.
+ * Runs a rendering binary (kustomize, helm, sops, age-keygen) with an explicit environment, a
+ * timeout, an output limit and cancellation, and turns its failures into typed errors: the tool's
+ * complaint and an oversized output become ManifestInvalid (stderr trimmed, credentials removed);
+ * a missing binary or a timeout stays a plain, retryable Error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ManifestInvalid } from '../../contract/errors.js';
@@ -10,14 +10,16 @@ import { scrubText } from '../../core/scrub/scrub-text.js';
 import { formatBytes } from '../../core/manifests/render-limits.js';
 
 /** A rendering tool and the environment variable that can point at its binary. */
-export type ToolName = 'kustomize' | 'helm';
+export type ToolName = 'kustomize' | 'helm' | 'sops' | 'age-keygen';
 
 const BINARY_ENV: Readonly<Record<ToolName, string>> = {
   kustomize: 'MOORING_KUSTOMIZE',
   helm: 'MOORING_HELM',
+  sops: 'MOORING_SOPS',
+  'age-keygen': 'MOORING_AGE_KEYGEN',
 };
 
-/** Binary of `tool`: `$MOORING_KUSTOMIZE` / `$MOORING_HELM` when set, else the name, found on PATH. */
+/** Binary of `tool`: its `$MOORING_*` variable (`MOORING_HELM`, ...) when set, else the name on PATH. */
 export function toolBinary(tool: ToolName, env: NodeJS.ProcessEnv = process.env): string {
   return env[BINARY_ENV[tool]] || tool;
 }

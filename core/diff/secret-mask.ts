@@ -6,6 +6,7 @@
 import { type KubeObject } from '../../contract/kube-object.js';
 import { groupOf } from '../../contract/object-ref.js';
 import { KUBECTL_LAST_APPLIED } from './external-annotations.js';
+import { maskSensitivePaths } from './sensitive-paths.js';
 
 const FIRST_MASK = '++++++++';
 
@@ -39,13 +40,15 @@ export function foldStringData(obj: KubeObject): KubeObject {
 /**
  * Copies of `before` and `after` with every Secret value masked (`data` after folding
  * `stringData`, and the kubectl last-applied annotation, which repeats the data in clear).
- * Masks are assigned per key across both objects, before first. Non-Secrets pass through.
+ * Masks are assigned per key across both objects, before first. Non-Secrets pass through, except
+ * the values a `mooring.dev/sensitive-paths` mark names (`maskSensitivePaths`).
  */
 export function maskSecrets(
   before: KubeObject | undefined,
   after: KubeObject | undefined,
 ): [KubeObject | undefined, KubeObject | undefined] {
-  if (!isSecret(before) && !isSecret(after)) return [before, after];
+  // Non-Secrets the render decrypted with SOPS carry the pointers of their decrypted values.
+  if (!isSecret(before) && !isSecret(after)) return maskSensitivePaths(before, after);
   const masks = new Map<string, Map<string, string>>();
   const maskOf = (key: string, value: unknown): string => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);

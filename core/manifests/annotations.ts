@@ -29,3 +29,11 @@ export const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const HELM_HOOK = 'helm.sh/hook';
 export const HELM_HOOK_DELETE_POLICY = 'helm.sh/hook-delete-policy';
 export const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
+
+/**
+ * JSON list of JSON pointers whose values the diff masks like Secret data: set by the render on a
+ * non-Secret object it decrypted with SOPS (the pointers of its encrypted values, never the values).
+ */
+export const MOORING_SENSITIVE_PATHS = 'mooring.dev/sensitive-paths';
+/** Flux's per-object opt-out of SOPS decryption: the value `disabled` leaves the object as it is. */
+export const FLUX_DECRYPT = 'kustomize.toolkit.fluxcd.io/decrypt';
