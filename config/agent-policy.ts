@@ -8,9 +8,17 @@
  * app-name globs it binds, comma-separated.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { AgentPolicy, AgentSettings, KindRule, Project, ProjectDestination } from './policy-types.js';
+import type {
+  AgentPolicy,
+  AgentSettings,
+  KindRule,
+  Project,
+  ProjectDestination,
+  SyncWindow,
+} from './policy-types.js';
 import { checkSchema } from './schema-check.js';
 import { signingKeysProblem } from './signing-keys.js';
+import { checkSyncWindows } from './sync-window.js';
 import { readSpecDocuments, type SpecDocument } from './spec-document.js';
 import type { SpecWarning } from './spec-error.js';
 import { AGENT_POLICY_SCHEMA, APP_PROJECT_SCHEMA, PROJECT_SCHEMA } from './policy-schema.js';
@@ -31,7 +39,6 @@ export const DEFAULT_PROTECTED_NAMESPACES = [
 const APP_PROJECT_IGNORED = [
   'description',
   'roles',
-  'syncWindows',
   'orphanedResources',
   'sourceNamespaces',
   'destinationServiceAccounts',
@@ -47,8 +54,9 @@ export interface LoadedPolicy {
 export type ReadText = (path: string) => string;
 
 /** A native Project's `spec` after schema defaults: the Project's rules, with keys as files or lines. */
-type ProjectSpec = Omit<Project, 'name' | 'origin' | 'signatureKeys'> & {
+type ProjectSpec = Omit<Project, 'name' | 'origin' | 'signatureKeys' | 'syncWindows'> & {
   signatureKeys: { gpgPublicKeyFile?: string; sshPublicKey?: string; principal: string }[];
+  syncWindows: SyncWindow[];
 };
 
 function nativeProject(doc: SpecDocument, readText: ReadText): Project {
@@ -100,6 +108,7 @@ function nativeProject(doc: SpecDocument, readText: ReadText): Project {
     childProjects: spec.childProjects,
     render: spec.render,
     signatureKeys: { gpgPublicKeys, sshAllowedSigners },
+    syncWindows: checkSyncWindows(doc, spec.syncWindows),
   };
 }
 
@@ -122,6 +131,7 @@ function importedProject(doc: SpecDocument, warnings: SpecWarning[]): Project {
       namespaceResourceWhitelist?: KindRule[];
       namespaceResourceBlacklist?: KindRule[];
       signatureKeys?: unknown[];
+      syncWindows: (SyncWindow & { syncOverrun?: boolean })[];
     };
   };
   const { spec, metadata } = value;
@@ -133,6 +143,15 @@ function importedProject(doc: SpecDocument, warnings: SpecWarning[]): Project {
   for (const field of APP_PROJECT_IGNORED)
     if (spec[field] !== undefined)
       warnings.push(doc.warning(['spec', field], 'is not enforced by Mooring; ignored'));
+  spec.syncWindows.forEach((w, i) => {
+    if (w.syncOverrun !== undefined)
+      warnings.push(
+        doc.warning(
+          ['spec', 'syncWindows', i, 'syncOverrun'],
+          'is not needed: Mooring checks windows when a sync starts, and a started sync always runs to its end',
+        ),
+      );
+  });
   const applications = splitList(metadata.annotations?.[APPLICATIONS_ANNOTATION]);
   if (applications.length === 0 && metadata.name !== 'default')
     warnings.push(
@@ -176,6 +195,7 @@ function importedProject(doc: SpecDocument, warnings: SpecWarning[]): Project {
     childProjects: splitList(metadata.annotations?.[CHILD_PROJECTS_ANNOTATION]),
     render: { allowRemoteValueFiles: false, allowRemoteBases: false, allowPlugins: false },
     signatureKeys: { gpgPublicKeys: [], sshAllowedSigners: [] },
+    syncWindows: checkSyncWindows(doc, spec.syncWindows),
   };
 }
 

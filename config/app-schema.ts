@@ -4,6 +4,7 @@
  * wording of pattern errors ("must be <description>").
  */
 import { DURATION_PATTERN } from './duration.js';
+import { APP_NOTIFICATIONS_SCHEMA } from './notifications-schema.js';
 
 /** A DNS-1123 label: lower-case letters, digits and "-", at most 63 characters. */
 export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
@@ -112,7 +113,9 @@ const kustomize = closed({
 const source = closed(
   {
     repoURL: text,
-    path: text,
+    // Required and non-empty unless chart is set: checked by sourceProblem (config/chart-source.ts).
+    path: { type: 'string' },
+    chart: { type: 'string' },
     targetRevision: { ...text, default: 'HEAD' },
     helm,
     kustomize,
@@ -122,7 +125,7 @@ const source = closed(
       exclude: { type: 'string' },
     }),
   },
-  { required: ['repoURL', 'path'] },
+  { required: ['repoURL'] },
 );
 
 const syncPolicy = closed(
@@ -252,6 +255,7 @@ export const APP_SCHEMA = closed(
         ignoreDifferences: { type: 'array', items: ignoreDifference, default: [] },
         autoscaling,
         analysis,
+        notifications: APP_NOTIFICATIONS_SCHEMA,
       },
       { required: ['source', 'destination'] },
     ),

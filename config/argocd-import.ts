@@ -6,6 +6,7 @@ import { inlineHelmValuesProblem } from './app-schema.js';
 import { serverCredentialsProblem } from './cluster-registry.js';
 import { ARGO_APPLICATION_SCHEMA, unsupportedFields, unsupportedReason } from './argocd-schema.js';
 import { NATIVE_API_VERSION, nativeAppSpec, type AppSpecResult } from './native-app.js';
+import { subscriptionsFromAnnotations } from './notification-annotations.js';
 import { checkSchema } from './schema-check.js';
 import type { FieldPath, SpecDocument } from './spec-document.js';
 import type { SpecWarning } from './spec-error.js';
@@ -29,6 +30,7 @@ export interface ArgoImportOptions {
 interface ArgoSource {
   repoURL: string;
   path?: string;
+  chart?: string;
   targetRevision?: string;
   helm?: {
     valueFiles?: string[];
@@ -40,7 +42,7 @@ interface ArgoSource {
 }
 
 interface ArgoApplication {
-  metadata: { name: string };
+  metadata: { name: string; annotations?: Record<string, string> };
   spec: {
     source?: ArgoSource;
     sources?: ArgoSource[];
@@ -79,6 +81,9 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
       ),
     );
   }
+  const notify = subscriptionsFromAnnotations(argo.metadata.annotations);
+  for (const { annotation, problem } of notify.problems)
+    warnings.push(doc.warning(['metadata', 'annotations', annotation], problem));
   const native = {
     apiVersion: NATIVE_API_VERSION,
     kind: 'Application',
@@ -86,7 +91,9 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
     spec: {
       source: {
         repoURL: source.repoURL,
-        path: source.path || '.',
+        // A chart source has no path (sourceProblem refuses one); a Git source defaults to the root.
+        path: source.chart === undefined ? source.path || '.' : source.path,
+        chart: source.chart,
         targetRevision: source.targetRevision || 'HEAD',
         helm: helm && {
           releaseName: helm.releaseName,
@@ -134,6 +141,7 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
           'managedFieldsManagers',
         ]),
       ),
+      notifications: notify.subscriptions.length > 0 ? { subscriptions: notify.subscriptions } : undefined,
     },
   };
   // Only supported Argo fields were copied above, so the JSON round trip just drops absent ones.

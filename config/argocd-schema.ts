@@ -27,6 +27,7 @@ const source = open(
   {
     repoURL: text,
     path: str,
+    chart: str,
     targetRevision: str,
     helm: open({
       valueFiles: strs,
@@ -62,6 +63,8 @@ export const ARGO_APPLICATION_SCHEMA = open(
           pattern: DNS1123_SUBDOMAIN,
           description: 'a DNS-1123 subdomain of at most 63 characters',
         },
+        // Read for notifications.argoproj.io/subscribe.* (config/notification-annotations.ts).
+        annotations: stringMap,
       },
       ['name'],
     ),
@@ -114,8 +117,6 @@ const REASONS: Readonly<Record<string, string>> = {
   'spec.source.directory.jsonnet': 'is not supported by Mooring (no Jsonnet rendering); ignored',
   'spec.source.plugin':
     'is not supported by Mooring (no config management plugins); the path is rendered as plain manifests, Kustomize or Helm',
-  'spec.source.chart':
-    'is not supported by Mooring (Helm charts are read from Git, not from chart repositories); ignored',
 };
 
 /** The warning text for an unsupported field at `path`. */

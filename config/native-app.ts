@@ -5,6 +5,7 @@ import {
   MAX_ANALYSIS_CHECKS,
   inlineHelmValuesProblem,
 } from './app-schema.js';
+import { sourceProblem } from './chart-source.js';
 import { parseDuration } from './duration.js';
 import { checkSchema } from './schema-check.js';
 import type { SpecDocument } from './spec-document.js';
@@ -49,6 +50,9 @@ export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {})
   if (inline) throw doc.error(['spec', 'source', 'helm', inline.field], inline.problem);
   checkSchema(doc, options.imported ? IMPORTED_APP_SCHEMA : APP_SCHEMA, value);
   const { metadata, spec } = value as Validated;
+  const bad = sourceProblem(spec.source);
+  if (bad) throw doc.error(['spec', 'source', bad.field], bad.problem);
+  if (spec.source.chart !== undefined) spec.source.path = '';
   const auto = spec.autoscaling;
   if (auto && auto.max < auto.min) {
     throw doc.error(
@@ -75,6 +79,7 @@ export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {})
   };
   if (auto) app.autoscaling = auto;
   if (spec.analysis) app.analysis = spec.analysis;
+  if (spec.notifications) app.notifications = spec.notifications;
   return { app, warnings };
 }
 

@@ -78,7 +78,8 @@ export function parseApplications(
   for (const doc of readSpecDocuments(text, file)) {
     const { apps, warnings } = readDocument(doc, options);
     for (const app of apps) {
-      checkRepoUrl(doc, app.source.repoURL);
+      // A chart source's repoURL (https:// or oci://) was checked with the source (sourceProblem).
+      if (app.source.chart === undefined) checkRepoUrl(doc, app.source.repoURL);
       const first = seen.get(app.name);
       if (first) {
         throw doc.error(

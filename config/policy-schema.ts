@@ -22,6 +22,21 @@ const kindRule = {
 const kindRules = { type: 'array', items: kindRule, maxItems: 1000 };
 const bool = { type: 'boolean', default: false };
 
+/** One sync window (config/sync-window.ts checks schedule, duration and time zone further). */
+const syncWindowProperties = {
+  kind: { enum: ['allow', 'deny'] },
+  schedule: { type: 'string', minLength: 1, maxLength: 256 },
+  duration: { type: 'string', minLength: 1, maxLength: 64 },
+  applications: { ...globs, default: [] },
+  namespaces: { ...globs, default: [] },
+  clusters: { ...globs, default: [] },
+  manualSync: bool,
+  timeZone: { type: 'string', minLength: 1, maxLength: 64, default: 'UTC' },
+  andOperator: bool,
+  description: { type: 'string', maxLength: 1024 },
+};
+const syncWindows = (item: object) => ({ type: 'array', items: item, maxItems: 100, default: [] });
+
 export const SCHEME_NAMES = ['https', 'ssh', 'http', 'git', 'file'] as const;
 
 export const PROJECT_SCHEMA = {
@@ -66,6 +81,12 @@ export const PROJECT_SCHEMA = {
           default: {},
           properties: { allowRemoteValueFiles: bool, allowRemoteBases: bool, allowPlugins: bool },
         },
+        syncWindows: syncWindows({
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'schedule', 'duration'],
+          properties: syncWindowProperties,
+        }),
         signatureKeys: {
           type: 'array',
           default: [],
@@ -118,6 +139,11 @@ export const APP_PROJECT_SCHEMA = {
         namespaceResourceWhitelist: kindRules,
         namespaceResourceBlacklist: kindRules,
         signatureKeys: { type: 'array', items: { type: 'object' } },
+        syncWindows: syncWindows({
+          type: 'object',
+          required: ['kind', 'schedule', 'duration'],
+          properties: { ...syncWindowProperties, syncOverrun: { type: 'boolean' } },
+        }),
       },
     },
   },

@@ -34,6 +34,34 @@ export interface ProjectSignatureKeys {
   sshAllowedSigners: string[];
 }
 
+/** Whether a sync window lets syncs through while it is active (`allow`) or blocks them (`deny`). */
+export type SyncWindowKind = 'allow' | 'deny';
+
+/**
+ * A time window in which syncs of the matching apps are allowed or blocked (Argo CD's AppProject
+ * `syncWindows`, same fields). core/policy/sync-windows.ts decides; config/sync-window.ts checks.
+ */
+export interface SyncWindow {
+  kind: SyncWindowKind;
+  /** Five-field cron expression of the window's start times, in `timeZone`. */
+  schedule: string;
+  /** How long the window stays open after each start, e.g. `1h` or `30m`. */
+  duration: string;
+  /** Globs on app names. */
+  applications: string[];
+  /** Globs on destination namespaces. */
+  namespaces: string[];
+  /** Globs on cluster names (or API server URLs). */
+  clusters: string[];
+  /** Manual syncs may run while this window blocks. */
+  manualSync: boolean;
+  /** IANA time zone of `schedule`, canonical spelling. @default 'UTC' */
+  timeZone: string;
+  /** Match when every list that is set matches, instead of any. */
+  andOperator: boolean;
+  description?: string;
+}
+
 export interface Project {
   name: string;
   /** Where the project was declared, for messages (`policy.yaml, document 2`). */
@@ -53,6 +81,8 @@ export interface Project {
   childProjects: string[];
   render: ProjectRenderPolicy;
   signatureKeys: ProjectSignatureKeys;
+  /** When the project's apps may sync; none (or absent) means always. */
+  syncWindows?: SyncWindow[];
 }
 
 /** The agent-wide settings next to the projects. */

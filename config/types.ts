@@ -1,4 +1,5 @@
 /** The native application spec (`mooring.dev/v1` Application), after validation and defaults. */
+import type { AppNotifications } from './notifications-types.js';
 
 /** A Kubernetes Secret holding Helm values, in the app's destination namespace. */
 export interface HelmValuesFrom {
@@ -37,9 +38,15 @@ export interface DirectorySource {
 
 export interface AppSource {
   repoURL: string;
-  /** Branch, tag, full or short SHA, or HEAD. */
+  /**
+   * Branch, tag, full or short SHA, or HEAD; with `chart`, a chart version or semver range
+   * (config/chart-source.ts).
+   */
   targetRevision: string;
+  /** Directory in the repository; "" for a chart source. */
   path: string;
+  /** A Helm chart in the chart repository or OCI registry `repoURL` (docs/HELM-SOURCES.md). */
+  chart?: string;
   helm?: HelmSource;
   kustomize?: KustomizeSource;
   directory?: DirectorySource;
@@ -150,4 +157,6 @@ export interface AppSpec {
   ignoreDifferences: IgnoreDifference[];
   autoscaling?: AutoscalingPolicy;
   analysis?: AnalysisPolicy;
+  /** Who is told what (names of the worker's notification services only; docs/NOTIFICATIONS.md). */
+  notifications?: AppNotifications;
 }

@@ -4,7 +4,8 @@
  *
  * | cache       | what                                   | default bytes | default entries |
  * |-------------|----------------------------------------|---------------|-----------------|
- * | `git`       | `git/repos/*.git` mirrors and `git/trees/*` checkouts | 75 % of the total | 200 |
+ * | `git`       | `git/repos/*.git` mirrors and `git/trees/*` checkouts | 72 % of the total | 200 |
+ * | `charts`    | `charts/*` Helm charts pulled from repositories        | 3 % of the total  | 500 |
  * | `manifests` | `manifests/<sha256>.json` rendered objects            | 20 % of the total | 10000 |
  * | `diffs`     | `manifests/diffs/*.json` stored diffs                 | 4 % of the total  | 2000 |
  * | `renders`   | `manifests/renders/*.json` render summaries           | 1 % of the total  | 20000 |
@@ -16,7 +17,7 @@
  */
 import { parseDuration } from '../../config/duration.js';
 
-export const CACHE_NAMES = ['git', 'manifests', 'diffs', 'renders'] as const;
+export const CACHE_NAMES = ['git', 'manifests', 'diffs', 'renders', 'charts'] as const;
 export type CacheName = (typeof CACHE_NAMES)[number];
 
 export interface CacheLimits {
@@ -35,8 +36,20 @@ export interface CacheSettings {
 }
 
 export const DEFAULT_CACHE_MAX_BYTES = 4 * 1024 ** 3;
-const SHARE: Record<CacheName, number> = { git: 0.75, manifests: 0.2, diffs: 0.04, renders: 0.01 };
-const ENTRIES: Record<CacheName, number> = { git: 200, manifests: 10_000, diffs: 2_000, renders: 20_000 };
+const SHARE: Record<CacheName, number> = {
+  git: 0.72,
+  manifests: 0.2,
+  diffs: 0.04,
+  renders: 0.01,
+  charts: 0.03,
+};
+const ENTRIES: Record<CacheName, number> = {
+  git: 200,
+  manifests: 10_000,
+  diffs: 2_000,
+  renders: 20_000,
+  charts: 500,
+};
 const DEFAULT_GRACE = '10m';
 const DEFAULT_SWEEP_INTERVAL = '5m';
 

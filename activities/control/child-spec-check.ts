@@ -58,7 +58,8 @@ function checkOne(raw: unknown, file: string): AppSpec {
       throw new ChildSpecProblem(specField(err.field), err.problem);
     throw err;
   }
-  const urlProblem = repoUrlProblem(app.source.repoURL);
+  // A chart source's repoURL (https:// or oci://) was checked with the spec (sourceProblem).
+  const urlProblem = app.source.chart === undefined ? repoUrlProblem(app.source.repoURL) : undefined;
   if (urlProblem) throw new ChildSpecProblem('source.repoURL', urlProblem);
   return app;
 }

@@ -12,6 +12,7 @@ import type { ClusterActivities } from '../../contract/activities.js';
 import type { RepoCache } from './repo-cache.js';
 import { redactUrl } from '../../core/git/redact.js';
 import { affectedPaths, isUnder } from '../../core/git/source-paths.js';
+import { semverConstraintOf } from '../../core/git/semver-tags.js';
 import { checkRepoUrl, parseAllowedSchemes, type RepoUrlPolicy } from './url-policy.js';
 
 /**
@@ -56,8 +57,10 @@ export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps):
     /** Resolves a revision to a commit and makes sure the mirror has it (fetching when needed). */
     async resolveRevision({ repoURL, targetRevision }) {
       checkRepoUrl(repoURL, policy);
-      const { sha } = await cache.resolve(repoURL, targetRevision, { signal: cancellationSignal() });
-      return { sha };
+      const { sha, ref } = await cache.resolve(repoURL, targetRevision, { signal: cancellationSignal() });
+      // A semver constraint resolves to a tag: say which, so history records `tag -> sha`.
+      const tag = semverConstraintOf(targetRevision) && /^refs\/tags\/(.+)$/.exec(ref)?.[1];
+      return tag ? { sha, tag } : { sha };
     },
 
     /**

@@ -6,7 +6,8 @@
  * takes credentials from its callers: they come from `credentials.ts`, and every error message is
  * redacted (`redact.ts`) and typed (`classify.ts`).
  *
- * Rule order of `resolve`: a full SHA is answered from the mirror when present (else one fetch);
+ * Rule order of `resolve`: a semver constraint (`^1.2.0`, `1.2.*`; `core/git/semver-tags.ts`)
+ * picks the highest satisfying tag from `git ls-remote <url> refs/tags/*`; a full SHA is answered from the mirror when present (else one fetch);
  * any other revision is looked up with `git ls-remote` (full ref, then tag, then branch, as
  * gitrevisions(7)), and the mirror is fetched only when it lacks that commit; a hex revision that
  * names no ref is an abbreviated SHA, resolved in the mirror (fetching once if needed).
@@ -41,6 +42,13 @@ import {
   type ParsedRevision,
   type ResolvedRef,
 } from './revision.js';
+import {
+  noTagProblem,
+  pickSemverTag,
+  semverConstraintOf,
+  TAG_REF_PATTERNS,
+  type SemverConstraint,
+} from '../../core/git/semver-tags.js';
 import {
   DEFAULT_GIT_TIMEOUTS,
   type GitCallOptions,
@@ -140,8 +148,20 @@ export class RepoCache {
   }
 
   async #resolve(url: string, targetRevision: string, options: GitCallOptions): Promise<ResolvedRef> {
-    const revision = this.#parse(url, targetRevision);
     const { signal } = options;
+    const constraint = semverConstraintOf(targetRevision);
+    const tags = constraint && (await this.#listTags(url, constraint, signal));
+    if (constraint && tags) {
+      const choice = pickSemverTag(constraint, tags);
+      if (choice) {
+        await this.#ensureCommit(url, choice, targetRevision, signal);
+        return { sha: choice.sha, ref: choice.ref };
+      }
+      // As in Argo CD, a constraint no tag meets is then tried as a plain name (a branch "v1.x").
+      if (!parseRevision(targetRevision))
+        throw this.#notFound(url, targetRevision, noTagProblem(constraint, tags));
+    }
+    const revision = this.#parse(url, targetRevision);
     if (revision.kind === 'sha') {
       await this.#ensureCommit(url, { sha: revision.text, ref: revision.text }, targetRevision, signal);
       return { sha: revision.text, ref: revision.text };
@@ -159,7 +179,13 @@ export class RepoCache {
       }
       if (sha !== undefined) return { sha, ref: sha };
     }
-    throw this.#notFound(url, targetRevision, 'no branch, tag or commit has that name');
+    throw this.#notFound(
+      url,
+      targetRevision,
+      constraint && tags
+        ? `${noTagProblem(constraint, tags)}, and no branch has that name`
+        : 'no branch, tag or commit has that name',
+    );
   }
 
   /**
@@ -174,6 +200,11 @@ export class RepoCache {
     options: GitCallOptions = {},
   ): Promise<string | undefined> {
     this.#checkUrl(url);
+    const constraint = semverConstraintOf(targetRevision);
+    const choice =
+      constraint && pickSemverTag(constraint, await this.#listTags(url, constraint, options.signal));
+    if (choice) return choice.sha;
+    if (constraint && !parseRevision(targetRevision)) return undefined;
     const revision = this.#parse(url, targetRevision);
     if (revision.kind === 'sha') return revision.text;
     const remote = pickRef(revision, await this.#listRefs(url, revision, options.signal));
@@ -401,6 +432,11 @@ export class RepoCache {
       },
       signal,
     );
+  }
+
+  /** Every tag of `url` (`git ls-remote <url> refs/tags/*`), for a semver constraint. */
+  #listTags(url: string, constraint: SemverConstraint, signal?: AbortSignal): Promise<Map<string, string>> {
+    return this.#listRefs(url, { kind: 'name', text: constraint.text, patterns: TAG_REF_PATTERNS }, signal);
   }
 
   /** Makes sure the mirror has `ref.sha`, fetching once (and the ref itself if it is no branch or tag). */

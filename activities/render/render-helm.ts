@@ -16,6 +16,8 @@ import { isRemoteValueFile } from '../../core/manifests/remote-refs.js';
 import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/render-policy.js';
 import { isInside, repoRelative } from './repo-paths.js';
 import { runTool } from './run-tool.js';
+import type { ChartSource } from './chart-source/chart-source.js';
+import { prepareRepoChart } from './chart-source/repo-chart-dependencies.js';
 import type { ManifestEntry } from '../../core/manifests/types.js';
 import { parse as parseYaml } from 'yaml';
 import { redactUrl } from '../../core/git/redact.js';
@@ -50,6 +52,11 @@ export interface RenderHelmOptions {
   timeoutMs?: number;
   maxOutputBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Credentials and URL policy for `helm dependency build` when a dependency is missing from
+   * `charts/`. @default defaultChartSource() (the agent's environment)
+   */
+  charts?: ChartSource;
 }
 
 /** The data key read when a `valuesFrom` entry names none. */
@@ -153,9 +160,15 @@ export async function renderHelm(chartDir: string, options: RenderHelmOptions): 
       valueFiles.push(file);
       aliases[file] = `<${field}>`;
     }
+    // A chart with dependencies missing from charts/ is rendered from a private copy, built first.
+    const templateDir = await prepareRepoChart(
+      chartDir,
+      { root, tempDir: temp, charts: options.charts, timeoutMs: options.timeoutMs, signal: options.signal },
+      aliases,
+    );
     const args = helmTemplateArgs({
       releaseName: helm.releaseName || options.appName,
-      chartDir,
+      chartDir: templateDir,
       namespace: options.namespace,
       valueFiles,
       skipCrds: helm.skipCrds,
@@ -163,7 +176,7 @@ export async function renderHelm(chartDir: string, options: RenderHelmOptions): 
     args.push('--kubeconfig', '/dev/null');
     aliases[temp] = '<temp>';
     const output = await runTool('helm', args, {
-      cwd: chartDir,
+      cwd: templateDir,
       env: options.env,
       failure: `Rendering "${chartPath}" with helm failed`,
       timeoutMs: options.timeoutMs,

@@ -15,6 +15,8 @@ export type {
   ProjectDestination,
   ProjectRenderPolicy,
   ProjectSignatureKeys,
+  SyncWindow,
+  SyncWindowKind,
 } from '../../config/policy-types.js';
 
 /** The cluster an agent serves, as destinations name it. */
@@ -31,7 +33,8 @@ const DEFAULT_PROJECT = 'default';
 /** Compiled globs: every object of every plan is checked against the same few patterns. */
 const matchers = new Map<string, (value: string) => boolean>();
 
-function globMatch(pattern: string, value: string): boolean {
+/** Whether `value` matches the glob `pattern` (`*` alone matches anything, slashes included). */
+export function globMatch(pattern: string, value: string): boolean {
   // The core API group is the empty string, which picomatch does not take as a pattern.
   if (pattern === '') return value === '';
   // As in Argo CD, a lone "*" matches everything, slashes included (URLs).

@@ -8,6 +8,7 @@
  */
 import { parseGitUrl } from '../../config/git-url.js';
 import type { PushEvent } from './payload.js';
+import { semverConstraintOf, tagSatisfies } from '../git/semver-tags.js';
 
 /** What matching reads of an app (a subset of `ApplicationSummary`). */
 export interface WebhookApp {
@@ -69,7 +70,8 @@ export function matchApps<T extends WebhookApp>(push: PushEvent, index: AppIndex
 
 /**
  * True when a push of `ref` moves what `targetRevision` names: the same branch or tag
- * (`refs/heads/main` and `refs/tags/v1` match `main` and `v1`, or the full ref), or, for `HEAD`
+ * (`refs/heads/main` and `refs/tags/v1` match `main` and `v1`, or the full ref), a tag that
+ * satisfies a semver constraint (`refs/tags/v1.4.0` matches `^1.2.0`), or, for `HEAD`
  * (or empty), the repository's default branch; when the payload does not name the default
  * branch, any branch. A commit SHA as target revision never moves. An absent ref matches all.
  */
@@ -86,6 +88,8 @@ export function refMatches(
   if (target === '' || target === 'HEAD')
     return kind !== 'tags' && (defaultBranch === undefined || name === defaultBranch);
   if (target === ref) return true;
+  const constraint = semverConstraintOf(target);
+  if (constraint && kind === 'tags' && tagSatisfies(constraint, name)) return true;
   const targetMatch = /^refs\/(heads|tags)\/(.+)$/.exec(target);
   if (targetMatch) return kind === undefined && targetMatch[2] === name;
   return target === name;

@@ -337,9 +337,9 @@ test('nativeAppSpec errors name the file, line, object and field', () => {
       'apps/web.yaml:14: Application/web: spec.syncPolicy.syncOptions[1]: must be a "Key=Value" option such as "CreateNamespace=true": current value is "PruneLast"',
     ],
     [
-      'unknown field',
+      'path with chart',
       MINIMAL.replace('    path: deploy\n', '    path: deploy\n    chart: web\n'),
-      'apps/web.yaml:9: Application/web: spec.source.chart: unknown field: allowed fields are "repoURL", "path", "targetRevision", "helm", "kustomize", "directory"',
+      'apps/web.yaml:8: Application/web: spec.source.path: must be absent or empty when chart is set (the chart is the whole source): current value is "deploy"',
     ],
     [
       'wrong type',

@@ -44,6 +44,18 @@ test('refMatches(): branch and tag by name or full ref; HEAD follows the default
   assert.equal(refMatches(undefined, undefined, 'anything'), true);
 });
 
+test('refMatches(): a pushed tag matches a semver constraint it satisfies, and only a tag', () => {
+  assert.equal(refMatches('refs/tags/v1.4.0', 'main', '^1.2.0'), true);
+  assert.equal(refMatches('refs/tags/1.4.0', 'main', '>=1.0.0 <2.0.0'), true);
+  assert.equal(refMatches('refs/tags/v1.4.0', 'main', '~1.2.0'), false);
+  assert.equal(refMatches('refs/tags/v2.0.0', 'main', '1.*'), false);
+  assert.equal(refMatches('refs/tags/v1.5.0-rc.1', 'main', '^1.2.0'), false);
+  assert.equal(refMatches('refs/tags/not-a-version', 'main', '*'), false);
+  assert.equal(refMatches('refs/heads/v1.4.0', 'main', '^1.2.0'), false);
+  // A plain version stays an exact tag name.
+  assert.equal(refMatches('refs/tags/v1.2.4', 'main', 'v1.2.3'), false);
+});
+
 test('pathTouched(): a changed file in the app directory or below; unknown changes and the root match', () => {
   const changed = ['apps/guestbook/deployment.yaml', 'README.md'];
   assert.equal(pathTouched('apps/guestbook', changed), true);

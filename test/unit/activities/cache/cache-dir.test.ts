@@ -132,7 +132,8 @@ describe('cache limits', () => {
       MOORING_CACHE_GRACE: '2m',
       MOORING_CACHE_SWEEP_INTERVAL: '30s',
     });
-    assert.equal(settings.limits.git.maxBytes, Math.floor(0.75 * 1024 ** 3));
+    assert.equal(settings.limits.git.maxBytes, Math.floor(0.72 * 1024 ** 3));
+    assert.equal(settings.limits.charts.maxBytes, Math.floor(0.03 * 1024 ** 3));
     assert.equal(settings.limits.manifests.maxBytes, Math.floor(0.2 * 1024 ** 3));
     assert.equal(settings.limits.diffs.maxBytes, 5_000_000);
     assert.equal(settings.limits.renders.maxEntries, 7);
