@@ -476,3 +476,41 @@ export interface RunDeleteHooksInput {
   /** How long each hook (and, for PostDelete, the deletion before it) may take. */
   timeoutMs: number;
 }
+
+/**
+ * Input of `checkSyncWindow`: sync windows, on the cluster's queue where the agent's policy is
+ * (activities/control/sync-window-activity.ts), say whether the app may sync now and from when.
+ */
+export interface CheckSyncWindowInput {
+  app: string;
+  /** The app's destination namespace (windows may match it). */
+  namespace: string;
+  /** Auto-sync (new commit, self-heal) or a sync an operator asked for. */
+  trigger: 'automatic' | 'manual';
+}
+
+/** Result of `checkSyncWindow`: the verdict, instants as ISO 8601 strings. */
+export interface CheckSyncWindowResult {
+  allowed: boolean;
+  /** A code of core/policy/sync-windows.ts `SYNC_WINDOW_REASONS` (`DenyWindowActive`, ...). */
+  reason: string;
+  message: string;
+  /** The app's project in the agent's policy. */
+  project: string;
+  /** The windows that apply to the app, and those of them active at `evaluatedAt`. */
+  matched: string[];
+  active: string[];
+  /** When the agent evaluated the windows. */
+  evaluatedAt: string;
+  /** When blocked: the first instant the sync may run. */
+  openAt?: string;
+  /** When blocked and no opening was found within a year: blocked at least until then. */
+  blockedAtLeastUntil?: string;
+  /** When `allowed` next flips, if within a year. */
+  nextChangeAt?: string;
+}
+
+/** The sync-window activities of an agent. */
+export interface SyncWindowActivities {
+  checkSyncWindow(input: CheckSyncWindowInput): Promise<CheckSyncWindowResult>;
+}

@@ -42,6 +42,8 @@ export interface HistoryEntry {
   initiatedBy: Initiator;
   /** Absent in entries recorded before 0.6.0. */
   initiator?: InitiatorIdentity;
+  /** The operator overrode the sync windows that blocked this operation. */
+  syncWindowOverride?: boolean;
   durationMs: number;
   message?: string;
   /** For RolledBack: the revision the app was returned to. */
@@ -73,10 +75,16 @@ export interface OperationState {
  * object and field), `SyncWarning` (an option or annotation the sync ignored or could not honour),
  * `AgentUnavailable` (no agent polls the cluster's task queue), `CancelRequested` (someone asked
  * Temporal to cancel the app's workflow; what Mooring did instead), `AutoscalingUnavailable` (the
- * autoscaler cannot measure: Prometheus down, the query has no data; replicas are left alone).
+ * autoscaler cannot measure: Prometheus down, the query has no data; replicas are left alone),
+ * `SyncWindowBlocked` (a sync window of the app's project holds auto-sync back; until when).
  */
 export type AppConditionType =
-  'SyncError' | 'SyncWarning' | 'AgentUnavailable' | 'CancelRequested' | 'AutoscalingUnavailable';
+  | 'SyncError'
+  | 'SyncWarning'
+  | 'AgentUnavailable'
+  | 'CancelRequested'
+  | 'AutoscalingUnavailable'
+  | 'SyncWindowBlocked';
 
 export interface AppCondition {
   type: AppConditionType;
@@ -186,7 +194,12 @@ export interface DriftInput extends Initiated {
   healthMessage?: string;
 }
 
-export interface SyncRequest extends Initiated {
+/** An operator's emergency override of the sync windows, recorded in history with who asked. */
+export interface SyncWindowOverride {
+  overrideSyncWindows?: boolean;
+}
+
+export interface SyncRequest extends Initiated, SyncWindowOverride {
   /** A branch, tag or SHA; the spec's targetRevision when absent. */
   revision?: string;
   /** Overrides syncPolicy.automated.prune for this operation. */
@@ -199,7 +212,7 @@ export interface SyncAccepted {
   workflowId: string;
 }
 
-export interface RollbackRequest extends Initiated {
+export interface RollbackRequest extends Initiated, SyncWindowOverride {
   /** A commit (full or short SHA) the app ran before. */
   toRevision?: string;
   /** An id from the app's history. */

@@ -12,6 +12,9 @@ import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities, ensureDriftWatches } from '../activities/control/control-activities.js';
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
+import { createSyncWindowActivities } from '../activities/control/sync-window-activity.js';
+import { createNotifyActivities } from '../activities/notify/index.js';
+import { resolveNotifications } from './notifications-file.js';
 import { withLivenessHeartbeats } from './liveness.js';
 import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
 import { sdkWorkflowReader } from '../client/sdk-workflow-reader.js';
@@ -61,6 +64,8 @@ export interface WorkerOptions {
   policyFile?: string;
   /** `<namespace>/<name>` of a ConfigMap whose `policy.yaml` holds the policy (read at start). */
   policyConfigMap?: string;
+  /** Receivers of app notifications (served on the workflow queue). @default $MOORING_NOTIFICATIONS_FILE */
+  notificationsFile?: string;
   /** Resolves when the worker should stop (tests); SIGTERM/SIGINT also stop it. */
   stop?: Promise<void>;
 }
@@ -80,6 +85,9 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     throw new Error('A worker is either an agent (--agent) or the control plane (--control-plane), not both');
   // The policy is checked before anything connects: a worker with a bad policy never polls.
   const policy = options.controlPlaneOnly ? undefined : await loadAgentPolicy(options, log);
+  // Like the policy: a bad notifications file stops the worker before it polls.
+  const notifications = options.agentOnly ? undefined : resolveNotifications(options.notificationsFile);
+  for (const warning of notifications?.warnings ?? []) log.warn({ warning }, 'notifications file');
   const prometheus = options.controlPlaneOnly
     ? undefined
     : prometheusClientFromEnv(
@@ -140,6 +148,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         activities: withLivenessHeartbeats({
           ...clusterActivities.activities,
           ...createAppOfAppsActivities({ guard: clusterActivities.guard, client, taskQueue }),
+          ...createSyncWindowActivities({ guard: clusterActivities.guard }),
         }),
         maxConcurrentActivityTaskExecutions: 32,
       }),
@@ -152,7 +161,10 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         dataConverter,
         taskQueue,
         workflowBundle: { codePath: await ensureWorkflowBundle() },
-        activities: withLivenessHeartbeats(createControlActivities({ client, taskQueue })),
+        activities: withLivenessHeartbeats({
+          ...createControlActivities({ client, taskQueue }),
+          ...createNotifyActivities({ config: notifications?.config, log }),
+        }),
         sinks: metrics.sinks(),
       }),
     );

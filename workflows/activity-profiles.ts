@@ -90,6 +90,16 @@ export function resolverProfile(cluster: string): ActivityOptions {
   };
 }
 
+/** `checkSyncWindow` on the app's agent: quick, a few attempts (the gate decides what a failure means). */
+export function syncWindowProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}
+
 /**
  * `registerChildApplications` (app of apps) on the workflow's own queue, served by the control
  * plane: short, retried like the sync's quick calls (a Temporal hiccup passes within the operation).

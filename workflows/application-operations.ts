@@ -17,7 +17,7 @@ import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ClusterActivities } from '../contract/activities.js';
 import { syncWorkflowId } from '../contract/ids.js';
 import { MOORING_INITIATORS, supersedeSignal } from '../contract/messages.js';
-import type { OperationState } from '../contract/messages.js';
+import type { DriftInput, OperationState } from '../contract/messages.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import type { MooringSinks } from '../contract/sinks.js';
 import type { SyncWorkflowResult } from '../contract/workflows.js';
@@ -26,20 +26,34 @@ import type { ApplicationEntity, ManualOperation, OperationRequest } from './app
 import type { Visibility } from './application-visibility.js';
 import { workflowNow } from './clock.js';
 import { PATCHES } from './patches.js';
+import type { Notifier } from './notifier.js';
+import type { SyncWindowGate } from './sync-window-gate.js';
+import type { NotificationTrigger } from '../core/notify/index.js';
 import { PERIODIC_CHECK } from './application-state.js';
 import { agentMissingMessage, isAgentMissing } from './agent-wait.js';
 import { missingResult, short } from './sync-results.js';
 import { syncWorkflow } from './sync.js';
 
+/** The trigger each recorded outcome fires (`on-rolled-back` also reaches `on-sync-failed` subscribers). */
+const OUTCOME_TRIGGERS: Partial<Record<SyncWorkflowResult['outcome'], NotificationTrigger>> = {
+  Succeeded: 'on-sync-succeeded',
+  Failed: 'on-sync-failed',
+  RolledBack: 'on-rolled-back',
+};
+
 export class OperationRunner {
   readonly #app: ApplicationEntity;
   readonly #visibility: Visibility;
   readonly #metrics = proxySinks<MooringSinks>().metrics;
+  readonly #notifier: Notifier;
+  readonly #windows: SyncWindowGate;
   #retryArmed = false;
 
-  constructor(app: ApplicationEntity, visibility: Visibility) {
+  constructor(app: ApplicationEntity, visibility: Visibility, notifier: Notifier, windows: SyncWindowGate) {
     this.#app = app;
     this.#visibility = visibility;
+    this.#notifier = notifier;
+    this.#windows = windows;
   }
 
   /**
@@ -79,7 +93,9 @@ export class OperationRunner {
     if (pending.drift) {
       const drift = pending.drift;
       pending.drift = undefined;
+      const before = { drifted: this.#app.state.drifted, health: this.#app.state.health };
       const op = this.#app.onDrift(drift);
+      this.#notifyDrift(before, drift);
       if (op) await this.#run(op);
     }
   }
@@ -87,6 +103,14 @@ export class OperationRunner {
   /** An operator's rollback or sync, with the operation id its update already returned. */
   async #runManual(manual: ManualOperation): Promise<void> {
     const app = this.#app;
+    const override =
+      manual.kind === 'rollback' ? manual.overrideSyncWindows : manual.request.overrideSyncWindows;
+    const dryRun = manual.kind === 'sync' && manual.request.dryRun === true;
+    if (!override && !dryRun) {
+      const refused = await this.#windows.refusesManual();
+      if (refused) return this.#recordRefused(manual, refused);
+    }
+    const overridden = override === true && { syncWindowOverride: true };
     if (manual.kind === 'rollback') {
       app.forgive(manual.revision);
       return this.#run(
@@ -94,9 +118,10 @@ export class OperationRunner {
           revision: manual.revision,
           initiatedBy: 'rollback',
           ...(manual.initiator !== undefined && { initiator: manual.initiator }),
+          ...overridden,
           prune: true,
           dryRun: false,
-          reason: 'manual rollback',
+          reason: override ? 'manual rollback, sync windows overridden' : 'manual rollback',
         },
         manual.id,
       );
@@ -112,17 +137,21 @@ export class OperationRunner {
         revision: head,
         initiatedBy: 'operator',
         ...(manual.request.initiator !== undefined && { initiator: manual.request.initiator }),
+        ...overridden,
         prune: manual.request.prune ?? app.spec.syncPolicy.automated?.prune ?? false,
         dryRun: manual.request.dryRun ?? false,
-        reason: 'operator sync',
+        reason: override ? 'operator sync, sync windows overridden' : 'operator sync',
       },
       manual.id,
     );
   }
 
   /** Runs one operation as a sync child, then records its outcome, publishes it and counts it. */
-  async #run(request: OperationRequest, id = this.#app.nextOperationId()): Promise<void> {
+  async #run(request: OperationRequest, id?: number): Promise<void> {
     const app = this.#app;
+    const automatic = request.initiatedBy === 'auto-sync' || request.initiatedBy === 'self-heal';
+    if (automatic && !(await this.#windows.allowsAutomatic())) return;
+    id ??= app.nextOperationId();
     const workflowId = syncWorkflowId(app.spec.name, id);
     const op: OperationState = {
       id,
@@ -139,7 +168,9 @@ export class OperationRunner {
     const child = await this.#startSync(workflowId, request);
     const outcome = await this.#awaitOutcome(child, request);
     const durationMs = workflowNow() - startedAt;
+    const previousRevision = app.state.deployedRevision;
     app.record(op, request, outcome, durationMs);
+    this.#notifyOutcome(op, request, outcome, previousRevision);
     this.#retryLater(request, outcome);
     this.#visibility.publish();
     this.#metrics.operationFinished({
@@ -227,6 +258,66 @@ export class OperationRunner {
     }
     await finished.catch(() => undefined);
     return result ?? missingResult(request.revision);
+  }
+
+  /** The notification an operation's outcome fires (a dry run, a superseded or stopped one: none). */
+  #notifyOutcome(
+    op: OperationState,
+    request: OperationRequest,
+    outcome: SyncWorkflowResult,
+    previousRevision: string | undefined,
+  ): void {
+    if (request.dryRun) return;
+    const trigger = OUTCOME_TRIGGERS[outcome.outcome];
+    if (!trigger) return;
+    this.#notifier.notify(trigger, {
+      revision: outcome.revision,
+      ...(outcome.rolledBackTo !== undefined
+        ? { previousRevision: outcome.rolledBackTo }
+        : previousRevision !== undefined && { previousRevision }),
+      phase: outcome.phase,
+      message: outcome.message,
+      health: outcome.health,
+      operationId: op.id,
+      ...(request.initiator !== undefined && { initiator: request.initiator }),
+    });
+  }
+
+  /** Drift newly found, and health turning Degraded, as a drift report says. */
+  #notifyDrift(before: { drifted: boolean; health: string }, drift: DriftInput): void {
+    const app = this.#app;
+    if (drift.drifted && !before.drifted)
+      this.#notifier.notify('on-drift-detected', {
+        revision: app.state.deployedRevision,
+        message: `${drift.changedObjects} object(s) differ from Git`,
+        ...(drift.initiator !== undefined && { initiator: drift.initiator }),
+      });
+    if (drift.health === 'Degraded' && before.health !== 'Degraded')
+      this.#notifier.notify('on-health-degraded', {
+        revision: app.state.deployedRevision,
+        health: 'Degraded',
+        ...(drift.healthMessage !== undefined && { message: drift.healthMessage }),
+      });
+  }
+
+  /** An operator's operation the sync windows refused: recorded as its last operation, nothing ran. */
+  #recordRefused(manual: ManualOperation, message: string): void {
+    const app = this.#app;
+    const initiator = manual.kind === 'rollback' ? manual.initiator : manual.request.initiator;
+    app.state.lastOperation = {
+      id: manual.id,
+      workflowId: syncWorkflowId(app.spec.name, manual.id),
+      revision:
+        manual.kind === 'rollback'
+          ? manual.revision
+          : (manual.request.revision ?? app.spec.source.targetRevision),
+      phase: 'Error',
+      initiatedBy: manual.kind === 'rollback' ? 'rollback' : 'operator',
+      ...(initiator !== undefined && { initiator }),
+      step: 'sync window',
+      message,
+    };
+    if (manual.kind === 'rollback') app.state.pinnedRevision = undefined;
   }
 
   /**

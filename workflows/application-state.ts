@@ -23,6 +23,7 @@ import type { SyncWorkflowResult } from '../contract/workflows.js';
 import { isoTime, workflowNow } from './clock.js';
 import { autoscalingStatus } from './application-autoscaler.js';
 import type { AutoscalerState } from './application-autoscaler.js';
+import type { SyncWindowState } from './sync-window-gate.js';
 
 /** First wait before an automatic operation that failed for an environment reason is tried again. */
 const RETRY_BASE_MS = 15_000;
@@ -59,11 +60,19 @@ export interface CarriedState {
   stoppedRevision?: string;
   /** `spec.autoscaling`: replicas, remembered recommendations and decisions. */
   autoscaler?: AutoscalerState;
+  /** The agent's last sync-window answer for automatic syncs. */
+  syncWindow?: SyncWindowState;
 }
 
 export type ManualOperation =
   | { kind: 'sync'; request: SyncRequest; id: number }
-  | { kind: 'rollback'; revision: string; id: number; initiator?: InitiatorIdentity };
+  | {
+      kind: 'rollback';
+      revision: string;
+      id: number;
+      initiator?: InitiatorIdentity;
+      overrideSyncWindows?: boolean;
+    };
 
 export interface PendingWork {
   manual: ManualOperation[];
@@ -76,6 +85,8 @@ export interface OperationRequest {
   revision: string;
   initiatedBy: Initiator;
   initiator?: InitiatorIdentity;
+  /** An operator's sync or rollback that overrode the sync windows blocking it. */
+  syncWindowOverride?: boolean;
   prune: boolean;
   dryRun: boolean;
   reason: string;
@@ -183,7 +194,7 @@ export class ApplicationEntity {
     );
   }
 
-  queueRollback(revision: string, initiator?: InitiatorIdentity): number {
+  queueRollback(revision: string, initiator?: InitiatorIdentity, overrideSyncWindows?: boolean): number {
     const id = this.nextOperationId();
     this.state.pinnedRevision = revision;
     this.state.pending.manual.push({
@@ -191,6 +202,7 @@ export class ApplicationEntity {
       revision,
       id,
       ...(initiator !== undefined && { initiator }),
+      ...(overrideSyncWindows === true && { overrideSyncWindows }),
     });
     return id;
   }
@@ -282,6 +294,7 @@ export class ApplicationEntity {
         outcome: result.outcome,
         initiatedBy: request.initiatedBy,
         ...(request.initiator !== undefined && { initiator: request.initiator }),
+        ...(request.syncWindowOverride === true && { syncWindowOverride: true }),
         durationMs,
         message: result.message,
         rolledBackTo: result.rolledBackTo,

@@ -43,6 +43,8 @@ import {
 import { syncWorkflowId } from '../contract/ids.js';
 import { MOORING_INITIATORS } from '../contract/messages.js';
 import { PATCHES } from './patches.js';
+import { Notifier } from './notifier.js';
+import { SyncWindowGate } from './sync-window-gate.js';
 import type { Initiated, InitiatorIdentity } from '../contract/messages.js';
 import { identityOf } from './initiator.js';
 
@@ -61,7 +63,8 @@ const SAFETY_REFRESH_BEFORE_PATCH = '10m';
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<void> {
   const app = new ApplicationEntity(input.spec, input.carried ?? initialState(input.initiator));
   const visibility = new Visibility(app);
-  const operations = new OperationRunner(app, visibility);
+  const notifier = new Notifier(app);
+  const operations = new OperationRunner(app, visibility, notifier, new SyncWindowGate(app));
   const autoscaler = new Autoscaler(app, visibility);
   registerHandlers(app, visibility, autoscaler); // before the first await
   // Like the main loop, the scaler outlives a cancel request (which stops only the operation).
@@ -84,6 +87,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       }
       if (workflowInfo().continueAsNewSuggested && app.state.pending.manual.length === 0) {
         await condition(() => allHandlersFinished() && autoscaler.idle());
+        await notifier.settle();
         await continueAsNew<typeof applicationWorkflow>({ spec: app.spec, carried: app.state });
       }
       await operations.handleNext();
@@ -135,7 +139,11 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility, autosc
   setHandler(resumeSignal, () => app.resume());
   setHandler(rollbackSignal, (request) => {
     try {
-      app.queueRollback(app.rollbackTarget(request), identityOf(request.initiator));
+      app.queueRollback(
+        app.rollbackTarget(request),
+        identityOf(request.initiator),
+        request.overrideSyncWindows,
+      );
     } catch {
       // A signal has no caller to answer; the rejected request is visible in the signal's event.
     }
@@ -149,7 +157,11 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility, autosc
   setHandler(
     rollbackUpdate,
     (request) => {
-      const id = app.queueRollback(app.rollbackTarget(request), identityOf(request.initiator));
+      const id = app.queueRollback(
+        app.rollbackTarget(request),
+        identityOf(request.initiator),
+        request.overrideSyncWindows,
+      );
       return { operationId: id, workflowId: syncWorkflowId(app.spec.name, id) };
     },
     { validator: (request) => void app.rollbackTarget(request) },

@@ -13,3 +13,9 @@ export function isoTime(ms: number): string {
   // eslint-disable-next-line no-restricted-globals -- formatting a given instant reads no clock
   return new Date(ms).toISOString();
 }
+
+/** The instant an ISO 8601 text names, in ms; NaN when it names none. */
+export function parseIsoTime(text: string): number {
+  // eslint-disable-next-line no-restricted-globals -- parsing a given text reads no clock
+  return Date.parse(text);
+}

@@ -27,7 +27,11 @@ export function registerWorkerCommand(program: Command): void {
       'git-poll tick: each app is checked every spec.syncPolicy.interval, on the first tick after it elapses',
       '10s',
     )
-    .option('--drift-scan <interval>', 'drift-scan schedule interval', '3m')
+    .option('--drift-scan <interval>', 'drift-scan schedule interval (the safety net of drift-watch)', '10m')
+    .option(
+      '--notifications <file>',
+      'receivers of app notifications (docs/NOTIFICATIONS.md); else $MOORING_NOTIFICATIONS_FILE',
+    )
     .option('--autoscale <interval>', 'autoscale schedule interval', '30s')
     .option(
       '--prometheus-url <url>',
@@ -52,6 +56,7 @@ export function registerWorkerCommand(program: Command): void {
         driftScan: string;
         autoscale: string;
         prometheusUrl?: string;
+        notifications?: string;
         schedules: boolean;
       }) => {
         // The worker (Temporal's native core, client-node) loads only when a worker runs.
@@ -68,6 +73,7 @@ export function registerWorkerCommand(program: Command): void {
           metricsPort: Number(opts.metricsPort),
           metricsHost: opts.metricsHost,
           prometheusUrl: opts.prometheusUrl,
+          notificationsFile: opts.notifications,
           schedules: opts.schedules
             ? { gitPoll: opts.gitPoll, driftScan: opts.driftScan, autoscale: opts.autoscale }
             : false,

@@ -65,7 +65,7 @@ describe('drift-watch: health turning Degraded', () => {
         '-n',
         ns.name,
       ]);
-      return d.status?.availableReplicas === 1;
+      return d.status?.availableReplicas === 1 || undefined;
     });
     // kubectl created it (not Mooring): that was a nomination; its rollout's status updates were not.
     assert.ok((await drain(watch, abort.signal)).includes(app));

@@ -18,6 +18,8 @@ import { createAppOfAppsActivities } from '../../../activities/control/app-of-ap
 import { localPolicy } from '../../support/policy.js';
 import { createControlActivities } from '../../../activities/control/control-activities.js';
 import { clusterTaskQueue } from '../../../contract/ids.js';
+import { createSyncWindowActivities } from '../../../activities/control/sync-window-activity.js';
+import { createNotifyActivities } from '../../../activities/notify/index.js';
 import { withLivenessHeartbeats } from '../../../workers/liveness.js';
 import { WORKFLOWS_ENTRY } from '../../../workers/workflow-bundle.js';
 import { kubeconfigPath, projectRoot, temporalAddress } from '../../support/stack.js';
@@ -117,6 +119,7 @@ export async function startReleaseWorker(options: ReleaseWorkerOptions): Promise
       activities: withLivenessHeartbeats({
         ...clusterActivities.activities,
         ...createAppOfAppsActivities({ client, taskQueue, guard: clusterActivities.guard }),
+        ...createSyncWindowActivities({ guard: clusterActivities.guard }),
       }),
     }),
     await Worker.create({
@@ -124,7 +127,10 @@ export async function startReleaseWorker(options: ReleaseWorkerOptions): Promise
       identity,
       taskQueue,
       workflowBundle: options.workflowBundle,
-      activities: withLivenessHeartbeats(createControlActivities({ client, taskQueue })),
+      activities: withLivenessHeartbeats({
+        ...createControlActivities({ client, taskQueue }),
+        ...createNotifyActivities({ config: undefined }),
+      }),
       sinks: NO_METRICS_SINKS,
     }),
   ];

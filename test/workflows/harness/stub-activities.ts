@@ -6,9 +6,13 @@
  */
 import { intervalMs, pollDue } from '../../../core/poll/poll-due.js';
 import { Context } from '@temporalio/activity';
+import type { DeliverNotificationInput, NotifyActivities } from '../../../core/notify/index.js';
 import type { AppSpec } from '../../../config/types.js';
 import type {
   AppOfAppsActivities,
+  CheckSyncWindowInput,
+  CheckSyncWindowResult,
+  SyncWindowActivities,
   ApplicationSummary,
   ClusterActivities,
   ControlActivities,
@@ -71,6 +75,18 @@ export class ActivityScript {
   changedPaths: string[] | undefined;
   /** What listApplications returns. */
   applications: ApplicationSummary[] = [];
+  /** What checkSyncWindow answers (every sync allowed, no window, unless a test says otherwise). */
+  syncWindow: (input: CheckSyncWindowInput) => CheckSyncWindowResult = () => ({
+    allowed: true,
+    reason: 'NoMatchingWindow',
+    message: 'no sync window applies',
+    project: 'default',
+    matched: [],
+    active: [],
+    evaluatedAt: new Date().toISOString(),
+  });
+  /** The notifications delivered (`deliverNotification` on the workflow queue). */
+  readonly notifications: DeliverNotificationInput[] = [];
   /** App of apps → the child specs its manifests hold (its render then counts Applications). */
   readonly children = new Map<string, AppSpec[]>();
   readonly calls: StubCall[] = [];
@@ -105,7 +121,11 @@ export class ActivityScript {
 
   /** Calls of one activity, optionally for one app only. */
   callsOf(
-    activity: keyof ClusterActivities | keyof AppOfAppsActivities | keyof ControlActivities,
+    activity:
+      | keyof ClusterActivities
+      | keyof AppOfAppsActivities
+      | keyof ControlActivities
+      | keyof SyncWindowActivities,
     app?: string,
   ): StubCall[] {
     return this.calls.filter((c) => c.activity === activity && (app === undefined || c.app === app));
@@ -135,7 +155,9 @@ async function holdWhile(blocked: () => boolean): Promise<void> {
 }
 
 /** Cluster activities (and app of apps' agent half) driven by `script`. */
-export function stubClusterActivities(script: ActivityScript): ClusterActivities & AppOfAppsActivities {
+export function stubClusterActivities(
+  script: ActivityScript,
+): ClusterActivities & AppOfAppsActivities & SyncWindowActivities {
   const log = (activity: string, input: unknown, app?: string, revision?: string): void => {
     script.calls.push({
       activity,
@@ -154,6 +176,10 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
     return commit;
   };
   return {
+    async checkSyncWindow(input) {
+      log('checkSyncWindow', input, input.app);
+      return script.syncWindow(input);
+    },
     async resolveRevision(input) {
       log('resolveRevision', input);
       return { sha: head(input.repoURL, input.targetRevision) };
@@ -287,7 +313,7 @@ export function stubClusterActivities(script: ActivityScript): ClusterActivities
 }
 
 /** Control activities driven by `script`. */
-export function stubControlActivities(script: ActivityScript): ControlActivities {
+export function stubControlActivities(script: ActivityScript): ControlActivities & NotifyActivities {
   return {
     async listApplications(filter) {
       script.calls.push({
@@ -303,6 +329,10 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
           (filter?.names === undefined || filter.names.includes(a.name)) &&
           (due === undefined || pollDue(a.name, intervalMs(a.interval), due.tickEndMs, due.tickMs)),
       );
+    },
+    async deliverNotification(input: DeliverNotificationInput) {
+      script.notifications.push(input);
+      return { deliveryId: 'stub', service: input.service, status: 200, attempt: 1 };
     },
     async ensureDriftWatches({ clusters }) {
       script.calls.push({
