@@ -86,8 +86,9 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
 }
 
 /** `auto-sync (webhook:github:alice)`: the kind of operation and, when recorded, who started it. */
-function byWhom(entry: { initiatedBy: string; initiator?: string }): string {
-  return entry.initiator ? `${entry.initiatedBy} (${entry.initiator})` : entry.initiatedBy;
+function byWhom(entry: { initiatedBy: string; initiator?: string; syncWindowOverride?: boolean }): string {
+  const who = [entry.initiator, entry.syncWindowOverride && 'sync windows overridden'].filter(Boolean);
+  return who.length > 0 ? `${entry.initiatedBy} (${who.join(', ')})` : entry.initiatedBy;
 }
 
 export function renderHistory(s: AppStatus, format: OutputFormat = 'text'): string {

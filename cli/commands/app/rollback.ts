@@ -30,17 +30,34 @@ export function registerRollbackCommand(app: Command, run: RunWithClient): void 
     .command('rollback <name> [revisionOrId]')
     .description('Roll back to a history id or revision and pin the app there until resume')
     .option('--wait', 'wait for the rollback to finish')
+    .option(
+      '--override-sync-windows',
+      'emergency: roll back even where a sync window forbids it (recorded in history)',
+    )
     .option('--timeout <duration>', 'with --wait', '10m')
-    .action((name: string, target: string | undefined, opts: { wait?: boolean; timeout: string }) =>
-      run(async (client, reader) => {
-        const request = await rollbackRequest(reader, name, target);
-        const accepted = await client.workflow
-          .getHandle(applicationWorkflowId(name))
-          .executeUpdate(rollbackUpdate, { args: [{ ...request, initiator: client.options.identity }] });
-        console.log(
-          `rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`,
-        );
-        if (opts.wait) await waitForOperation(reader, name, accepted, parseDuration(opts.timeout));
-      }),
+    .action(
+      (
+        name: string,
+        target: string | undefined,
+        opts: { wait?: boolean; timeout: string; overrideSyncWindows?: boolean },
+      ) =>
+        run(async (client, reader) => {
+          const request = await rollbackRequest(reader, name, target);
+          const accepted = await client.workflow
+            .getHandle(applicationWorkflowId(name))
+            .executeUpdate(rollbackUpdate, {
+              args: [
+                {
+                  ...request,
+                  ...(opts.overrideSyncWindows && { overrideSyncWindows: true }),
+                  initiator: client.options.identity,
+                },
+              ],
+            });
+          console.log(
+            `rollback operation #${accepted.operationId} accepted; ${name} is pinned until "mooring app resume ${name}"`,
+          );
+          if (opts.wait) await waitForOperation(reader, name, accepted, parseDuration(opts.timeout));
+        }),
     );
 }

@@ -10,6 +10,7 @@ interface SyncOptions {
   revision?: string;
   prune?: boolean;
   dryRun?: boolean;
+  overrideSyncWindows?: boolean;
   wait?: boolean;
   timeout: string;
 }
@@ -21,6 +22,10 @@ export function registerSyncCommand(app: Command, run: RunWithClient): void {
     .option('--revision <rev>', 'branch, tag or SHA')
     .option('--prune', 'delete objects no longer in Git')
     .option('--dry-run', 'plan only')
+    .option(
+      '--override-sync-windows',
+      'emergency: sync even where a sync window forbids it (recorded in history)',
+    )
     .option('--wait', 'wait for the operation to finish')
     .option('--timeout <duration>', 'with --wait', '10m')
     .action((name: string, opts: SyncOptions) =>
@@ -33,6 +38,7 @@ export function registerSyncCommand(app: Command, run: RunWithClient): void {
                 revision: opts.revision,
                 prune: opts.prune,
                 dryRun: opts.dryRun,
+                ...(opts.overrideSyncWindows && { overrideSyncWindows: true }),
                 initiator: client.options.identity,
               },
             ],
