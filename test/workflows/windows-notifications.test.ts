@@ -11,7 +11,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { AppSpec } from '../../config/types.js';
 import { driftDetectedSignal, pauseUpdate, refreshSignal, syncUpdate } from '../../contract/messages.js';
 import type { CheckSyncWindowResult } from '../../contract/activities.js';
-import { sha } from './harness/stub-activities.js';
+import { allowedSyncWindow, sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
 import { waitFor } from '../support/wait.js';
@@ -62,7 +62,7 @@ describe('sync windows and notifications', () => {
   it('blocks an auto-sync durably until the window opens, then deploys', async () => {
     const [c1, c2] = [sha('sw-block-1'), sha('sw-block-2')];
     const answer = blocked(3_000);
-    env.script.syncWindow = (input) => (input.app.startsWith('sw-block') ? answer : allowedAnswer());
+    env.script.syncWindow = (input) => (input.app.startsWith('sw-block') ? answer : allowedSyncWindow());
     const spec = env.spec('sw-block');
     env.script.setHead(spec.source.repoURL, c1);
     await env.apply(spec);
@@ -75,7 +75,7 @@ describe('sync windows and notifications', () => {
       new RegExp(`freeze.*auto-sync waits until the window opens at ${answer.openAt}`),
     );
     assert.equal(env.script.rendered(spec.name).length, 0, 'nothing was rendered while blocked');
-    env.script.syncWindow = () => allowedAnswer();
+    env.script.syncWindow = () => allowedSyncWindow();
     env.script.setHead(spec.source.repoURL, c2);
     const synced = await env.waitStatus(
       spec.name,
@@ -91,7 +91,7 @@ describe('sync windows and notifications', () => {
     const spec = await env.syncedApp('sw-manual', c1);
     await env.handle(spec.name).executeUpdate(pauseUpdate); // auto-sync must not deploy c2 meanwhile
     env.script.syncWindow = (input) =>
-      input.app === spec.name && input.trigger === 'manual' ? blocked(3_600_000) : allowedAnswer();
+      input.app === spec.name && input.trigger === 'manual' ? blocked(3_600_000) : allowedSyncWindow();
     env.script.setHead(spec.source.repoURL, c2);
     const refused = await env
       .handle(spec.name)
@@ -151,15 +151,3 @@ describe('sync windows and notifications', () => {
     );
   });
 });
-
-function allowedAnswer(): CheckSyncWindowResult {
-  return {
-    allowed: true,
-    reason: 'NoMatchingWindow',
-    message: 'no sync window applies',
-    project: 'default',
-    matched: [],
-    active: [],
-    evaluatedAt: new Date().toISOString(),
-  };
-}

@@ -61,6 +61,19 @@ export function sha(label: string): string {
   return hex.slice(0, 40);
 }
 
+/** A `checkSyncWindow` answer: no window applies, the sync may run. */
+export function allowedSyncWindow(): CheckSyncWindowResult {
+  return {
+    allowed: true,
+    reason: 'NoMatchingWindow',
+    message: 'no sync window applies',
+    project: 'default',
+    matched: [],
+    active: [],
+    evaluatedAt: new Date().toISOString(),
+  };
+}
+
 /** The mutable script plus the call log, shared by the stub activities and the test. */
 export class ActivityScript {
   /** `repoURL@targetRevision` → the commit the branch points at now. */
@@ -76,15 +89,7 @@ export class ActivityScript {
   /** What listApplications returns. */
   applications: ApplicationSummary[] = [];
   /** What checkSyncWindow answers (every sync allowed, no window, unless a test says otherwise). */
-  syncWindow: (input: CheckSyncWindowInput) => CheckSyncWindowResult = () => ({
-    allowed: true,
-    reason: 'NoMatchingWindow',
-    message: 'no sync window applies',
-    project: 'default',
-    matched: [],
-    active: [],
-    evaluatedAt: new Date().toISOString(),
-  });
+  syncWindow: (input: CheckSyncWindowInput) => CheckSyncWindowResult = () => allowedSyncWindow();
   /** The notifications delivered (`deliverNotification` on the workflow queue). */
   readonly notifications: DeliverNotificationInput[] = [];
   /** App of apps → the child specs its manifests hold (its render then counts Applications). */
