@@ -64,6 +64,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const app = new ApplicationEntity(input.spec, input.carried ?? initialState(input.initiator));
   const visibility = new Visibility(app);
   const notifier = new Notifier(app);
+  if (!input.carried) notifier.notify('on-created', input.initiator ? { initiator: input.initiator } : {});
   const operations = new OperationRunner(app, visibility, notifier, new SyncWindowGate(app));
   const autoscaler = new Autoscaler(app, visibility);
   registerHandlers(app, visibility, autoscaler); // before the first await

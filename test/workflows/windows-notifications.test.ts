@@ -32,6 +32,7 @@ const blocked = (openInMs: number): CheckSyncWindowResult => ({
 const subscribed = (spec: AppSpec): void => {
   spec.notifications = {
     subscriptions: [
+      { trigger: 'on-created', service: 'ops-hook', recipients: [] },
       { trigger: 'on-sync-succeeded', service: 'slack', recipients: ['deploys'] },
       { trigger: 'on-sync-failed', service: 'ops-hook', recipients: [] },
       { trigger: 'on-drift-detected', service: 'slack', recipients: ['drift'] },
@@ -121,18 +122,21 @@ describe('sync windows and notifications', () => {
     const [c1, c2] = [sha('nt-1'), sha('nt-2')];
     const spec = await env.syncedApp('nt', c1, subscribed);
     const mine = () => env.script.notifications.filter((n) => n.event.app === spec.name);
-    await waitFor('the first sync notified', async () => mine().length === 1 || undefined);
+    await waitFor('the first sync notified', async () => mine().length === 2 || undefined);
     assert.deepEqual(
       mine().map((n) => [n.event.trigger, n.service, n.recipient, n.event.revision]),
-      [['on-sync-succeeded', 'slack', 'deploys', c1]],
+      [
+        ['on-created', 'ops-hook', undefined, undefined],
+        ['on-sync-succeeded', 'slack', 'deploys', c1],
+      ],
     );
     env.script.health.set(c2, 'Degraded');
     env.script.setHead(spec.source.repoURL, c2);
     await env
       .handle(spec.name)
       .signal(refreshSignal, { reason: 'test push', initiator: 'webhook:github:carol' });
-    await waitFor('the rollback notified', async () => mine().length === 2 || undefined);
-    const rollback = mine()[1];
+    await waitFor('the rollback notified', async () => mine().length === 3 || undefined);
+    const rollback = mine()[2];
     assert.equal(rollback?.event.trigger, 'on-rolled-back');
     assert.equal(rollback?.service, 'ops-hook', 'a rollback reaches on-sync-failed subscribers');
     assert.equal(rollback?.event.initiator, 'webhook:github:carol');
