@@ -20,7 +20,7 @@
  * GIT_SSH_COMMAND with IdentitiesOnly.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, type YAMLParseError } from 'yaml';
+import { readCredentialEntries } from '../credentials/read-credential-entries.js';
 import { normalizeRepoUrl, repoOrigin } from './repo-url.js';
 
 /** The environment variable naming the credentials file. */
@@ -78,33 +78,10 @@ export class GitCredentials {
 
   /** Loads a YAML or JSON list of entries from `path`. */
   static fromFile(path: string): GitCredentials {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new Error(
-        `Cannot read git credentials file "${path}": ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`,
-        { cause: error },
-      );
-    }
-    let data: unknown;
-    try {
-      data = parseYaml(text);
-    } catch (error) {
-      // The parser's message quotes the offending line, which may hold a token: report its position only.
-      const { code, linePos } = error as YAMLParseError;
-      // eslint-disable-next-line preserve-caught-error -- the cause would carry the quoted line
-      throw new SyntaxError(
-        `Cannot parse git credentials file "${path}": ${code ?? 'invalid YAML'} at line ${linePos?.[0].line ?? '?'}`,
-      );
-    }
-    if (data === null || data === undefined) return new GitCredentials([], `git credentials file "${path}"`);
-    if (!Array.isArray(data)) {
-      throw new TypeError(
-        `Cannot read git credentials file "${path}": expected a list of entries, found ${typeof data}`,
-      );
-    }
-    return new GitCredentials(data, `git credentials file "${path}"`);
+    return new GitCredentials(
+      readCredentialEntries(path, 'git credentials'),
+      `git credentials file "${path}"`,
+    );
   }
 
   /**

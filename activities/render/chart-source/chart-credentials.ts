@@ -19,7 +19,7 @@
  * and never appear in a message: errors name the prefix, never the value.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, type YAMLParseError } from 'yaml';
+import { readCredentialEntries } from '../../credentials/read-credential-entries.js';
 import { normalizeChartRepoUrl } from './chart-repo-url.js';
 
 /** The environment variable naming the credentials file. */
@@ -68,28 +68,10 @@ export class ChartCredentials {
 
   /** Loads a YAML or JSON list of entries from `path`. */
   static fromFile(path: string): ChartCredentials {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new Error(`Cannot read Helm credentials file "${path}": ${code}`, { cause: error });
-    }
-    let data: unknown;
-    try {
-      data = parseYaml(text);
-    } catch (error) {
-      // The parser's message quotes the offending line, which may hold a password: position only.
-      const { code, linePos } = error as YAMLParseError;
-      // eslint-disable-next-line preserve-caught-error -- the cause would carry the quoted line
-      throw new SyntaxError(
-        `Cannot parse Helm credentials file "${path}": ${code ?? 'invalid YAML'} at line ${linePos?.[0].line ?? '?'}`,
-      );
-    }
-    if (data === null || data === undefined) return new ChartCredentials([]);
-    if (!Array.isArray(data))
-      throw new TypeError(`Cannot read Helm credentials file "${path}": expected a list of entries`);
-    return new ChartCredentials(data, `Helm credentials file "${path}"`);
+    return new ChartCredentials(
+      readCredentialEntries(path, 'Helm credentials'),
+      `Helm credentials file "${path}"`,
+    );
   }
 
   /** The entry with the longest `urlPrefix` matching `url` on a path boundary, if any. */
