@@ -188,6 +188,11 @@ export interface RefreshInput extends Initiated {
 }
 
 export interface DriftInput extends Initiated {
+  /**
+   * The manifests the report compared against (from 0.6.0). A report on other manifests than the
+   * app's current ones is stale (a drift-scan that listed the app before its last sync): ignored.
+   */
+  manifestKey?: string;
   drifted: boolean;
   changedObjects: number;
   health?: HealthStatusCode;

@@ -93,6 +93,8 @@ export class OperationRunner {
     if (pending.drift) {
       const drift = pending.drift;
       pending.drift = undefined;
+      const stale = drift.manifestKey !== undefined && drift.manifestKey !== this.#app.state.manifestKey;
+      if (stale && patched(PATCHES.ignoreStaleDrift)) return;
       const before = { drifted: this.#app.state.drifted, health: this.#app.state.health };
       const op = this.#app.onDrift(drift);
       this.#notifyDrift(before, drift);

@@ -52,6 +52,7 @@ export async function checkDrift(
     health: drift.health,
     healthMessage: drift.healthMessage,
     initiator,
+    ...(app.manifestKey !== undefined && { manifestKey: app.manifestKey }),
   });
   return { drifted: drift.drifted, healthChanged, signalled: true };
 }

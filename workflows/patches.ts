@@ -48,4 +48,6 @@ export const PATCHES = {
   syncWindows: 'sync-windows',
   /** Operations, drift and degraded health notify the app's subscriptions (spec.notifications). */
   notifications: 'notifications',
+  /** A drift report on other manifests than the app's current ones (listed before its last sync) is ignored. */
+  ignoreStaleDrift: 'ignore-stale-drift',
 } as const;

@@ -172,10 +172,13 @@ describe('fleet workflows', () => {
 
   it('drift-scan signals only the apps that drifted or whose health changed', async () => {
     const [s1, s2, s3, s4] = specs as [AppSpec, AppSpec, AppSpec, AppSpec];
+    // The manifests each app runs now, as its memo says (a report on others would be stale).
+    const key = async (spec: AppSpec): Promise<string> =>
+      `stub:${spec.name}:${(await env.status(spec.name)).deployedRevision ?? ''}`;
     env.script.applications = [
-      summary(s1, { manifestKey: `stub:${s1.name}:${a2}`, health: 'Healthy', drifted: false }),
-      summary(s2, { manifestKey: `stub:${s2.name}:${a1}`, health: 'Healthy', drifted: false }),
-      summary(s3, { manifestKey: `stub:${s3.name}:${a2}`, health: 'Healthy', drifted: false }),
+      summary(s1, { manifestKey: await key(s1), health: 'Healthy', drifted: false }),
+      summary(s2, { manifestKey: await key(s2), health: 'Healthy', drifted: false }),
+      summary(s3, { manifestKey: await key(s3), health: 'Healthy', drifted: false }),
       summary(s4, { health: 'Healthy' }), // never deployed: not scanned
     ];
     env.script.drift.set(s1.name, { drifted: true, changedObjects: 1, changes: [], health: 'Healthy' });
