@@ -5,7 +5,8 @@
  * bases, plugins); kustomize gets the plugin flags only when plugins are allowed, the sandbox
  * environment, and loads files only below each kustomization root.
  */
-import { cp, lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyWorkTree } from './copy-work-tree.js';
+import { lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { KustomizeSource } from '../../config/types.js';
@@ -97,11 +98,7 @@ export async function renderKustomize(
     const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'mooring-kustomize-'));
     try {
       const copy = join(temp, 'repo');
-      await cp(root, copy, {
-        recursive: true,
-        verbatimSymlinks: true,
-        filter: (source) => basename(source) !== '.git',
-      });
+      await copyWorkTree(root, copy);
       const workDir = join(copy, relative(root, appDir));
       await unlinkKustomization(join(workDir, basename(kustomization)));
       const run = { ...tool, cwd: workDir, aliases: { [copy]: '<repo>', [root]: '<repo>' } };

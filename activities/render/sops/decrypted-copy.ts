@@ -4,7 +4,8 @@
  * read. The checkout itself is never written: a file reached through a link that leaves the copy is
  * refused instead. The caller removes the copy when the render ends, whatever the outcome.
  */
-import { chmod, cp, lstat, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { copyWorkTree } from '../copy-work-tree.js';
+import { chmod, lstat, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { ManifestInvalid } from '../../../contract/errors.js';
@@ -64,11 +65,7 @@ export async function decryptedCopy(
   const remove = (): Promise<void> => rm(temp, { recursive: true, force: true });
   try {
     const copy = join(temp, 'repo');
-    await cp(root, copy, {
-      recursive: true,
-      verbatimSymlinks: true,
-      filter: (source) => basename(source) !== '.git',
-    });
+    await copyWorkTree(root, copy);
     const realCopy = await realpath(copy);
     const secretValues: string[] = [];
     for (const file of files) {
