@@ -1,5 +1,6 @@
 /** Plain-text tables and short forms shared by the CLI commands. */
 import { escapeControlCharacters } from '../config/spec-error.js';
+import { shortRevision } from '../contract/revision.js';
 
 /**
  * Text made safe to print on a terminal: escape sequences, OSC 8 hyperlinks, carriage returns,
@@ -19,8 +20,8 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function shortSha(sha: string | undefined): string {
-  return sha ? sha.slice(0, 7) : '-';
+export function shortSha(revision: string | undefined): string {
+  return revision ? shortRevision(revision) : '-';
 }
 
 export function formatDuration(ms: number): string {

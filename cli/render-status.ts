@@ -34,7 +34,12 @@ export function renderStatus(s: AppStatus, format: OutputFormat = 'text'): strin
       : 'auto';
   const lines = [
     `Name:          ${s.name}`,
-    `Source:        ${s.repoURL} ${s.path}@${s.targetRevision}`,
+    ...(s.sources ?? [s]).map(
+      (source, i) =>
+        `${i === 0 ? (s.sources ? 'Sources:' : 'Source:') : ''}`.padEnd(15) +
+        `${source.repoURL} ${source.chart === undefined ? source.path : `chart ${source.chart}`}@${source.targetRevision}` +
+        ('ref' in source && source.ref !== undefined ? ` (ref ${source.ref})` : ''),
+    ),
     `Destination:   ${s.cluster}/${s.namespace}`,
     `Sync Status:   ${s.sync} (head ${shortSha(s.headRevision)}, deployed ${shortSha(s.deployedRevision)})`,
     `Health:        ${s.health}${s.healthMessage && s.health !== 'Healthy' ? ` - ${s.healthMessage}` : ''}`,

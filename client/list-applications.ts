@@ -3,7 +3,12 @@
  * the `app` memo gives what the fleet workflows need (repo, revision, manifest key). Works with no
  * query handler involved, so it is cheap for a thousand apps.
  */
-import type { ApplicationFilter, ApplicationSummary, AutoscalingSummary } from '../contract/activities.js';
+import type {
+  ApplicationFilter,
+  ApplicationSummary,
+  AutoscalingSummary,
+  SourceSummary,
+} from '../contract/activities.js';
 import { applicationWorkflowId } from '../contract/ids.js';
 import type { IgnoreDifference } from '../config/types.js';
 import type { WorkflowReader } from './workflow-reader.js';
@@ -13,6 +18,8 @@ const APPLICATION_QUERY = `WorkflowType = 'applicationWorkflow' AND ExecutionSta
 interface AppMemo {
   repoURL?: string;
   targetRevision?: string;
+  chart?: string;
+  sources?: SourceSummary[];
   path?: string;
   interval?: string;
   namespace?: string;
@@ -54,6 +61,8 @@ export async function listApplications(
       cluster: attr('MooringCluster') ?? 'local',
       repoURL: memo.repoURL ?? '',
       targetRevision: memo.targetRevision ?? 'HEAD',
+      ...(memo.chart !== undefined && { chart: memo.chart }),
+      ...(memo.sources !== undefined && { sources: memo.sources }),
       headRevision: memo.headRevision || undefined,
       deployedRevision: attr('MooringRevision') || undefined,
       manifestKey: memo.manifestKey || undefined,

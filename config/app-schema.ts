@@ -124,6 +124,7 @@ const source = closed(
       include: { type: 'string' },
       exclude: { type: 'string' },
     }),
+    ref: { type: 'string' },
   },
   { required: ['repoURL'] },
 );
@@ -243,6 +244,8 @@ export const APP_SCHEMA = closed(
     spec: closed(
       {
         source,
+        // One of source and sources: checked in native-app.ts, with the multi-source rules.
+        sources: { type: 'array', items: source, minItems: 1 },
         destination: closed(
           { cluster: { ...SUBDOMAIN, default: 'local' }, namespace: LABEL },
           { required: ['namespace'] },
@@ -257,7 +260,7 @@ export const APP_SCHEMA = closed(
         analysis,
         notifications: APP_NOTIFICATIONS_SCHEMA,
       },
-      { required: ['source', 'destination'] },
+      { required: ['destination'] },
     ),
   },
   { required: TOP_LEVEL },

@@ -2,13 +2,17 @@
  * Conversion of an Argo CD `argoproj.io/v1alpha1` Application into an AppSpec. Every Argo field
  * Mooring does not act on is reported as a warning naming it; nothing is dropped silently.
  */
-import { inlineHelmValuesProblem } from './app-schema.js';
 import { serverCredentialsProblem } from './cluster-registry.js';
 import { ARGO_APPLICATION_SCHEMA, unsupportedFields, unsupportedReason } from './argocd-schema.js';
-import { NATIVE_API_VERSION, nativeAppSpec, type AppSpecResult } from './native-app.js';
+import {
+  NATIVE_API_VERSION,
+  nativeAppSpec,
+  refuseInlineHelmValues,
+  type AppSpecResult,
+} from './native-app.js';
 import { subscriptionsFromAnnotations } from './notification-annotations.js';
 import { checkSchema } from './schema-check.js';
-import type { FieldPath, SpecDocument } from './spec-document.js';
+import type { SpecDocument } from './spec-document.js';
 import type { SpecWarning } from './spec-error.js';
 
 /** Argo CD's API version for Application and ApplicationSet. */
@@ -39,6 +43,7 @@ interface ArgoSource {
   };
   kustomize?: Record<string, unknown>;
   directory?: Record<string, unknown>;
+  ref?: string;
 }
 
 interface ArgoApplication {
@@ -63,15 +68,14 @@ interface ArgoApplication {
  * @throws {SpecError} naming the file, line, object and field of the first problem
  */
 export function importArgoApplication(doc: SpecDocument, options: ArgoImportOptions = {}): AppSpecResult {
-  refuseInlineHelmValues(doc);
+  refuseInlineHelmValues(doc, { argo: true });
   checkSchema(doc, ARGO_APPLICATION_SCHEMA, structuredClone(doc.value));
   const argo = doc.value as ArgoApplication;
   const warnings = unsupportedFields(doc.value, ARGO_APPLICATION_SCHEMA).map((path) =>
     doc.warning(path, unsupportedReason(path)),
   );
   const { spec } = argo;
-  const source = pickSource(doc, spec, warnings);
-  const helm = source.helm;
+  const sources = pickSources(doc, spec, warnings);
   const retry = spec.syncPolicy?.retry;
   if (retry?.limit !== undefined && retry.limit < 0) {
     warnings.push(
@@ -89,27 +93,9 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
     kind: 'Application',
     metadata: { name: argo.metadata.name },
     spec: {
-      source: {
-        repoURL: source.repoURL,
-        // A chart source has no path (sourceProblem refuses one); a Git source defaults to the root.
-        path: source.chart === undefined ? source.path || '.' : source.path,
-        chart: source.chart,
-        targetRevision: source.targetRevision || 'HEAD',
-        helm: helm && {
-          releaseName: helm.releaseName,
-          valueFiles: helm.valueFiles,
-          skipCrds: helm.skipCrds,
-        },
-        kustomize: pick(source.kustomize, [
-          'namePrefix',
-          'nameSuffix',
-          'images',
-          'commonLabels',
-          'commonAnnotations',
-          'namespace',
-        ]),
-        directory: pick(source.directory, ['recurse', 'include', 'exclude']),
-      },
+      ...(sources.length === 1
+        ? { source: nativeSource(sources[0]) }
+        : { sources: sources.map(nativeSource) }),
       destination: {
         cluster: clusterOf(doc, spec.destination, options, warnings),
         namespace: spec.destination.namespace,
@@ -149,40 +135,51 @@ export function importArgoApplication(doc: SpecDocument, options: ArgoImportOpti
   return { app: result.app, warnings: [...warnings, ...result.warnings] };
 }
 
-/**
- * Refuses Helm values and parameters written into the Application (any of its sources), before
- * the schema check so no message can show them: they would travel in workflow payloads.
- */
-function refuseInlineHelmValues(doc: SpecDocument): void {
-  const spec = (doc.value as { spec?: { source?: unknown; sources?: unknown } } | null)?.spec;
-  const sources: [FieldPath, unknown][] = [[['spec', 'source'], spec?.source]];
-  if (Array.isArray(spec?.sources))
-    spec.sources.forEach((s: unknown, i) => sources.push([['spec', 'sources', i], s]));
-  for (const [path, source] of sources) {
-    const helm = (source as { helm?: unknown } | null | undefined)?.helm;
-    const inline = inlineHelmValuesProblem(helm, { argo: true });
-    if (inline) throw doc.error([...path, 'helm', inline.field], inline.problem);
+/** `spec.sources` when set (Argo CD then ignores `spec.source`), else `[spec.source]`. */
+function pickSources(
+  doc: SpecDocument,
+  spec: ArgoApplication['spec'],
+  warnings: SpecWarning[],
+): ArgoSource[] {
+  if (spec.sources && spec.sources.length > 0) {
+    if (spec.source)
+      warnings.push(
+        doc.warning(['spec', 'source'], 'is ignored because spec.sources is set (as in Argo CD)'),
+      );
+    return spec.sources;
   }
+  if (!spec.source) throw doc.error(['spec', 'source'], 'is required (or spec.sources)');
+  return [spec.source];
 }
 
-function pickSource(doc: SpecDocument, spec: ArgoApplication['spec'], warnings: SpecWarning[]): ArgoSource {
-  const first = spec.sources?.[0];
-  if (!first) {
-    if (!spec.source) throw doc.error(['spec', 'source'], 'is required (or spec.sources)');
-    return spec.source;
-  }
-  if (spec.source)
-    warnings.push(doc.warning(['spec', 'source'], 'is ignored because spec.sources is set (as in Argo CD)'));
-  const count = spec.sources?.length ?? 0;
-  warnings.push(
-    doc.warning(
-      ['spec', 'sources'],
-      `multiple sources are not supported by Mooring: only the first (${first.repoURL}) is used`,
-    ),
-  );
-  for (let i = 1; i < count; i++)
-    warnings.push(doc.warning(['spec', 'sources', i], 'is ignored (only the first source is used)'));
-  return first;
+/** The native form of an Argo CD source (only supported fields; absent ones dropped later). */
+function nativeSource(source: ArgoSource | undefined): Record<string, unknown> | undefined {
+  if (!source) return undefined;
+  const { helm } = source;
+  // A ref-only source (ref, no path) only provides files; otherwise a Git source defaults to the root.
+  const refOnly = source.ref !== undefined && !source.path && source.chart === undefined;
+  return {
+    repoURL: source.repoURL,
+    // A chart source has no path (sourceProblem refuses one).
+    path: source.chart === undefined && !refOnly ? source.path || '.' : source.path,
+    chart: source.chart,
+    targetRevision: source.targetRevision || 'HEAD',
+    ref: source.ref,
+    helm: helm && {
+      releaseName: helm.releaseName,
+      valueFiles: helm.valueFiles,
+      skipCrds: helm.skipCrds,
+    },
+    kustomize: pick(source.kustomize, [
+      'namePrefix',
+      'nameSuffix',
+      'images',
+      'commonLabels',
+      'commonAnnotations',
+      'namespace',
+    ]),
+    directory: pick(source.directory, ['recurse', 'include', 'exclude']),
+  };
 }
 
 function clusterOf(

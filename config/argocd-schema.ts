@@ -46,6 +46,7 @@ const source = open(
       namespace: str,
     }),
     directory: open({ recurse: bool, include: str, exclude: str }),
+    ref: str,
   },
   ['repoURL'],
 );

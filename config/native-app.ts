@@ -6,12 +6,13 @@ import {
   inlineHelmValuesProblem,
 } from './app-schema.js';
 import { sourceProblem } from './chart-source.js';
+import { isRefOnly, sourcesProblem } from './multi-source.js';
 import { parseDuration } from './duration.js';
 import { checkSchema } from './schema-check.js';
-import type { SpecDocument } from './spec-document.js';
+import type { FieldPath, SpecDocument } from './spec-document.js';
 import type { SpecWarning } from './spec-error.js';
 import { checkSyncOptions } from './sync-options.js';
-import type { AnalysisPolicy, AppSpec } from './types.js';
+import type { AnalysisPolicy, AppSource, AppSpec } from './types.js';
 
 /** The native API version. */
 export const NATIVE_API_VERSION = 'mooring.dev/v1';
@@ -34,7 +35,7 @@ export interface NativeAppOptions {
 
 type Validated = {
   metadata: { name: string };
-  spec: Omit<AppSpec, 'name'>;
+  spec: Omit<AppSpec, 'name' | 'source'> & { source?: AppSource };
 };
 
 /**
@@ -45,14 +46,12 @@ type Validated = {
  */
 export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {}): AppSpecResult {
   const value = structuredClone(options.imported ?? doc.value);
-  const helm = (doc.value as { spec?: { source?: { helm?: unknown } } } | null)?.spec?.source?.helm;
-  const inline = options.imported ? undefined : inlineHelmValuesProblem(helm);
-  if (inline) throw doc.error(['spec', 'source', 'helm', inline.field], inline.problem);
+  if (!options.imported) refuseInlineHelmValues(doc);
   checkSchema(doc, options.imported ? IMPORTED_APP_SCHEMA : APP_SCHEMA, value);
   const { metadata, spec } = value as Validated;
-  const bad = sourceProblem(spec.source);
-  if (bad) throw doc.error(['spec', 'source', bad.field], bad.problem);
-  if (spec.source.chart !== undefined) spec.source.path = '';
+  const sources = appSources(doc, spec);
+  const [source] = sources;
+  if (!source) throw doc.error(['spec', 'sources'], 'must list at least one source');
   const auto = spec.autoscaling;
   if (auto && auto.max < auto.min) {
     throw doc.error(
@@ -71,7 +70,8 @@ export function nativeAppSpec(doc: SpecDocument, options: NativeAppOptions = {})
   const warnings = checkSyncOptions(doc, ['spec', 'syncPolicy', 'syncOptions'], spec.syncPolicy.syncOptions);
   const app: AppSpec = {
     name: metadata.name,
-    source: spec.source,
+    source,
+    ...(sources.length > 1 && { sources }),
     destination: spec.destination,
     syncPolicy: spec.syncPolicy,
     rollback: spec.rollback,
@@ -124,4 +124,46 @@ function checkAnalysis(doc: SpecDocument, analysis: AnalysisPolicy): void {
         `must be less than count (${check.count}), otherwise the check can never fail: current value is ${check.failureLimit}`,
       );
   });
+}
+
+/**
+ * Refuses Helm values and parameters written into the Application (any of its sources), before
+ * the schema check so no message can show them: they would travel in workflow payloads.
+ */
+export function refuseInlineHelmValues(doc: SpecDocument, options: { argo?: boolean } = {}): void {
+  const spec = (doc.value as { spec?: { source?: unknown; sources?: unknown } } | null)?.spec;
+  const sources: [FieldPath, unknown][] = [[['spec', 'source'], spec?.source]];
+  if (Array.isArray(spec?.sources))
+    spec.sources.forEach((s: unknown, i) => sources.push([['spec', 'sources', i], s]));
+  for (const [path, source] of sources) {
+    const inline = inlineHelmValuesProblem((source as { helm?: unknown } | null | undefined)?.helm, options);
+    if (inline) throw doc.error([...path, 'helm', inline.field], inline.problem);
+  }
+}
+
+/**
+ * The app's sources, checked: `source` alone, or `sources` (config/multi-source.ts). A chart
+ * source's and a ref-only source's path is "".
+ */
+function appSources(doc: SpecDocument, spec: Validated['spec']): AppSource[] {
+  if (spec.source !== undefined && spec.sources !== undefined)
+    throw doc.error(['spec', 'sources'], 'cannot be set with spec.source: list every source in spec.sources');
+  if (spec.source === undefined && spec.sources === undefined)
+    throw doc.error(['spec', 'source'], 'is required (or spec.sources, for several sources)');
+  if (spec.source !== undefined) {
+    if (spec.source.ref !== undefined)
+      throw doc.error(
+        ['spec', 'source', 'ref'],
+        'names a source for the others of spec.sources: an app with one source has no others; remove ref',
+      );
+    const bad = sourceProblem(spec.source);
+    if (bad) throw doc.error(['spec', 'source', bad.field], bad.problem);
+    if (spec.source.chart !== undefined) spec.source.path = '';
+    return [spec.source];
+  }
+  const sources = spec.sources ?? [];
+  const bad = sourcesProblem(sources);
+  if (bad) throw doc.error(['spec', 'sources', bad.index, bad.field], bad.problem);
+  for (const source of sources) if (source.chart !== undefined || isRefOnly(source)) source.path = '';
+  return sources;
 }

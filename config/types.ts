@@ -50,6 +50,11 @@ export interface AppSource {
   helm?: HelmSource;
   kustomize?: KustomizeSource;
   directory?: DirectorySource;
+  /**
+   * With several sources: the name other sources' `helm.valueFiles` use as `$<ref>/<path>` for a
+   * file of this one (config/multi-source.ts).
+   */
+  ref?: string;
 }
 
 export interface AppDestination {
@@ -150,7 +155,13 @@ export interface AnalysisPolicy {
 
 export interface AppSpec {
   name: string;
+  /** The app's source; with `sources`, the first of them (what one-line summaries show). */
   source: AppSource;
+  /**
+   * Several sources deployed together (Argo CD `spec.sources`), at least two; absent for an app
+   * with one source. Each has its own revision; the app's revision lists them (contract/revision.ts).
+   */
+  sources?: AppSource[];
   destination: AppDestination;
   syncPolicy: SyncPolicy;
   rollback: RollbackPolicy;

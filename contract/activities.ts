@@ -5,6 +5,7 @@
  * values.
  */
 import type { AppSource, AppSpec, AutoscalingPolicy, IgnoreDifference } from '../config/types.js';
+import { joinRevisions, splitRevisions } from './revision.js';
 import type { HealthStatusCode } from './kube-object.js';
 import type { ObjectRef } from './object-ref.js';
 
@@ -20,13 +21,36 @@ export interface ChangeEntry extends ObjectRef {
 /** Input of `resolveRevision`. Credentials never travel here; a URL's userinfo is ignored. */
 export interface ResolveRevisionInput {
   repoURL: string;
-  /** Branch, tag, full or abbreviated commit SHA, or `HEAD` (also when empty). */
+  /**
+   * Branch, tag, full or abbreviated commit SHA, a semver range of tags, or `HEAD` (also when
+   * empty); with `chart`, a chart version or semver range.
+   */
   targetRevision: string;
+  /**
+   * A Helm chart in the chart repository or OCI registry `repoURL` (absent for a Git source): the
+   * revision is then the chart's pin `<version>@sha256:<digest>`, never a commit.
+   */
+  chart?: string;
+  /**
+   * An app with several sources: each is resolved (`targetRevision` then holds one revision per
+   * source, joined by ","), and the result's `sha` is the app's revision (contract/revision.ts).
+   * `repoURL` and `chart` above are the first source's.
+   */
+  sources?: SourceLocation[];
+}
+
+/** Where one source of an app with several lives. */
+export interface SourceLocation {
+  repoURL: string;
+  chart?: string;
 }
 
 /** Result of `resolveRevision`. */
 export interface ResolveRevisionResult {
-  /** The full commit SHA, present in the agent's mirror. */
+  /**
+   * The full commit SHA, present in the agent's mirror; for a chart source the pin
+   * `<version>@sha256:<digest>`, which plays the part of a SHA everywhere a revision is recorded.
+   */
   sha: string;
   /** When `targetRevision` is a semver constraint (`^1.2.0`): the tag it chose, e.g. `v1.2.3`. */
   tag?: string;
@@ -40,7 +64,7 @@ export interface CheckRemoteInput extends ResolveRevisionInput {
 
 /** Result of `checkRemote`. */
 export interface CheckRemoteResult {
-  /** The commit the revision names on the remote now. */
+  /** The commit the revision names on the remote now (a chart source: the pin it selects now). */
   sha: string;
   /** True when `sha` differs from `knownSha`, or when no `knownSha` was given. */
   moved: boolean;
@@ -87,12 +111,35 @@ export interface AwaitLiveChangesResult {
 export interface RenderManifestsInput {
   appName: string;
   repoURL: string;
-  /** Full commit SHA, already resolved. */
+  /** Full commit SHA, already resolved; with `chart`, the chart's pin `<version>@sha256:<digest>`. */
   revision: string;
-  /** Directory inside the repository, relative to its root. */
+  /** Directory inside the repository, relative to its root ("" for a chart source). */
   path: string;
+  /** A Helm chart in the chart repository or OCI registry `repoURL`, rendered instead of a checkout. */
+  chart?: string;
+  /**
+   * An app with several sources: each rendered at its own revision, `$<ref>/...` value files read
+   * from the source of that ref, and the objects deployed together. `revision` is then the app's
+   * (each source's, joined by ","); the fields above are the first source's.
+   */
+  sources?: RenderSource[];
   /** Destination namespace (Helm's `--namespace`). */
   namespace: string;
+  helm?: AppSource['helm'];
+  kustomize?: AppSource['kustomize'];
+  directory?: AppSource['directory'];
+}
+
+/** One source of an app with several, at its resolved revision. */
+export interface RenderSource {
+  repoURL: string;
+  /** Full commit SHA, or a chart's pin. */
+  revision: string;
+  /** Directory inside the repository ("" for a chart or a ref-only source). */
+  path: string;
+  chart?: string;
+  /** The name other sources' `$<ref>/...` value files use for this one. */
+  ref?: string;
   helm?: AppSource['helm'];
   kustomize?: AppSource['kustomize'];
   directory?: AppSource['directory'];
@@ -133,6 +180,66 @@ export interface AutoscaledTarget {
   target: string;
   min: number;
   max: number;
+}
+
+/**
+ * What `resolveRevision`/`checkRemote` ask about an app's sources: the repository, the revision
+ * wanted (the app's own unless given) and, only when needed, the chart and the other sources (so
+ * a Git source's input stays as recorded histories have it).
+ */
+export function revisionQueryOf(
+  spec: { source: RevisionSource; sources?: readonly RevisionSource[] },
+  targetRevision?: string,
+): ResolveRevisionInput {
+  const { source, sources } = spec;
+  return {
+    repoURL: source.repoURL,
+    targetRevision: targetRevision ?? joinRevisions((sources ?? [source]).map((s) => s.targetRevision)),
+    ...(source.chart !== undefined && { chart: source.chart }),
+    ...(sources && { sources: sources.map(sourceLocation) }),
+  };
+}
+
+/** What resolving a source's revision needs of it. */
+type RevisionSource = Pick<AppSource, 'repoURL' | 'targetRevision' | 'chart'>;
+
+function sourceLocation(source: RevisionSource): SourceLocation {
+  return { repoURL: source.repoURL, ...(source.chart !== undefined && { chart: source.chart }) };
+}
+
+/**
+ * The render of `spec`'s sources at `revision` (a resolved SHA or chart pin; for several sources,
+ * theirs joined). A revision that does not name one per source leaves the extra sources without
+ * one, which the render refuses.
+ */
+export function renderInputOf(spec: AppSpec, revision: string, appName = spec.name): RenderManifestsInput {
+  const { source, sources } = spec;
+  const revisions = splitRevisions(revision);
+  return {
+    appName,
+    repoURL: source.repoURL,
+    revision,
+    path: source.path,
+    namespace: spec.destination.namespace,
+    helm: source.helm,
+    kustomize: source.kustomize,
+    directory: source.directory,
+    ...(source.chart !== undefined && { chart: source.chart }),
+    ...(sources && { sources: sources.map((s, i) => renderSourceOf(s, revisions[i] ?? '')) }),
+  };
+}
+
+function renderSourceOf(source: AppSource, revision: string): RenderSource {
+  return {
+    repoURL: source.repoURL,
+    revision,
+    path: source.path,
+    ...(source.chart !== undefined && { chart: source.chart }),
+    ...(source.ref !== undefined && { ref: source.ref }),
+    ...(source.helm && { helm: source.helm }),
+    ...(source.kustomize && { kustomize: source.kustomize }),
+    ...(source.directory && { directory: source.directory }),
+  };
 }
 
 /** A plan's `autoscaled` for an app's autoscaling policy (undefined without one). */
@@ -327,6 +434,10 @@ export interface ApplicationSummary {
   cluster: string;
   repoURL: string;
   targetRevision: string;
+  /** The Helm chart of a chart source (absent for a Git source). */
+  chart?: string;
+  /** Every source of an app with several (the fields above are the first one's). */
+  sources?: SourceSummary[];
   headRevision?: string;
   deployedRevision?: string;
   manifestKey?: string;
@@ -343,6 +454,14 @@ export interface ApplicationSummary {
   drifted?: boolean;
   /** `spec.autoscaling` and where the app's autoscaler stands. */
   autoscaling?: AutoscalingSummary;
+}
+
+/** One source of an app with several, as the fleet workflows and the webhook see it. */
+export interface SourceSummary {
+  repoURL: string;
+  targetRevision: string;
+  path: string;
+  chart?: string;
 }
 
 export interface AutoscalingSummary {

@@ -11,6 +11,7 @@ export * from './ids.js';
 export * from './kube-object.js';
 export * from './messages.js';
 export * from './object-ref.js';
+export * from './revision.js';
 export * from './search-attributes.js';
 export type * from './sinks.js';
 export type * from './workflows.js';

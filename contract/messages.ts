@@ -102,6 +102,10 @@ export interface AppStatus {
   repoURL: string;
   path: string;
   targetRevision: string;
+  /** The Helm chart of a chart source (its revisions are pins `<version>@sha256:<digest>`). */
+  chart?: string;
+  /** Every source of an app with several; its revisions list theirs, joined by ",". */
+  sources?: { repoURL: string; targetRevision: string; path: string; chart?: string; ref?: string }[];
   /** Commit the target revision resolves to now. */
   headRevision?: string;
   /** Commit currently deployed (last sync that left the app running that revision). */

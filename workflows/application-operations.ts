@@ -14,7 +14,8 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
-import type { ClusterActivities } from '../contract/activities.js';
+import { revisionQueryOf, type ClusterActivities } from '../contract/activities.js';
+import { splitRevisions } from '../contract/revision.js';
 import { syncWorkflowId } from '../contract/ids.js';
 import { MOORING_INITIATORS, supersedeSignal } from '../contract/messages.js';
 import type { DriftInput, OperationState } from '../contract/messages.js';
@@ -342,14 +343,12 @@ export class OperationRunner {
 
   /** The commit the target revision points to (`sha` when a signal already told); undefined when Git fails. */
   async #resolveHead(sha?: string): Promise<string | undefined> {
-    if (sha) return sha;
     const app = this.#app;
+    // A webhook names no revision, git-poll the app's whole one; a commit of one of several sources is not one.
+    if (sha && splitRevisions(sha).length === (app.spec.sources?.length ?? 1)) return sha;
     const calledAt = workflowNow();
     try {
-      const resolved = await this.#resolver().resolveRevision({
-        repoURL: app.spec.source.repoURL,
-        targetRevision: app.spec.source.targetRevision,
-      });
+      const resolved = await this.#resolver().resolveRevision(revisionQueryOf(app.spec));
       app.clearCondition('AgentUnavailable');
       return resolved.sha;
     } catch (err) {
@@ -366,9 +365,7 @@ export class OperationRunner {
   async #resolveRevisionOrRecord(revision: string, id: number): Promise<string | undefined> {
     const app = this.#app;
     try {
-      return (
-        await this.#resolver().resolveRevision({ repoURL: app.spec.source.repoURL, targetRevision: revision })
-      ).sha;
+      return (await this.#resolver().resolveRevision(revisionQueryOf(app.spec, revision))).sha;
     } catch (err) {
       app.state.lastOperation = {
         id,
@@ -392,8 +389,10 @@ export class OperationRunner {
   async #sourcesChanged(head: string): Promise<boolean> {
     const app = this.#app;
     const from = app.state.deployedRevision;
-    const path = app.spec.source.path;
-    if (!from || from === head || path === undefined || !patched(PATCHES.periodicCheckPaths)) return true;
+    const { path, chart } = app.spec.source;
+    // A chart's pin is its whole content, and several sources move apart: a new revision is a change.
+    if (!from || from === head || path === undefined || chart !== undefined || app.spec.sources) return true;
+    if (!patched(PATCHES.periodicCheckPaths)) return true;
     try {
       const { affected } = await this.#resolver().affectedAppPaths({
         repoURL: app.spec.source.repoURL,

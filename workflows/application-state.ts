@@ -20,6 +20,7 @@ import type {
   SyncRequest,
 } from '../contract/messages.js';
 import type { SyncWorkflowResult } from '../contract/workflows.js';
+import { isChartRevision, isRecordedRevision, parseChartRevision } from '../contract/revision.js';
 import { isoTime, workflowNow } from './clock.js';
 import { autoscalingStatus } from './application-autoscaler.js';
 import type { AutoscalerState } from './application-autoscaler.js';
@@ -171,25 +172,27 @@ export class ApplicationEntity {
         );
       return entry.outcome === 'RolledBack' && entry.rolledBackTo ? entry.rolledBackTo : entry.revision;
     }
-    const wanted = request.toRevision?.trim().toLowerCase();
+    const given = request.toRevision?.trim() ?? '';
+    const wanted = given.toLowerCase();
     if (!wanted)
       throw ApplicationFailure.nonRetryable('A rollback needs toRevision or historyId', 'InvalidRollback');
-    const known = [
-      ...new Set(
-        this.state.history
-          .filter((h) => h.revision.startsWith(wanted) && h.outcome === 'Succeeded')
-          .map((h) => h.revision),
-      ),
+    const healthy = [
+      ...new Set(this.state.history.filter((h) => h.outcome === 'Succeeded').map((h) => h.revision)),
     ];
+    // A chart's version names its pin exactly ("1.2.3" is not a prefix match of "1.2.30@...").
+    const byVersion = healthy.filter((r) => parseChartRevision(r)?.version.toLowerCase() === wanted);
+    const known =
+      byVersion.length > 0 ? byVersion : healthy.filter((r) => r.toLowerCase().startsWith(wanted));
     if (known.length > 1)
       throw ApplicationFailure.nonRetryable(
-        `Revision "${request.toRevision}" is ambiguous: it matches ${known.map((r) => r.slice(0, 12)).join(', ')}; give more characters`,
+        `Revision "${given}" is ambiguous: it matches ${known.map((r) => (isChartRevision(r) ? r : r.slice(0, 12))).join(', ')}; give more characters`,
         'InvalidRollback',
       );
     if (known[0] !== undefined) return known[0];
     if (FULL_SHA.test(wanted)) return wanted;
+    if (isRecordedRevision(given)) return given;
     throw ApplicationFailure.nonRetryable(
-      `Revision "${request.toRevision}" is not in this app's history of healthy deployments: give a full SHA or a history id`,
+      `Revision "${given}" is not in this app's history of healthy deployments: give a full SHA, a chart pin (<version>@sha256:<digest>), one of them per source joined by "," for several sources, or a history id`,
       'InvalidRollback',
     );
   }
@@ -397,6 +400,16 @@ export class ApplicationEntity {
       repoURL: this.spec.source.repoURL,
       path: this.spec.source.path,
       targetRevision: this.spec.source.targetRevision,
+      ...(this.spec.source.chart !== undefined && { chart: this.spec.source.chart }),
+      ...(this.spec.sources && {
+        sources: this.spec.sources.map(({ repoURL, targetRevision, path, chart, ref }) => ({
+          repoURL,
+          targetRevision,
+          path,
+          ...(chart !== undefined && { chart }),
+          ...(ref !== undefined && { ref }),
+        })),
+      }),
       headRevision: s.headRevision,
       deployedRevision: s.deployedRevision,
       lastHealthyRevision: s.lastHealthyRevision,

@@ -8,6 +8,8 @@ import { PATCHES } from './patches.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import type { ApplicationEntity } from './application-state.js';
 import { renderDetails } from './details.js';
+import type { AppSource } from '../config/types.js';
+import type { SourceSummary } from '../contract/activities.js';
 
 export class Visibility {
   readonly #app: ApplicationEntity;
@@ -39,6 +41,8 @@ export class Visibility {
     const memo = {
       repoURL: app.spec.source.repoURL,
       targetRevision: app.spec.source.targetRevision,
+      ...(app.spec.source.chart !== undefined && { chart: app.spec.source.chart }),
+      ...(app.spec.sources && { sources: app.spec.sources.map(sourceSummary) }),
       path: app.spec.source.path,
       ...(this.#withInterval() && { interval: app.spec.syncPolicy.interval }),
       namespace: app.spec.destination.namespace,
@@ -63,4 +67,10 @@ export class Visibility {
     upsertSearchAttributes(searchAttributes(attrs));
     upsertMemo({ app: memo });
   }
+}
+
+/** What the fleet workflows and the webhook need of one source of an app with several. */
+function sourceSummary(source: AppSource): SourceSummary {
+  const { repoURL, targetRevision, path, chart } = source;
+  return { repoURL, targetRevision, path, ...(chart !== undefined && { chart }) };
 }

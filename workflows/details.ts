@@ -2,9 +2,10 @@
 import type { AppStatus } from '../contract/messages.js';
 import { describeDecision } from '../core/autoscale/describe-decision.js';
 import { formatNumber } from '../core/autoscale/recommend.js';
+import { shortRevision } from '../contract/revision.js';
 
 export function renderDetails(status: AppStatus): string {
-  const short = (sha?: string) => (sha ? sha.slice(0, 7) : '—');
+  const short = (revision?: string) => (revision ? shortRevision(revision) : '—');
   const lines = [
     `**${status.name}** → \`${status.cluster}/${status.namespace}\``,
     '',

@@ -3,7 +3,7 @@
  * cluster by server-side dry run. Writes nothing; the full diff stays in the agent's store and
  * only counts and its key come back.
  */
-import { autoscaledTarget } from '../contract/activities.js';
+import { autoscaledTarget, renderInputOf, revisionQueryOf } from '../contract/activities.js';
 import type { DiffWorkflowInput, DiffWorkflowResult } from '../contract/workflows.js';
 import { proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities } from '../contract/activities.js';
@@ -17,20 +17,8 @@ export async function diffWorkflow(input: DiffWorkflowInput): Promise<DiffWorkfl
     startToCloseTimeout: '2m',
     retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
   });
-  const { sha } = await cluster.resolveRevision({
-    repoURL: spec.source.repoURL,
-    targetRevision: input.revision ?? spec.source.targetRevision,
-  });
-  const source = {
-    appName: spec.name,
-    repoURL: spec.source.repoURL,
-    revision: sha,
-    path: spec.source.path,
-    namespace: spec.destination.namespace,
-    helm: spec.source.helm,
-    kustomize: spec.source.kustomize,
-    directory: spec.source.directory,
-  };
+  const { sha } = await cluster.resolveRevision(revisionQueryOf(spec, input.revision));
+  const source = renderInputOf(spec, sha);
   const rendered = await cluster.renderManifests(source);
   // With several agent replicas the diff may run on one that did not render: it renders again.
   const diff = await cluster.diffApplication({

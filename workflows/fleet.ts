@@ -1,5 +1,5 @@
 /** Helpers for the scheduled fleet workflows: grouping apps and bounded fan-out. */
-import type { ApplicationSummary } from '../contract/activities.js';
+import type { ApplicationSummary, SourceSummary } from '../contract/activities.js';
 
 /** Runs `work` over `items`, at most `limit` at a time, preserving order of results. */
 export async function mapBounded<T, R>(
@@ -19,10 +19,14 @@ export async function mapBounded<T, R>(
   return results;
 }
 
-/** Apps that share a repository and target revision: one remote check serves them all. */
+/** Apps that share a repository (and chart) and target revision: one remote check serves them all. */
 export interface RevisionGroup {
   repoURL: string;
   targetRevision: string;
+  /** The Helm chart of chart-source apps (absent for Git sources). */
+  chart?: string;
+  /** Every source of apps with several (`targetRevision` is then theirs, each source's joined by ","). */
+  sources?: SourceSummary[];
   cluster: string;
   apps: ApplicationSummary[];
 }
@@ -30,10 +34,17 @@ export interface RevisionGroup {
 export function groupByRevision(apps: readonly ApplicationSummary[]): RevisionGroup[] {
   const groups = new Map<string, RevisionGroup>();
   for (const app of apps) {
-    const key = `${app.repoURL}\u0000${app.targetRevision}`;
+    const key = JSON.stringify([app.repoURL, app.targetRevision, app.chart ?? '', app.sources ?? []]);
     let group = groups.get(key);
     if (!group) {
-      group = { repoURL: app.repoURL, targetRevision: app.targetRevision, cluster: app.cluster, apps: [] };
+      group = {
+        repoURL: app.repoURL,
+        targetRevision: app.targetRevision,
+        ...(app.chart !== undefined && { chart: app.chart }),
+        ...(app.sources && { sources: app.sources }),
+        cluster: app.cluster,
+        apps: [],
+      };
       groups.set(key, group);
     }
     group.apps.push(app);

@@ -7,6 +7,7 @@
  */
 import type { GitPollInput, GitPollResult } from '../contract/workflows.js';
 import { getExternalWorkflowHandle, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { revisionQueryOf } from '../contract/activities.js';
 import type { ApplicationSummary, ClusterActivities, ControlActivities } from '../contract/activities.js';
 import { parseDuration } from '../config/duration.js';
 import { fleetListProfile, remoteCheckProfile } from './activity-profiles.js';
@@ -33,9 +34,12 @@ export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPoll
   await mapBounded(groups, CONCURRENCY, async (group) => {
     const git = proxyActivities<ClusterActivities>(remoteCheckProfile(group.cluster));
     try {
-      const { sha } = await git.checkRemote({ repoURL: group.repoURL, targetRevision: group.targetRevision });
+      const { repoURL, chart, sources } = group;
+      const { sha } = await git.checkRemote(revisionQueryOf({ source: group, sources }));
       const moved = group.apps.filter((app) => app.headRevision !== sha);
-      const touched = selective ? await touchedApps(git, group.repoURL, sha, moved, errors) : moved;
+      // A chart's new pin is a change to its whole content; only one Git source's commits compare by path.
+      const byPath = selective && chart === undefined && sources === undefined;
+      const touched = byPath ? await touchedApps(git, repoURL, sha, moved, errors) : moved;
       for (const app of moved) {
         if (!touched.includes(app)) {
           unchanged.push(app.name);
@@ -49,7 +53,8 @@ export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPoll
         refreshed.push(app.name);
       }
     } catch (err) {
-      errors.push(`${group.repoURL}@${group.targetRevision}: ${message(err)}`);
+      const source = group.chart === undefined ? group.repoURL : `${group.repoURL} chart ${group.chart}`;
+      errors.push(`${source}@${group.targetRevision}: ${message(err)}`);
     }
   });
   return {

@@ -6,6 +6,7 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { PrepareSyncResult, ResourceHealth, WaitHealthyResult } from '../contract/activities.js';
 import { REVISION_FAULTS } from '../contract/errors.js';
+import { shortRevision } from '../contract/revision.js';
 import type { HealthStatusCode } from '../contract/kube-object.js';
 import type { ResourceState } from '../contract/messages.js';
 import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
@@ -270,9 +271,8 @@ export function describeChanges(changes: Record<string, number>): string {
     .join(', ');
 }
 
-export function short(sha: string): string {
-  return sha.slice(0, 7);
-}
+/** A revision as messages show it (a commit's first 7 characters, a chart pin's version and digest). */
+export const short = shortRevision;
 
 /** Whether a step's failure is the revision's own fault (`REVISION_FAULTS` in contract/errors.ts). */
 export function isRevisionFault(err: unknown): boolean {

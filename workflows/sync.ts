@@ -5,7 +5,7 @@
  * No Kubernetes detail lives here; every side effect is an activity on the cluster's queue.
  * How each call is retried lives in `activity-profiles.ts`, what it reports in `sync-results.ts`.
  */
-import { autoscaledTarget } from '../contract/activities.js';
+import { autoscaledTarget, renderInputOf } from '../contract/activities.js';
 import type { SyncWorkflowInput, SyncWorkflowResult } from '../contract/workflows.js';
 import {
   ActivityFailure,
@@ -328,17 +328,7 @@ class SyncOperation {
 
   /** What renders this app at `revision`: the same input always gives the same manifest key. */
   #renderInput(revision: string): RenderManifestsInput {
-    const { app, spec } = this.#input;
-    return {
-      appName: app,
-      repoURL: spec.source.repoURL,
-      revision,
-      path: spec.source.path,
-      namespace: spec.destination.namespace,
-      helm: spec.source.helm,
-      kustomize: spec.source.kustomize,
-      directory: spec.source.directory,
-    };
+    return renderInputOf(this.#input.spec, revision, this.#input.app);
   }
 
   /**

@@ -19,16 +19,24 @@ import type {
   PruneInput,
   RenderManifestsInput,
   RenderManifestsResult,
+  ResolveRevisionInput,
   RunDeleteHooksInput,
   RunSyncFailHooksInput,
   WaitHealthyInput,
 } from '../../contract/activities.js';
-import { HealthDegraded, ManifestsMissing } from '../../contract/errors.js';
+import {
+  HealthDegraded,
+  ManifestsMissing,
+  PolicyViolation,
+  RevisionNotFound,
+} from '../../contract/errors.js';
 import { createGitActivities } from '../git/git-activities.js';
 import { RepoCache } from '../git/repo-cache.js';
 import { verifyCommitSignature } from '../git/verify-commit.js';
 import { aggregateHealth } from '../../core/health/index.js';
 import { createRenderActivities } from '../render/render-activity.js';
+import { defaultChartSource, type ChartSource } from '../render/chart-source/chart-source.js';
+import { formatChartRevision, joinRevisions, splitRevisions } from '../../contract/revision.js';
 import { ManifestStore } from '../render/manifest-store.js';
 import { formatRef, refOf, refKey } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
@@ -76,6 +84,8 @@ export interface ClusterActivitiesOptions {
   /** Injected for tests and benchmarks; built from the defaults otherwise. */
   repoCache?: RepoCache;
   store?: ManifestStore;
+  /** Charts of chart sources (repositories, OCI registries). @default defaultChartSource() */
+  charts?: ChartSource;
 }
 
 /** How a diff action reads in a drift report. */
@@ -148,8 +158,10 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     server: client.server.href.replace(/\/$/, ''),
   });
   const git = createGitActivities({ cache: repoCache, allowedSchemes });
+  const charts = options.charts ?? defaultChartSource();
   const render = createRenderActivities({
     store,
+    charts,
     checkout: (url, sha) => repoCache.checkout(url, sha),
     renderPolicyFor: (app) => guard.renderPolicy(app),
     readSecretValue: (namespace, name, key) => readSecretKey(client, namespace, name, key),
@@ -161,14 +173,60 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     );
   };
 
+  /** The pin a chart source's targetRevision selects now, `<version>@sha256:<digest>`. */
+  async function resolveChart(source: {
+    repoURL: string;
+    chart: string;
+    targetRevision: string;
+  }): Promise<string> {
+    const pin = await timed('chart-resolve', () => charts.resolve(source, activityContext().signal));
+    return formatChartRevision(pin);
+  }
+
+  /**
+   * Runs `resolve` for the source of `input`, or for each of its sources (in order, each with its
+   * part of `targetRevision`), after checking that some project of this agent takes the repository.
+   */
+  async function eachSource<T>(
+    input: ResolveRevisionInput,
+    resolve: (source: { repoURL: string; targetRevision: string; chart?: string }) => Promise<T>,
+  ): Promise<T[]> {
+    const sources = input.sources ?? [input];
+    const targets = input.sources ? splitRevisions(input.targetRevision) : [input.targetRevision];
+    if (targets.length !== sources.length)
+      throw new RevisionNotFound(
+        `Revision "${input.targetRevision}" names ${targets.length} revisions for an app with ${sources.length} sources: give one per source, in the order of spec.sources, joined by ","`,
+      );
+    for (const source of sources) guard.assertRepoKnown(source.repoURL);
+    const results: T[] = [];
+    for (const [i, source] of sources.entries())
+      results.push(
+        await resolve({
+          repoURL: source.repoURL,
+          targetRevision: targets[i] ?? '',
+          ...(source.chart !== undefined && { chart: source.chart }),
+        }),
+      );
+    return results;
+  }
+
   /** Renders an app's source at a SHA into the store, after the project's and signature checks. */
   async function renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult> {
-    guard.assertSource(input.appName, input.repoURL);
+    const sources = input.sources ?? [input];
+    for (const source of sources) guard.assertSource(input.appName, source.repoURL);
     guard.assertDestination(input.appName, input.namespace);
     const keys = guard.signatureKeys(input.appName);
     if (keys.gpgPublicKeys.length > 0 || keys.sshAllowedSigners.length > 0) {
       const { signal } = activityContext();
-      await verifyCommitSignature(repoCache, { repoURL: input.repoURL, sha: input.revision, keys, signal });
+      for (const source of sources) {
+        if (source.chart !== undefined) throw unsignableChart(input.appName, source.chart);
+        await verifyCommitSignature(repoCache, {
+          repoURL: source.repoURL,
+          sha: source.revision,
+          keys,
+          signal,
+        });
+      }
     }
     const rendered = await render.renderManifests(input);
     await recordRenderedFor(store.dir, rendered.manifestKey, input.appName);
@@ -324,12 +382,21 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       signal: () => activityContext().signal,
     }),
     resolveRevision: async (input) => {
-      guard.assertRepoKnown(input.repoURL);
-      return await timed('resolve', () => git.resolveRevision(input));
+      const resolved = await eachSource(input, async (source) =>
+        source.chart === undefined
+          ? await timed('resolve', () => git.resolveRevision(source))
+          : { sha: await resolveChart({ ...source, chart: source.chart }) },
+      );
+      const [only] = resolved;
+      return only && !input.sources ? only : { sha: joinRevisions(resolved.map((r) => r.sha)) };
     },
     checkRemote: async (input) => {
-      guard.assertRepoKnown(input.repoURL);
-      return await timed('ls-remote', () => git.checkRemote(input));
+      const shas = await eachSource(input, async (source) => {
+        if (source.chart !== undefined) return await resolveChart({ ...source, chart: source.chart });
+        return (await timed('ls-remote', () => git.checkRemote(source))).sha;
+      });
+      const sha = joinRevisions(shas);
+      return { sha, moved: sha !== input.knownSha };
     },
     affectedAppPaths: async (input) => {
       guard.assertRepoKnown(input.repoURL);
@@ -600,4 +667,14 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       client.close();
     },
   };
+}
+
+/**
+ * A project that requires signed commits cannot take a chart from a repository or registry: there
+ * is no commit to verify (Argo CD skips the check for Helm sources; Mooring refuses instead).
+ */
+function unsignableChart(app: string, chart: string): PolicyViolation {
+  return new PolicyViolation(
+    `Refused: app ${app}'s project requires signed commits (signatureKeys), and chart "${chart}" comes from a chart repository or registry, which has no commit signature to verify; keep the chart in a Git repository whose commits are signed, or move the app to a project without signatureKeys`,
+  );
 }

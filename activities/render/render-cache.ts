@@ -39,7 +39,10 @@ export function renderCacheKey(input: RenderManifestsInput, context: RenderConte
   const identity = {
     version: RENDER_FORMAT_VERSION,
     repoURL: input.repoURL,
-    revision: input.revision.toLowerCase(),
+    // A chart pin's version keeps its case (1.0.0-RC1 and 1.0.0-rc1 are two versions).
+    revision: input.chart === undefined ? input.revision.toLowerCase() : input.revision,
+    ...(input.chart !== undefined && { chart: input.chart }),
+    ...(input.sources !== undefined && { sources: input.sources }),
     path,
     appName: input.appName,
     namespace: input.namespace,

@@ -21,6 +21,7 @@ import { prepareRepoChart } from './chart-source/repo-chart-dependencies.js';
 import type { ManifestEntry } from '../../core/manifests/types.js';
 import { parse as parseYaml } from 'yaml';
 import { redactUrl } from '../../core/git/redact.js';
+import { valueFileRef } from '../../config/multi-source.js';
 
 /** Reads one key of a Secret in `namespace`; undefined when the Secret or the key is missing. */
 export type ReadSecretValue = (namespace: string, name: string, key: string) => Promise<string | undefined>;
@@ -57,6 +58,11 @@ export interface RenderHelmOptions {
    * `charts/`. @default defaultChartSource() (the agent's environment)
    */
   charts?: ChartSource;
+  /**
+   * An app with several sources: the real root of each `ref` source, where `$<ref>/<path>` value
+   * files are read (config/multi-source.ts). @default none: such a file is refused
+   */
+  refRoots?: ReadonlyMap<string, string>;
 }
 
 /** The data key read when a `valuesFrom` entry names none. */
@@ -145,12 +151,26 @@ export async function renderHelm(chartDir: string, options: RenderHelmOptions): 
   const { root, helm = {} } = options;
   const policy = options.policy ?? DEFAULT_RENDER_POLICY;
   const chartPath = repoRelative(root, chartDir);
+  const aliases: Record<string, string> = { [root]: '<repo>' };
   const valueFiles: string[] = [];
-  for (const file of helm.valueFiles ?? [])
-    valueFiles.push(await resolveValueFile(root, chartDir, file, policy.allowRemoteValueFiles));
+  for (const file of helm.valueFiles ?? []) {
+    const named = valueFileRef(file);
+    if (named === undefined) {
+      valueFiles.push(await resolveValueFile(root, chartDir, file, policy.allowRemoteValueFiles));
+      continue;
+    }
+    const refRoot = options.refRoots?.get(named.ref);
+    if (refRoot === undefined)
+      throw new ManifestInvalid(
+        `Value file "${file}" names $${named.ref}, which is the ref of no source of this app (known: ${[...(options.refRoots?.keys() ?? [])].map((r) => `$${r}`).join(', ') || 'none'})`,
+      );
+    valueFiles.push(
+      await resolveValueFile(refRoot, refRoot, `/${named.path}`).catch(refFileError(file, named.ref)),
+    );
+    aliases[refRoot] = `<$${named.ref}>`;
+  }
   const ownTemp = options.tempDir === undefined;
   const temp = options.tempDir ?? (await mkdtemp(join(process.env.TMPDIR || '/tmp', 'mooring-helm-')));
-  const aliases: Record<string, string> = { [root]: '<repo>' };
   const secretFiles: string[] = [];
   try {
     for (const [index, { field, content }] of (options.secretValues ?? []).entries()) {
@@ -206,4 +226,13 @@ function secretLeaves(content: string): string[] {
     leaves.push(...content.split('\n').map((line) => line.trim()));
   }
   return leaves.filter((leaf) => leaf.length >= 4);
+}
+
+/** Names the `$<ref>` value file and its source in a failure to find it there. */
+function refFileError(file: string, ref: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ManifestInvalid)
+      throw new ManifestInvalid(`Value file "${file}" cannot be read from source $${ref}: ${error.message}`);
+    throw error;
+  };
 }

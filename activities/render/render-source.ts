@@ -55,6 +55,8 @@ export interface RenderSourceOptions {
   /** @default DEFAULT_RENDER_LIMITS */
   limits?: Partial<RenderLimits>;
   signal?: AbortSignal;
+  /** An app with several sources: the root of each `ref` source (`$<ref>/...` value files). */
+  refRoots?: ReadonlyMap<string, string>;
 }
 
 /** Objects of one source, in render order, with the source type used. */
@@ -103,6 +105,7 @@ export async function renderSource(options: RenderSourceOptions): Promise<Render
         helm: options.helm,
         secretValues: options.helmSecretValues,
         charts: options.charts,
+        refRoots: options.refRoots,
       });
     });
   }

@@ -11,13 +11,21 @@ import type { PushEvent } from './payload.js';
 import { semverConstraintOf, tagSatisfies } from '../git/semver-tags.js';
 
 /** What matching reads of an app (a subset of `ApplicationSummary`). */
-export interface WebhookApp {
+export interface WebhookApp extends WebhookSource {
   name: string;
   workflowId: string;
+  /** All sources of an app with several; a push to any of their Git repositories matches it. */
+  sources?: WebhookSource[];
+}
+
+/** One source of an app, as a push is matched against it. */
+export interface WebhookSource {
   repoURL: string;
   targetRevision: string;
   /** Directory of the app in its repository; the whole repository when absent. */
   path?: string;
+  /** Set for a Helm chart from a chart repository or registry, which no Git push concerns. */
+  chart?: string;
 }
 
 /**
@@ -40,32 +48,36 @@ export function repoKey(url: string): string | undefined {
 }
 
 /** Apps grouped by {@link repoKey}, built once per listing. */
-export type AppIndex<T extends WebhookApp> = ReadonlyMap<string, readonly T[]>;
+export type AppIndex<T extends WebhookApp> = ReadonlyMap<
+  string,
+  readonly { app: T; source: WebhookSource }[]
+>;
 
 export function indexApps<T extends WebhookApp>(apps: readonly T[]): AppIndex<T> {
-  const index = new Map<string, T[]>();
-  for (const app of apps) {
-    const key = repoKey(app.repoURL);
-    if (key === undefined) continue;
-    const list = index.get(key);
-    if (list) list.push(app);
-    else index.set(key, [app]);
-  }
+  const index = new Map<string, { app: T; source: WebhookSource }[]>();
+  for (const app of apps)
+    for (const source of app.sources ?? [app]) {
+      const key = source.chart === undefined ? repoKey(source.repoURL) : undefined;
+      if (key === undefined) continue;
+      const list = index.get(key);
+      if (list) list.push({ app, source });
+      else index.set(key, [{ app, source }]);
+    }
   return index;
 }
 
 /** The apps `push` concerns, each once, in listing order. */
 export function matchApps<T extends WebhookApp>(push: PushEvent, index: AppIndex<T>): T[] {
   const keys = new Set(push.repoUrls.map(repoKey).filter((k): k is string => k !== undefined));
-  const matched: T[] = [];
+  const matched = new Set<T>();
   for (const key of keys)
-    for (const app of index.get(key) ?? [])
+    for (const { app, source } of index.get(key) ?? [])
       if (
-        refMatches(push.ref, push.defaultBranch, app.targetRevision) &&
-        pathTouched(app.path, push.changedPaths)
+        refMatches(push.ref, push.defaultBranch, source.targetRevision) &&
+        pathTouched(source.path, push.changedPaths)
       )
-        matched.push(app);
-  return matched;
+        matched.add(app);
+  return [...matched];
 }
 
 /**

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { syncStepQuery } from '../../contract/messages.js';
 import type { AppStatus } from '../../contract/messages.js';
 import { WORKFLOW_TYPES } from '../../contract/ids.js';
@@ -152,6 +153,19 @@ async function activityAttempts(c: FaultCase, workflowId: string): Promise<Recor
 }
 
 /**
+ * The sync workflow's current step, or '' while that workflow does not exist yet: the app reports
+ * its operation as it starts the sync, so a query can reach the server a moment before it.
+ */
+async function querySyncStep(c: FaultCase, workflowId: string): Promise<string> {
+  try {
+    return await c.client.workflow.getHandle(workflowId).query(syncStepQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return '';
+    throw err;
+  }
+}
+
+/**
  * SIGKILLs the case's worker once `inFlight` holds (the step is where the test wants it), starts a
  * new one, lets the fault go (`release`), and returns when that happened.
  */
@@ -169,10 +183,10 @@ async function killWorkerWhen(
       if (!op) return undefined;
       // The step is read once the fault holds the work: read before, it may be one step behind.
       if (!(await inFlight())) {
-        step = await c.client.workflow.getHandle(op.workflowId).query(syncStepQuery);
+        step = await querySyncStep(c, op.workflowId);
         return undefined;
       }
-      step = await c.client.workflow.getHandle(op.workflowId).query(syncStepQuery);
+      step = await querySyncStep(c, op.workflowId);
       return true;
     },
     { timeoutMs: 90_000, intervalMs: 100, describe: () => `last step: ${step}` },
@@ -342,7 +356,7 @@ describe('fault matrix', { concurrency: 3 }, () => {
         const arming = (async () => {
           while (watching && !armed) {
             const op = (await c.status()).operation;
-            const step = op ? await c.client.workflow.getHandle(op.workflowId).query(syncStepQuery) : '';
+            const step = op ? await querySyncStep(c, op.workflowId) : '';
             armed = step.startsWith('wait healthy');
             if (!armed) await delay(50);
           }
@@ -566,7 +580,7 @@ describe('fault matrix', { concurrency: 3 }, () => {
             async () => {
               const op = (await c.status()).operation;
               if (!op) return undefined;
-              step = await c.client.workflow.getHandle(op.workflowId).query(syncStepQuery);
+              step = await querySyncStep(c, op.workflowId);
               return step.includes(expected) ? true : undefined;
             },
             { timeoutMs: 75_000, describe: () => `last step: ${step}` },

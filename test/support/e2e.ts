@@ -178,6 +178,8 @@ async function appSpec(
   if (options.automated) doc.setIn(['spec', 'syncPolicy', 'automated'], doc.createNode(options.automated));
   for (const [field, value] of Object.entries(options.spec ?? {}))
     doc.setIn(['spec', field], doc.createNode(value));
+  // An app with several sources has no spec.source.
+  if (options.spec?.sources !== undefined) doc.deleteIn(['spec', 'source']);
   const { apps } = parseApplications(String(doc), `${name}.yaml`);
   const spec = apps[0];
   if (!spec) throw new Error(`The guestbook spec for ${name} parsed to no application`);

@@ -13,7 +13,7 @@ import { pinFor, sharedCacheDir, touch, type CacheDir } from '../../cache/cache-
 import type { CacheLimits } from '../../cache/limits.js';
 import { SingleFlight } from '../../git/_single-flight.js';
 import { normalizeChartRepoUrl } from './chart-repo-url.js';
-import type { ChartPin } from './chart-revision.js';
+import type { ChartPin } from '../../../contract/revision.js';
 
 /** A chart at an exact version and digest. */
 export interface ChartRef extends ChartPin {

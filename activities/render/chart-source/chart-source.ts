@@ -10,7 +10,7 @@ import { defaultCacheDir } from '../manifest-store.js';
 import { ChartCache, type ChartRef } from './chart-cache.js';
 import { ChartCredentials } from './chart-credentials.js';
 import { DEFAULT_CHART_LIMITS, type ChartLimits, type ChartRequestOptions } from './chart-request.js';
-import type { ChartPin } from './chart-revision.js';
+import type { ChartPin } from '../../../contract/revision.js';
 import { chartUrlPolicyFromEnv, type ChartUrlPolicy } from './chart-url-policy.js';
 import { fetchChart } from './fetch-chart.js';
 import { resolveChartVersion, type ChartSourceSpec } from './resolve-chart-version.js';

@@ -27,7 +27,12 @@ export {
   type ChartUrlPolicy,
 } from './chart-url-policy.js';
 export { DEFAULT_CHART_LIMITS, type ChartLimits, type ChartRequestOptions } from './chart-request.js';
-export { formatChartRevision, parseChartRevision, isChartRevision, type ChartPin } from './chart-revision.js';
+export {
+  formatChartRevision,
+  parseChartRevision,
+  isChartRevision,
+  type ChartPin,
+} from '../../../contract/revision.js';
 export { selectChartVersion } from './select-version.js';
 export { buildChartDependencies, type BuildDependenciesOptions } from './dependency-build.js';
 export { chartDependencies, missingDependencies, type ChartDependency } from './chart-dependencies.js';

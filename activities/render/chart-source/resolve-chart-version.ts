@@ -10,7 +10,7 @@ import { RevisionNotFound } from '../../../contract/errors.js';
 import { redactUrl } from '../../../core/git/redact.js';
 import { chartRepoKind } from './chart-repo-url.js';
 import type { ChartRequestOptions } from './chart-request.js';
-import type { ChartPin } from './chart-revision.js';
+import type { ChartPin } from '../../../contract/revision.js';
 import { checkChartRepoUrl } from './chart-url-policy.js';
 import { downloadChartArchive, readChartIndex } from './http-repo.js';
 import { OciChartRepository } from './oci-registry.js';

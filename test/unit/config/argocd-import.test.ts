@@ -225,28 +225,50 @@ test('importArgoApplication maps destinations to registered clusters', () => {
   });
 });
 
-test('importArgoApplication uses the first of spec.sources and warns about the rest', () => {
+test('importArgoApplication keeps every source of spec.sources, with refs and $ref value files', () => {
   const text = argoApp(`  sources:
-    - repoURL: https://example.com/web.git
-      path: deploy
+    - repoURL: oci://registry.example.com/charts
+      chart: web
+      targetRevision: ^1.2.0
+      helm:
+        valueFiles: [$values/web/values-prod.yaml]
     - repoURL: https://example.com/values.git
       ref: values
   destination: { name: in-cluster, namespace: web }
 `);
   const { apps, warnings } = parseApplications(text, 'a.yaml');
-  assert.deepEqual(apps[0]?.source, {
-    repoURL: 'https://example.com/web.git',
-    path: 'deploy',
+  const web = {
+    repoURL: 'oci://registry.example.com/charts',
+    chart: 'web',
+    path: '',
+    targetRevision: '^1.2.0',
+    helm: { valueFiles: ['$values/web/values-prod.yaml'] },
+  };
+  const values = {
+    repoURL: 'https://example.com/values.git',
+    path: '',
     targetRevision: 'HEAD',
+    ref: 'values',
+  };
+  assert.deepEqual(apps[0]?.sources, [web, values]);
+  assert.deepEqual(apps[0]?.source, web, 'source is the first of sources');
+  assert.deepEqual(warnings, []);
+});
+
+test('importArgoApplication refuses a $ref value file that names no source, naming the field', () => {
+  const text = argoApp(`  sources:
+    - repoURL: https://example.com/web.git
+      path: chart
+      helm:
+        valueFiles: [$vals/prod.yaml]
+    - repoURL: https://example.com/values.git
+      ref: values
+  destination: { name: in-cluster, namespace: web }
+`);
+  assert.throws(() => parseApplications(text, 'a.yaml'), {
+    message:
+      'a.yaml:9: Application/web: spec.sources[0].helm: valueFiles entry "$vals/prod.yaml" names $vals, which is the ref of no source (known: $values)',
   });
-  assert.deepEqual(
-    warnings.map((w) => `${w.line} ${w.field}: ${w.problem}`),
-    [
-      '10 spec.sources[1].ref: is not supported by Mooring; ignored',
-      '6 spec.sources: multiple sources are not supported by Mooring: only the first (https://example.com/web.git) is used',
-      '9 spec.sources[1]: is ignored (only the first source is used)',
-    ],
-  );
 });
 
 test('importArgoApplication warns about every field it does not use', () => {

@@ -435,3 +435,72 @@ test('nativeAppSpec refuses inline Helm values and parameters, naming the field 
     );
   }
 });
+
+test('spec.sources: each source checked, with refs, ref-only sources and the first as source', () => {
+  const doc = (sources: string, extra = '') => `apiVersion: mooring.dev/v1
+kind: Application
+metadata:
+  name: web
+spec:
+${extra}  sources:
+${sources}
+  destination:
+    namespace: web
+`;
+  const good = doc(`    - repoURL: https://example.com/web.git
+      path: chart
+      helm: { valueFiles: [$values/web/prod.yaml] }
+    - repoURL: https://example.com/values.git
+      targetRevision: main
+      ref: values`);
+  const app = parseApplications(good, 'a.yaml').apps[0];
+  assert.equal(app?.sources?.length, 2);
+  assert.equal(app?.source.path, 'chart');
+  assert.deepEqual(app?.sources?.[1], {
+    repoURL: 'https://example.com/values.git',
+    targetRevision: 'main',
+    path: '',
+    ref: 'values',
+  });
+  const one = parseApplications(
+    doc('    - { repoURL: https://example.com/web.git, path: deploy }'),
+    'a.yaml',
+  );
+  assert.equal(one.apps[0]?.sources, undefined, 'one source is just source');
+
+  const refused = (text: string, message: RegExp) =>
+    assert.throws(
+      () => parseApplications(text, 'a.yaml'),
+      (err: unknown) => {
+        assert.ok(err instanceof SpecError);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
+  refused(
+    doc(
+      '    - { repoURL: https://example.com/web.git, path: deploy }',
+      '  source: { repoURL: https://x.example/a.git, path: a }\n',
+    ),
+    /spec\.sources: cannot be set with spec\.source/,
+  );
+  refused(
+    doc('    - { repoURL: https://example.com/values.git, ref: values }'),
+    /spec\.sources\[0\]\.path: is required in at least one source: every source only provides files/,
+  );
+  refused(
+    doc(`    - { repoURL: "oci://r.example/charts", chart: web, ref: web }
+    - { repoURL: https://example.com/web.git, path: deploy }`),
+    /spec\.sources\[0\]\.ref: cannot be set on a chart source/,
+  );
+  refused(
+    doc(`    - { repoURL: https://example.com/a.git, path: a, ref: x }
+    - { repoURL: https://example.com/b.git, path: b, ref: x }`),
+    /spec\.sources\[1\]\.ref: "x" is already the ref of source 0/,
+  );
+  refused(
+    doc(`    - { repoURL: https://example.com/a.git, path: a, helm: { valueFiles: [$v/../secret.yaml] } }
+    - { repoURL: https://example.com/b.git, ref: v }`),
+    /must name a file inside the repository of \$v, without "\.\."/,
+  );
+});

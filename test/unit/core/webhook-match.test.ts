@@ -129,3 +129,38 @@ test('a generic push without ref or paths refreshes every app of the repository'
     ['a', 'b'],
   );
 });
+
+test('matchApps(): an app with several sources matches a push to any of its Git sources, once; charts never', () => {
+  const multi: WebhookApp = {
+    name: 'web',
+    workflowId: 'app/web',
+    repoURL: 'oci://registry.example.com/charts',
+    targetRevision: '^1.0.0',
+    chart: 'web',
+    path: '',
+    sources: [
+      { repoURL: 'oci://registry.example.com/charts', targetRevision: '^1.0.0', chart: 'web', path: '' },
+      { repoURL: 'https://github.com/acme/values', targetRevision: 'main', path: '' },
+      { repoURL: 'https://github.com/acme/values', targetRevision: 'main', path: 'extra' },
+    ],
+  };
+  const chart: WebhookApp = {
+    name: 'chart',
+    workflowId: 'app/chart',
+    repoURL: 'https://github.com/acme/values',
+    targetRevision: 'main',
+    chart: 'values',
+  };
+  const index = indexApps([multi, chart]);
+  const push = (repo: string): PushEvent => ({
+    provider: 'generic',
+    repoUrls: [repo],
+    ref: 'refs/heads/main',
+    changedPaths: ['extra/values.yaml'],
+  });
+  assert.deepEqual(
+    matchApps(push('https://github.com/acme/values.git'), index).map((a) => a.name),
+    ['web'],
+  );
+  assert.deepEqual(matchApps(push('https://registry.example.com/charts'), index), []);
+});

@@ -296,6 +296,28 @@ describe('ApplicationEntity: operator requests', () => {
     assert.equal(app.rollbackTarget({ toRevision: 'abc12341' }), b);
   });
 
+  it('finds a chart pin by its exact version, not by a version it prefixes', () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const [v123, v1230] = [`1.2.3@${digest('a')}`, `1.2.30@${digest('b')}`];
+    const app = deployedApp(v123);
+    run(app, refreshTo(app, v1230) as OperationRequest, results.succeeded(v1230));
+    assert.equal(app.rollbackTarget({ toRevision: '1.2.3' }), v123);
+    assert.equal(app.rollbackTarget({ toRevision: '1.2.30' }), v1230);
+    assert.equal(app.rollbackTarget({ toRevision: '1.2.30@sha256:bb' }), v1230, 'a prefix of the pin');
+    const other = `0.9.0@${digest('c')}`;
+    assert.equal(
+      app.rollbackTarget({ toRevision: other }),
+      other,
+      'a full pin outside the history is taken as given',
+    );
+    assert.throws(
+      () => app.rollbackTarget({ toRevision: '1.2' }),
+      rejected(
+        /^Revision "1.2" is ambiguous: it matches 1.2.3@sha256:a+, 1.2.30@sha256:b+; give more characters$/,
+      ),
+    );
+  });
+
   it('pause stops auto-sync; resume restarts it and asks for a refresh', () => {
     const app = deployedApp(C1);
     app.pause();

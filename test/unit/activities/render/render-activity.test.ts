@@ -98,9 +98,9 @@ describe('createRenderActivities', () => {
   });
 
   it('refuses a revision that is not a commit SHA', async () => {
-    await assert.rejects(
-      activities.renderManifests({ ...input, revision: 'main' }),
-      new TypeError('Cannot render app "web" at revision "main": expected a full commit SHA'),
-    );
+    await assert.rejects(activities.renderManifests({ ...input, revision: 'main' }), {
+      name: 'TypeError',
+      message: /^Cannot render app "web" from \S+ at revision "main": expected a full commit SHA$/,
+    });
   });
 });
