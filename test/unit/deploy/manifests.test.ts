@@ -261,7 +261,16 @@ interface NetworkPolicySpec {
 const portsOf = (rule: { ports?: PolicyPort[] }): string[] =>
   (rule.ports ?? []).map((p) => `${p.protocol}/${p.port}`).sort();
 
-function networkPolicy(name: string, dir: string): NetworkPolicySpec {
+/**
+ * The NetworkPolicy of a deploy/ component, checked: it selects the component's pods, denies by
+ * default both ways, lets in only `inbound` (one port, from the named namespaces), which is the
+ * pods' only port, and sends DNS to kube-dns and Temporal to its port.
+ */
+function networkPolicy(
+  name: string,
+  dir: string,
+  inbound: { port: number; namespaces: string[] } = { port: 9470, namespaces: ['monitoring'] },
+): NetworkPolicySpec {
   const np = byName('NetworkPolicy', name);
   assert.equal(np.file, `deploy/${dir}/network-policy.yaml`);
   assert.equal(np.metadata?.namespace, 'mooring-system');
@@ -276,16 +285,18 @@ function networkPolicy(name: string, dir: string): NetworkPolicySpec {
   for (const [k, v] of Object.entries(spec.podSelector.matchLabels))
     assert.equal(pods[k], v, `${name}: the NetworkPolicy does not select the pods`);
   assert.deepEqual(spec.policyTypes, ['Ingress', 'Egress'], 'both directions default to deny');
-  // Ingress: only the metrics port, only from the monitoring namespace.
   assert.equal(spec.ingress.length, 1);
-  assert.deepEqual(spec.ingress[0]?.from, [
-    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
-  ]);
-  assert.deepEqual(portsOf(spec.ingress[0]!), ['TCP/9470']);
+  assert.deepEqual(
+    spec.ingress[0]?.from,
+    inbound.namespaces.map((ns) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+    })),
+  );
+  assert.deepEqual(portsOf(spec.ingress[0]!), [`TCP/${inbound.port}`]);
   const metricsPort = podOf(byName('Deployment', name))
     .containers.flatMap((c) => (c as { ports?: { containerPort: number }[] }).ports ?? [])
     .map((p) => p.containerPort);
-  assert.deepEqual(metricsPort, [9470], `${name}: the only container port is the metrics proxy`);
+  assert.deepEqual(metricsPort, [inbound.port], `${name}: the only container port is the one let in`);
   // Egress: DNS to kube-dns; every rule names its ports (no rule opens every port).
   for (const rule of spec.egress)
     assert.ok(portsOf(rule).length > 0, `${name}: an egress rule without ports`);
@@ -533,4 +544,36 @@ test('the agent and the worker reach Temporal with mutual TLS and a token, from 
       );
     }
   }
+});
+
+test('the webhook receiver holds no cluster credentials, reaches only DNS and Temporal, and is probed on /healthz', () => {
+  const spec = networkPolicy('mooring-webhook', 'webhook', {
+    port: 9480,
+    namespaces: ['ingress-nginx', 'monitoring'],
+  });
+  assert.deepEqual(spec.egress.map(portsOf), [['TCP/53', 'UDP/53'], ['TCP/7233']]);
+  const deployment = byName('Deployment', 'mooring-webhook');
+  const pod = podOf(deployment);
+  assert.equal(pod.automountServiceAccountToken, false);
+  assert.equal(pod.securityContext?.runAsNonRoot, true);
+  const main = pod.containers.find((c) => c.name === 'webhook');
+  assert.ok(main, 'a webhook container');
+  assert.deepEqual(main.args?.slice(0, 3), ['webhook', '--listen', '0.0.0.0:9480']);
+  assert.equal(main.securityContext?.readOnlyRootFilesystem, true);
+  const env = new Map((main.env ?? []).map((e) => [e.name, e.value]));
+  const secretsMount = main.volumeMounts?.find((m) => m.name === 'webhook-secrets')?.mountPath;
+  assert.ok(
+    env.get('MOORING_WEBHOOK_GITHUB_SECRET_FILE')?.startsWith(`${secretsMount}/`),
+    'the secret from its mount',
+  );
+  assert.deepEqual(main.livenessProbe, {
+    httpGet: { path: '/healthz', port: 'http' },
+    periodSeconds: 30,
+    failureThreshold: 3,
+  });
+  const service = byName('Service', 'mooring-webhook');
+  const labels = (deployment.spec as { template: { metadata: { labels: Record<string, string> } } }).template
+    .metadata.labels;
+  for (const [k, v] of Object.entries((service.spec as { selector: Record<string, string> }).selector))
+    assert.equal(labels[k], v);
 });
