@@ -494,6 +494,8 @@ export interface ApplicationFilter {
    * checks, not the whole fleet.
    */
   pollDue?: { tickEndMs: number; tickMs: number };
+  /** Only the apps with `spec.autoscaling` (filtered by the activity, as `pollDue`). */
+  autoscaled?: boolean;
 }
 
 export interface ControlActivities {

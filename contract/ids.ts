@@ -31,6 +31,11 @@ export function cascadeDeleteWorkflowId(app: string): string {
   return `app/${app}/delete`;
 }
 
+/** The notifications of an app's deletion (`mooring app delete`), sent after its workflow ended. */
+export function deletedNotificationWorkflowId(app: string): string {
+  return `app/${app}/deleted`;
+}
+
 /**
  * `mooring app apply` listing a repository's directories for ApplicationSet git generators, on
  * `cluster`'s agent (which holds the Git credentials); `nonce` keeps concurrent listings apart.
@@ -57,6 +62,7 @@ export const WORKFLOW_TYPES = {
   autoscale: 'autoscaleWorkflow',
   diff: 'diffWorkflow',
   cascadeDelete: 'cascadeDeleteWorkflow',
+  notifyDeleted: 'notifyDeletedWorkflow',
   listRepoDirectories: 'listRepoDirectoriesWorkflow',
 } as const;
 

@@ -78,6 +78,14 @@ export interface CascadeDeleteInput {
   plan?: PlanInput;
 }
 
+/** Input of `notifyDeletedWorkflow`: the deleted app's last spec and who deleted it. */
+export interface NotifyDeletedInput {
+  spec: AppSpec;
+  initiator?: InitiatorIdentity;
+  /** What was deleted with it, e.g. "12 objects deleted" or "objects left in the cluster". */
+  message: string;
+}
+
 /** Input of the git-poll workflow; the schedule passes its own period. */
 export interface GitPollInput {
   /**

@@ -5,7 +5,8 @@
  * scales; an app whose recommendation equals its replicas, with nothing pending, is not signalled
  * (no history grows while nothing changes).
  */
-import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, proxyActivities } from '@temporalio/workflow';
+import { PATCHES } from './patches.js';
 import type { ControlActivities, MetricsActivities } from '../contract/activities.js';
 import type { ApplicationSummary } from '../contract/activities.js';
 import { autoscaleSignal } from '../contract/messages.js';
@@ -20,7 +21,9 @@ const CONCURRENCY = 8;
 
 export async function autoscaleWorkflow(): Promise<AutoscaleResult> {
   const control = proxyActivities<ControlActivities>(fleetListProfile());
-  const apps = (await control.listApplications()).filter((a) => a.autoscaling);
+  // The fleet's other apps stay out of this run's history (it runs every 30 s).
+  const filter = patched(PATCHES.autoscaledOnActivity) ? { autoscaled: true } : undefined;
+  const apps = (await control.listApplications(filter)).filter((a) => a.autoscaling);
   const result: AutoscaleResult = { evaluated: apps.length, signalled: [], unchanged: [], errors: [] };
   await mapBounded(apps, CONCURRENCY, async (app) => {
     try {

@@ -8,3 +8,4 @@ export { diffWorkflow } from './diff.js';
 export { cascadeDeleteWorkflow } from './delete.js';
 export { listRepoDirectoriesWorkflow } from './list-repo-directories.js';
 export { driftWatchWorkflow } from './drift-watch.js';
+export { notifyDeletedWorkflow } from './notify-deleted.js';

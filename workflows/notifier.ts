@@ -9,7 +9,7 @@
 import { CancellationScope, log, patched, proxyActivities } from '@temporalio/workflow';
 import { matchSubscriptions, notifyActivityOptions } from '../core/notify/index.js';
 import type { NotificationEvent, NotificationTrigger, NotifyActivities } from '../core/notify/index.js';
-import type { ApplicationEntity } from './application-state.js';
+import type { AppSpec } from '../config/types.js';
 import { isoTime, workflowNow } from './clock.js';
 import { PATCHES } from './patches.js';
 
@@ -17,10 +17,11 @@ import { PATCHES } from './patches.js';
 export type EventDetails = Omit<NotificationEvent, 'app' | 'trigger' | 'time' | 'cluster' | 'namespace'>;
 
 export class Notifier {
-  readonly #app: ApplicationEntity;
+  /** The app (its current spec: a `setSpec` update may change the subscriptions). */
+  readonly #app: { readonly spec: AppSpec };
   readonly #pending = new Set<Promise<void>>();
 
-  constructor(app: ApplicationEntity) {
+  constructor(app: { readonly spec: AppSpec }) {
     this.#app = app;
   }
 

@@ -44,6 +44,8 @@ export const PATCHES = {
   hourlySafetyRefresh: 'hourly-safety-refresh',
   /** git-poll asks `listApplications` for the due apps only, instead of the whole fleet each tick. */
   pollDueOnActivity: 'poll-due-on-activity',
+  /** autoscale asks `listApplications` for the autoscaled apps only, instead of the whole fleet every 30 s. */
+  autoscaledOnActivity: 'autoscaled-on-activity',
   /** Automatic operations wait for the project's sync windows; manual ones are checked unless overridden. */
   syncWindows: 'sync-windows',
   /** Operations, drift and degraded health notify the app's subscriptions (spec.notifications). */

@@ -7,7 +7,7 @@ import { driftWatchWorkflowId, WORKFLOW_TYPES } from '../../contract/ids.js';
 import { applicationsOnQueue, listApplications } from '../../client/list-applications.js';
 import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import { registerChildApplications } from './register-child-applications.js';
-import { intervalMs, pollDue } from '../../core/poll/poll-due.js';
+import { keptByFilter } from '../../core/fleet/application-filter.js';
 
 export function createControlActivities(deps: { client: Client; taskQueue: string }): ControlActivities {
   return {
@@ -16,10 +16,7 @@ export function createControlActivities(deps: { client: Client; taskQueue: strin
         sdkWorkflowReader(deps.client),
         applicationsOnQueue(deps.taskQueue, filter),
       );
-      const due = filter?.pollDue;
-      return due
-        ? apps.filter((app) => pollDue(app.name, intervalMs(app.interval), due.tickEndMs, due.tickMs))
-        : apps;
+      return apps.filter((app) => keptByFilter(app, filter));
     },
     async registerChildApplications(input) {
       return await registerChildApplications(deps.client, deps.taskQueue, input);

@@ -4,7 +4,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GitPollResult } from '../../contract/workflows.js';
 import { refreshSignal } from '../../contract/messages.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { guestbookDeployment, settledAt, startE2e } from '../support/e2e.js';
@@ -62,11 +61,7 @@ describe('automatic rollback', () => {
 
   test('the next git poll and a refresh do not deploy the bad commit again', async () => {
     const before = await app.status();
-    const poll = (await env.client.workflow.execute('gitPollWorkflow', {
-      taskQueue: env.taskQueue,
-      workflowId: `git-poll-${env.suffix}`,
-      workflowExecutionTimeout: '2m',
-    })) as GitPollResult;
+    const poll = await env.gitPoll();
     assert.deepEqual(poll.errors, []);
     // The task queue is this test's own and serves this one app: the poll must have seen it.
     assert.equal(poll.apps, 1, `git-poll saw ${poll.apps} apps on ${env.taskQueue}`);

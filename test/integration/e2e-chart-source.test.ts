@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { rollbackSignal } from '../../contract/messages.js';
-import type { GitPollResult } from '../../contract/workflows.js';
 import { parseChartRevision } from '../../contract/revision.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
@@ -21,6 +20,7 @@ import { isolatedHelmEnv, packageChart, serveChartRepo, writeTestChart } from '.
 import type { ChartRepoServer, TestChart } from '../support/chart-repo.js';
 import { startOciRegistry } from '../support/oci-registry.js';
 import type { OciRegistry } from '../support/oci-registry.js';
+import { setEnv } from '../support/env-vars.js';
 import { kubectlJson } from '../support/stack.js';
 
 const AUTH = { username: 'mooring', password: 'chart-pull-secret' };
@@ -61,10 +61,7 @@ describe('apps from Helm chart repositories and OCI registries', () => {
   let registry: OciRegistry;
   let charts: ChartRepoServer;
   let tmp: string;
-  const saved = {
-    credentials: process.env.MOORING_HELM_CREDENTIALS_FILE,
-    plainHttp: process.env.MOORING_HELM_PLAIN_HTTP_HOSTS,
-  };
+  let restoreEnv = (): void => undefined;
 
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'mooring-e2e-chart-'));
@@ -84,8 +81,10 @@ describe('apps from Helm chart repositories and OCI registries', () => {
       { mode: 0o600 },
     );
     // The agent's own settings, read when its chart source is first built (by the worker below).
-    process.env.MOORING_HELM_CREDENTIALS_FILE = join(tmp, 'helm-credentials.yaml');
-    process.env.MOORING_HELM_PLAIN_HTTP_HOSTS = `${registry.host},${new URL(charts.url).host}`;
+    restoreEnv = setEnv({
+      MOORING_HELM_CREDENTIALS_FILE: join(tmp, 'helm-credentials.yaml'),
+      MOORING_HELM_PLAIN_HTTP_HOSTS: `${registry.host},${new URL(charts.url).host}`,
+    });
     await publish(webChart('1.0.0', IMAGE_1));
     env = await startE2e('chart');
   });
@@ -94,13 +93,7 @@ describe('apps from Helm chart repositories and OCI registries', () => {
     await registry?.close();
     await charts?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
-    for (const [name, value] of [
-      ['MOORING_HELM_CREDENTIALS_FILE', saved.credentials],
-      ['MOORING_HELM_PLAIN_HTTP_HOSTS', saved.plainHttp],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
   });
 
   /** Packages `chart` and pushes it to the registry's `charts` namespace. */
@@ -141,11 +134,7 @@ describe('apps from Helm chart repositories and OCI registries', () => {
     test('git-poll finds a new version in range and the app deploys it', async () => {
       await publish(webChart('1.1.0', IMAGE_2));
       await publish(webChart('2.0.0', 'example.invalid/outside-the-range'));
-      const poll = (await env.client.workflow.execute('gitPollWorkflow', {
-        taskQueue: env.taskQueue,
-        workflowId: `git-poll-${env.suffix}`,
-        workflowExecutionTimeout: '2m',
-      })) as GitPollResult;
+      const poll = await env.gitPoll();
       assert.deepEqual(poll.errors, []);
       assert.deepEqual(poll.refreshed, [app.name]);
       const status = await app.waitStatus('1.1.0 deployed', (s) => {

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { rollbackSignal } from '../../contract/messages.js';
 import type { AppStatus } from '../../contract/messages.js';
-import type { GitPollResult } from '../../contract/workflows.js';
 import { isChartRevision, splitRevisions } from '../../contract/revision.js';
 import { settledAt, startE2e } from '../support/e2e.js';
 import type { E2eApp, E2eEnv } from '../support/e2e.js';
@@ -23,6 +22,7 @@ import type { TestGitRepo } from '../support/git-repo.js';
 import { startOciRegistry } from '../support/oci-registry.js';
 import type { OciRegistry } from '../support/oci-registry.js';
 import { SHARED_EXAMPLES, sharedExamplesMissing } from '../support/requirements.js';
+import { setEnv } from '../support/env-vars.js';
 import { kubectlJson } from '../support/stack.js';
 
 const CHART_DIR = join(SHARED_EXAMPLES, 'helm-guestbook');
@@ -38,7 +38,7 @@ describe(
     let tmp: string;
     let app: E2eApp;
     let first: AppStatus;
-    const savedPlainHttp = process.env.MOORING_HELM_PLAIN_HTTP_HOSTS;
+    let restoreEnv = (): void => undefined;
 
     before(async () => {
       tmp = await mkdtemp(join(tmpdir(), 'mooring-e2e-multi-'));
@@ -48,7 +48,7 @@ describe(
         await packageChart(CHART_DIR, join(tmp, 'archives'), isolatedHelmEnv(join(tmp, 'helm'))),
       );
       values = await createTestGitRepo(CHART_DIR, 'helm-guestbook');
-      process.env.MOORING_HELM_PLAIN_HTTP_HOSTS = registry.host;
+      restoreEnv = setEnv({ MOORING_HELM_PLAIN_HTTP_HOSTS: registry.host });
       env = await startE2e('multi');
     });
     after(async () => {
@@ -56,8 +56,7 @@ describe(
       await registry?.close();
       await values?.remove();
       if (tmp) await rm(tmp, { recursive: true, force: true });
-      if (savedPlainHttp === undefined) delete process.env.MOORING_HELM_PLAIN_HTTP_HOSTS;
-      else process.env.MOORING_HELM_PLAIN_HTTP_HOSTS = savedPlainHttp;
+      restoreEnv();
     });
 
     const deployment = (name: string) =>
@@ -103,11 +102,7 @@ describe(
       const sha = await values.commit('three replicas in production', {
         [VALUES_FILE]: 'service:\n  type: LoadBalancer\nreplicaCount: 3\n',
       });
-      const poll = (await env.client.workflow.execute('gitPollWorkflow', {
-        taskQueue: env.taskQueue,
-        workflowId: `git-poll-${env.suffix}`,
-        workflowExecutionTimeout: '2m',
-      })) as GitPollResult;
+      const poll = await env.gitPoll();
       assert.deepEqual(poll.errors, []);
       assert.deepEqual(poll.refreshed, [app.name]);
       const [chart] = splitRevisions(first.deployedRevision ?? '');

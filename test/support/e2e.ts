@@ -15,6 +15,7 @@ import type { AppSpec } from '../../config/types.js';
 import { statusQuery } from '../../contract/messages.js';
 import { driftWatchWorkflowId, applicationWorkflowId } from '../../contract/ids.js';
 import type { AppStatus } from '../../contract/messages.js';
+import type { GitPollResult } from '../../contract/workflows.js';
 import { runWorker } from '../../workers/worker.js';
 import { createTestGitRepo } from './git-repo.js';
 import type { TestGitRepo } from './git-repo.js';
@@ -94,6 +95,8 @@ export interface E2eEnv {
   client: Client;
   /** Creates the repository and registers the app (as `mooring app apply` does). */
   createApp(prefix: string, options?: AppOptions): Promise<E2eApp>;
+  /** Runs one git-poll over this env's task queue (all its apps, as a scheduled run would) to its end. */
+  gitPoll(): Promise<GitPollResult>;
   /** Makes every wait of this env fail at once when `worker` exits unasked (for `worker: false`). */
   watchWorker(worker: WatchedWorker): void;
   /** Why the in-process worker or a watched worker stopped on its own; undefined while they run. */
@@ -315,6 +318,13 @@ export async function startE2e(
     cluster,
     client,
     createApp,
+    async gitPoll() {
+      return (await client.workflow.execute('gitPollWorkflow', {
+        taskQueue,
+        workflowId: `git-poll-${suffix}-${uniqueSuffix()}`,
+        workflowExecutionTimeout: '2m',
+      })) as GitPollResult;
+    },
     watchWorker(worker) {
       watched.push(worker);
     },

@@ -9,6 +9,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ApplicationSummary } from '../../contract/activities.js';
 import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
+import type { autoscaleWorkflow } from '../../workflows/autoscale.js';
 import type { driftScanWorkflow } from '../../workflows/drift-scan.js';
 import { applicationWorkflowId } from '../../contract/ids.js';
 import { refreshSignal, statusQuery } from '../../contract/messages.js';
@@ -206,5 +207,21 @@ describe('fleet workflows', () => {
     assert.equal(env.script.callsOf('detectDrift', s4.name).length, 0);
     const degraded = await env.waitStatus(s2.name, 'the reported health', (s) => s.health === 'Degraded');
     assert.equal(degraded.healthMessage, 'Deployment: 0 of 1 available');
+  });
+
+  it('autoscale asks for the autoscaled apps only: the rest of the fleet stays out of its history', async () => {
+    const [s1, s2] = specs as [AppSpec, AppSpec];
+    const policy = { target: 'Deployment/web', min: 1, max: 4, query: 'up', targetValue: 1 };
+    env.script.applications = [
+      summary(s1, { autoscaling: { policy } as ApplicationSummary['autoscaling'] }),
+      summary(s2, {}),
+    ];
+    const result = await env.client.workflow.execute<typeof autoscaleWorkflow>('autoscaleWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId: `autoscale-${env.suffix}`,
+      workflowExecutionTimeout: '1m',
+    });
+    assert.equal(result.evaluated, 1);
+    assert.deepEqual(env.script.callsOf('listApplications').at(-1)?.input, { autoscaled: true });
   });
 });

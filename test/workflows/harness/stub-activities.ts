@@ -4,7 +4,7 @@
  * fail with which error, and read back every call (and attempt) the workflows made. No cluster,
  * no Git.
  */
-import { intervalMs, pollDue } from '../../../core/poll/poll-due.js';
+import { keptByFilter } from '../../../core/fleet/application-filter.js';
 import { Context } from '@temporalio/activity';
 import type { DeliverNotificationInput, NotifyActivities } from '../../../core/notify/index.js';
 import type { AppSpec } from '../../../config/types.js';
@@ -327,12 +327,11 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
         attempt: Context.current().info.attempt,
         taskQueue: Context.current().info.taskQueue,
       });
-      const due = filter?.pollDue;
       return script.applications.filter(
         (a) =>
           (filter?.cluster === undefined || a.cluster === filter.cluster) &&
           (filter?.names === undefined || filter.names.includes(a.name)) &&
-          (due === undefined || pollDue(a.name, intervalMs(a.interval), due.tickEndMs, due.tickMs)),
+          keptByFilter(a, filter),
       );
     },
     async deliverNotification(input: DeliverNotificationInput) {
