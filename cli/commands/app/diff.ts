@@ -33,7 +33,10 @@ export function registerDiffCommand(app: Command, run: RunWithClient): void {
     .description(
       'Compare Git (target revision or --revision) with the cluster; exit 0 no diff, 1 diff, 2 error',
     )
-    .option('--revision <rev>', 'branch, tag, SHA or chart version (several sources: one each, joined by ",")')
+    .option(
+      '--revision <rev>',
+      'branch, tag, SHA or chart version (several sources: one each, joined by ",")',
+    )
     .action((name: string, opts: { revision?: string }) =>
       run(async (client) => {
         const handle = client.workflow.getHandle(applicationWorkflowId(name));

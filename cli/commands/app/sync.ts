@@ -19,7 +19,10 @@ export function registerSyncCommand(app: Command, run: RunWithClient): void {
   app
     .command('sync <name>')
     .description('Sync now (to the target revision or --revision)')
-    .option('--revision <rev>', 'branch, tag, SHA or chart version (several sources: one each, joined by ",")')
+    .option(
+      '--revision <rev>',
+      'branch, tag, SHA or chart version (several sources: one each, joined by ",")',
+    )
     .option('--prune', 'delete objects no longer in Git')
     .option('--dry-run', 'plan only')
     .option(
