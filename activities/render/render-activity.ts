@@ -1,6 +1,8 @@
 /**
  * The `renderManifests` activity: checkout at a SHA (or, for a chart source, the chart pulled by
- * its pin) -> rendered objects in the manifest store -> a small summary. Objects never enter the activity result; a repeated render is a cache lookup.
+ * its pin) -> rendered objects in the manifest store -> a small summary; an app with several
+ * sources renders each and stores them together. Objects never enter the activity result; a
+ * repeated render is a cache lookup.
  * The render policy comes from the agent's own configuration (`renderPolicyFor`), never from the
  * input; `helm.valuesFrom` Secrets are read here, on the agent, before the cache lookup (their
  * digest is part of the cache key). SOPS-encrypted generator files and objects are decrypted with
@@ -28,7 +30,11 @@ import { parseChartRevision } from '../../contract/revision.js';
 import { ensurePrivateDir } from './sops/private-dir.js';
 import { SopsRender } from './sops/sops-render.js';
 import type { AgeKeyState } from './sops/age-key.js';
-import type { RenderLimits } from '../../core/manifests/render-limits.js';
+import {
+  DEFAULT_RENDER_LIMITS,
+  assertObjectLimit,
+  type RenderLimits,
+} from '../../core/manifests/render-limits.js';
 import { DEFAULT_RENDER_POLICY, type RenderPolicy } from '../../core/manifests/render-policy.js';
 import { summarizeManifests } from '../../core/manifests/summarize-manifests.js';
 import type {
@@ -192,6 +198,9 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
           rendered.map((r) => r.objects),
         );
       const objects = rendered.flatMap((r) => r.objects);
+      // Each source was held to the limit; together they are too.
+      const maxObjects = options.limits?.maxObjects ?? DEFAULT_RENDER_LIMITS.maxObjects;
+      assertObjectLimit(`Rendering the sources of app "${input.appName}"`, objects.length, maxObjects);
       if (rendered.some((r) => r.decrypted)) await ensurePrivateDir(store.dir);
       const summary = summarizeManifests(objects, await store.put(objects));
       await cache.record(input, summary, context);
