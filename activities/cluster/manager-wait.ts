@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ResourceHealth } from '../../contract/activities.js';
 import { aggregateHealth, assessHealth, rolloutFailure } from '../../core/health/index.js';
+import { currentPodsSelector } from '../../core/health/current-pods.js';
 import type { HealthResult } from '../../core/health/index.js';
 import { formatRef, refOf } from '../../contract/object-ref.js';
 import type { HealthStatusCode, KubeObject } from '../../contract/kube-object.js';
@@ -106,8 +107,9 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 
 /**
  * A definitive failure among the objects or the pods of their workloads: a rollout past its
- * progress deadline, a failed Job, or a workload's pod crash-looping or unable to pull its image,
- * which no amount of waiting fixes.
+ * progress deadline, a failed Job, or a pod of a workload's current revision crash-looping or
+ * unable to pull its image, which no amount of waiting fixes. Pods of a revision being replaced
+ * (a rollback leaving a crash-looping one) do not count (core/health/current-pods.ts).
  */
 async function firstFailure(
   client: KubeClient,
@@ -121,10 +123,21 @@ async function firstFailure(
     const selector = (obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)
       ?.selector?.matchLabels;
     if (!WORKLOADS.has(obj.kind) || !selector || Object.keys(selector).length === 0) continue;
+    const namespace = obj.metadata.namespace;
     const labelSelector = Object.entries(selector)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
-    const pods = await client.list('v1', 'Pod', { namespace: obj.metadata.namespace, labelSelector, signal });
+    const replicaSets =
+      obj.kind === 'Deployment'
+        ? await client.list('apps/v1', 'ReplicaSet', { namespace, labelSelector, signal })
+        : [];
+    const current = currentPodsSelector(obj, replicaSets);
+    if (current === undefined) continue;
+    const pods = await client.list('v1', 'Pod', {
+      namespace,
+      labelSelector: current ? `${labelSelector},${current}` : labelSelector,
+      signal,
+    });
     for (const pod of pods) {
       const podFailure = pod.metadata.deletionTimestamp ? undefined : rolloutFailure(pod);
       if (podFailure) return `${formatRef(refOf(obj))}: pod ${pod.metadata.name}: ${podFailure}`;
