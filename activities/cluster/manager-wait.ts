@@ -127,21 +127,22 @@ async function firstFailure(
     const labelSelector = Object.entries(selector)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
+    const pods = await client.list('v1', 'Pod', { namespace, labelSelector, signal });
+    const failing = pods.flatMap((pod) => {
+      const podFailure = pod.metadata.deletionTimestamp ? undefined : rolloutFailure(pod);
+      return podFailure ? [{ pod, podFailure }] : [];
+    });
+    if (failing.length === 0) continue;
+    // Only a failing pod makes the current revision worth a request (its ReplicaSets).
     const replicaSets =
       obj.kind === 'Deployment'
         ? await client.list('apps/v1', 'ReplicaSet', { namespace, labelSelector, signal })
         : [];
     const current = currentPodsSelector(obj, replicaSets);
     if (current === undefined) continue;
-    const pods = await client.list('v1', 'Pod', {
-      namespace,
-      labelSelector: current ? `${labelSelector},${current}` : labelSelector,
-      signal,
-    });
-    for (const pod of pods) {
-      const podFailure = pod.metadata.deletionTimestamp ? undefined : rolloutFailure(pod);
-      if (podFailure) return `${formatRef(refOf(obj))}: pod ${pod.metadata.name}: ${podFailure}`;
-    }
+    const [key = '', value] = current.split('=');
+    const found = failing.find(({ pod }) => current === '' || pod.metadata.labels?.[key] === value);
+    if (found) return `${formatRef(refOf(obj))}: pod ${found.pod.metadata.name}: ${found.podFailure}`;
   }
   return undefined;
 }
