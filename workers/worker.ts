@@ -70,6 +70,15 @@ export interface WorkerOptions {
   stop?: Promise<void>;
 }
 
+/**
+ * Activities the agent runs at once. Most are health waits, which sleep between polls (together
+ * they poll at a bounded rate, manager-wait.ts); renders have their own smaller limit
+ * (render-activity.ts) and API calls share 32 connections (kube-client.ts). With 32 slots a
+ * registering fleet's health waits held every slot, and its renders and applies queued for
+ * seconds behind them.
+ */
+const CLUSTER_ACTIVITY_SLOTS = 128;
+
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const log = createLogger('mooring-worker');
   // Credentials are read and checked before anything dials.
@@ -150,7 +159,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
           ...createAppOfAppsActivities({ guard: clusterActivities.guard, client, taskQueue }),
           ...createSyncWindowActivities({ guard: clusterActivities.guard }),
         }),
-        maxConcurrentActivityTaskExecutions: 32,
+        maxConcurrentActivityTaskExecutions: CLUSTER_ACTIVITY_SLOTS,
       }),
     );
   if (client) {

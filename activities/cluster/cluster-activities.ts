@@ -49,11 +49,12 @@ import { createLiveWatchActivities } from './live-watch-activity.js';
 import { AUTOSCALER_FIELD_MANAGER } from '../../core/autoscale/target.js';
 import { deleteAll, waitForDeletion } from './manager-delete.js';
 import { runHooks } from './manager-hooks.js';
-import { listTracked } from './manager-inventory.js';
+import { listTracked, noteWrittenKinds } from './manager-inventory.js';
 import { observeHealth, waitForSet } from './manager-wait.js';
 import { waitEstablished } from './manager-crds.js';
 import { countActions, diffApp, diffObjectsOf } from './manager-diff.js';
 import { assertNotShared } from './manager-shared.js';
+import { onceReader, type LiveReader } from './live-reader.js';
 import { dryRunPlan } from './manager-dry-run.js';
 import { PredictionCache } from './prediction-cache.js';
 import { diffDir, formatDiffCapped, MAX_DIFF_TEXT_BYTES, storeDiff } from './diff-store.js';
@@ -274,9 +275,14 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
    * Refuses to write objects another app tracks, unless the app opts in with
    * `AllowSharedResource=true`: an app never silently takes over (and later prunes) another's objects.
    */
-  async function assertOwnership(input: PlanInput, objects: readonly KubeObject[], signal?: AbortSignal) {
+  async function assertOwnership(
+    input: PlanInput,
+    objects: readonly KubeObject[],
+    signal: AbortSignal | undefined,
+    read: LiveReader,
+  ) {
     if (appSyncOptions(input.syncOptions).allowSharedResource) return;
-    await assertNotShared(client, input.app, objects, { signal });
+    await assertNotShared(client, input.app, objects, { signal, read });
   }
 
   function stepObjects(loaded: LoadedPlan, phase: string, wave: number): KubeObject[] {
@@ -285,15 +291,10 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     );
   }
 
-  /**
-   * Tracked live objects that are no longer desired. `estimate` lists only the likely kinds (see
-   * ListTrackedOptions) — enough for a count; prune itself always lists every kind.
-   */
-  async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal, estimate = false) {
+  /** Tracked live objects that are no longer desired (the kinds listed: see ListTrackedOptions). */
+  async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
     const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
-    const likelyKinds = estimate
-      ? new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`))
-      : undefined;
+    const likelyKinds = new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`));
     return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 
@@ -412,13 +413,15 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const { signal } = activityContext();
       const loaded = await planFor(input);
       const opts = appSyncOptions(input.syncOptions);
+      const read = onceReader(client, signal);
       await assertOwnership(
         input,
         loaded.objects.filter((o) => !isHook(o) && o !== loaded.plan.createNamespace),
         signal,
+        read,
       );
-      const changes = await dryRunPlan(client, loaded, { signal, syncOptions: opts });
-      const orphans = await orphansOf(input, loaded, signal, true);
+      const changes = await dryRunPlan(client, loaded, { signal, syncOptions: opts, read });
+      const orphans = await orphansOf(input, loaded, signal);
       const deleteHooks = [...loaded.plan.deleteHooks.PreDelete, ...loaded.plan.deleteHooks.PostDelete];
       const warnings = [
         ...unrecognizedOptionWarnings([...loaded.objects, ...loaded.plan.syncFailHooks, ...deleteHooks]),
@@ -451,16 +454,20 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
       const resources = objects.filter((o) => !isHook(o) && !crds.includes(o));
       const changes: ChangeEntry[] = [];
+      const read = onceReader(client, signal);
       const applyOptions = {
         ...defaultApplyOptions(),
         strategyOf: (o: KubeObject) => applyStrategy(o, opts),
+        read,
         signal,
       };
       heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });
+      noteWrittenKinds(client, input.app, objects);
       await assertOwnership(
         input,
         [...crds, ...resources].filter((o) => o !== loaded.plan.createNamespace),
         signal,
+        read,
       );
       const { apply, inSync } = await outOfSyncOnly(input, loaded, [...crds, ...resources], signal);
       changes.push(...inSync);
@@ -650,6 +657,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     async runSyncFailHooks(input: RunSyncFailHooksInput) {
       const { heartbeat, signal } = activityContext();
       const loaded = await planFor(input);
+      noteWrittenKinds(client, input.app, loaded.plan.syncFailHooks);
       const changes = await runHooks(client, loaded.plan.syncFailHooks, {
         timeoutMs: input.waitTimeoutMs,
         signal,

@@ -18,6 +18,7 @@ import type { KubeClient } from './kube-client.js';
 import { isRejection, KubeApiError } from './kube-errors.js';
 import { waitForDeletion } from './manager-delete.js';
 import { writeObject } from './manager-write.js';
+import { directReader, type LiveReader } from './live-reader.js';
 
 export const FIELD_MANAGER = 'mooring';
 
@@ -37,6 +38,8 @@ export interface ApplyOptions {
   strategy?: ApplyStrategy;
   /** Per object, when objects differ (applyAll); wins over `strategy`. */
   strategyOf?: (obj: KubeObject) => ApplyStrategy;
+  /** How the live object is read before the write. @default a GET each time */
+  read?: LiveReader;
   signal?: AbortSignal;
 }
 
@@ -59,15 +62,7 @@ export async function applyObject(
   const ref = refOf(obj);
   const strategy = options.strategy ?? DEFAULT_APPLY_STRATEGY;
   try {
-    const live = await client.get(
-      {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name ?? '',
-      },
-      options.signal,
-    );
+    const live = await (options.read ?? directReader(client, options.signal))(obj);
     const write = (dryRun: boolean): Promise<KubeObject> =>
       writeObject(client, obj, live, {
         mode: strategy.mode,

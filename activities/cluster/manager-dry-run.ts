@@ -19,6 +19,7 @@ import { ApplyFailed, ApplyRejected } from '../../contract/errors.js';
 import { refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
+import type { LiveReader } from './live-reader.js';
 import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { isHook } from '../../core/sync/hooks.js';
@@ -36,6 +37,7 @@ interface Context {
   options: AppSyncOptions;
   crdKinds: ReadonlySet<string>;
   namespacesInSync: ReadonlySet<string>;
+  read?: LiveReader;
   signal?: AbortSignal;
 }
 
@@ -84,6 +86,7 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
           ...defaultApplyOptions(),
           strategy: applyStrategy(obj, ctx.options),
           dryRun: true,
+          read: ctx.read,
           signal: ctx.signal,
         })
       ).change.action as PredictedAction;
@@ -116,7 +119,12 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
 export async function dryRunPlan(
   client: KubeClient,
   loaded: LoadedPlan,
-  options: { signal?: AbortSignal; concurrency?: number; syncOptions?: AppSyncOptions } = {},
+  options: {
+    signal?: AbortSignal;
+    concurrency?: number;
+    syncOptions?: AppSyncOptions;
+    read?: LiveReader;
+  } = {},
 ): Promise<Record<PredictedAction, number>> {
   const ctx: Context = {
     client,
@@ -127,6 +135,7 @@ export async function dryRunPlan(
         .filter((o) => o.kind === 'Namespace' && refOf(o).group === '')
         .map((o) => o.metadata.name ?? ''),
     ),
+    read: options.read,
     signal: options.signal,
   };
   const limit = pLimit(options.concurrency ?? 16);

@@ -1,8 +1,9 @@
 /**
  * Finds the live objects an app owns, across every listable kind the server serves, by the
  * `mooring.dev/app` label, then keeps only those whose tracking annotation verifies. The kinds
- * come from discovery (preferred versions), cached for a minute. A drift check may list fewer
- * kinds (see ListTrackedOptions.likelyKinds); prune always lists them all.
+ * come from discovery (preferred versions), cached for a minute. A sync, prune or drift check lists
+ * only the kinds the app may have objects in (ListTrackedOptions.likelyKinds, from the shared kind
+ * index); deleting an app lists every kind.
  */
 import pLimit from 'p-limit';
 import { MOORING_APP_LABEL } from '../../core/manifests/annotations.js';
@@ -56,24 +57,83 @@ async function discover(client: KubeClient): Promise<ListableKind[]> {
 
 const kindOf = (k: { apiVersion: string; kind: string }): string => `${groupOf(k.apiVersion)}/${k.kind}`;
 
-/** Per client and app: when every kind was last listed, and the kinds that held the app's objects since. */
-const scans = new WeakMap<KubeClient, Map<string, { at: number; kinds: Set<string> }>>();
+/** Per client: which kinds hold objects labelled for which app (see kindIndex). */
+interface KindIndex {
+  byApp: Map<string, Set<string>>;
+}
+const indexes = new WeakMap<KubeClient, { at: number; index: Promise<KindIndex> }>();
 /**
- * How long a drift check trusts the kinds it found an app's objects in. Listing every kind (45 on
- * a bare cluster) per app every 10 minutes was most of an idle fleet's API traffic; an object of a
- * kind the app never had and never rendered is rare (a hand-made object carrying the app's label),
- * and prune, which always lists every kind, still finds it.
+ * How old the kind index may be. Listing every kind for every app was most of a registering
+ * fleet's API traffic (45 lists per app on a bare cluster) and of an idle one's drift checks; the
+ * index lists every kind once for all apps, metadata only. An object of an app in a kind the app
+ * neither renders nor was written in by this process, created since the index was built (a
+ * hand-made object carrying the app's label and a valid tracking id), is found within a minute.
  */
-const FULL_SCAN_MS = 3_600_000;
+const INDEX_TTL_MS = 60_000;
+
+/** Per client and app: the kinds this process wrote objects of (noteWrittenKinds). */
+const written = new WeakMap<KubeClient, Map<string, Set<string>>>();
+
+/** The kind index, built at most once a minute and shared by concurrent callers. */
+async function kindIndex(client: KubeClient): Promise<KindIndex> {
+  const hit = indexes.get(client);
+  if (hit && Date.now() - hit.at < INDEX_TTL_MS) return await hit.index;
+  const index = buildKindIndex(client);
+  indexes.set(client, { at: Date.now(), index });
+  index.catch(() => indexes.delete(client));
+  return await index;
+}
+
+async function buildKindIndex(client: KubeClient): Promise<KindIndex> {
+  const byApp = new Map<string, Set<string>>();
+  const limit = pLimit(8);
+  await Promise.all(
+    (await listableKinds(client)).map((k) =>
+      limit(async () => {
+        const items = await client
+          .listMetadata(k.apiVersion, k.kind, { labelSelector: MOORING_APP_LABEL })
+          .catch(unlistable);
+        for (const item of items) {
+          const app = item.metadata.labels?.[MOORING_APP_LABEL];
+          if (app === undefined) continue;
+          let kinds = byApp.get(app);
+          if (!kinds) byApp.set(app, (kinds = new Set()));
+          kinds.add(kindOf(k));
+        }
+      }),
+    ),
+  );
+  return { byApp };
+}
+
+/** A kind we may not list (RBAC) or that vanished since discovery holds nothing of ours we can touch. */
+function unlistable(err: unknown): KubeObject[] {
+  if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
+  throw err;
+}
 
 export interface ListTrackedOptions {
   signal?: AbortSignal;
   /**
-   * `group/Kind` of the app's desired objects. With it, and a full listing of this app less than
-   * an hour old, only these kinds and the kinds that held the app's objects then are listed
-   * (a drift check); without it every kind is (what prune must do).
+   * `group/Kind` of the app's desired objects. With it, only these kinds, the kinds the kind index
+   * (at most a minute old) found the app's objects in and the kinds this process wrote for the app
+   * are listed; without it every kind is (deleting an app).
    */
   likelyKinds?: ReadonlySet<string>;
+}
+
+/**
+ * Records that this process is about to write objects of these kinds for `app`, so that a listing
+ * narrowed to likely kinds covers them even before the kind index sees them, and after the app's
+ * manifests drop them (prune). Called before the write: a write that fails half-way may still have
+ * created objects.
+ */
+export function noteWrittenKinds(client: KubeClient, app: string, objects: readonly KubeObject[]): void {
+  let perApp = written.get(client);
+  if (!perApp) written.set(client, (perApp = new Map()));
+  let kinds = perApp.get(app);
+  if (!kinds) perApp.set(app, (kinds = new Set()));
+  for (const obj of objects) kinds.add(kindOf(obj));
 }
 
 /** Live objects of `app`, verified by tracking id. */
@@ -84,27 +144,24 @@ export async function listTracked(
 ): Promise<KubeObject[]> {
   const { signal, likelyKinds } = options;
   const all = await listableKinds(client);
-  let perApp = scans.get(client);
-  if (!perApp) scans.set(client, (perApp = new Map()));
-  const last = perApp.get(app);
-  const narrow = likelyKinds !== undefined && last !== undefined && Date.now() - last.at < FULL_SCAN_MS;
-  const kinds = narrow ? all.filter((k) => likelyKinds.has(kindOf(k)) || last.kinds.has(kindOf(k))) : all;
+  let kinds = all;
+  if (likelyKinds !== undefined) {
+    const indexed = (await kindIndex(client)).byApp.get(app);
+    const wrote = written.get(client)?.get(app);
+    kinds = all.filter((k) => {
+      const key = kindOf(k);
+      return likelyKinds.has(key) || indexed?.has(key) === true || wrote?.has(key) === true;
+    });
+  }
   const limit = pLimit(16);
   const lists = await Promise.all(
     kinds.map((k) =>
       limit(() =>
         client
           .list(k.apiVersion, k.kind, { labelSelector: `${MOORING_APP_LABEL}=${app}`, signal })
-          .catch((err: unknown) => {
-            // A kind we may not list (RBAC) or that vanished since discovery holds nothing of ours we can touch.
-            if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
-            throw err;
-          }),
+          .catch(unlistable),
       ),
     ),
   );
-  const tracked = lists.flat().filter((obj) => isTrackedBy(app, obj));
-  if (narrow) for (const obj of tracked) last.kinds.add(kindOf(obj));
-  else perApp.set(app, { at: Date.now(), kinds: new Set(tracked.map(kindOf)) });
-  return tracked;
+  return lists.flat().filter((obj) => isTrackedBy(app, obj));
 }

@@ -9,6 +9,7 @@ import { formatRef, refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { trackedByOtherApp } from '../../core/sync/tracking.js';
 import type { KubeClient } from './kube-client.js';
+import { directReader, type LiveReader } from './live-reader.js';
 
 /**
  * Reads each object and throws when another app tracks any of them.
@@ -18,22 +19,15 @@ export async function assertNotShared(
   client: KubeClient,
   app: string,
   objects: readonly KubeObject[],
-  options: { signal?: AbortSignal; concurrency?: number } = {},
+  options: { signal?: AbortSignal; concurrency?: number; read?: LiveReader } = {},
 ): Promise<void> {
   const limit = pLimit(options.concurrency ?? 16);
+  const read = options.read ?? directReader(client, options.signal);
   const owners = await Promise.all(
     objects.map((obj) =>
       limit(async () => {
         if (!obj.metadata.name) return undefined;
-        const live = await client.get(
-          {
-            apiVersion: obj.apiVersion,
-            kind: obj.kind,
-            namespace: obj.metadata.namespace,
-            name: obj.metadata.name,
-          },
-          options.signal,
-        );
+        const live = await read(obj);
         const other = live && trackedByOtherApp(app, live);
         return other === undefined
           ? undefined

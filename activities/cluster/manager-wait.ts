@@ -6,7 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ResourceHealth } from '../../contract/activities.js';
-import { aggregateHealth, assessHealth, rolloutFailure } from '../../core/health/index.js';
+import { aggregateHealth, assessHealth, isSettledHealth, rolloutFailure } from '../../core/health/index.js';
 import { currentPodsSelector } from '../../core/health/current-pods.js';
 import type { HealthResult } from '../../core/health/index.js';
 import { formatRef, refOf } from '../../contract/object-ref.js';
@@ -30,15 +30,27 @@ export interface WaitResult {
   timedOut: boolean;
 }
 
-/** Reads each object and its health once. */
+/** One object as a poll saw it. */
+interface Observation {
+  live: KubeObject | undefined;
+  result: HealthResult;
+}
+
+/**
+ * Reads each object and its health once. `settled` holds, by index, objects whose health cannot
+ * change any more (isSettledHealth): they are not read again.
+ */
 export async function observeHealth(
   client: KubeClient,
   objects: readonly KubeObject[],
   signal?: AbortSignal,
+  settled: ReadonlyMap<number, Observation> = new Map(),
 ): Promise<{ resources: ResourceHealth[]; live: (KubeObject | undefined)[]; results: HealthResult[] }> {
-  const live = await Promise.all(
-    objects.map((obj) =>
-      client.get(
+  const observations = await Promise.all(
+    objects.map(async (obj, i): Promise<Observation> => {
+      const known = settled.get(i);
+      if (known) return known;
+      const live = await client.get(
         {
           apiVersion: obj.apiVersion,
           kind: obj.kind,
@@ -46,23 +58,32 @@ export async function observeHealth(
           name: obj.metadata.name ?? '',
         },
         signal,
-      ),
-    ),
+      );
+      return {
+        live,
+        result: live ? assessHealth(live) : { status: 'Missing', message: 'not found in the cluster' },
+      };
+    }),
   );
-  const results = live.map((obj): HealthResult =>
-    obj ? assessHealth(obj) : { status: 'Missing', message: 'not found in the cluster' },
-  );
+  const results = observations.map((o) => o.result);
   const resources = objects.map((obj, i): ResourceHealth => ({
     ...refOf(obj),
     health: results[i]!.status,
     message: results[i]!.message,
   }));
-  return { resources, live, results };
+  return { resources, live: observations.map((o) => o.live), results };
 }
 
 /** The health wait polls every FAST_POLL_MS during its first FAST_POLL_FOR_MS, then every 250 ms. */
 const FAST_POLL_MS = 100;
 const FAST_POLL_FOR_MS = 2_000;
+/**
+ * All the waits of this process together poll about 1000 / SHARED_POLL_MS times a second: with
+ * more waits in flight (a fleet registering), each polls less often, so that health reads do not
+ * crowd out the applies sharing the client's connections.
+ */
+const SHARED_POLL_MS = 10;
+let waitsInFlight = 0;
 
 export async function waitForSet(
   client: KubeClient,
@@ -73,33 +94,47 @@ export async function waitForSet(
   const deadline = started + options.timeoutMs;
   // A rollout that goes well is done within a second or two: look closely then, less often later.
   const intervalAt = (now: number): number =>
-    options.intervalMs ?? (now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250);
-  for (;;) {
-    const { resources, live, results } = await observeHealth(client, objects, options.signal);
-    const health = aggregateHealth(results);
-    options.onProgress?.(health, resources);
-    if (health === 'Healthy' || health === 'Suspended') return { health, resources, timedOut: false };
-    if (options.failFast !== false) {
-      const failure = await firstFailure(client, live, options.signal);
-      if (failure) return { health: 'Degraded', message: failure, resources, timedOut: false };
-      const degraded = resources.find((r) => r.health === 'Degraded');
-      if (degraded)
-        return {
-          health: 'Degraded',
-          message: `${formatRef(degraded)}: ${degraded.message ?? 'Degraded'}`,
-          resources,
-          timedOut: false,
-        };
+    options.intervalMs ??
+    Math.max(now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250, waitsInFlight * SHARED_POLL_MS);
+  const settled = new Map<number, Observation>();
+  waitsInFlight += 1;
+  try {
+    return await pollUntilSettled();
+  } finally {
+    waitsInFlight -= 1;
+  }
+
+  async function pollUntilSettled(): Promise<WaitResult> {
+    for (;;) {
+      const { resources, live, results } = await observeHealth(client, objects, options.signal, settled);
+      live.forEach((obj, i) => {
+        if (obj && isSettledHealth(obj, results[i]!)) settled.set(i, { live: obj, result: results[i]! });
+      });
+      const health = aggregateHealth(results);
+      options.onProgress?.(health, resources);
+      if (health === 'Healthy' || health === 'Suspended') return { health, resources, timedOut: false };
+      if (options.failFast !== false) {
+        const failure = await firstFailure(client, live, options.signal);
+        if (failure) return { health: 'Degraded', message: failure, resources, timedOut: false };
+        const degraded = resources.find((r) => r.health === 'Degraded');
+        if (degraded)
+          return {
+            health: 'Degraded',
+            message: `${formatRef(degraded)}: ${degraded.message ?? 'Degraded'}`,
+            resources,
+            timedOut: false,
+          };
+      }
+      if (Date.now() >= deadline) {
+        const waiting = resources
+          .filter((r) => r.health !== 'Healthy')
+          .map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
+        return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
+      }
+      await delay(Math.min(intervalAt(Date.now()), Math.max(0, deadline - Date.now())), undefined, {
+        signal: options.signal,
+      });
     }
-    if (Date.now() >= deadline) {
-      const waiting = resources
-        .filter((r) => r.health !== 'Healthy')
-        .map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
-      return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
-    }
-    await delay(Math.min(intervalAt(Date.now()), Math.max(0, deadline - Date.now())), undefined, {
-      signal: options.signal,
-    });
   }
 }
 

@@ -9,7 +9,9 @@
  * the agent's own age key (sops/sops-render.ts; the key file's digest is part of the cache key).
  */
 import { asyncLocalStorage } from '@temporalio/activity';
+import pLimit from 'p-limit';
 import { realpath } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ManifestStore } from './manifest-store.js';
 import { RenderCache } from './render-cache.js';
@@ -58,6 +60,12 @@ export interface RenderActivitiesOptions {
   renderCache?: RenderCache;
   /** Limit for each kustomize/helm run. @default 120_000 (`limits.timeoutMs` wins) */
   toolTimeoutMs?: number;
+  /**
+   * Renders run at once (checkouts, kustomize, helm); the rest wait. They use CPU, while most of
+   * the agent's activity slots are health waits that mostly sleep.
+   * @default twice the CPUs, at least 2
+   */
+  concurrency?: number;
   /** Time, output and object limits of a render. @default DEFAULT_RENDER_LIMITS */
   limits?: Partial<RenderLimits>;
   /**
@@ -87,6 +95,7 @@ const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/i;
 /** Creates the render activities for a worker. */
 export function createRenderActivities(options: RenderActivitiesOptions): RenderActivities {
   const { store, checkout } = options;
+  const slots = pLimit(options.concurrency ?? Math.max(2, availableParallelism() * 2));
   const cache = options.renderCache ?? new RenderCache({ dir: join(store.dir, 'renders') });
   const timeoutMs = options.toolTimeoutMs ?? 120_000;
   const charts = options.charts ?? defaultChartSource();
@@ -165,46 +174,48 @@ export function createRenderActivities(options: RenderActivitiesOptions): Render
       const cached = await cache.lookup(input, context);
       if (cached && (await store.has(cached.manifestKey))) return cached;
       const signal = asyncLocalStorage.getStore()?.cancellationSignal;
-      const roots: string[] = [];
-      for (const [i, source] of sources.entries()) {
-        const chart = charted[i];
-        roots.push(
-          chart ? await charts.fetch(chart, signal) : await checkout(source.repoURL, source.revision),
-        );
-      }
-      const refRoots = new Map<string, string>();
-      for (const [i, source] of sources.entries())
-        if (source.ref !== undefined) refRoots.set(source.ref, await realpath(roots[i] ?? ''));
-      const rendered: { objects: KubeObject[]; decrypted: boolean }[] = [];
-      for (const [i, source] of sources.entries()) {
-        if (isRefOnly(source)) continue;
-        const one = {
-          appName: input.appName,
-          namespace: input.namespace,
-          source,
-          chart: charted[i],
-          root: roots[i] ?? '',
-          helmSecretValues: secretValues[i] ?? [],
-          refRoots,
-          policy,
-          sopsKey,
-          signal,
-        };
-        rendered.push(await renderOne(one));
-      }
-      if (rendered.length > 1)
-        assertNoSharedObjects(
-          sources,
-          rendered.map((r) => r.objects),
-        );
-      const objects = rendered.flatMap((r) => r.objects);
-      // Each source was held to the limit; together they are too.
-      const maxObjects = options.limits?.maxObjects ?? DEFAULT_RENDER_LIMITS.maxObjects;
-      assertObjectLimit(`Rendering the sources of app "${input.appName}"`, objects.length, maxObjects);
-      if (rendered.some((r) => r.decrypted)) await ensurePrivateDir(store.dir);
-      const summary = summarizeManifests(objects, await store.put(objects));
-      await cache.record(input, summary, context);
-      return summary;
+      return await slots(async () => {
+        const roots: string[] = [];
+        for (const [i, source] of sources.entries()) {
+          const chart = charted[i];
+          roots.push(
+            chart ? await charts.fetch(chart, signal) : await checkout(source.repoURL, source.revision),
+          );
+        }
+        const refRoots = new Map<string, string>();
+        for (const [i, source] of sources.entries())
+          if (source.ref !== undefined) refRoots.set(source.ref, await realpath(roots[i] ?? ''));
+        const rendered: { objects: KubeObject[]; decrypted: boolean }[] = [];
+        for (const [i, source] of sources.entries()) {
+          if (isRefOnly(source)) continue;
+          const one = {
+            appName: input.appName,
+            namespace: input.namespace,
+            source,
+            chart: charted[i],
+            root: roots[i] ?? '',
+            helmSecretValues: secretValues[i] ?? [],
+            refRoots,
+            policy,
+            sopsKey,
+            signal,
+          };
+          rendered.push(await renderOne(one));
+        }
+        if (rendered.length > 1)
+          assertNoSharedObjects(
+            sources,
+            rendered.map((r) => r.objects),
+          );
+        const objects = rendered.flatMap((r) => r.objects);
+        // Each source was held to the limit; together they are too.
+        const maxObjects = options.limits?.maxObjects ?? DEFAULT_RENDER_LIMITS.maxObjects;
+        assertObjectLimit(`Rendering the sources of app "${input.appName}"`, objects.length, maxObjects);
+        if (rendered.some((r) => r.decrypted)) await ensurePrivateDir(store.dir);
+        const summary = summarizeManifests(objects, await store.put(objects));
+        await cache.record(input, summary, context);
+        return summary;
+      });
     },
   };
 }

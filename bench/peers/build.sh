@@ -14,6 +14,9 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${MOORING_CACHE:-$HOME/.cache/mooring}/peers"
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# `nice` alone does not keep a build started from its own session (setsid, a terminal) from
+# taking half the machine: the scheduler shares CPU between sessions first (autogroup).
+echo 19 >/proc/self/autogroup 2>/dev/null || true
 
 log() { printf '[peers] %s\n' "$*" >&2; }
 

@@ -8,3 +8,4 @@ export { HEALTH_ORDER, worstHealth } from './health-order.js';
 export { groupKindKey, healthRules, type GroupKindKey } from './health-rules.js';
 export { isCustomResource } from './is-custom-resource.js';
 export { rolloutFailure } from './rollout-failure.js';
+export { isSettledHealth } from './settled-health.js';

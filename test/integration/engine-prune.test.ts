@@ -110,3 +110,65 @@ describe('prune on the real stack', () => {
     assert.equal(drift.drifted, false, 'kept objects are not drift');
   });
 });
+
+describe('prune of kinds an app stops rendering', () => {
+  const suffix = uniqueSuffix();
+  const namespace = `eng-prune-kinds-${suffix}`;
+  const app = `prune-kinds-${suffix}`;
+  const spec = { app, path: 'app', namespace, syncOptions: ['CreateNamespace=true'] };
+  const engines: Engine[] = [];
+  let repo: TestRepo;
+
+  before(() => {
+    repo = TestRepo.create({});
+    repo.change(
+      {
+        'app/base.yaml': configMap('base'),
+        'app/account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: leaving-account\n',
+        'app/service.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata:\n  name: leaving-service\nspec:\n  clusterIP: None\n  ports: [{port: 80}]\n',
+      },
+      'a config map, a service account and a service',
+    );
+  });
+  after(async () => {
+    for (const engine of engines) engine.close();
+    repo?.remove();
+    await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
+  });
+
+  const open = async (): Promise<Engine> => {
+    const engine = await Engine.open();
+    engines.push(engine);
+    return engine;
+  };
+  const exists = async (kind: string, name: string): Promise<boolean> =>
+    (await kubectl(['get', kind, name, '-n', namespace, '--ignore-not-found', '-o', 'name'])).trim() !== '';
+
+  it('finds them in the agent that wrote them and in a restarted one', async () => {
+    const agent = await open();
+    const first = await agent.deploy(repo, spec);
+    assert.equal(first.health.health, 'Healthy', first.health.message);
+    assert.ok(await exists('serviceaccount', 'leaving-account'));
+
+    // Same agent process: the kinds it wrote are listed although the manifests no longer hold one
+    // (its kind index, built before the first apply, may not know them yet).
+    repo.change({ 'app/account.yaml': undefined }, 'no service account');
+    const second = await agent.deploy(repo, spec);
+    assert.deepEqual(
+      second.pruned.changes.map((c) => `${c.kind}/${c.name} ${c.action}`),
+      ['ServiceAccount/leaving-account deleted'],
+    );
+    assert.equal(await exists('serviceaccount', 'leaving-account'), false);
+
+    // A restarted agent has no memory of what it wrote: its kind index finds the Service.
+    repo.change({ 'app/service.yaml': undefined }, 'no service');
+    const restarted = await open();
+    const third = await restarted.deploy(repo, spec);
+    assert.deepEqual(
+      third.pruned.changes.map((c) => `${c.kind}/${c.name} ${c.action}`),
+      ['Service/leaving-service deleted'],
+    );
+    assert.equal(await exists('service', 'leaving-service'), false);
+  });
+});

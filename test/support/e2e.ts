@@ -56,6 +56,8 @@ export interface AppOptions {
   automated?: { prune: boolean; selfHeal: boolean };
   /** Further `spec` fields as a user writes them (e.g. `autoscaling`, `analysis`), defaults filled by the parser. */
   spec?: Record<string, unknown>;
+  /** Registers the app through this client (say, one with interceptors) instead of the env's. */
+  registerWith?: Client;
 }
 
 /** One registered app: its repository, spec and status. */
@@ -251,7 +253,7 @@ export async function startE2e(
     const namespace = `e2e-${appPrefix}-${suffix}`;
     const repo = await createTestGitRepo(GUESTBOOK, 'guestbook');
     const spec = await appSpec(name, repo.url, cluster, namespace, appOptions);
-    await applySpec(client, spec, taskQueue);
+    await applySpec(appOptions.registerWith ?? client, spec, taskQueue);
     const handle = client.workflow.getHandle(applicationWorkflowId(name));
     const status = () => handle.query(statusQuery);
     const app: E2eApp = {

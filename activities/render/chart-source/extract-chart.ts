@@ -71,6 +71,12 @@ async function untar(archive: Buffer, dir: string, options: ExtractChartOptions)
   try {
     await pipeline(Readable.from([archive]), gunzip, tar.stdin);
   } catch (error) {
+    // tar stops reading at the end-of-archive blocks; what gzip still holds after them (padding)
+    // then finds its input closed. That is a whole archive, not a broken one.
+    if (closedEarly(error) && (await exited.catch(() => undefined)) === 0) {
+      clearTimeout(timer);
+      return;
+    }
     tar.kill('SIGKILL');
     await exited.catch(() => undefined);
     clearTimeout(timer);
@@ -92,6 +98,11 @@ async function untar(archive: Buffer, dir: string, options: ExtractChartOptions)
     throw new ManifestInvalid(
       `Cannot unpack ${options.what}: ${stderr.trim().split('\n')[0] || `tar exited with ${String(status)}`}`,
     );
+}
+
+function closedEarly(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 function tooLarge(options: ExtractChartOptions): ManifestInvalid {
