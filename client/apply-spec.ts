@@ -47,13 +47,6 @@ export async function applySpec(
 ): Promise<ApplyOutcome> {
   const workflowId = applicationWorkflowId(spec.name);
   const initiator = createdBy === undefined ? client.options.identity : `app:${createdBy}`;
-  const existed = await client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .then(
-      (d) => d.status.name === 'RUNNING',
-      () => false,
-    );
   const startOperation = () =>
     new WithStartWorkflowOperation(WORKFLOW_TYPES.application, {
       workflowId,
@@ -75,11 +68,13 @@ export async function applySpec(
   // (the same spec again changes nothing), so it is asked again, a bounded number of times.
   for (let attempt = 1; ; attempt++) {
     try {
-      const { changed } = await client.workflow.executeUpdateWithStart(setSpecUpdate, {
+      const { changed, created } = await client.workflow.executeUpdateWithStart(setSpecUpdate, {
         args: [spec, { initiator }],
         startWorkflowOperation: startOperation(),
       });
-      return existed ? (changed ? 'configured' : 'unchanged') : 'created';
+      // A worker older than 0.8.0 does not say `created`: an app it creates reads as unchanged.
+      if (created === true) return 'created';
+      return changed ? 'configured' : 'unchanged';
     } catch (err) {
       if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) || attempt >= UPDATE_ATTEMPTS) throw err;
     }

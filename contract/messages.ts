@@ -242,8 +242,13 @@ export const resumeSignal = defineSignal('resume');
 
 export const syncUpdate = defineUpdate<SyncAccepted, [SyncRequest]>('sync');
 export const rollbackUpdate = defineUpdate<SyncAccepted, [RollbackRequest]>('rollback');
-/** The second argument (from 0.6.0) says who applied the spec; older clients send only the spec. */
-export const setSpecUpdate = defineUpdate<{ changed: boolean }, [AppSpec, Initiated]>('setSpec');
+/**
+ * The second argument (from 0.6.0) says who applied the spec; older clients send only the spec.
+ * `created` (from 0.8.0; absent from older workers) is true for the update that created the app.
+ */
+export const setSpecUpdate = defineUpdate<{ changed: boolean; created?: boolean }, [AppSpec, Initiated]>(
+  'setSpec',
+);
 export const pauseUpdate = defineUpdate<AppStatus, []>('pause');
 export const resumeUpdate = defineUpdate<AppStatus, []>('resume');
 /** `mooring app scale`: refused when the app has no `spec.autoscaling`; bounded to [min, max]. */

@@ -67,7 +67,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   if (!input.carried) notifier.notify('on-created', input.initiator ? { initiator: input.initiator } : {});
   const operations = new OperationRunner(app, visibility, notifier, new SyncWindowGate(app));
   const autoscaler = new Autoscaler(app, visibility);
-  registerHandlers(app, visibility, autoscaler); // before the first await
+  registerHandlers(app, visibility, autoscaler, input.carried === undefined); // before the first await
   // Like the main loop, the scaler outlives a cancel request (which stops only the operation).
   void CancellationScope.nonCancellable(() => autoscaler.run());
   // A cancel request (the Web UI's most prominent button) does not end the app: it would drop its
@@ -98,7 +98,14 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 }
 
 /** Queries, signals and updates: each turns into a change of the entity's state or pending work. */
-function registerHandlers(app: ApplicationEntity, visibility: Visibility, autoscaler: Autoscaler): void {
+function registerHandlers(
+  app: ApplicationEntity,
+  visibility: Visibility,
+  autoscaler: Autoscaler,
+  /** This run is the app's first (not continued as new). */
+  firstRun: boolean,
+): void {
+  let specUpdates = 0;
   setHandler(statusQuery, () => app.status());
   setHandler(specQuery, () => app.spec);
   setHandler(refreshSignal, (input) =>
@@ -171,9 +178,12 @@ function registerHandlers(app: ApplicationEntity, visibility: Visibility, autosc
     setSpecUpdate,
     (spec, meta) => {
       const changed = JSON.stringify(spec) !== JSON.stringify(app.spec);
+      // Update-with-start delivers the update that created the app as the first one of its first run.
+      const created = firstRun && specUpdates === 0;
+      specUpdates += 1;
       app.spec = spec;
       if (changed) app.requestRefresh('spec changed', undefined, identityOf(meta?.initiator));
-      return { changed };
+      return { changed, created };
     },
     {
       validator: (spec: AppSpec, _meta?: Initiated) => {
