@@ -18,18 +18,24 @@ interface ListableKind {
   kind: string;
 }
 
-const cache = new WeakMap<KubeClient, { at: number; kinds: Promise<ListableKind[]> }>();
-const TTL_MS = 60_000;
+/** `build(client)` at most once per `ttlMs` per client, shared by concurrent callers; a failure is not kept. */
+function perClient<T>(
+  ttlMs: number,
+  build: (client: KubeClient) => Promise<T>,
+): (client: KubeClient) => Promise<T> {
+  const entries = new WeakMap<KubeClient, { at: number; value: Promise<T> }>();
+  return async (client) => {
+    const hit = entries.get(client);
+    if (hit && Date.now() - hit.at < ttlMs) return await hit.value;
+    const value = build(client);
+    entries.set(client, { at: Date.now(), value });
+    value.catch(() => entries.delete(client));
+    return await value;
+  };
+}
 
 /** Every kind the server lets us list (preferred version of each group, no subresources). */
-async function listableKinds(client: KubeClient): Promise<ListableKind[]> {
-  const hit = cache.get(client);
-  if (hit && Date.now() - hit.at < TTL_MS) return await hit.kinds;
-  const kinds = discover(client);
-  cache.set(client, { at: Date.now(), kinds });
-  kinds.catch(() => cache.delete(client));
-  return await kinds;
-}
+const listableKinds = perClient(60_000, discover);
 
 async function discover(client: KubeClient): Promise<ListableKind[]> {
   const versions: string[] = ['v1'];
@@ -57,32 +63,22 @@ async function discover(client: KubeClient): Promise<ListableKind[]> {
 
 const kindOf = (k: { apiVersion: string; kind: string }): string => `${groupOf(k.apiVersion)}/${k.kind}`;
 
-/** Per client: which kinds hold objects labelled for which app (see kindIndex). */
+/** Which kinds hold objects labelled for which app (see kindIndex). */
 interface KindIndex {
   byApp: Map<string, Set<string>>;
 }
-const indexes = new WeakMap<KubeClient, { at: number; index: Promise<KindIndex> }>();
+
+/** Per client and app: the kinds this process wrote objects of (noteWrittenKinds). */
+const written = new WeakMap<KubeClient, Map<string, Set<string>>>();
+
 /**
- * How old the kind index may be. Listing every kind for every app was most of a registering
+ * The kind index, at most a minute old. Listing every kind for every app was most of a registering
  * fleet's API traffic (45 lists per app on a bare cluster) and of an idle one's drift checks; the
  * index lists every kind once for all apps, metadata only. An object of an app in a kind the app
  * neither renders nor was written in by this process, created since the index was built (a
  * hand-made object carrying the app's label and a valid tracking id), is found within a minute.
  */
-const INDEX_TTL_MS = 60_000;
-
-/** Per client and app: the kinds this process wrote objects of (noteWrittenKinds). */
-const written = new WeakMap<KubeClient, Map<string, Set<string>>>();
-
-/** The kind index, built at most once a minute and shared by concurrent callers. */
-async function kindIndex(client: KubeClient): Promise<KindIndex> {
-  const hit = indexes.get(client);
-  if (hit && Date.now() - hit.at < INDEX_TTL_MS) return await hit.index;
-  const index = buildKindIndex(client);
-  indexes.set(client, { at: Date.now(), index });
-  index.catch(() => indexes.delete(client));
-  return await index;
-}
+const kindIndex = perClient(60_000, buildKindIndex);
 
 async function buildKindIndex(client: KubeClient): Promise<KindIndex> {
   const byApp = new Map<string, Set<string>>();

@@ -12,6 +12,7 @@ import type { HealthResult } from '../../core/health/index.js';
 import { formatRef, refOf } from '../../contract/object-ref.js';
 import type { HealthStatusCode, KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
+import { directReader } from './live-reader.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -31,7 +32,7 @@ export interface WaitResult {
 }
 
 /** One object as a poll saw it. */
-interface Observation {
+export interface Observation {
   live: KubeObject | undefined;
   result: HealthResult;
 }
@@ -46,19 +47,12 @@ export async function observeHealth(
   signal?: AbortSignal,
   settled: ReadonlyMap<number, Observation> = new Map(),
 ): Promise<{ resources: ResourceHealth[]; live: (KubeObject | undefined)[]; results: HealthResult[] }> {
+  const read = directReader(client, signal);
   const observations = await Promise.all(
     objects.map(async (obj, i): Promise<Observation> => {
       const known = settled.get(i);
       if (known) return known;
-      const live = await client.get(
-        {
-          apiVersion: obj.apiVersion,
-          kind: obj.kind,
-          namespace: obj.metadata.namespace,
-          name: obj.metadata.name ?? '',
-        },
-        signal,
-      );
+      const live = await read(obj);
       return {
         live,
         result: live ? assessHealth(live) : { status: 'Missing', message: 'not found in the cluster' },
