@@ -44,7 +44,23 @@ export async function applyCrds(dir: string): Promise<void> {
   if (!crds.length)
     throw new Error(`No CustomResourceDefinition in ${dir}: rebuild the peer (bench/peers/build.sh)`);
   await kubectl(['apply', '--server-side', '--force-conflicts', ...crds.flatMap((f) => ['-f', f])]);
-  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...crds.flatMap((f) => ['-f', f])]);
+  // A CRD created a moment ago may have no status.conditions yet, which `kubectl wait` reports as
+  // an error instead of waiting: ask again until the deadline.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await kubectl([
+        'wait',
+        '--for=condition=Established',
+        '--timeout=60s',
+        ...crds.flatMap((f) => ['-f', f]),
+      ]);
+      return;
+    } catch (err) {
+      if (!/status\.conditions accessor error/.test(String(err)) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 export function namespaceObjects(names: string[]): unknown[] {
