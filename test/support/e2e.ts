@@ -10,6 +10,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseDocument, stringify } from 'yaml';
 import { applySpec } from '../../client/apply-spec.js';
+import { supersededResult } from '../../workflows/sync-results.js';
 import { parseApplications } from '../../config/parse-application.js';
 import type { AppSpec } from '../../config/types.js';
 import { statusQuery } from '../../contract/messages.js';
@@ -340,10 +341,14 @@ export async function startE2e(
  * The failure of an operation that finished after the first status of a wait: the last operation
  * is a different one and ended Failed or Error. Undefined otherwise.
  */
+/** How a sync a newer commit replaced during its health wait ends: the newer commit's sync follows. */
+const SUPERSEDED = supersededResult('', undefined).message;
+
 function operationFailure(first: AppStatus | undefined, last: AppStatus | undefined): string | undefined {
   const op = last?.lastOperation;
   if (!op || op.id === first?.lastOperation?.id) return undefined;
   if (op.phase !== 'Failed' && op.phase !== 'Error') return undefined;
+  if (op.message === SUPERSEDED) return undefined;
   return `operation #${op.id} (${op.initiatedBy}, ${op.revision.slice(0, 7)}) ended ${op.phase} at step "${op.step}": ${op.message ?? 'no message'}`;
 }
 
