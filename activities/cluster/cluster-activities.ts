@@ -49,7 +49,7 @@ import { createLiveWatchActivities } from './live-watch-activity.js';
 import { AUTOSCALER_FIELD_MANAGER } from '../../core/autoscale/target.js';
 import { deleteAll, waitForDeletion } from './manager-delete.js';
 import { runHooks } from './manager-hooks.js';
-import { listTracked, noteWrittenKinds } from './manager-inventory.js';
+import { likelyKindsOf, listTracked, noteWrittenKinds } from './manager-inventory.js';
 import { observeHealth, waitForSet } from './manager-wait.js';
 import { waitEstablished } from './manager-crds.js';
 import { countActions, diffApp, diffObjectsOf } from './manager-diff.js';
@@ -294,7 +294,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   /** Tracked live objects that are no longer desired (the kinds listed: see ListTrackedOptions). */
   async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
     const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
-    const likelyKinds = new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`));
+    const likelyKinds = likelyKindsOf(loaded.objects);
     return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 

@@ -21,7 +21,7 @@ import type { KubeClient } from './kube-client.js';
 import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { describeFailure, FIELD_MANAGER } from './manager-apply.js';
-import { listTracked } from './manager-inventory.js';
+import { likelyKindsOf, listTracked } from './manager-inventory.js';
 import { PredictionCache } from './prediction-cache.js';
 import { selectPrunable } from '../../core/sync/prune.js';
 
@@ -115,7 +115,7 @@ export async function diffApp(
   options: DiffAppOptions = {},
 ): Promise<AppObjectDiff[]> {
   const limit = pLimit(options.concurrency ?? 16);
-  const likelyKinds = new Set(loaded.objects.map((o) => `${refOf(o).group}/${o.kind}`));
+  const likelyKinds = likelyKindsOf(loaded.objects);
   const tracked = await listTracked(client, app, { signal: options.signal, likelyKinds });
   const liveByKey = new Map(tracked.map((o) => [refKey(refOf(o)), o]));
   const ctx = {

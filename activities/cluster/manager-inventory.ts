@@ -63,6 +63,11 @@ async function discover(client: KubeClient): Promise<ListableKind[]> {
 
 const kindOf = (k: { apiVersion: string; kind: string }): string => `${groupOf(k.apiVersion)}/${k.kind}`;
 
+/** `ListTrackedOptions.likelyKinds` for a set of desired objects. */
+export function likelyKindsOf(objects: readonly KubeObject[]): Set<string> {
+  return new Set(objects.map(kindOf));
+}
+
 /** Which kinds hold objects labelled for which app (see kindIndex). */
 interface KindIndex {
   byApp: Map<string, Set<string>>;

@@ -93,12 +93,6 @@ export async function waitForSet(
   const settled = new Map<number, Observation>();
   waitsInFlight += 1;
   try {
-    return await pollUntilSettled();
-  } finally {
-    waitsInFlight -= 1;
-  }
-
-  async function pollUntilSettled(): Promise<WaitResult> {
     for (;;) {
       const { resources, live, results } = await observeHealth(client, objects, options.signal, settled);
       live.forEach((obj, i) => {
@@ -129,6 +123,8 @@ export async function waitForSet(
         signal: options.signal,
       });
     }
+  } finally {
+    waitsInFlight -= 1;
   }
 }
 
