@@ -3,10 +3,11 @@
  * heartbeats; without them a call killed mid-way waits out its whole start-to-close timeout
  * (minutes) before it is retried. Each wrapped activity heartbeats every `everyMs` while it runs,
  * when its caller set a heartbeat timeout; progress details the activity reports itself still go
- * out with its own heartbeats. Heartbeats also deliver cancellation to activities that never
+ * out with its own heartbeats, and liveness heartbeats repeat the latest of them. Heartbeats also deliver cancellation to activities that never
  * heartbeat on their own.
  */
 import { Context } from '@temporalio/activity';
+import { heartbeatWithProgress } from '../activities/heartbeat.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- activity functions take any payloads
 type ActivityFunction = (...args: any[]) => Promise<unknown>;
@@ -17,7 +18,7 @@ export function withLivenessHeartbeats<T extends object>(activities: T, everyMs 
     wrapped[name] = async (...args: unknown[]) => {
       const ctx = Context.current();
       if (ctx.info.heartbeatTimeoutMs === undefined) return await fn(...args);
-      const timer = setInterval(() => ctx.heartbeat(), everyMs);
+      const timer = setInterval(() => heartbeatWithProgress(ctx), everyMs);
       try {
         return await fn(...args);
       } finally {

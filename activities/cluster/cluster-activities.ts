@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
+import { heartbeatWithProgress } from '../heartbeat.js';
 import type { Logger } from 'pino';
 import type {
   DeleteApplicationInput,
@@ -119,7 +120,7 @@ function activityContext(): { heartbeat: (details?: unknown) => void; signal?: A
     const ctx = Context.current();
     // One activity runs many API requests in parallel, each listening on this signal.
     setMaxListeners(256, ctx.cancellationSignal);
-    return { heartbeat: (d) => ctx.heartbeat(d), signal: ctx.cancellationSignal };
+    return { heartbeat: (d) => heartbeatWithProgress(ctx, d), signal: ctx.cancellationSignal };
   } catch {
     return { heartbeat: () => undefined };
   }

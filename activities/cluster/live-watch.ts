@@ -55,6 +55,8 @@ export class LiveWatch {
   readonly #kinds = new Map<string, AbortController>();
   readonly #objects = new Map<string, Known>();
   readonly #pending = new Map<string, Pending>();
+  /** The waiting `next` call, and how to wake it. */
+  #current: symbol | undefined;
   #wake: (() => void) | undefined;
 
   constructor(client: KubeClient, options: LiveWatchOptions) {
@@ -82,26 +84,35 @@ export class LiveWatch {
 
   /**
    * The apps nominated since the last call, once their changes have settled; an empty list after
-   * `maxWaitMs` without any, or when `signal` aborts.
+   * `maxWaitMs` without any, when `signal` aborts, or when a newer call supersedes this one.
+   *
+   * Only the newest caller is handed nominations: an older one is an activity the server has
+   * already given up on (a retried attempt, or a drift-watch run that was terminated and started
+   * again), and what it returned would be lost.
    */
   async next(maxWaitMs: number, signal: AbortSignal): Promise<string[]> {
+    const call = Symbol('next');
+    this.#wake?.(); // the call this one supersedes returns at once
+    this.#current = call;
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
+      if (this.#current !== call || signal.aborted) return [];
       const now = Date.now();
       const ready = [...this.#pending].filter(
         ([, p]) => now - p.last >= this.#options.debounceMs || now - p.first >= this.#options.maxDelayMs,
       );
       if (ready.length > 0) {
         for (const [app] of ready) this.#pending.delete(app);
+        this.#current = undefined;
         return ready.map(([app]) => app).sort();
       }
-      if (now >= deadline || signal.aborted) return [];
+      if (now >= deadline) return [];
       const settle = this.#pending.size > 0 ? this.#options.debounceMs : deadline - now;
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
           signal.removeEventListener('abort', done);
-          this.#wake = undefined;
+          if (this.#wake === done) this.#wake = undefined;
           resolve();
         };
         const timer = setTimeout(done, Math.max(1, Math.min(settle, deadline - now)));

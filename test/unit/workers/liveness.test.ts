@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
+import { heartbeatWithProgress } from '../../../activities/heartbeat.js';
 import { withLivenessHeartbeats } from '../../../workers/liveness.js';
 
 interface Deferred<T> {
@@ -71,7 +73,7 @@ describe('withLivenessHeartbeats', () => {
     assert.equal(heartbeats.length, 1);
     mock.timers.tick(4_000);
     assert.equal(heartbeats.length, 3);
-    assert.deepEqual(heartbeats, [undefined, undefined, undefined], 'liveness heartbeats carry no details');
+    assert.deepEqual(heartbeats, [undefined, undefined, undefined], 'no details before the activity reports any');
 
     slow.finish.resolve('rendered 12 objects');
     assert.equal(await running, 'rendered 12 objects');
@@ -128,6 +130,29 @@ describe('withLivenessHeartbeats', () => {
     mock.timers.tick(1);
     assert.equal(heartbeats.length, 1);
     slow.finish.resolve('done');
+    assert.equal(await running, 'done');
+  });
+
+  it('repeats the progress the activity reported last, so its caller always sees it', async () => {
+    const reported = deferred();
+    const finish = deferred<string>();
+    const wrapped = withLivenessHeartbeats({
+      async watch(): Promise<string> {
+        heartbeatWithProgress(Context.current(), { phase: 'watching', kinds: 3 });
+        reported.resolve();
+        return await finish.promise;
+      },
+    });
+    const { env, heartbeats } = environment(8_000);
+    const running = env.run(wrapped.watch);
+    await reported.promise;
+    mock.timers.tick(4_000);
+    assert.deepEqual(heartbeats, [
+      { phase: 'watching', kinds: 3 },
+      { phase: 'watching', kinds: 3 },
+      { phase: 'watching', kinds: 3 },
+    ]);
+    finish.resolve('done');
     assert.equal(await running, 'done');
   });
 });
