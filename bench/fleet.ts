@@ -21,7 +21,7 @@
  *     MOORING_TEMPORAL_METRICS_PORT=27234 MOORING_PROMETHEUS_PORT=29091 MOORING_TEST_EXPORTER_PORT=29475 \
  *     MOORING_CLUSTER_NAME=fleet
  *   scripts/stack up && eval "$(scripts/stack env)"
- *   npm run bench:fleet -- [--apps 1000] [--idle 10m] [--cpu-prof] [--keep]
+ *   npm run bench:fleet -- [--apps 1000] [--idle 10m] [--cpu-prof] [--workflow-cache N] [--keep]
  *   scripts/stack down --reset
  *
  * Prints one JSON line, then lines for humans; appends the run to bench/results/fleet-<date>.json.
@@ -69,6 +69,7 @@ const { values } = parseArgs({
     register: { type: 'string', default: 'parallel' },
     'register-concurrency': { type: 'string', default: '16' },
     'cpu-prof': { type: 'boolean', default: false },
+    'workflow-cache': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -134,6 +135,7 @@ const worker = await startWorkerProcess({
   logFile: join(work, 'worker.log'),
   cacheDir: join(work, 'cache'),
   cpuProfDir: values['cpu-prof'] ? profDir : undefined,
+  workflowCache: values['workflow-cache'],
 });
 const pids = { worker: worker.pid, ...(await stackPids()) };
 const sampler = new ProcSampler(pids);
@@ -522,6 +524,10 @@ async function report(r: {
     machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     apps,
     objectsPerApp: OBJECTS_PER_APP,
+    worker: {
+      workflowCache: values['workflow-cache'] ?? 'default',
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '2',
+    },
     goals: GOALS,
     repoCreateS: seconds(repoMs),
     registration: r.registration,

@@ -12,6 +12,8 @@ export async function startWorkerProcess(options: {
   logFile: string;
   cacheDir: string;
   cpuProfDir?: string;
+  /** `mooring worker --workflow-cache`; the worker's default when unset. */
+  workflowCache?: string;
 }): Promise<Proc> {
   const nodeArgs = [
     '--no-warnings=ExperimentalWarning',
@@ -22,10 +24,15 @@ export async function startWorkerProcess(options: {
     'worker',
     '--metrics-port',
     String(options.metricsPort),
+    ...(options.workflowCache ? ['--workflow-cache', options.workflowCache] : []),
   ];
   const proc = startProc('the worker process', process.execPath, nodeArgs, {
     cwd: options.root,
-    env: { MOORING_CACHE: options.cacheDir, MOORING_LOG_LEVEL: process.env.MOORING_LOG_LEVEL ?? 'warn' },
+    env: {
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      MOORING_CACHE: options.cacheDir,
+      MOORING_LOG_LEVEL: process.env.MOORING_LOG_LEVEL ?? 'warn',
+    },
     logFile: options.logFile,
     stopGraceMs: 60_000, // time to shut down and write its CPU profile
   });

@@ -503,6 +503,7 @@ export const mooring: Peer = {
       ],
       {
         env: {
+          MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', // as bin/mooring sets it
           MOORING_CACHE: join(ctx.work, 'mooring-cache'),
           MOORING_GIT_CREDENTIALS_FILE: credentials,
           MOORING_POLICY_FILE: policy,

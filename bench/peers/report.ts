@@ -90,7 +90,7 @@ export function markdown(results: PeerResult[]): string {
         : `${reg.allSyncedS}`
       : '–';
     const regProc = reg
-      ? `${reg.window.total.cpuSeconds + reg.window.total.childCpuSeconds} / ${reg.window.total.rssPeakMB}`
+      ? `${Math.round((reg.window.total.cpuSeconds + reg.window.total.childCpuSeconds) * 100) / 100} / ${reg.window.total.rssPeakMB}`
       : '–';
     const idle = r.idle
       ? `${r.idle.total.cpuPercentOfCore} % / ${r.idle.total.rssPeakMB} (${Math.round(r.idle.seconds)} s)`

@@ -20,6 +20,10 @@ export function registerWorkerCommand(program: Command): void {
       'or read it from this ConfigMap (key policy.yaml); else $MOORING_POLICY_FILE',
     )
     .option('--task-queue <name>', 'workflow task queue', DEFAULT_TASK_QUEUE)
+    .option(
+      '--workflow-cache <count>',
+      'workflows kept in memory between their tasks; one evicted is replayed from its history when it next wakes',
+    )
     .option('--metrics-port <port>', '/metrics port (0 disables)', '9464')
     .option('--metrics-host <address>', '/metrics listen address (0.0.0.0 inside a pod)', '127.0.0.1')
     .option(
@@ -50,6 +54,7 @@ export function registerWorkerCommand(program: Command): void {
         controlPlane: boolean;
         policy?: string;
         policyConfigmap?: string;
+        workflowCache?: string;
         metricsPort: string;
         metricsHost: string;
         gitPoll: string;
@@ -59,6 +64,8 @@ export function registerWorkerCommand(program: Command): void {
         notifications?: string;
         schedules: boolean;
       }) => {
+        const cacheSize =
+          opts.workflowCache === undefined ? undefined : workflowCacheSize(opts.workflowCache);
         // The worker (Temporal's native core, client-node) loads only when a worker runs.
         const { runWorker } = await import('../../workers/worker.js');
         await runWorker({
@@ -70,6 +77,7 @@ export function registerWorkerCommand(program: Command): void {
           controlPlaneOnly: opts.controlPlane,
           policyFile: opts.policy,
           policyConfigMap: opts.policyConfigmap,
+          workflowCacheSize: cacheSize,
           metricsPort: Number(opts.metricsPort),
           metricsHost: opts.metricsHost,
           prometheusUrl: opts.prometheusUrl,
@@ -80,4 +88,11 @@ export function registerWorkerCommand(program: Command): void {
         });
       },
     );
+}
+
+function workflowCacheSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`--workflow-cache: "${value}" is not a whole number of workflows, at least 2`);
+  return n;
 }

@@ -79,6 +79,19 @@ test('every command has --help, and its text is pinned', async () => {
   );
 });
 
+test('worker --workflow-cache refuses what is not a whole number of at least 2, before connecting', async () => {
+  for (const bad of ['1', 'many', '2.5']) {
+    const out = await mooring(['worker', '--workflow-cache', bad]);
+    assert.equal(out.code, 2);
+    assert.match(
+      out.stderr,
+      new RegExp(
+        `--workflow-cache: "${bad.replace('.', '\\.')}" is not a whole number of workflows, at least 2`,
+      ),
+    );
+  }
+});
+
 test('cluster add then cluster list shows the registry, with local always present', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mooring-cli-'));
   try {
