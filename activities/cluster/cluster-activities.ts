@@ -34,7 +34,7 @@ import {
 import { createGitActivities } from '../git/git-activities.js';
 import { RepoCache } from '../git/repo-cache.js';
 import { verifyCommitSignature } from '../git/verify-commit.js';
-import { aggregateHealth } from '../../core/health/index.js';
+import { aggregateHealth, assessHealth } from '../../core/health/index.js';
 import { createRenderActivities } from '../render/render-activity.js';
 import { defaultChartSource, type ChartSource } from '../render/chart-source/chart-source.js';
 import { formatChartRevision, joinRevisions, splitRevisions } from '../../contract/revision.js';
@@ -51,9 +51,9 @@ import { AUTOSCALER_FIELD_MANAGER } from '../../core/autoscale/target.js';
 import { deleteAll, waitForDeletion } from './manager-delete.js';
 import { runHooks } from './manager-hooks.js';
 import { likelyKindsOf, listTracked, noteWrittenKinds } from './manager-inventory.js';
-import { observeHealth, waitForSet } from './manager-wait.js';
+import { observeHealth, waitForSet, type Observation } from './manager-wait.js';
 import { waitEstablished } from './manager-crds.js';
-import { countActions, diffApp, diffObjectsOf } from './manager-diff.js';
+import { countActions, diffApp, diffAppWithLive, diffObjectsOf } from './manager-diff.js';
 import { assertNotShared } from './manager-shared.js';
 import { onceReader, type LiveReader } from './live-reader.js';
 import { dryRunPlan } from './manager-dry-run.js';
@@ -611,10 +611,17 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     async detectDrift(input): Promise<DetectDriftResult> {
       const { signal } = activityContext();
       const loaded = await planFor(input);
-      const [diffs, observed] = await Promise.all([
-        diffApp(client, loaded, ignoreRulesOf(input), input.app, { signal, predictions }),
-        observeHealth(client, loaded.resources, signal),
-      ]);
+      const { diffs, live } = await diffAppWithLive(client, loaded, ignoreRulesOf(input), input.app, {
+        signal,
+        predictions,
+      });
+      // The health of what the diff read, without reading it again (a fleet's drift-scan read each
+      // object twice); only objects it found missing are asked for again.
+      const read = new Map<number, Observation>();
+      live.forEach((obj, i) => {
+        if (obj) read.set(i, { live: obj, result: assessHealth(obj) });
+      });
+      const observed = await observeHealth(client, loaded.resources, signal, read);
       const changes = diffs
         .filter((d) => d.action !== 'unchanged')
         .map((d): ChangeEntry => ({ ...d.ref, ...DRIFT_CHANGE[d.action] }));

@@ -62,7 +62,7 @@ async function diffOne(
     rules: readonly IgnoreDifference[];
     signal?: AbortSignal;
   },
-): Promise<AppObjectDiff> {
+): Promise<{ diff: AppObjectDiff; live: KubeObject | undefined }> {
   const { client, signal } = ctx;
   const ref = {
     apiVersion: obj.apiVersion,
@@ -97,7 +97,7 @@ async function diffOne(
     live = undefined;
     predicted = obj;
   }
-  return { ref: refOf(obj), ...diffObjects(predicted, live, ctx.rules) };
+  return { diff: { ref: refOf(obj), ...diffObjects(predicted, live, ctx.rules) }, live };
 }
 
 /**
@@ -114,6 +114,21 @@ export async function diffApp(
   app: string,
   options: DiffAppOptions = {},
 ): Promise<AppObjectDiff[]> {
+  return (await diffAppWithLive(client, loaded, rules, app, options)).diffs;
+}
+
+/**
+ * `diffApp`, with the live object each resource was compared with (by index of
+ * `loaded.resources`; undefined where it does not exist), so that a caller assessing their health
+ * too need not read them again.
+ */
+export async function diffAppWithLive(
+  client: KubeClient,
+  loaded: LoadedPlan,
+  rules: readonly IgnoreDifference[],
+  app: string,
+  options: DiffAppOptions = {},
+): Promise<{ diffs: AppObjectDiff[]; live: (KubeObject | undefined)[] }> {
   const limit = pLimit(options.concurrency ?? 16);
   const likelyKinds = likelyKindsOf(loaded.objects);
   const tracked = await listTracked(client, app, { signal: options.signal, likelyKinds });
@@ -129,14 +144,15 @@ export async function diffApp(
     const found = liveByKey.get(refKey(refOf(obj)));
     return found?.apiVersion === obj.apiVersion ? found : undefined;
   };
-  const diffs = await Promise.all(
+  const compared = await Promise.all(
     loaded.resources.map((obj) => limit(() => diffOne(obj, listed(obj), loaded, ctx))),
   );
+  const diffs = compared.map((c) => c.diff);
   const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
   for (const orphan of selectPrunable(app, tracked, desired).prune) {
     diffs.push({ ref: refOf(orphan), ...diffObjects(undefined, orphan, rules) });
   }
-  return diffs;
+  return { diffs, live: compared.map((c) => c.live) };
 }
 
 /**
@@ -157,7 +173,9 @@ export async function diffObjectsOf(
     signal: options.signal,
     predictions: options.predictions ?? new PredictionCache(),
   };
-  return await Promise.all(objects.map((obj) => limit(() => diffOne(obj, undefined, loaded, ctx))));
+  return (await Promise.all(objects.map((obj) => limit(() => diffOne(obj, undefined, loaded, ctx))))).map(
+    (c) => c.diff,
+  );
 }
 
 /** Counts by action. */
