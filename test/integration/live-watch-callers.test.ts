@@ -34,7 +34,11 @@ describe('drift-watch: an older caller of the agent watch', () => {
     await kubectl(['create', 'configmap', 'settings', '-n', ns.name, '--from-literal=mode=a']);
     await kubectl(['label', 'configmap', 'settings', '-n', ns.name, `${MOORING_APP_LABEL}=${app}`]);
     // Someone else's object claiming the app's label is a nomination of its own: take it first.
-    const created = await within(watch.next(30_000, new AbortController().signal), 30_000, 'the first nomination');
+    const created = await within(
+      watch.next(30_000, new AbortController().signal),
+      30_000,
+      'the first nomination',
+    );
     assert.deepEqual(created, [app]);
   });
   after(async () => {
@@ -51,7 +55,16 @@ describe('drift-watch: an older caller of the agent watch', () => {
     assert.deepEqual(await within(olderCall, 2_000, 'the superseded call'), []);
     older.abort(); // the server cancels the old activity a heartbeat later
 
-    await kubectl(['patch', 'configmap', 'settings', '-n', ns.name, '--type=merge', '-p', '{"data":{"mode":"b"}}']);
+    await kubectl([
+      'patch',
+      'configmap',
+      'settings',
+      '-n',
+      ns.name,
+      '--type=merge',
+      '-p',
+      '{"data":{"mode":"b"}}',
+    ]);
     assert.deepEqual(await within(newerCall, 10_000, 'the newer call'), [app]);
     newer.abort();
   });

@@ -73,7 +73,11 @@ describe('withLivenessHeartbeats', () => {
     assert.equal(heartbeats.length, 1);
     mock.timers.tick(4_000);
     assert.equal(heartbeats.length, 3);
-    assert.deepEqual(heartbeats, [undefined, undefined, undefined], 'no details before the activity reports any');
+    assert.deepEqual(
+      heartbeats,
+      [undefined, undefined, undefined],
+      'no details before the activity reports any',
+    );
 
     slow.finish.resolve('rendered 12 objects');
     assert.equal(await running, 'rendered 12 objects');
