@@ -3,7 +3,8 @@
  * heartbeats; without them a call killed mid-way waits out its whole start-to-close timeout
  * (minutes) before it is retried. Each wrapped activity heartbeats every `everyMs` while it runs,
  * when its caller set a heartbeat timeout; progress details the activity reports itself still go
- * out with its own heartbeats, and liveness heartbeats repeat the latest of them. Heartbeats also deliver cancellation to activities that never
+ * out with its own heartbeats, and liveness heartbeats repeat the latest of them
+ * (activities/heartbeat.ts). Heartbeats also deliver cancellation to activities that never
  * heartbeat on their own.
  */
 import { Context } from '@temporalio/activity';
