@@ -337,13 +337,13 @@ export async function startE2e(
   };
 }
 
+/** How a sync a newer commit replaced during its health wait ends: the newer commit's sync follows. */
+const SUPERSEDED = supersededResult('', undefined).message;
+
 /**
  * The failure of an operation that finished after the first status of a wait: the last operation
  * is a different one and ended Failed or Error. Undefined otherwise.
  */
-/** How a sync a newer commit replaced during its health wait ends: the newer commit's sync follows. */
-const SUPERSEDED = supersededResult('', undefined).message;
-
 function operationFailure(first: AppStatus | undefined, last: AppStatus | undefined): string | undefined {
   const op = last?.lastOperation;
   if (!op || op.id === first?.lastOperation?.id) return undefined;
