@@ -1,5 +1,5 @@
 /**
- * Start-up of the compiled CLI (`dist/cli/main.js`, what `npm install -g` installs) against the
+ * Start-up of the compiled CLI (`dist/bin/mooring.js`, what `npm install -g` installs) against the
  * running local stack: `mooring --help`, `mooring app list` and `mooring app get NAME` for an app a
  * worker serves, each run 10 times one after another. Goals: --help ≤ 0.2 s, list and get ≤ 0.3 s.
  *
@@ -20,7 +20,7 @@ const run = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const runs = Math.max(5, Number(values.runs) || 10);
 const GOALS_MS = { help: 200, list: 300, get: 300 };
-const main = join(projectRoot, 'dist/cli/main.js');
+const main = join(projectRoot, 'dist/bin/mooring.js');
 if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
 
 function summary(samples: number[]): { medianMs: number; p95Ms: number; minMs: number; samplesMs: number[] } {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Entry point of the `mooring` command (bin/mooring, or dist/cli/main.js as installed). */
+/** Entry point of the `mooring` command (bundled into dist/bin/mooring.js: bin/mooring, or as installed). */
 import module from 'node:module';
 import { printable } from './format.js';
 

@@ -53,7 +53,7 @@ describe('the packed CLI', () => {
 
   test('the package holds compiled JavaScript and the workflow bundle, not the sources', async () => {
     const installed = join(scratch, 'prefix', 'lib', 'node_modules', 'mooring');
-    assert.ok(existsSync(join(installed, 'dist', 'cli', 'main.js')));
+    assert.ok(existsSync(join(installed, 'dist', 'bin', 'mooring.js')));
     assert.ok(existsSync(join(installed, 'dist', 'workflow-bundle.js')));
     assert.ok(!existsSync(join(installed, 'cli', 'main.ts')));
     assert.ok(!existsSync(join(installed, 'node_modules', 'tsx')), 'no TypeScript loader needed at run time');

@@ -28,7 +28,7 @@ function running(service: string): { pid: number; argv: string[]; env: Map<strin
   return { pid, argv: split('cmdline'), env };
 }
 
-const MOORING_ENTRIES = [join(projectRoot, 'dist/cli/main.js'), join(projectRoot, 'cli/main.ts')];
+const MOORING_ENTRIES = [join(projectRoot, 'dist/bin/mooring.js'), join(projectRoot, 'cli/main.ts')];
 /** What bin/mooring, the image's entrypoint too, exports itself when the file does not set it. */
 const MOORING_WRAPPER_VARIABLES = new Map([['MALLOC_ARENA_MAX', '2']]);
 
@@ -40,7 +40,7 @@ describe('docker-compose.yml, run natively by the production profile', () => {
       const step = serviceStep(service, { state: productionState(), variables, ports: composePorts() });
       const live = running(service);
       const [command = '', ...args] = step.argv;
-      // bin/mooring is a script that execs Node on the compiled dist/cli/main.js while it is
+      // bin/mooring is a script that execs Node on the bundled dist/bin/mooring.js while it is
       // fresh, and on cli/main.ts otherwise; the others are the binaries.
       if (command.endsWith('/bin/mooring'))
         assert.ok(

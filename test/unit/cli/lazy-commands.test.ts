@@ -18,6 +18,21 @@ import { projectRoot } from '../../support/stack.js';
 const run = promisify(execFile);
 const bin = join(projectRoot, 'bin', 'mooring');
 
+/**
+ * A module URL, or for a file of the bundled CLI (dist/bin, scripts/bundle-cli.ts) the modules it
+ * holds, as `/dist/cli/program.js`-like paths.
+ */
+function bundledSources(url: string): string[] {
+  const bundleDir = pathToFileURL(join(projectRoot, 'dist', 'bin')).href + '/';
+  if (!url.startsWith(bundleDir)) return [url];
+  const meta = JSON.parse(readFileSync(join(projectRoot, 'dist', 'bin', 'mooring.meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const output = meta.outputs[`dist/bin/${url.slice(bundleDir.length)}`];
+  assert.ok(output, `${url} is an output of the CLI bundle`);
+  return Object.keys(output.inputs).map((input) => `/${input}`);
+}
+
 const sub = (program: Command, name: string): Command | undefined =>
   program.commands.find((c) => c.name() === name);
 
@@ -71,7 +86,7 @@ export async function load(url, context, next) { appendFileSync(${JSON.stringify
     const env = { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(register).href}` };
     const help = await run(bin, ['--help'], { env, timeout: 60_000 });
     assert.match(help.stdout, /^Usage: mooring \[options\] \[command\]/);
-    const urls = readFileSync(loaded, 'utf8').split('\n');
+    const urls = readFileSync(loaded, 'utf8').split('\n').flatMap(bundledSources);
     assert.ok(
       urls.some((u) => u.includes('/cli/program.')),
       'the hook saw the program load',
