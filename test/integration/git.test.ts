@@ -11,6 +11,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   AuthFailed,
   RepoNotFound,
@@ -213,6 +214,19 @@ describe('RepoCache', () => {
     });
     assert.equal(await cache.lsRemote(remote, 'no-such-branch'), undefined);
     assert.equal(cache.stats.fetches, fetches);
+  });
+
+  test('resolveRevision starts checking the commit out for the render that follows', async () => {
+    const cache = newCache();
+    const { resolveRevision } = createGitActivities({ cache });
+    const { sha } = await resolveRevision({ repoURL: remote, targetRevision: 'release' });
+    assert.equal(sha, first);
+    const deadline = Date.now() + 30_000;
+    while (cache.stats.checkouts === 0 && Date.now() < deadline) await delay(10);
+    assert.equal(cache.stats.checkouts, 1, 'the tree was written without a checkout() call');
+    const tree = await cache.checkout(remote, first);
+    assert.equal(readFileSync(join(tree, 'app.yaml'), 'utf8'), 'replicas: 1\n');
+    assert.equal(cache.stats.checkouts, 1, 'the render reuses that tree');
   });
 
   test('a closed port is Unreachable, a silent server times out, and an abort stops the command', async () => {
