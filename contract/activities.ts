@@ -377,6 +377,24 @@ export interface DetectDriftResult {
   healthMessage?: string;
 }
 
+/** What drift-scan needs of one app's drift: `DetectDriftResult` without the per-object list. */
+export type DriftSummary = Omit<DetectDriftResult, 'changes'>;
+
+/** Most apps in one `detectDriftBatch` call (the agent refuses more). */
+export const MAX_DRIFT_BATCH = 200;
+
+/** Input of `detectDriftBatch`: apps of one cluster, each as `detectDrift` takes it. */
+export interface DetectDriftBatchInput {
+  apps: PlanInput[];
+}
+
+/** One app's outcome in a batch, in input order: its drift, or why it could not be checked. */
+export type DriftBatchEntry = { drift: DriftSummary } | { error: string };
+
+export interface DetectDriftBatchResult {
+  results: DriftBatchEntry[];
+}
+
 export interface RunSyncFailHooksInput extends PlanInput {
   waitTimeoutMs: number;
 }
@@ -408,6 +426,11 @@ export interface ClusterActivities {
   pruneOrphans(input: PruneInput): Promise<PruneResult>;
   waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyResult>;
   detectDrift(input: PlanInput): Promise<DetectDriftResult>;
+  /**
+   * drift-scan's check of many apps in one call: `detectDrift` for each, a few at a time; an app
+   * that cannot be checked gets its error, the others their drift.
+   */
+  detectDriftBatch(input: DetectDriftBatchInput): Promise<DetectDriftBatchResult>;
   /**
    * Waits (heartbeating) until the agent's watch on managed objects sees changes not made by
    * Mooring, debounced, and returns their apps; drift-watch then runs `detectDrift` on them.

@@ -155,6 +155,20 @@ export function driftCheckProfile(cluster: string): ActivityOptions {
   };
 }
 
+/**
+ * drift-scan's `detectDriftBatch` for up to 50 apps: as long as the apps take (each heartbeat is an
+ * app checked), retried once on another agent replica when the agent dies.
+ */
+export function driftBatchProfile(cluster: string): ActivityOptions {
+  return {
+    taskQueue: clusterTaskQueue(cluster),
+    scheduleToStartTimeout: AGENT_PICKUP_TIMEOUT,
+    heartbeatTimeout: LIVENESS_TIMEOUT,
+    startToCloseTimeout: '20m',
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  };
+}
+
 /** `app delete --cascade`: deleting every tracked object of the app. */
 export function cascadeDeleteProfile(cluster: string): ActivityOptions {
   return {

@@ -5,7 +5,12 @@
  */
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import { autoscaledTarget } from '../contract/activities.js';
-import type { ApplicationSummary, ClusterActivities } from '../contract/activities.js';
+import type {
+  ApplicationSummary,
+  ClusterActivities,
+  DriftSummary,
+  PlanInput,
+} from '../contract/activities.js';
 import { driftDetectedSignal } from '../contract/messages.js';
 import type { InitiatorIdentity } from '../contract/messages.js';
 import { driftCheckProfile } from './activity-profiles.js';
@@ -23,7 +28,12 @@ export async function checkDrift(
   initiator: InitiatorIdentity,
 ): Promise<DriftCheckOutcome> {
   const cluster = proxyActivities<ClusterActivities>(driftCheckProfile(app.cluster));
-  const drift = await cluster.detectDrift({
+  return await reportDrift(app, await cluster.detectDrift(driftCheckInput(app)), initiator);
+}
+
+/** What the agent needs to check `app`, from its listing. */
+export function driftCheckInput(app: ApplicationSummary): PlanInput {
+  return {
     app: app.name,
     manifestKey: app.manifestKey ?? '',
     namespace: app.namespace,
@@ -42,7 +52,15 @@ export async function checkDrift(
             namespace: app.namespace,
           }
         : undefined,
-  });
+  };
+}
+
+/** Signals `driftDetected` to `app` when its drift or health differs from what it recorded. */
+export async function reportDrift(
+  app: ApplicationSummary,
+  drift: DriftSummary,
+  initiator: InitiatorIdentity,
+): Promise<DriftCheckOutcome> {
   const healthChanged = drift.health !== app.health;
   if (drift.drifted === (app.drifted ?? false) && !drift.drifted && !healthChanged)
     return { drifted: false, healthChanged, signalled: false };

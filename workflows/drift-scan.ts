@@ -1,33 +1,67 @@
 /**
- * Scheduled every three minutes (Temporal Schedule `drift-scan`): compares every deployed app's
- * live objects with its deployed revision, a few apps at a time, and signals `driftDetected` to
- * the apps whose live state or health differs from what they last recorded. The safety net of
- * drift-watch (which reacts to the agent's watch within a second), and the check of health changes.
+ * Scheduled (Temporal Schedule `drift-scan`, every 10 minutes by default): compares every deployed
+ * app's live objects with its deployed revision and signals `driftDetected` to the apps whose live
+ * state or health differs from what they last recorded. The safety net of drift-watch (which
+ * reacts to the agent's watch within a second), and the check of health changes. Each cluster's
+ * apps are checked in batches, one agent call per batch.
  */
 import type { DriftScanResult } from '../contract/workflows.js';
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { ControlActivities } from '../contract/activities.js';
-import { fleetListProfile } from './activity-profiles.js';
+import type { ApplicationSummary, ClusterActivities, ControlActivities } from '../contract/activities.js';
+import { driftBatchProfile, fleetListProfile } from './activity-profiles.js';
 import { mapBounded } from './fleet.js';
-import { checkDrift } from './drift-check.js';
+import { checkDrift, driftCheckInput, reportDrift } from './drift-check.js';
+import type { DriftCheckOutcome } from './drift-check.js';
 import { PATCHES } from './patches.js';
 import { MOORING_INITIATORS } from '../contract/messages.js';
 
+/** Apps checked at once with one call per app (scans started before batches). */
 const CONCURRENCY = 4;
+/** Apps per `detectDriftBatch` call, and batches in flight (the agent checks a few of each at once). */
+const BATCH_SIZE = 50;
+const BATCHES_IN_FLIGHT = 2;
 
 export async function driftScanWorkflow(): Promise<DriftScanResult> {
   const control = proxyActivities<ControlActivities>(fleetListProfile());
   const apps = (await control.listApplications()).filter((a) => a.manifestKey);
   const result: DriftScanResult = { scanned: apps.length, drifted: [], healthChanged: [], errors: [] };
-  await mapBounded(apps, CONCURRENCY, async (app) => {
-    try {
-      const outcome = await checkDrift(app, MOORING_INITIATORS.driftScan);
-      if (outcome.drifted && outcome.signalled) result.drifted.push(app.name);
-      if (outcome.healthChanged) result.healthChanged.push(app.name);
-    } catch (err) {
-      result.errors.push(`${app.name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  });
+  const note = (app: ApplicationSummary, outcome: DriftCheckOutcome): void => {
+    if (outcome.drifted && outcome.signalled) result.drifted.push(app.name);
+    if (outcome.healthChanged) result.healthChanged.push(app.name);
+  };
+  const failed = (app: ApplicationSummary, message: string): void => {
+    result.errors.push(`${app.name}: ${message}`);
+  };
+  if (patched(PATCHES.driftScanBatches)) {
+    await mapBounded(batchesByCluster(apps), BATCHES_IN_FLIGHT, async (batch) => {
+      const cluster = proxyActivities<ClusterActivities>(driftBatchProfile(batch.cluster));
+      let results;
+      try {
+        ({ results } = await cluster.detectDriftBatch({ apps: batch.apps.map(driftCheckInput) }));
+      } catch (err) {
+        for (const app of batch.apps) failed(app, errorText(err));
+        return;
+      }
+      for (const [i, app] of batch.apps.entries()) {
+        const entry = results[i];
+        try {
+          if (!entry) throw new Error('the agent returned no result for this app');
+          if ('error' in entry) throw new Error(entry.error);
+          note(app, await reportDrift(app, entry.drift, MOORING_INITIATORS.driftScan));
+        } catch (err) {
+          failed(app, errorText(err));
+        }
+      }
+    });
+  } else {
+    await mapBounded(apps, CONCURRENCY, async (app) => {
+      try {
+        note(app, await checkDrift(app, MOORING_INITIATORS.driftScan));
+      } catch (err) {
+        failed(app, err instanceof Error ? err.message : String(err));
+      }
+    });
+  }
   // The scan is also the watchers' supervisor: a cluster with apps and no drift-watch gets one.
   if (patched(PATCHES.driftWatch)) {
     await control
@@ -37,4 +71,28 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
       );
   }
   return result;
+}
+
+/** Each cluster's apps in batches of at most BATCH_SIZE, in listing order. */
+function batchesByCluster(
+  apps: readonly ApplicationSummary[],
+): { cluster: string; apps: ApplicationSummary[] }[] {
+  const byCluster = new Map<string, ApplicationSummary[]>();
+  for (const app of apps) {
+    const members = byCluster.get(app.cluster);
+    if (members) members.push(app);
+    else byCluster.set(app.cluster, [app]);
+  }
+  return [...byCluster].flatMap(([cluster, members]) =>
+    Array.from({ length: Math.ceil(members.length / BATCH_SIZE) }, (_, i) => ({
+      cluster,
+      apps: members.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE),
+    })),
+  );
+}
+
+/** An activity failure's own message is in its cause ("Activity task failed" says nothing). */
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error && err.cause.message ? err.cause.message : err.message;
 }

@@ -52,4 +52,6 @@ export const PATCHES = {
   notifications: 'notifications',
   /** A drift report on other manifests than the app's current ones (listed before its last sync) is ignored. */
   ignoreStaleDrift: 'ignore-stale-drift',
+  /** drift-scan checks each cluster's apps in batches (`detectDriftBatch`), not with one activity per app. */
+  driftScanBatches: 'drift-scan-batches',
 } as const;

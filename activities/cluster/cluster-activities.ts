@@ -54,6 +54,7 @@ import { likelyKindsOf, listTracked, noteWrittenKinds } from './manager-inventor
 import { observeHealth, waitForSet, type Observation } from './manager-wait.js';
 import { waitEstablished } from './manager-crds.js';
 import { countActions, diffApp, diffAppWithLive, diffObjectsOf } from './manager-diff.js';
+import { detectDriftBatch } from './drift-batch.js';
 import { assertNotShared } from './manager-shared.js';
 import { onceReader, type LiveReader } from './live-reader.js';
 import { dryRunPlan } from './manager-dry-run.js';
@@ -637,6 +638,9 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
           : undefined,
       };
     },
+
+    detectDriftBatch: (input) =>
+      detectDriftBatch(input, (app) => activities.detectDrift(app), activityContext()),
 
     async diffApplication(input: PlanInput): Promise<DiffApplicationResult> {
       const { signal } = activityContext();

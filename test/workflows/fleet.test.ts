@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { ApplicationSummary } from '../../contract/activities.js';
+import type { ApplicationSummary, DetectDriftBatchInput } from '../../contract/activities.js';
 import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { autoscaleWorkflow } from '../../workflows/autoscale.js';
@@ -207,6 +207,48 @@ describe('fleet workflows', () => {
     assert.equal(env.script.callsOf('detectDrift', s4.name).length, 0);
     const degraded = await env.waitStatus(s2.name, 'the reported health', (s) => s.health === 'Degraded');
     assert.equal(degraded.healthMessage, 'Deployment: 0 of 1 available');
+  });
+
+  it("drift-scan checks a cluster's apps 50 to an agent call; an app it cannot check is reported alone", async () => {
+    const [s1] = specs as [AppSpec];
+    const fleet = Array.from({ length: 120 }, (_, i) =>
+      summary(s1, {
+        name: `${s1.name}-f${i}`,
+        workflowId: applicationWorkflowId(`${s1.name}-f${i}`),
+        manifestKey: `stub:${s1.name}-f${i}`,
+        deployedRevision: sha(`fleet-${i}`),
+        path: 'app',
+        health: 'Healthy',
+        drifted: false,
+      }),
+    );
+    env.script.applications = fleet;
+    env.script.fail('detectDrift', {
+      revision: sha('fleet-7'),
+      error: () => new Error('manifests unreadable'),
+    });
+    const before = env.script.callsOf('detectDriftBatch').length;
+    const workflowId = `drift-scan-batches-${env.suffix}`;
+    const result = await env.client.workflow.execute<typeof driftScanWorkflow>('driftScanWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '1m',
+    });
+    assert.equal(result.scanned, 120);
+    assert.deepEqual(result.drifted, []);
+    assert.deepEqual(result.healthChanged, []);
+    assert.deepEqual(result.errors, [`${s1.name}-f7: manifests unreadable`]);
+    const batches = env.script
+      .callsOf('detectDriftBatch')
+      .slice(before)
+      .map((c) => (c.input as DetectDriftBatchInput).apps.map((a) => a.app));
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [50, 50, 20],
+    );
+    assert.deepEqual(batches.flat().sort(), fleet.map((a) => a.name).sort());
+    const scheduled = (await env.eventTypes(workflowId)).filter((t) => t === 'ActivityTaskScheduled');
+    assert.equal(scheduled.length, 5, 'listApplications, three batches, ensureDriftWatches');
   });
 
   it('autoscale asks for the autoscaled apps only: the rest of the fleet stays out of its history', async () => {

@@ -159,6 +159,8 @@ async function holdWhile(blocked: () => boolean): Promise<void> {
   }
 }
 
+const NO_DRIFT: DetectDriftResult = { drifted: false, changedObjects: 0, changes: [], health: 'Healthy' };
+
 /** Cluster activities (and app of apps' agent half) driven by `script`. */
 export function stubClusterActivities(
   script: ActivityScript,
@@ -280,9 +282,22 @@ export function stubClusterActivities(
     },
     async detectDrift(input) {
       log('detectDrift', input, input.app);
-      return (
-        script.drift.get(input.app) ?? { drifted: false, changedObjects: 0, changes: [], health: 'Healthy' }
-      );
+      return script.drift.get(input.app) ?? NO_DRIFT;
+    },
+    async detectDriftBatch(input) {
+      log('detectDriftBatch', input);
+      // Each app is logged as a detectDrift call of its own; a scripted detectDrift failure is that app's error.
+      return {
+        results: input.apps.map((app) => {
+          try {
+            log('detectDrift', app, app.app, app.source?.revision);
+          } catch (err) {
+            return { error: err instanceof Error ? err.message : String(err) };
+          }
+          const { changes: _changes, ...drift } = script.drift.get(app.app) ?? NO_DRIFT;
+          return { drift };
+        }),
+      };
     },
     async runSyncFailHooks(input) {
       log('runSyncFailHooks', input, input.app);
