@@ -3,8 +3,8 @@
  * (test/workflows/replay.test.ts): the real worker on its own task queue against the local stack,
  * the guestbook example in a real local Git repository, with autoscaling and a metric analysis on
  * the stack's Prometheus: one healthy sync (analysed), one autoscale decision, then a crash-looping
- * commit that is rolled back. Writes the application workflow's and both sync children's
- * histories, with a manifest naming the commit, into a NEW folder
+ * commit that is rolled back, then one drift-scan over the recorder's queue. Writes the application
+ * workflow's, both sync children's and the drift-scan's histories, with a manifest naming the commit, into a NEW folder
  * test/fixtures/histories/<package.json version>-<short HEAD SHA>/. Recordings of earlier releases
  * are never overwritten: the script refuses when the folder exists, and when the workflow code
  * (workflows/, contract/, config/) differs from HEAD, since the folder would then name the wrong code.
@@ -25,7 +25,13 @@ import { applySpec } from '../client/apply-spec.js';
 import { parseApplications } from '../config/parse-application.js';
 import { runWorker } from '../workers/worker.js';
 import { autoscaleSignal, refreshSignal, statusQuery } from '../contract/messages.js';
-import { applicationWorkflowId, syncWorkflowId } from '../contract/ids.js';
+import {
+  applicationWorkflowId,
+  driftWatchWorkflowId,
+  syncWorkflowId,
+  WORKFLOW_TYPES,
+} from '../contract/ids.js';
+import type { DriftScanResult } from '../contract/workflows.js';
 import type { AppStatus } from '../contract/messages.js';
 import { historyToJson } from '../test/workflows/harness/history-json.js';
 import {
@@ -108,6 +114,28 @@ async function waitStatus(what: string, done: (s: AppStatus) => boolean): Promis
   );
 }
 
+/**
+ * Runs drift-scan on the recorder's queue, as its schedule would, until visibility lists the app
+ * (a scan of no app is not worth recording); returns the workflow id of the scan that checked it.
+ */
+async function recordDriftScan(): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const workflowId = `drift-scan-${suffix}-${attempt}`;
+    const result = await client.workflow.execute<() => Promise<DriftScanResult>>(WORKFLOW_TYPES.driftScan, {
+      taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '2m',
+    });
+    if (result.scanned === 1) {
+      if (result.errors.length > 0 || result.drifted.length > 0)
+        throw new Error(`The recorded drift-scan should find nothing: ${JSON.stringify(result)}`);
+      return workflowId;
+    }
+    if (attempt === 10) throw new Error(`drift-scan did not list the app: ${JSON.stringify(result)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 try {
   await cp(join(projectRoot, 'config/examples/guestbook'), join(repo, 'guestbook'), { recursive: true });
   await git(repo, 'init', '-q', '-b', 'main');
@@ -181,6 +209,14 @@ try {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     await writeFile(join(partial, file), `${historyToJson(history)}\n`);
   }
+  // After the app's histories are taken, so that the scan cannot add to them.
+  const scanId = await recordDriftScan();
+  histories.push(['drift-scan.json', scanId, 'one drift-scan over the app, with nothing drifted']);
+  await writeFile(
+    join(partial, 'drift-scan.json'),
+    `${historyToJson(await client.workflow.getHandle(scanId).fetchHistory())}\n`,
+  );
+  console.log('drift-scan recorded');
   const recording: RecordingManifest = {
     version,
     commit,
@@ -193,6 +229,10 @@ try {
     console.log(`wrote ${relative(projectRoot, join(OUT, file))} (${workflowId})`);
 } finally {
   await handle.terminate('histories recorded').catch(() => undefined);
+  await client.workflow
+    .getHandle(driftWatchWorkflowId(cluster, taskQueue))
+    .terminate('histories recorded')
+    .catch(() => undefined);
   await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']).catch(() => undefined);
   release();
   await worker.catch((err: unknown) => console.error(`worker failed: ${String(err)}`));
