@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Engine, TestRepo } from './engine-harness.js';
+import type { SyncOutcome } from './engine-harness.js';
 import { kubectl, kubectlJson, uniqueSuffix } from '../support/stack.js';
 
 const configMap = (name: string, annotations: Record<string, string> = {}): string =>
@@ -170,5 +171,59 @@ describe('prune of kinds an app stops rendering', () => {
       ['Service/leaving-service deleted'],
     );
     assert.equal(await exists('service', 'leaving-service'), false);
+  });
+});
+
+describe('prune of objects an app moves to another namespace', () => {
+  const suffix = uniqueSuffix();
+  const [first, second, third] = ['a', 'b', 'c'].map((n) => `eng-prune-ns-${n}-${suffix}`) as [
+    string,
+    string,
+    string,
+  ];
+  const app = `prune-ns-${suffix}`;
+  const spec = (namespace: string) => ({
+    app,
+    path: 'app',
+    namespace,
+    syncOptions: ['CreateNamespace=true'],
+  });
+  const engines: Engine[] = [];
+  let repo: TestRepo;
+
+  before(() => {
+    repo = TestRepo.create({});
+    repo.change({ 'app/moving.yaml': configMap('moving') }, 'a config map');
+  });
+  after(async () => {
+    for (const engine of engines) engine.close();
+    repo?.remove();
+    for (const namespace of [first, second, third])
+      await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
+  });
+
+  const open = async (): Promise<Engine> => {
+    const engine = await Engine.open();
+    engines.push(engine);
+    return engine;
+  };
+  const pruned = (outcome: SyncOutcome): string[] =>
+    outcome.pruned.changes.map((c) => `${c.namespace}/${c.name} ${c.action}`);
+
+  it('the copy left in the old namespace is pruned, by the agent that wrote it and by a restarted one', async () => {
+    const agent = await open();
+    assert.equal((await agent.deploy(repo, spec(first))).health.health, 'Healthy');
+    assert.deepEqual(await configMapsIn(first), ['moving']);
+
+    // Same agent process: it remembers the namespace it wrote in (its lists are per namespace).
+    assert.deepEqual(pruned(await agent.deploy(repo, spec(second))), [`${first}/moving deleted`]);
+    assert.deepEqual(await configMapsIn(first), []);
+    assert.deepEqual(await configMapsIn(second), ['moving']);
+
+    // A restarted agent knows nothing it wrote: its kind index names the old namespace.
+    const restarted = await open();
+    assert.deepEqual(pruned(await restarted.deploy(repo, spec(third))), [`${second}/moving deleted`]);
+    assert.deepEqual(await configMapsIn(second), []);
+    assert.deepEqual(await configMapsIn(third), ['moving']);
   });
 });
