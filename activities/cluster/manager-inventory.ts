@@ -165,8 +165,8 @@ const MAX_NAMESPACE_LISTS = 8;
  * The lists that find an app's objects of one kind: one per namespace it may have them in, or one
  * over all namespaces for a cluster-scoped kind, when one of them is not known, or when there are
  * more than MAX_NAMESPACE_LISTS. A label-selected list over all namespaces costs the API server
- * every object of the kind (a 1,000-app fleet's drift-scan took 40 s instead of 2.5 s for 200
- * apps); one namespace's, that namespace's objects.
+ * every object of the kind, one namespace's only that namespace's: a drift-scan of 200 apps took
+ * 2.5 s and one of 1,000 apps 40 s, then 28 s with the lists per namespace.
  */
 function listScopes(kind: ListableKind, namespaces: ReadonlySet<string>): (string | undefined)[] {
   if (!kind.namespaced || namespaces.has('')) return [undefined];
