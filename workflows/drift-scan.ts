@@ -7,12 +7,18 @@
  */
 import type { DriftScanResult } from '../contract/workflows.js';
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { ApplicationSummary, ClusterActivities, ControlActivities } from '../contract/activities.js';
+import type {
+  ApplicationSummary,
+  ClusterActivities,
+  ControlActivities,
+  DriftBatchEntry,
+} from '../contract/activities.js';
 import { driftBatchProfile, fleetListProfile } from './activity-profiles.js';
 import { mapBounded } from './fleet.js';
 import { checkDrift, driftCheckInput, reportDrift } from './drift-check.js';
 import type { DriftCheckOutcome } from './drift-check.js';
 import { PATCHES } from './patches.js';
+import { failureMessage } from './sync-results.js';
 import { MOORING_INITIATORS } from '../contract/messages.js';
 
 /** Apps checked at once with one call per app (scans started before batches). */
@@ -35,22 +41,22 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
   if (patched(PATCHES.driftScanBatches)) {
     await mapBounded(batchesByCluster(apps), BATCHES_IN_FLIGHT, async (batch) => {
       const cluster = proxyActivities<ClusterActivities>(driftBatchProfile(batch.cluster));
-      let results;
+      let results: DriftBatchEntry[];
       try {
         ({ results } = await cluster.detectDriftBatch({ apps: batch.apps.map(driftCheckInput) }));
       } catch (err) {
-        for (const app of batch.apps) failed(app, errorText(err));
+        for (const app of batch.apps) failed(app, failureMessage(err));
         return;
       }
       for (const [i, app] of batch.apps.entries()) {
         const entry = results[i];
-        try {
-          if (!entry) throw new Error('the agent returned no result for this app');
-          if ('error' in entry) throw new Error(entry.error);
-          note(app, await reportDrift(app, entry.drift, MOORING_INITIATORS.driftScan));
-        } catch (err) {
-          failed(app, errorText(err));
-        }
+        if (!entry) failed(app, 'the agent returned no result for this app');
+        else if ('error' in entry) failed(app, entry.error);
+        else
+          await reportDrift(app, entry.drift, MOORING_INITIATORS.driftScan).then(
+            (outcome) => note(app, outcome),
+            (err: unknown) => failed(app, failureMessage(err)),
+          );
       }
     });
   } else {
@@ -89,10 +95,4 @@ function batchesByCluster(
       apps: members.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE),
     })),
   );
-}
-
-/** An activity failure's own message is in its cause ("Activity task failed" says nothing). */
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  return err.cause instanceof Error && err.cause.message ? err.cause.message : err.message;
 }

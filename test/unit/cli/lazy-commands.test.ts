@@ -22,12 +22,14 @@ const bin = join(projectRoot, 'bin', 'mooring');
  * A module URL, or for a file of the bundled CLI (dist/bin, scripts/bundle-cli.ts) the modules it
  * holds, as `/dist/cli/program.js`-like paths.
  */
+const bundleDir = pathToFileURL(join(projectRoot, 'dist', 'bin')).href + '/';
+let bundleMeta: { outputs: Record<string, { inputs: Record<string, unknown> }> } | undefined;
+
 function bundledSources(url: string): string[] {
-  const bundleDir = pathToFileURL(join(projectRoot, 'dist', 'bin')).href + '/';
   if (!url.startsWith(bundleDir)) return [url];
-  const meta = JSON.parse(readFileSync(join(projectRoot, 'dist', 'bin', 'mooring.meta.json'), 'utf8')) as {
-    outputs: Record<string, { inputs: Record<string, unknown> }>;
-  };
+  const meta = (bundleMeta ??= JSON.parse(
+    readFileSync(join(projectRoot, 'dist', 'bin', 'mooring.meta.json'), 'utf8'),
+  ) as NonNullable<typeof bundleMeta>);
   const output = meta.outputs[`dist/bin/${url.slice(bundleDir.length)}`];
   assert.ok(output, `${url} is an output of the CLI bundle`);
   return Object.keys(output.inputs).map((input) => `/${input}`);
