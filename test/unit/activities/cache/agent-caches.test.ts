@@ -154,6 +154,7 @@ describe('agent caches', () => {
     });
     const older = await storeDiff(dir, diff('older'));
     const newer = await storeDiff(dir, diff('newer'));
+    await cache.settled(); // the sweeps the writes asked for must not run between the clock changes below
     await makeOld(join(dir, `${older}.json`), HOUR);
     await makeOld(join(dir, `${newer}.json`), 2 * HOUR);
     assert.ok(await readStoredDiff(older, dir)); // read now
