@@ -39,7 +39,7 @@ export interface SeenRequest {
 }
 
 /** Which requests a switch applies to. */
-export type RequestMatch = (req: { method: string; url: string }) => boolean;
+export type RequestMatch = (req: { method: string; url: string; body?: string }) => boolean;
 
 export interface FailureSpec {
   status: 403 | 429 | 500 | 503;
@@ -161,7 +161,7 @@ export async function startFaultProxy(upstreamKubeconfig: string): Promise<Fault
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    if (holdMatch?.({ method, url })) {
+    if (holdMatch?.({ method, url, body: body.toString('utf8') })) {
       await new Promise<void>((resolve) => waiting.push(resolve));
       // A client that died while its request was held (a killed worker) never sent it for real.
       if (req.socket.destroyed) return;
