@@ -713,7 +713,9 @@ describe('fault matrix', { concurrency: 3 }, () => {
         assert.ok(goodImage, 'the first revision names an image');
         // Only the rollback applies the first image again. Held from before the bad revision, so
         // a rollback quicker than this test's status polls is held too.
-        proxy.hold((r) => isApply(r) && r.url.includes('/deployments/') && (r.body ?? '').includes(goodImage));
+        proxy.hold(
+          (r) => isApply(r) && r.url.includes('/deployments/') && (r.body ?? '').includes(goodImage),
+        );
         const bad = await commitImage(c, IMAGE_03, 'crashloop');
         await c.refresh(bad);
         await c.waitStep('the rollback', (s) => s.includes('(rollback to'));
