@@ -23,6 +23,21 @@ test('diffObjects() truth table of actions', () => {
   assert.throws(() => diffObjects(undefined, undefined, []), TypeError);
 });
 
+test('diffObjects() compares content: key order and keys set to undefined do not count, types do', () => {
+  const live = deployment(2);
+  const { template } = live.spec as { template: unknown };
+  const reordered = { ...live, spec: { template, replicas: 2 } };
+  assert.equal(diffObjects(reordered, live, []).action, 'unchanged');
+  const withUndefined = { ...deployment(2), status: undefined };
+  assert.equal(diffObjects(withUndefined, live, []).action, 'unchanged');
+  assert.equal(diffObjects(live, withUndefined, []).action, 'unchanged');
+  const asString = deployment(2);
+  (asString.spec as Record<string, unknown>).replicas = '2';
+  const changed = diffObjects(asString, live, []);
+  assert.equal(changed.action, 'update');
+  assert.match(changed.diff, /^\+ {2}replicas: "2"$/m);
+});
+
 test('diffObjects() shows the change as a unified diff named after the object', () => {
   const { diff } = diffObjects(deployment(3), deployment(2), []);
   assert.match(diff, /^--- Deployment\/shop\/web \(live\)$/m);
