@@ -446,15 +446,33 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
   };
 }
 
+/** The worker's memory besides its RSS: the main thread's JavaScript heap (workflow threads not included). */
+const MEMORY_GAUGES = {
+  heapUsedMB: 'mooring_process_nodejs_heap_size_used_bytes',
+  heapTotalMB: 'mooring_process_nodejs_heap_size_total_bytes',
+  externalMB: 'mooring_process_nodejs_external_memory_bytes',
+} as const;
+
+/** Counters (summed over labels) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
   const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+  const gauges: readonly string[] = Object.values(MEMORY_GAUGES);
   const sums = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line);
-    if (!m?.[1] || !(m[1].endsWith('_total') || m[1].endsWith('_count'))) continue;
+    if (!m?.[1] || !(m[1].endsWith('_total') || m[1].endsWith('_count') || gauges.includes(m[1]))) continue;
     sums.set(m[1], (sums.get(m[1]) ?? 0) + Number(m[2]));
   }
   return sums;
+}
+
+function memoryAtEnd(scraped: Map<string, number>): Record<keyof typeof MEMORY_GAUGES, number> {
+  const mb = (name: string) => Math.round((scraped.get(name) ?? 0) / 2 ** 20);
+  return {
+    heapUsedMB: mb(MEMORY_GAUGES.heapUsedMB),
+    heapTotalMB: mb(MEMORY_GAUGES.heapTotalMB),
+    externalMB: mb(MEMORY_GAUGES.externalMB),
+  };
 }
 
 async function idleWindow() {
@@ -477,7 +495,7 @@ async function idleWindow() {
   }
   const t1 = Date.now();
   const processes = sampler.window(t0, t1);
-  if (scrapeMs === 0) after = await scrape();
+  if (scrapeMs === 0 || scrapeTimes.length === 0) after = await scrape();
   const counters: Record<string, number> = {};
   for (const [k, v] of after) {
     const d = v - (before.get(k) ?? 0);
@@ -501,6 +519,8 @@ async function idleWindow() {
       withChildrenPercentOfCore:
         Math.round((processes.worker.cpuPercentOfCore + processes.worker.childCpuPercentOfCore) * 10) / 10,
       rssMaxMB: processes.worker.rssMaxMB,
+      rssLastMB: processes.worker.rssLastMB,
+      mainThreadMemoryAtEnd: memoryAtEnd(after),
     },
     workflowsStarted: workflows,
     metricsScrapes: {
@@ -552,7 +572,7 @@ async function report(r: {
     `registration (${reg.path}): apply ${reg.applyS} s; all Synced and Healthy ${reg.allSyncedHealthyS ?? `NOT reached (${reg.readyAtEnd}/${apps})`} s (first ${reg.firstS} s, half ${reg.halfS} s, 90 % ${reg.ninetyPercentS} s) — ${verdict(reg.allSyncedHealthyS !== null && reg.allSyncedHealthyS <= GOALS.allHealthyS)} the ${GOALS.allHealthyS} s goal`,
     `  during registration: worker ${w(reg.processes.worker)}; Temporal ${w(reg.processes.temporal)}; kube-apiserver ${w(reg.processes['kube-apiserver'])}`,
     `one push touching ${r.push.touchedApp}: git-poll over ${r.push.gitPoll.apps} apps took ${r.push.gitPoll.ms} ms, refreshed ${r.push.gitPoll.refreshed.length} (${r.push.gitPoll.refreshed.slice(0, 5).join(', ')}), left ${r.push.gitPoll.unchanged ?? 'n/a'} unchanged; Synced and Healthy ${r.push.pushToSyncedHealthyS ?? 'never'} s after the push; ${r.push.syncWorkflowsStarted} sync workflow(s) started in ${r.push.watchedS} s — ${verdict(r.push.syncWorkflowsStarted === GOALS.syncsAfterOnePush)} the goal of ${GOALS.syncsAfterOnePush}`,
-    `idle ${r.idle.seconds} s: worker (+agent, one process) ${w(r.idle.processes.worker)}, its git/kustomize children ${r.idle.processes.worker?.childCpuPercentOfCore ?? '?'} % — ${verdict(!!r.idle.workerPlusAgent && r.idle.workerPlusAgent.withChildrenPercentOfCore <= GOALS.idleCpuPercent && r.idle.workerPlusAgent.rssMaxMB <= GOALS.idleRssMB)} the ≤ ${GOALS.idleCpuPercent} % / ≤ ${GOALS.idleRssMB} MB goal`,
+    `idle ${r.idle.seconds} s: worker (+agent, one process) ${w(r.idle.processes.worker)}, its git/kustomize children ${r.idle.processes.worker?.childCpuPercentOfCore ?? '?'} %; at the end RSS ${r.idle.workerPlusAgent?.rssLastMB ?? '?'} MB, main-thread heap ${r.idle.workerPlusAgent?.mainThreadMemoryAtEnd.heapUsedMB ?? '?'} MB used of ${r.idle.workerPlusAgent?.mainThreadMemoryAtEnd.heapTotalMB ?? '?'} — ${verdict(!!r.idle.workerPlusAgent && r.idle.workerPlusAgent.withChildrenPercentOfCore <= GOALS.idleCpuPercent && r.idle.workerPlusAgent.rssMaxMB <= GOALS.idleRssMB)} the ≤ ${GOALS.idleCpuPercent} % / ≤ ${GOALS.idleRssMB} MB goal`,
     `  Temporal dev server ${w(r.idle.processes.temporal)}; kube-apiserver ${w(r.idle.processes['kube-apiserver'])}; etcd ${w(r.idle.processes.etcd)}`,
     `  scheduled runs: ${Object.entries(r.idle.workflowsStarted)
       .map(
