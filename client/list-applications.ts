@@ -37,19 +37,36 @@ export function applicationsOnQueue(taskQueue: string, filter: ApplicationFilter
   let query = `${APPLICATION_QUERY} AND TaskQueue = ${quote(taskQueue)}`;
   if (filter.cluster !== undefined) query += ` AND MooringCluster = ${quote(filter.cluster)}`;
   if (filter.names !== undefined) {
-    if (filter.names.length > MAX_NAMES)
-      throw new RangeError(`listApplications takes at most ${MAX_NAMES} names, got ${filter.names.length}`);
+    if (filter.names.length > MAX_LISTED_NAMES)
+      throw new RangeError(
+        `listApplications takes at most ${MAX_LISTED_NAMES} names, got ${filter.names.length}`,
+      );
     query += ` AND WorkflowId IN (${filter.names.map((n) => quote(applicationWorkflowId(n))).join(', ') || "''"})`;
   }
   return query;
 }
 
-const MAX_NAMES = 100;
+/** Most app names one listing query takes. */
+export const MAX_LISTED_NAMES = 100;
+
+/** The apps a listing found, and how many executions it returned (those without an app memo too). */
+export interface ApplicationListing {
+  apps: ApplicationSummary[];
+  listed: number;
+}
 
 export async function listApplications(
   reader: WorkflowReader,
   query = APPLICATION_QUERY,
 ): Promise<ApplicationSummary[]> {
+  return (await listApplicationsCounted(reader, query)).apps;
+}
+
+/** {@link listApplications}, with the number of executions listed (to compare with a count query). */
+export async function listApplicationsCounted(
+  reader: WorkflowReader,
+  query = APPLICATION_QUERY,
+): Promise<ApplicationListing> {
   const apps: ApplicationSummary[] = [];
   for await (const wf of reader.list(query)) {
     const memo = (wf.memo.app ?? {}) as AppMemo;
@@ -77,5 +94,5 @@ export async function listApplications(
       autoscaling: memo.autoscaling,
     });
   }
-  return apps.filter((a) => a.repoURL);
+  return { apps: apps.filter((a) => a.repoURL), listed: apps.length };
 }

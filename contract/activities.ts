@@ -519,7 +519,15 @@ export interface ApplicationFilter {
   pollDue?: { tickEndMs: number; tickMs: number };
   /** Only the apps with `spec.autoscaling` (filtered by the activity, as `pollDue`). */
   autoscaled?: boolean;
+  /**
+   * Only the apps in part `index` of `count` (by a hash of the name): a fleet listed in parts keeps
+   * each activity result far under Temporal's payload limit (2 MB; 1,000 apps are about 540 KB).
+   */
+  shard?: { index: number; count: number };
 }
+
+/** Most parts a listing may be split into. */
+export const MAX_LISTING_SHARDS = 64;
 
 export interface ControlActivities {
   listApplications(filter?: ApplicationFilter): Promise<ApplicationSummary[]>;

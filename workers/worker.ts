@@ -11,13 +11,12 @@ import type { LogLevel, WorkerOptions as WorkerCreateOptions } from '@temporalio
 import { IllegalStateError } from '@temporalio/common';
 import { createClusterActivities } from '../activities/cluster/cluster-activities.js';
 import { createControlActivities, ensureDriftWatches } from '../activities/control/control-activities.js';
+import { sdkFleetIndex } from '../activities/control/fleet-index.js';
 import { createAppOfAppsActivities } from '../activities/control/app-of-apps-activity.js';
 import { createSyncWindowActivities } from '../activities/control/sync-window-activity.js';
 import { createNotifyActivities } from '../activities/notify/index.js';
 import { resolveNotifications } from './notifications-file.js';
 import { withLivenessHeartbeats } from './liveness.js';
-import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
-import { sdkWorkflowReader } from '../client/sdk-workflow-reader.js';
 import { loadCodecKeys } from '../client/codec-keys.js';
 import { mooringDataConverter } from '../client/payload-codec.js';
 import { clusterTaskQueue, DEFAULT_TASK_QUEUE } from '../contract/ids.js';
@@ -90,6 +89,12 @@ const CLUSTER_ACTIVITY_SLOTS = 128;
  */
 const DEFAULT_WORKFLOW_CACHE = 250;
 
+/**
+ * `mooring_app_info` is served from the fleet index while it is this young: a scrape every 15 s
+ * lists the fleet every other time, and an app's status shows at most this late.
+ */
+const METRICS_LISTING_MAX_AGE_MS = 30_000;
+
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const log = createLogger('mooring-worker');
   // Credentials are read and checked before anything dials.
@@ -133,11 +138,8 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     : await Connection.connect({ address, tls: conn.tls, apiKey: conn.apiKey });
   const client = clientConnection && new Client({ connection: clientConnection, namespace, dataConverter });
 
-  const metrics = new MooringMetrics(
-    client
-      ? () => listApplications(sdkWorkflowReader(client), applicationsOnQueue(taskQueue))
-      : async () => [],
-  );
+  const fleet = client && sdkFleetIndex(client, taskQueue);
+  const metrics = new MooringMetrics(fleet ? () => fleet.all(METRICS_LISTING_MAX_AGE_MS) : async () => []);
   const metricsServer =
     metricsPort > 0
       ? await metrics.serve({
@@ -173,7 +175,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         maxConcurrentActivityTaskExecutions: CLUSTER_ACTIVITY_SLOTS,
       }),
     );
-  if (client) {
+  if (client && fleet) {
     workers.push(
       await createWorker(conn, 'serving the workflow task queue', {
         connection,
@@ -183,7 +185,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         workflowBundle: { codePath: await ensureWorkflowBundle() },
         maxCachedWorkflows: options.workflowCacheSize ?? DEFAULT_WORKFLOW_CACHE,
         activities: withLivenessHeartbeats({
-          ...createControlActivities({ client, taskQueue }),
+          ...createControlActivities({ client, taskQueue, fleet }),
           ...createNotifyActivities({ config: notifications?.config, log }),
         }),
         sinks: metrics.sinks(),
@@ -194,9 +196,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         throw explainConnectionError(err, conn, 'creating the git-poll, drift-scan and autoscale schedules');
       });
       // The watchers of the clusters known now; drift-scan starts those of clusters added later.
-      const clusters = (
-        await listApplications(sdkWorkflowReader(client), applicationsOnQueue(taskQueue))
-      ).map((a) => a.cluster);
+      const clusters = (await fleet.all(0)).map((a) => a.cluster);
       if (clusterActivities) clusters.push(cluster);
       await ensureDriftWatches(client, taskQueue, clusters).catch((err: unknown) => {
         throw explainConnectionError(err, conn, 'starting the drift-watch workflows');

@@ -14,7 +14,7 @@ import type {
   DriftBatchEntry,
 } from '../contract/activities.js';
 import { driftBatchProfile, fleetListProfile } from './activity-profiles.js';
-import { mapBounded } from './fleet.js';
+import { listInShards, mapBounded } from './fleet.js';
 import { checkDrift, driftCheckInput, reportDrift } from './drift-check.js';
 import type { DriftCheckOutcome } from './drift-check.js';
 import { PATCHES } from './patches.js';
@@ -29,7 +29,10 @@ const BATCHES_IN_FLIGHT = 2;
 
 export async function driftScanWorkflow(): Promise<DriftScanResult> {
   const control = proxyActivities<ControlActivities>(fleetListProfile());
-  const apps = (await control.listApplications()).filter((a) => a.manifestKey);
+  const listed = patched(PATCHES.fleetListingShards)
+    ? await listInShards(control)
+    : await control.listApplications();
+  const apps = listed.filter((a) => a.manifestKey);
   const result: DriftScanResult = { scanned: apps.length, drifted: [], healthChanged: [], errors: [] };
   const note = (app: ApplicationSummary, outcome: DriftCheckOutcome): void => {
     if (outcome.drifted && outcome.signalled) result.drifted.push(app.name);

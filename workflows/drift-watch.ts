@@ -8,13 +8,14 @@
  * The list of apps (whose manifests name the kinds to watch) is refreshed every few minutes; a
  * nominated app is looked up again so its check uses its current manifests.
  */
-import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationSummary, ClusterActivities, ControlActivities } from '../contract/activities.js';
 import type { DriftWatchInput } from '../contract/workflows.js';
 import { fleetListProfile, liveWatchProfile } from './activity-profiles.js';
 import { checkDrift } from './drift-check.js';
 import { MOORING_INITIATORS } from '../contract/messages.js';
-import { mapBounded } from './fleet.js';
+import { listInShards, mapBounded } from './fleet.js';
+import { PATCHES } from './patches.js';
 import { workflowNow } from './clock.js';
 
 /** How long one watch activity waits for changes before the app list is refreshed. */
@@ -34,7 +35,11 @@ export async function driftWatchWorkflow(input: DriftWatchInput): Promise<void> 
   let listedAt = -Infinity;
   for (let batch = 0; batch < BATCHES_PER_RUN && !workflowInfo().continueAsNewSuggested; batch++) {
     if (workflowNow() - listedAt >= WATCH_PERIOD_MS) {
-      apps = (await control.listApplications({ cluster: input.cluster })).filter((a) => a.manifestKey);
+      const filter = { cluster: input.cluster };
+      const listed = patched(PATCHES.fleetListingShards)
+        ? await listInShards(control, filter)
+        : await control.listApplications(filter);
+      apps = listed.filter((a) => a.manifestKey);
       listedAt = workflowNow();
     }
     if (apps.length === 0) {

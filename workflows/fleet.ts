@@ -1,5 +1,26 @@
-/** Helpers for the scheduled fleet workflows: grouping apps and bounded fan-out. */
-import type { ApplicationSummary, SourceSummary } from '../contract/activities.js';
+/** Helpers for the scheduled fleet workflows: listing, grouping apps and bounded fan-out. */
+import type {
+  ApplicationFilter,
+  ApplicationSummary,
+  ControlActivities,
+  SourceSummary,
+} from '../contract/activities.js';
+
+/** Parts a whole-fleet listing is split into: 1,000 apps are about 540 KB, the payload limit is 2 MB. */
+export const LISTING_SHARDS = 8;
+
+/** Every app `filter` selects, listed in LISTING_SHARDS parts (one activity each, run together). */
+export async function listInShards(
+  control: ControlActivities,
+  filter: ApplicationFilter = {},
+): Promise<ApplicationSummary[]> {
+  const parts = await Promise.all(
+    Array.from({ length: LISTING_SHARDS }, (_, index) =>
+      control.listApplications({ ...filter, shard: { index, count: LISTING_SHARDS } }),
+    ),
+  );
+  return parts.flat();
+}
 
 /** Runs `work` over `items`, at most `limit` at a time, preserving order of results. */
 export async function mapBounded<T, R>(

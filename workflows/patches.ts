@@ -54,4 +54,9 @@ export const PATCHES = {
   ignoreStaleDrift: 'ignore-stale-drift',
   /** drift-scan checks each cluster's apps in batches (`detectDriftBatch`), not with one activity per app. */
   driftScanBatches: 'drift-scan-batches',
+  /**
+   * drift-scan and drift-watch list the fleet in parts (`shard`): one listing of 1,000 apps is about
+   * 540 KB, and Temporal refuses an activity result over 2 MB.
+   */
+  fleetListingShards: 'fleet-listing-shards',
 } as const;

@@ -4,19 +4,20 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ControlActivities } from '../../contract/activities.js';
 import type { DriftWatchInput } from '../../contract/workflows.js';
 import { driftWatchWorkflowId, WORKFLOW_TYPES } from '../../contract/ids.js';
-import { applicationsOnQueue, listApplications } from '../../client/list-applications.js';
-import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import { registerChildApplications } from './register-child-applications.js';
-import { keptByFilter } from '../../core/fleet/application-filter.js';
+import { sdkFleetIndex } from './fleet-index.js';
+import type { FleetIndex } from './fleet-index.js';
 
-export function createControlActivities(deps: { client: Client; taskQueue: string }): ControlActivities {
+export function createControlActivities(deps: {
+  client: Client;
+  taskQueue: string;
+  /** The worker's index of the apps on `taskQueue` (shared with its `/metrics`). @default one of its own */
+  fleet?: FleetIndex;
+}): ControlActivities {
+  const fleet = deps.fleet ?? sdkFleetIndex(deps.client, deps.taskQueue);
   return {
     async listApplications(filter) {
-      const apps = await listApplications(
-        sdkWorkflowReader(deps.client),
-        applicationsOnQueue(deps.taskQueue, filter),
-      );
-      return apps.filter((app) => keptByFilter(app, filter));
+      return await fleet.select(filter);
     },
     async registerChildApplications(input) {
       return await registerChildApplications(deps.client, deps.taskQueue, input);

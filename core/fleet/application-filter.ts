@@ -3,11 +3,29 @@
  * are part of the query): the apps due in a git-poll tick, the autoscaled apps. Pure; the control
  * activity and the workflow tests' stub share it.
  */
+import { MAX_LISTING_SHARDS } from '../../contract/activities.js';
 import type { ApplicationFilter, ApplicationSummary } from '../../contract/activities.js';
-import { intervalMs, pollDue } from '../poll/poll-due.js';
+import { fnv1a, intervalMs, pollDue } from '../poll/poll-due.js';
+
+/** Throws when `filter.shard` is not a part of a split the activity takes. */
+export function checkShard(filter: ApplicationFilter | undefined): void {
+  const shard = filter?.shard;
+  if (shard === undefined) return;
+  const { index, count } = shard;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_LISTING_SHARDS)
+    throw new RangeError(
+      `listApplications: shard.count must be a whole number from 1 to ${MAX_LISTING_SHARDS}, got ${count}`,
+    );
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new RangeError(
+      `listApplications: shard.index must be a whole number from 0 to ${count - 1}, got ${index}`,
+    );
+}
 
 /** True when `app` passes the parts of `filter` the activity applies. */
 export function keptByFilter(app: ApplicationSummary, filter: ApplicationFilter | undefined): boolean {
+  const shard = filter?.shard;
+  if (shard && fnv1a(app.name) % shard.count !== shard.index) return false;
   const due = filter?.pollDue;
   if (due && !pollDue(app.name, intervalMs(app.interval), due.tickEndMs, due.tickMs)) return false;
   return !filter?.autoscaled || app.autoscaling !== undefined;

@@ -6,8 +6,8 @@
  */
 import { parseDuration } from '../../config/duration.js';
 
-/** 32-bit FNV-1a of `text`: a stable offset per app name. */
-function fnv1a(text: string): number {
+/** 32-bit FNV-1a of `text`: a stable offset (and listing shard) per app name. */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -6,7 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { ApplicationSummary, DetectDriftBatchInput } from '../../contract/activities.js';
+import type {
+  ApplicationFilter,
+  ApplicationSummary,
+  DetectDriftBatchInput,
+} from '../../contract/activities.js';
 import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { autoscaleWorkflow } from '../../workflows/autoscale.js';
@@ -18,6 +22,7 @@ import { waitFor } from '../support/wait.js';
 import { waitQuiescent } from '../support/workflow-history.js';
 import { sha } from './harness/stub-activities.js';
 import { pollDue, tickEnd } from '../../core/poll/poll-due.js';
+import { LISTING_SHARDS } from '../../workflows/fleet.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
 
@@ -228,6 +233,7 @@ describe('fleet workflows', () => {
       error: () => new Error('manifests unreadable'),
     });
     const before = env.script.callsOf('detectDriftBatch').length;
+    const listsBefore = env.script.callsOf('listApplications').length;
     const workflowId = `drift-scan-batches-${env.suffix}`;
     const result = await env.client.workflow.execute<typeof driftScanWorkflow>('driftScanWorkflow', {
       taskQueue: env.taskQueue,
@@ -248,7 +254,19 @@ describe('fleet workflows', () => {
     );
     assert.deepEqual(batches.flat().sort(), fleet.map((a) => a.name).sort());
     const scheduled = (await env.eventTypes(workflowId)).filter((t) => t === 'ActivityTaskScheduled');
-    assert.equal(scheduled.length, 5, 'listApplications, three batches, ensureDriftWatches');
+    assert.equal(scheduled.length, 12, 'listApplications in 8 parts, three batches, ensureDriftWatches');
+    const parts = env.script
+      .callsOf('listApplications')
+      .slice(listsBefore)
+      .map((c) => c.input as ApplicationFilter | undefined)
+      .filter((filter) => filter?.cluster === undefined) // drift-watch lists its cluster's apps meanwhile
+      .map((filter) => filter?.shard)
+      .sort((a, b) => (a?.index ?? -1) - (b?.index ?? -1));
+    assert.deepEqual(
+      parts,
+      Array.from({ length: LISTING_SHARDS }, (_, index) => ({ index, count: LISTING_SHARDS })),
+      'the fleet is listed in parts, so no activity result nears the payload limit',
+    );
   });
 
   it('autoscale asks for the autoscaled apps only: the rest of the fleet stays out of its history', async () => {

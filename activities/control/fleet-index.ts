@@ -1,0 +1,121 @@
+/**
+ * The worker's index of the apps on its task queue: one visibility listing, reused while it is
+ * fresh by the scheduled fleet runs and the `/metrics` collector.
+ *
+ * At a thousand apps a listing costs the worker about 150 ms of CPU and the Temporal server a scan
+ * of every app's row, and git-poll (every 10 s), autoscale (every 30 s) and each Prometheus scrape
+ * listed the whole fleet. git-poll and autoscale now pick their apps from the index (due in this
+ * tick, autoscaled) and list only those, by name, for their current state.
+ *
+ * Freshness: the index is listed again when it is older than its max age, or when the number of
+ * running apps differs from its own (an app was registered or deleted), which a count query tells
+ * cheaply. An edit to an existing app's `syncPolicy.interval` or `spec.autoscaling` reaches the
+ * selection within the max age.
+ */
+import type { Client } from '@temporalio/client';
+import type { ApplicationFilter, ApplicationSummary } from '../../contract/activities.js';
+import {
+  applicationsOnQueue,
+  listApplicationsCounted,
+  MAX_LISTED_NAMES,
+} from '../../client/list-applications.js';
+import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
+import type { ApplicationListing } from '../../client/list-applications.js';
+import { checkShard, keptByFilter } from '../../core/fleet/application-filter.js';
+
+export interface FleetIndexOptions {
+  taskQueue: string;
+  /** Lists the apps a visibility query selects. */
+  list(query: string): Promise<ApplicationListing>;
+  /** Counts the executions a visibility query selects. */
+  count(query: string): Promise<number>;
+  /** @default DEFAULT_INDEX_MAX_AGE_MS */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+/** How old the index may be before a selection lists the fleet again. */
+export const DEFAULT_INDEX_MAX_AGE_MS = 60_000;
+
+interface Snapshot {
+  apps: ApplicationSummary[];
+  /** Executions the listing returned, those without an app memo included (what a count counts). */
+  listed: number;
+  at: number;
+}
+
+export class FleetIndex {
+  readonly #options: FleetIndexOptions;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+  #snapshot: Snapshot | undefined;
+  #listing: Promise<Snapshot> | undefined;
+
+  constructor(options: FleetIndexOptions) {
+    this.#options = options;
+    this.#maxAgeMs = options.maxAgeMs ?? DEFAULT_INDEX_MAX_AGE_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Every app on the queue, from a listing at most `maxAgeMs` old (one listing at a time). */
+  async all(maxAgeMs = this.#maxAgeMs): Promise<ApplicationSummary[]> {
+    return (await this.#within(maxAgeMs)).apps;
+  }
+
+  /**
+   * The apps `filter` selects, each as visibility shows it now. A filter with names lists those
+   * directly; any other is matched against the index first, then its apps are listed by name.
+   */
+  async select(filter: ApplicationFilter = {}): Promise<ApplicationSummary[]> {
+    const { taskQueue } = this.#options;
+    checkShard(filter);
+    if (filter.names !== undefined || (filter.pollDue === undefined && !filter.autoscaled && !filter.shard))
+      return await this.#listFiltered(applicationsOnQueue(taskQueue, filter), filter);
+    const held = this.#snapshot;
+    let snapshot = await this.#within(this.#maxAgeMs);
+    // A snapshot listed just now needs no count.
+    if (snapshot === held && (await this.#options.count(applicationsOnQueue(taskQueue))) !== snapshot.listed)
+      snapshot = await this.#within(0);
+    const names = snapshot.apps
+      .filter(
+        (app) =>
+          (filter.cluster === undefined || app.cluster === filter.cluster) && keptByFilter(app, filter),
+      )
+      .map((app) => app.name);
+    const selected: ApplicationSummary[] = [];
+    for (let i = 0; i < names.length; i += MAX_LISTED_NAMES) {
+      const chunk = { cluster: filter.cluster, names: names.slice(i, i + MAX_LISTED_NAMES) };
+      selected.push(...(await this.#listFiltered(applicationsOnQueue(taskQueue, chunk), filter)));
+    }
+    return selected;
+  }
+
+  async #listFiltered(query: string, filter: ApplicationFilter): Promise<ApplicationSummary[]> {
+    return (await this.#options.list(query)).apps.filter((app) => keptByFilter(app, filter));
+  }
+
+  async #within(maxAgeMs: number): Promise<Snapshot> {
+    const snapshot = this.#snapshot;
+    if (snapshot && this.#now() - snapshot.at < maxAgeMs) return snapshot;
+    this.#listing ??= this.#list().finally(() => {
+      this.#listing = undefined;
+    });
+    return await this.#listing;
+  }
+
+  async #list(): Promise<Snapshot> {
+    const at = this.#now();
+    const { apps, listed } = await this.#options.list(applicationsOnQueue(this.#options.taskQueue));
+    this.#snapshot = { apps, listed, at };
+    return this.#snapshot;
+  }
+}
+
+/** The index of the apps on `taskQueue`, listed and counted through an SDK client. */
+export function sdkFleetIndex(client: Client, taskQueue: string): FleetIndex {
+  return new FleetIndex({
+    taskQueue,
+    list: (query) => listApplicationsCounted(sdkWorkflowReader(client), query),
+    count: async (query) => (await client.workflow.count(query)).count,
+  });
+}
