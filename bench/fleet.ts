@@ -81,6 +81,13 @@ if (!Number.isInteger(apps) || apps < 1 || apps > MAX_GENERATED_APPS)
 const idleMs = parseDuration(values.idle);
 const settleMs = parseDuration(values.settle);
 const timeoutMs = parseDuration(values.timeout);
+/** The worker's memory besides its RSS: the main thread's JavaScript heap (workflow threads not included). */
+const MEMORY_GAUGES = {
+  heapUsedMB: 'mooring_process_nodejs_heap_size_used_bytes',
+  heapTotalMB: 'mooring_process_nodejs_heap_size_total_bytes',
+  externalMB: 'mooring_process_nodejs_external_memory_bytes',
+} as const;
+
 const scrapeMs = values['scrape-every'] === '0' ? 0 : parseDuration(values['scrape-every']);
 const metricsPort = Number(values['metrics-port']);
 const registerMode = values.register;
@@ -445,13 +452,6 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
     maxMs: durations.at(-1) ?? null,
   };
 }
-
-/** The worker's memory besides its RSS: the main thread's JavaScript heap (workflow threads not included). */
-const MEMORY_GAUGES = {
-  heapUsedMB: 'mooring_process_nodejs_heap_size_used_bytes',
-  heapTotalMB: 'mooring_process_nodejs_heap_size_total_bytes',
-  externalMB: 'mooring_process_nodejs_external_memory_bytes',
-} as const;
 
 /** Counters (summed over labels) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
