@@ -1,7 +1,7 @@
 /**
  * What `listApplications` keeps of the listed apps beyond the visibility query (cluster and names
- * are part of the query): the apps due in a git-poll tick, the autoscaled apps. Pure; the control
- * activity and the workflow tests' stub share it.
+ * are part of the query): the apps due in a git-poll tick, the autoscaled apps, one part of the
+ * fleet. Pure; the fleet index and the workflow tests' stub share it.
  */
 import { MAX_LISTING_SHARDS } from '../../contract/activities.js';
 import type { ApplicationFilter, ApplicationSummary } from '../../contract/activities.js';
