@@ -11,6 +11,7 @@ import { readStoredDiff, diffDir } from '../../activities/cluster/diff-store.js'
 import { Engine, TestRepo } from './engine-harness.js';
 import { SHARED_EXAMPLES, sharedExamplesMissing } from '../support/requirements.js';
 import { kubectl, kubectlJson, uniqueSuffix } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
 
 interface Listed {
   items: { kind: string; metadata: { name: string } }[];
@@ -146,7 +147,17 @@ describe('Git changes on the real stack', { skip: sharedExamplesMissing() }, () 
       outcome.pruned.changes.map((c) => `${c.action} ${c.kind}/${c.name}`),
       ['deleted Service/guestbook-ui'],
     );
-    assert.deepEqual(await namesIn(namespace), ['ConfigMap/not-ours', 'Deployment/guestbook-ui']);
+    // Pruning deletes in the foreground: the Service goes once the garbage collector has deleted
+    // its EndpointSlices, which under load takes a moment after the sync.
+    const left = await waitFor(
+      'the pruned Service to be gone',
+      async () => {
+        const names = await namesIn(namespace);
+        return names.includes('Service/guestbook-ui') ? undefined : names;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.deepEqual(left, ['ConfigMap/not-ours', 'Deployment/guestbook-ui']);
   });
 
   it('invalid YAML in one file applies nothing and the error names the file', async () => {
