@@ -468,11 +468,10 @@ async function scrape(): Promise<Map<string, number>> {
 
 function memoryAtEnd(scraped: Map<string, number>): Record<keyof typeof MEMORY_GAUGES, number> {
   const mb = (name: string) => Math.round((scraped.get(name) ?? 0) / 2 ** 20);
-  return {
-    heapUsedMB: mb(MEMORY_GAUGES.heapUsedMB),
-    heapTotalMB: mb(MEMORY_GAUGES.heapTotalMB),
-    externalMB: mb(MEMORY_GAUGES.externalMB),
-  };
+  return Object.fromEntries(Object.entries(MEMORY_GAUGES).map(([key, name]) => [key, mb(name)])) as Record<
+    keyof typeof MEMORY_GAUGES,
+    number
+  >;
 }
 
 async function idleWindow() {

@@ -76,12 +76,7 @@ export class FleetIndex {
     // A snapshot listed just now needs no count.
     if (snapshot === held && (await this.#options.count(applicationsOnQueue(taskQueue))) !== snapshot.listed)
       snapshot = await this.#within(0);
-    const names = snapshot.apps
-      .filter(
-        (app) =>
-          (filter.cluster === undefined || app.cluster === filter.cluster) && keptByFilter(app, filter),
-      )
-      .map((app) => app.name);
+    const names = snapshot.apps.filter((app) => keptByFilter(app, filter)).map((app) => app.name);
     const selected: ApplicationSummary[] = [];
     for (let i = 0; i < names.length; i += MAX_LISTED_NAMES) {
       const chunk = { cluster: filter.cluster, names: names.slice(i, i + MAX_LISTED_NAMES) };

@@ -22,8 +22,9 @@ export function checkShard(filter: ApplicationFilter | undefined): void {
     );
 }
 
-/** True when `app` passes the parts of `filter` the activity applies. */
+/** True when `app` passes the parts of `filter` the activity applies (its cluster again, for an app picked from the index). */
 export function keptByFilter(app: ApplicationSummary, filter: ApplicationFilter | undefined): boolean {
+  if (filter?.cluster !== undefined && app.cluster !== filter.cluster) return false;
   const shard = filter?.shard;
   if (shard && fnv1a(app.name) % shard.count !== shard.index) return false;
   const due = filter?.pollDue;

@@ -343,10 +343,7 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
         taskQueue: Context.current().info.taskQueue,
       });
       return script.applications.filter(
-        (a) =>
-          (filter?.cluster === undefined || a.cluster === filter.cluster) &&
-          (filter?.names === undefined || filter.names.includes(a.name)) &&
-          keptByFilter(a, filter),
+        (a) => (filter?.names === undefined || filter.names.includes(a.name)) && keptByFilter(a, filter),
       );
     },
     async deliverNotification(input: DeliverNotificationInput) {
