@@ -36,6 +36,8 @@ import { clearExporterValue, setExporterValue, waitForSeries } from '../test/sup
 import { kubeconfigPath, projectRoot } from '../test/support/stack.js';
 import { waitFor } from '../test/support/wait.js';
 import { waitQuiescent } from '../test/support/workflow-history.js';
+import { summarize } from './support/stats.js';
+import type { Summary } from './support/stats.js';
 
 process.env.MOORING_LOG_LEVEL ??= 'warn';
 const { values } = parseArgs({
@@ -53,35 +55,6 @@ const TARGET_VALUE = 10;
 /** Load → replicas: 20 → 2 (as Git says), 40 → 4. */
 const LEVELS = { low: { value: 20, replicas: 2 }, high: { value: 40, replicas: 4 } };
 const POLL_MS = 100;
-
-interface Summary {
-  runs: number;
-  medianMs: number;
-  p95Ms: number;
-  minMs: number;
-  maxMs: number;
-  samplesMs: number[];
-}
-
-/** Nearest-rank percentile of sorted samples. */
-function percentile(sorted: number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? 0;
-}
-
-function summary(samples: number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return {
-    runs: samples.length,
-    medianMs: Math.round(median),
-    p95Ms: Math.round(percentile(sorted, 95)),
-    minMs: Math.round(sorted[0] ?? 0),
-    maxMs: Math.round(sorted.at(-1) ?? 0),
-    samplesMs: samples.map(Math.round),
-  };
-}
 
 interface EventCount {
   count: number;
@@ -305,7 +278,7 @@ async function main(): Promise<void> {
       }
       results.push({
         interval,
-        latency: { up: summary(up), down: summary(down), all: summary([...up, ...down]) },
+        latency: { up: summarize(up), down: summarize(down), all: summarize([...up, ...down]) },
         events,
       });
     }

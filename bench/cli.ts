@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { promisify } from 'node:util';
 import { settledAt, startE2e } from '../test/support/e2e.js';
 import { projectRoot } from '../test/support/stack.js';
+import { summarize } from './support/stats.js';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
@@ -22,21 +23,6 @@ const runs = Math.max(5, Number(values.runs) || 10);
 const GOALS_MS = { help: 200, list: 300, get: 300 };
 const main = join(projectRoot, 'dist/bin/mooring.js');
 if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-
-function summary(samples: number[]): { medianMs: number; p95Ms: number; minMs: number; samplesMs: number[] } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  const mid = sorted.length / 2;
-  const median =
-    sorted.length % 2 ? (sorted[Math.floor(mid)] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return {
-    medianMs: Math.round(median),
-    p95Ms: Math.round(at(0.95)),
-    minMs: Math.round(sorted[0] ?? 0),
-    samplesMs: samples.map(Math.round),
-  };
-}
 
 async function time(args: string[]): Promise<number[]> {
   const samples: number[] = [];
@@ -56,9 +42,9 @@ try {
     bench: 'cli',
     runs,
     goalsMs: GOALS_MS,
-    help: summary(await time(['--help'])),
-    list: summary(await time(['app', 'list'])),
-    get: summary(await time(['app', 'get', app.name])),
+    help: summarize(await time(['--help'])),
+    list: summarize(await time(['app', 'list'])),
+    get: summarize(await time(['app', 'get', app.name])),
     node: process.version,
   };
   console.log(JSON.stringify(report));

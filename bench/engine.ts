@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { Engine, examplesDir, examplesMissing, TestRepo } from '../test/integration/engine-harness.js';
 import { kubectl, uniqueSuffix } from '../test/support/stack.js';
+import { summarize } from './support/stats.js';
 
 const DIFF_GOAL_MS = 150;
 const runs = Math.max(5, Number.parseInt(process.argv[2] ?? '7', 10) || 7);
@@ -21,19 +22,6 @@ async function time<T>(run: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const value = await run();
   return [value, performance.now() - started];
-}
-
-function summary(times: number[]): { medianMs: number; minMs: number; maxMs: number; runs: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  const round = (n: number): number => Math.round(n * 10) / 10;
-  return {
-    medianMs: round(median),
-    minMs: round(sorted[0]!),
-    maxMs: round(sorted.at(-1)!),
-    runs: sorted.length,
-  };
 }
 
 async function main(): Promise<void> {
@@ -106,9 +94,9 @@ async function main(): Promise<void> {
   }
   const report = {
     objects,
-    deployEmptyNamespace: Object.fromEntries(Object.entries(deploy).map(([k, v]) => [k, summary(v)])),
-    diffUnchanged: { ...summary(diffTimes), goalMs: DIFF_GOAL_MS },
-    detectDriftUnchanged: summary(driftTimes),
+    deployEmptyNamespace: Object.fromEntries(Object.entries(deploy).map(([k, v]) => [k, summarize(v, 1)])),
+    diffUnchanged: { ...summarize(diffTimes, 1), goalMs: DIFF_GOAL_MS },
+    detectDriftUnchanged: summarize(driftTimes, 1),
   };
   console.log(JSON.stringify(report));
   const diffMedian = report.diffUnchanged.medianMs;

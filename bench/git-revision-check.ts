@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitCredentials, RepoCache, createGitActivities } from '../activities/git/index.js';
 import { serveGitHttp } from '../test/support/git-http.js';
+import { summarize } from './support/stats.js';
 
 const GOAL_MS = 20;
 const runs = Math.max(20, Number.parseInt(process.argv[2] ?? '25', 10) || 25);
@@ -66,8 +67,8 @@ try {
     bytesFromGitHost: bytes,
     runs,
     goalMs: GOAL_MS,
-    checkRemote: summary(checkRemoteMs),
-    resolveRevision: summary(resolveRevisionMs),
+    checkRemote: summarize(checkRemoteMs, 2),
+    resolveRevision: summarize(resolveRevisionMs, 2),
     gitWork: cache.stats,
     git: execFileSync('git', ['--version']).toString().trim(),
     node: process.version,
@@ -127,7 +128,13 @@ async function gitBytes(
       const after = server.traffic();
       return { received: after.received - before.received, sent: after.sent - before.sent };
     };
-    const firstFetch = await delta(() => resolveRevision(input));
+    // resolveRevision starts the commit's checkout in the background; join it, so that the
+    // bench's cleanup does not race it (the checkout reads the local mirror, not the host).
+    const resolved = async (targetRevision: string): Promise<void> => {
+      const { sha } = await resolveRevision({ ...input, targetRevision });
+      await cache.checkout(url, sha);
+    };
+    const firstFetch = await delta(() => resolved('main'));
     const head = git(work, 'rev-parse', 'HEAD');
     const noopPoll = await delta(() => checkRemote({ ...input, knownSha: head }));
     writeFileSync(
@@ -138,7 +145,7 @@ async function gitBytes(
     git(work, 'push', '-q', join(served, 'mono.git'), 'HEAD:refs/heads/main');
     const smallCommit = await delta(async () => {
       const { sha } = await checkRemote({ ...input, knownSha: head });
-      await resolveRevision({ ...input, targetRevision: sha });
+      await resolved(sha);
     });
     return { firstFetch, noopPoll, smallCommit };
   } finally {
@@ -154,25 +161,4 @@ async function timeRuns(run: () => Promise<void>): Promise<number[]> {
     times.push(performance.now() - start);
   }
   return times;
-}
-
-function summary(times: number[]): { medianMs: number; p90Ms: number; minMs: number; maxMs: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number): number =>
-    round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
-  const middle = sorted.length / 2;
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[Math.floor(middle)] ?? NaN)
-      : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-  return {
-    medianMs: round(median),
-    p90Ms: at(0.9),
-    minMs: round(sorted[0] ?? NaN),
-    maxMs: round(sorted.at(-1) ?? NaN),
-  };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -41,6 +41,7 @@ import {
   mooringAs,
   spawnComposeService,
 } from '../test/production/support.js';
+import { summarize } from './support/stats.js';
 
 const execFileAsync = promisify(execFile);
 process.env.MOORING_LOG_LEVEL ??= 'warn';
@@ -49,19 +50,6 @@ const { values } = parseArgs({
 });
 const runs = Math.max(5, Number(values.runs) || 7);
 const clusterRuns = Math.max(1, Number(values['cluster-runs']) || 3);
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return {
-    runs: samples.length,
-    medianMs: Math.round(median),
-    minMs: Math.round(sorted[0] ?? 0),
-    maxMs: Math.round(sorted.at(-1) ?? 0),
-    samplesMs: samples.map(Math.round),
-  };
-}
 
 function required(name: string): string {
   const value = process.env[name];
@@ -265,15 +253,15 @@ async function main(): Promise<void> {
     const result = {
       bench: 'production-profile',
       machine: '2 cores, 24 GiB',
-      syncLatency: Object.fromEntries(profiles.map((p) => [p.label, summary(samples.get(p) ?? [])])),
+      syncLatency: Object.fromEntries(profiles.map((p) => [p.label, summarize(samples.get(p) ?? [])])),
       extraLatencyMedianMs:
-        summary(samples.get(prod) ?? []).medianMs - summary(samples.get(dev) ?? []).medianMs,
-      applicationSetHealthyEverywhere: summary(appset),
-      agentCatchUp: summary(catchUp),
+        summarize(samples.get(prod) ?? []).medianMs - summarize(samples.get(dev) ?? []).medianMs,
+      applicationSetHealthyEverywhere: summarize(appset),
+      agentCatchUp: summarize(catchUp),
     };
     console.log(JSON.stringify(result));
     for (const p of profiles) {
-      const s = summary(samples.get(p) ?? []);
+      const s = summarize(samples.get(p) ?? []);
       console.log(
         `${p.label}: commit → Healthy after refresh, median ${s.medianMs} ms (min ${s.minMs}, max ${s.maxMs}, ${s.runs} runs)`,
       );
