@@ -14,7 +14,7 @@ import type { AutoscaleEvaluation } from '../contract/messages.js';
 import type { AutoscaleResult } from '../contract/workflows.js';
 import { recommendReplicas } from '../core/autoscale/recommend.js';
 import { fleetListProfile, metricsProfile } from './activity-profiles.js';
-import { mapBounded } from './fleet.js';
+import { listInPages, mapBounded } from './fleet.js';
 import { failureMessage } from './sync-results.js';
 
 const CONCURRENCY = 8;
@@ -23,7 +23,10 @@ export async function autoscaleWorkflow(): Promise<AutoscaleResult> {
   const control = proxyActivities<ControlActivities>(fleetListProfile());
   // The fleet's other apps stay out of this run's history (it runs every 30 s).
   const filter = patched(PATCHES.autoscaledOnActivity) ? { autoscaled: true } : undefined;
-  const apps = (await control.listApplications(filter)).filter((a) => a.autoscaling);
+  const listed = patched(PATCHES.pagedFleetListing)
+    ? await listInPages(control, filter)
+    : await control.listApplications(filter);
+  const apps = listed.filter((a) => a.autoscaling);
   const result: AutoscaleResult = { evaluated: apps.length, signalled: [], unchanged: [], errors: [] };
   await mapBounded(apps, CONCURRENCY, async (app) => {
     try {

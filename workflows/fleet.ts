@@ -22,6 +22,25 @@ export async function listInShards(
   return parts.flat();
 }
 
+/**
+ * Every app `filter` selects, a page (one activity) at a time: one activity while the selection is
+ * small, and no result near Temporal's payload limit however large it grows.
+ */
+export async function listInPages(
+  control: ControlActivities,
+  filter?: ApplicationFilter,
+): Promise<ApplicationSummary[]> {
+  const apps: ApplicationSummary[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await control.listApplicationPage(after === undefined ? { filter } : { filter, after });
+    apps.push(...page.apps);
+    // The cursor only moves forward, so the loop ends; a page that says otherwise ends it too.
+    if (page.next === undefined || (after !== undefined && page.next <= after)) return apps;
+    after = page.next;
+  }
+}
+
 /** Runs `work` over `items`, at most `limit` at a time, preserving order of results. */
 export async function mapBounded<T, R>(
   items: readonly T[],

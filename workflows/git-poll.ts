@@ -11,7 +11,7 @@ import { revisionQueryOf } from '../contract/activities.js';
 import type { ApplicationSummary, ClusterActivities, ControlActivities } from '../contract/activities.js';
 import { parseDuration } from '../config/duration.js';
 import { fleetListProfile, remoteCheckProfile } from './activity-profiles.js';
-import { groupByRevision, mapBounded } from './fleet.js';
+import { groupByRevision, listInPages, mapBounded } from './fleet.js';
 import { MOORING_INITIATORS, refreshSignal } from '../contract/messages.js';
 import { PATCHES } from './patches.js';
 import { intervalMs, pollDue, tickEnd } from '../core/poll/poll-due.js';
@@ -24,7 +24,10 @@ export async function gitPollWorkflow(input: GitPollInput = {}): Promise<GitPoll
   const control = proxyActivities<ControlActivities>(fleetListProfile());
   const window = pollWindow(input);
   const filtered = window !== undefined && patched(PATCHES.pollDueOnActivity);
-  const listed = await control.listApplications(filtered ? { pollDue: window } : undefined);
+  const filter = filtered ? { pollDue: window } : undefined;
+  const listed = patched(PATCHES.pagedFleetListing)
+    ? await listInPages(control, filter)
+    : await control.listApplications(filter);
   const selective = patched(PATCHES.pollChangedPaths);
   const apps = selective && !filtered ? dueApps(listed, window) : listed;
   const groups = groupByRevision(apps);

@@ -59,4 +59,9 @@ export const PATCHES = {
    * 540 KB, and Temporal refuses an activity result over 2 MB.
    */
   fleetListingShards: 'fleet-listing-shards',
+  /**
+   * git-poll and autoscale list their apps in pages under 256 KB (`listApplicationPage`): a run
+   * started by hand lists the whole fleet, which past about 3,700 apps outgrew Temporal's 2 MB.
+   */
+  pagedFleetListing: 'paged-fleet-listing',
 } as const;

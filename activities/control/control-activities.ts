@@ -19,6 +19,9 @@ export function createControlActivities(deps: {
     async listApplications(filter) {
       return await fleet.select(filter);
     },
+    async listApplicationPage(input) {
+      return await fleet.page(input);
+    },
     async registerChildApplications(input) {
       return await registerChildApplications(deps.client, deps.taskQueue, input);
     },

@@ -11,9 +11,18 @@
  * running apps differs from its own (an app was registered or deleted), which a count query tells
  * cheaply. An edit to an existing app's `syncPolicy.interval` or `spec.autoscaling` reaches the
  * selection within the max age.
+ *
+ * Pages: a selection can be read in pages by name (`page`), each under a byte budget, so that a
+ * fleet of any size is listed by a workflow without an activity result near Temporal's limit.
  */
 import type { Client } from '@temporalio/client';
-import type { ApplicationFilter, ApplicationSummary } from '../../contract/activities.js';
+import { MAX_LISTING_PAGE_BYTES } from '../../contract/activities.js';
+import type {
+  ApplicationFilter,
+  ApplicationPage,
+  ApplicationSummary,
+  ListApplicationPageInput,
+} from '../../contract/activities.js';
 import {
   applicationsOnQueue,
   listApplicationsCounted,
@@ -22,6 +31,7 @@ import {
 import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import type { ApplicationListing } from '../../client/list-applications.js';
 import { checkShard, keptByFilter } from '../../core/fleet/application-filter.js';
+import { compareNames, firstPage, namesAfter, summaryBytes } from '../../core/fleet/application-page.js';
 
 export interface FleetIndexOptions {
   taskQueue: string;
@@ -67,22 +77,56 @@ export class FleetIndex {
    * directly; any other is matched against the index first, then its apps are listed by name.
    */
   async select(filter: ApplicationFilter = {}): Promise<ApplicationSummary[]> {
-    const { taskQueue } = this.#options;
     checkShard(filter);
     if (filter.names !== undefined || (filter.pollDue === undefined && !filter.autoscaled && !filter.shard))
-      return await this.#listFiltered(applicationsOnQueue(taskQueue, filter), filter);
+      return await this.#listFiltered(applicationsOnQueue(this.#options.taskQueue, filter), filter);
+    return await this.#listNames(await this.#indexedNames(filter), filter);
+  }
+
+  /**
+   * One page of the apps `filter` selects, after the cursor `after`: names from the index (or the
+   * filter's own), then listed by name, a hundred at a time, until the page is full.
+   */
+  async page(
+    { filter = {}, after }: ListApplicationPageInput,
+    maxBytes = MAX_LISTING_PAGE_BYTES,
+  ): Promise<ApplicationPage> {
+    checkShard(filter);
+    const names = namesAfter(filter.names ?? (await this.#indexedNames(filter)), after);
+    const apps: ApplicationSummary[] = [];
+    let bytes = 0;
+    let fetched = 0;
+    while (fetched < names.length && bytes <= maxBytes) {
+      const chunk = await this.#listNames(names.slice(fetched, fetched + MAX_LISTED_NAMES), filter);
+      fetched += MAX_LISTED_NAMES;
+      apps.push(...chunk);
+      bytes += chunk.reduce((sum, app) => sum + summaryBytes(app), 0);
+    }
+    apps.sort((a, b) => compareNames(a.name, b.name));
+    return firstPage(apps, maxBytes, fetched < names.length);
+  }
+
+  /** The names of the apps `filter` keeps, from an index no older than its max age nor its app count. */
+  async #indexedNames(filter: ApplicationFilter): Promise<string[]> {
     const held = this.#snapshot;
     let snapshot = await this.#within(this.#maxAgeMs);
     // A snapshot listed just now needs no count.
-    if (snapshot === held && (await this.#options.count(applicationsOnQueue(taskQueue))) !== snapshot.listed)
+    if (
+      snapshot === held &&
+      (await this.#options.count(applicationsOnQueue(this.#options.taskQueue))) !== snapshot.listed
+    )
       snapshot = await this.#within(0);
-    const names = snapshot.apps.filter((app) => keptByFilter(app, filter)).map((app) => app.name);
-    const selected: ApplicationSummary[] = [];
+    return snapshot.apps.filter((app) => keptByFilter(app, filter)).map((app) => app.name);
+  }
+
+  /** The current state of the apps named, listed a hundred names at a time. */
+  async #listNames(names: readonly string[], filter: ApplicationFilter): Promise<ApplicationSummary[]> {
+    const listed: ApplicationSummary[] = [];
     for (let i = 0; i < names.length; i += MAX_LISTED_NAMES) {
       const chunk = { cluster: filter.cluster, names: names.slice(i, i + MAX_LISTED_NAMES) };
-      selected.push(...(await this.#listFiltered(applicationsOnQueue(taskQueue, chunk), filter)));
+      listed.push(...(await this.#listFiltered(applicationsOnQueue(this.#options.taskQueue, chunk), filter)));
     }
-    return selected;
+    return listed;
   }
 
   async #listFiltered(query: string, filter: ApplicationFilter): Promise<ApplicationSummary[]> {

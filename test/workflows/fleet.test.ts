@@ -10,7 +10,9 @@ import type {
   ApplicationFilter,
   ApplicationSummary,
   DetectDriftBatchInput,
+  ListApplicationPageInput,
 } from '../../contract/activities.js';
+import { MAX_LISTING_PAGE_BYTES } from '../../contract/activities.js';
 import type { AppSpec } from '../../config/types.js';
 import type { gitPollWorkflow } from '../../workflows/git-poll.js';
 import type { autoscaleWorkflow } from '../../workflows/autoscale.js';
@@ -125,8 +127,8 @@ describe('fleet workflows', () => {
     const s3Due = pollDue(s3.name, 86_400_000, tickEnd(startTime.getTime(), 10_000), 10_000);
     assert.equal(result.due, s3Due ? 3 : 2);
     // The activity filters: the run's history holds the due apps only, never the whole fleet.
-    assert.deepEqual(env.script.callsOf('listApplications').at(-1)?.input, {
-      pollDue: { tickEndMs: tickEnd(startTime.getTime(), 10_000), tickMs: 10_000 },
+    assert.deepEqual(env.script.callsOf('listApplicationPage').at(-1)?.input, {
+      filter: { pollDue: { tickEndMs: tickEnd(startTime.getTime(), 10_000), tickMs: 10_000 } },
     });
     assert.deepEqual(result.refreshed.sort(), (s3Due ? [s1.name, s3.name] : [s1.name]).sort());
     assert.deepEqual(result.unchanged, [s2.name]);
@@ -138,6 +140,47 @@ describe('fleet workflows', () => {
     );
     assert.equal(await signalsReceived(s2.name), before[0], 'an untouched app gets no signal');
     if (!s3Due) assert.equal(await signalsReceived(s3.name), before[1], 'an app not due gets no signal');
+  });
+
+  it('git-poll started by hand lists a fleet of 2,000 apps in pages, none near the payload limit', async () => {
+    const [s1] = specs as [AppSpec];
+    // The branch's own head, so that the tests after this one find it where it was.
+    const head = env.script.heads.get(`${s1.source.repoURL}@main`) ?? '';
+    const names = Array.from({ length: 2000 }, (_, i) => `${s1.name}-p${String(i).padStart(4, '0')}`);
+    const fleet = names.map((name, i) =>
+      summary(s1, {
+        name,
+        workflowId: applicationWorkflowId(name),
+        headRevision: head, // nothing moved: no signal to these apps, which do not run
+        path: `apps/app-${i}`,
+      }),
+    );
+    env.script.applications = fleet;
+    const pagesBefore = env.script.callsOf('listApplicationPage').length;
+    const workflowId = `git-poll-paged-${env.suffix}`;
+    const result = await env.client.workflow.execute<typeof gitPollWorkflow>('gitPollWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '1m',
+    });
+    assert.equal(result.apps, 2000);
+    assert.equal(result.remoteChecks, 1);
+    assert.deepEqual(result.refreshed, []);
+    assert.deepEqual(result.errors, []);
+    const cursors = env.script
+      .callsOf('listApplicationPage')
+      .slice(pagesBefore)
+      .map((c) => (c.input as ListApplicationPageInput).after);
+    assert.ok(cursors.length >= 2, `the fleet is listed in pages, got ${cursors.length}`);
+    assert.equal(cursors[0], undefined);
+    assert.deepEqual(cursors.slice(1), [...cursors.slice(1)].sort(), 'each page starts after the one before');
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const results = (history.events ?? [])
+      .map((e) => e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data?.length)
+      .filter((n): n is number => n !== undefined && n !== null);
+    assert.ok(results.length >= cursors.length);
+    for (const bytes of results)
+      assert.ok(bytes <= MAX_LISTING_PAGE_BYTES + 1024, `an activity result of ${bytes} bytes`);
   });
 
   it("the app's periodic check does not deploy a commit that left its sources alone", async () => {
@@ -282,6 +325,8 @@ describe('fleet workflows', () => {
       workflowExecutionTimeout: '1m',
     });
     assert.equal(result.evaluated, 1);
-    assert.deepEqual(env.script.callsOf('listApplications').at(-1)?.input, { autoscaled: true });
+    assert.deepEqual(env.script.callsOf('listApplicationPage').at(-1)?.input, {
+      filter: { autoscaled: true },
+    });
   });
 });

@@ -5,11 +5,14 @@
  * no Git.
  */
 import { keptByFilter } from '../../../core/fleet/application-filter.js';
+import { compareNames, firstPage, namesAfter } from '../../../core/fleet/application-page.js';
+import { MAX_LISTING_PAGE_BYTES } from '../../../contract/activities.js';
 import { Context } from '@temporalio/activity';
 import type { DeliverNotificationInput, NotifyActivities } from '../../../core/notify/index.js';
 import type { AppSpec } from '../../../config/types.js';
 import type {
   AppOfAppsActivities,
+  ApplicationFilter,
   CheckSyncWindowInput,
   CheckSyncWindowResult,
   SyncWindowActivities,
@@ -333,6 +336,12 @@ export function stubClusterActivities(
 }
 
 /** Control activities driven by `script`. */
+function selected(script: ActivityScript, filter: ApplicationFilter | undefined): ApplicationSummary[] {
+  return script.applications.filter(
+    (a) => (filter?.names === undefined || filter.names.includes(a.name)) && keptByFilter(a, filter),
+  );
+}
+
 export function stubControlActivities(script: ActivityScript): ControlActivities & NotifyActivities {
   return {
     async listApplications(filter) {
@@ -342,9 +351,24 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
         attempt: Context.current().info.attempt,
         taskQueue: Context.current().info.taskQueue,
       });
-      return script.applications.filter(
-        (a) => (filter?.names === undefined || filter.names.includes(a.name)) && keptByFilter(a, filter),
+      return selected(script, filter);
+    },
+    async listApplicationPage(input) {
+      script.calls.push({
+        activity: 'listApplicationPage',
+        input,
+        attempt: Context.current().info.attempt,
+        taskQueue: Context.current().info.taskQueue,
+      });
+      const apps = selected(script, input.filter);
+      const after = new Set(
+        namesAfter(
+          apps.map((a) => a.name),
+          input.after,
+        ),
       );
+      const ordered = apps.filter((a) => after.has(a.name)).sort((a, b) => compareNames(a.name, b.name));
+      return firstPage(ordered, MAX_LISTING_PAGE_BYTES);
     },
     async deliverNotification(input: DeliverNotificationInput) {
       script.notifications.push(input);

@@ -176,6 +176,32 @@ describe('fleet index', () => {
       await assert.rejects(index.select({ shard }), RangeError, JSON.stringify(shard));
   });
 
+  it('reads a large selection in pages under the byte budget, each app once, listing the fleet once', async () => {
+    const v = fakeVisibility(Array.from({ length: 450 }, (_, i) => app(`a${String(i).padStart(3, '0')}`)));
+    const index = new FleetIndex({ taskQueue: 'q', list: v.list, count: v.count, now: () => 0 });
+    const budget = 40_000; // about 150 apps
+    const seen: string[] = [];
+    const cursors: (string | undefined)[] = [];
+    let after: string | undefined;
+    do {
+      cursors.push(after);
+      const page = await index.page({ filter: { pollDue: TICK }, after }, budget);
+      const bytes = page.apps.reduce((n, a) => n + JSON.stringify(a).length + 1, 0);
+      assert.ok(bytes <= budget, `a page of ${bytes} bytes`);
+      seen.push(...page.apps.map((a) => a.name));
+      after = page.next;
+    } while (after !== undefined);
+    assert.deepEqual(
+      seen,
+      v.apps.map((a) => a.name),
+      'every app once, in name order',
+    );
+    assert.ok(cursors.length >= 3, `pages: ${cursors.length}`);
+    assert.equal(v.fullListings(), 1, 'the pages share one listing of the fleet');
+    const small = await index.page({ filter: { names: ['a001', 'a000'] } }, budget);
+    assert.deepEqual(small, { apps: [v.apps[0], v.apps[1]] }, 'a small selection is one page');
+  });
+
   it('shares one listing between concurrent callers', async () => {
     const v = fakeVisibility([app('web')]);
     const index = new FleetIndex({ taskQueue: 'q', list: v.list, count: v.count, now: () => 0 });
