@@ -69,7 +69,7 @@ export async function observeHealth(
 }
 
 /** The health wait polls every FAST_POLL_MS during its first FAST_POLL_FOR_MS, then every 250 ms. */
-const FAST_POLL_MS = 100;
+const FAST_POLL_MS = 50;
 const FAST_POLL_FOR_MS = 2_000;
 /**
  * All the waits of this process together poll about 1000 / SHARED_POLL_MS times a second: with
