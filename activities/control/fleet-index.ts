@@ -46,6 +46,11 @@ export interface FleetIndexOptions {
 
 /** How old the index may be before a selection lists the fleet again. */
 export const DEFAULT_INDEX_MAX_AGE_MS = 60_000;
+/**
+ * How old an index may be that listed apps not yet described (a workflow started, whose first task
+ * has not set its memo): the count cannot tell, since it already counts them.
+ */
+export const INCOMPLETE_INDEX_MAX_AGE_MS = 10_000;
 
 interface Snapshot {
   apps: ApplicationSummary[];
@@ -135,7 +140,12 @@ export class FleetIndex {
 
   async #within(maxAgeMs: number): Promise<Snapshot> {
     const snapshot = this.#snapshot;
-    if (snapshot && this.#now() - snapshot.at < maxAgeMs) return snapshot;
+    const complete = snapshot?.apps.length === snapshot?.listed;
+    if (
+      snapshot &&
+      this.#now() - snapshot.at < (complete ? maxAgeMs : Math.min(maxAgeMs, INCOMPLETE_INDEX_MAX_AGE_MS))
+    )
+      return snapshot;
     this.#listing ??= this.#list().finally(() => {
       this.#listing = undefined;
     });

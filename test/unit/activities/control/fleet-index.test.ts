@@ -47,6 +47,9 @@ function app(name: string, extra: Partial<ApplicationSummary> = {}): Application
   };
 }
 
+const names = async (index: FleetIndex): Promise<string[]> =>
+  (await index.select({ pollDue: TICK })).map((a) => a.name);
+
 const autoscaling = {
   policy: { target: 'Deployment/web', query: 'sum(rate(x[1m]))' },
 } as ApplicationSummary['autoscaling'];
@@ -200,6 +203,32 @@ describe('fleet index', () => {
     assert.equal(v.fullListings(), 1, 'the pages share one listing of the fleet');
     const small = await index.page({ filter: { names: ['a001', 'a000'] } }, budget);
     assert.deepEqual(small, { apps: [v.apps[0], v.apps[1]] }, 'a small selection is one page');
+  });
+
+  it('lists again within 10 s when it listed an app whose workflow had not described itself yet', async () => {
+    const v = fakeVisibility([app('web')]);
+    let starting = 1; // started, memo not set yet: counted, but not an app the index can hold
+    let now = 0;
+    const index = new FleetIndex({
+      taskQueue: 'q',
+      list: async (q) => {
+        const listing = await v.list(q);
+        return q.includes('WorkflowId IN') ? listing : { ...listing, listed: listing.listed + starting };
+      },
+      count: async (q) => (await v.count(q)) + starting,
+      now: () => now,
+    });
+    assert.deepEqual(await names(index), ['web']);
+    v.apps.push(app('new'));
+    starting = 0; // `new` described itself: the count is the same as before
+    now = 5_000;
+    assert.deepEqual(await names(index), ['web'], 'a young index is kept');
+    now = 10_000;
+    assert.deepEqual(await names(index), ['web', 'new']);
+    assert.equal(v.fullListings(), 2);
+    now = 69_000;
+    await names(index);
+    assert.equal(v.fullListings(), 2, 'a complete index lives its full max age');
   });
 
   it('shares one listing between concurrent callers', async () => {
