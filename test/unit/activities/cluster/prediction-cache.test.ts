@@ -33,6 +33,28 @@ describe('PredictionCache', () => {
     assert.equal(PredictionCache.refOf(desired, undefined), undefined);
   });
 
+  it('holds a 1,000-app scan (10,000 objects) until the scan ten minutes later', () => {
+    const cache = new PredictionCache();
+    const keys = Array.from({ length: 10_000 }, (_, i) => PredictionCache.refOf(desired, live(String(i))));
+    keys.forEach((k, i) => cache.set(k, live(String(i)), 0));
+    const tenMinutesLater = 10 * 60_000 + 15_000; // the scan's interval and its jitter
+    assert.ok(keys.every((k) => cache.get(k, tenMinutesLater) !== undefined));
+  });
+
+  it('bounds the bytes it holds, dropping the oldest; keeps no status', () => {
+    const big = (v: string): KubeObject => ({ ...live(v), data: { x: 'y'.repeat(1000) }, status: { s: 1 } });
+    const cache = new PredictionCache({ maxBytes: 2500 });
+    const keys = ['1', '2', '3'].map((v) => PredictionCache.refOf(desired, live(v)));
+    keys.forEach((k, i) => cache.set(k, big(String(i + 1)), 0));
+    assert.equal(cache.size, 2);
+    assert.ok(cache.bytes <= 2500, `${cache.bytes} bytes`);
+    assert.equal(cache.get(keys[0], 0), undefined, 'the oldest entry was dropped');
+    assert.equal(cache.get(keys[2], 0)?.status, undefined);
+    assert.deepEqual(cache.get(keys[2], 0)?.data, { x: 'y'.repeat(1000) });
+    cache.set(PredictionCache.refOf(desired, live('4')), { ...big('4'), data: { x: 'y'.repeat(5000) } }, 0);
+    assert.equal(cache.size, 2, 'a prediction larger than the whole budget is not kept');
+  });
+
   it('forgets entries after the TTL and beyond the size limit', () => {
     const cache = new PredictionCache({ ttlMs: 1000, maxEntries: 2 });
     const keys = ['1', '2', '3'].map((v) => PredictionCache.refOf(desired, live(v)));
