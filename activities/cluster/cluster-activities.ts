@@ -461,6 +461,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         ...defaultApplyOptions(),
         strategyOf: (o: KubeObject) => applyStrategy(o, opts),
         read,
+        predictions,
         signal,
       };
       heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });

@@ -19,6 +19,7 @@ import { isRejection, KubeApiError } from './kube-errors.js';
 import { waitForDeletion } from './manager-delete.js';
 import { writeObject } from './manager-write.js';
 import { directReader, type LiveReader } from './live-reader.js';
+import { PredictionCache } from './prediction-cache.js';
 
 export const FIELD_MANAGER = 'mooring';
 
@@ -40,6 +41,13 @@ export interface ApplyOptions {
   strategyOf?: (obj: KubeObject) => ApplyStrategy;
   /** How the live object is read before the write. @default a GET each time */
   read?: LiveReader;
+  /**
+   * Where the server's answers are remembered as predictions for later diffs: the dry run against
+   * the live object, and the written object itself (applying the same object to it again changes
+   * nothing). Only for writes made as a diff's dry run is (server-side apply by `mooring`, forced,
+   * strict), so that a drift scan after a sync needs no dry run for the objects no one changed since.
+   */
+  predictions?: PredictionCache;
   signal?: AbortSignal;
 }
 
@@ -88,12 +96,30 @@ export async function applyObject(
         return { change, result: await recreate(client, obj, options) };
       }
     };
+    // `on`: the live object the answer is a prediction for (a written object predicts itself).
+    const remember = (on: KubeObject | undefined, applied: AppliedObject): AppliedObject => {
+      const predictable =
+        strategy.mode === 'server-side' &&
+        strategy.validate &&
+        options.force &&
+        options.fieldManager === FIELD_MANAGER &&
+        applied.change.reason === undefined;
+      const sameVersion = applied.result.metadata.resourceVersion === on?.metadata.resourceVersion;
+      if (predictable && sameVersion)
+        options.predictions?.set(PredictionCache.refOf(obj, on), applied.result);
+      return applied;
+    };
     // Nothing to compare with: apply at once (one round trip instead of two).
-    if (!live && !options.dryRun) return await orRecreate(false);
-    const predicted = await orRecreate(true);
+    if (!live && !options.dryRun) {
+      const created = await orRecreate(false);
+      return remember(created.result, created);
+    }
+    const predicted = remember(live, await orRecreate(true));
     if (live && predicted.change.reason === undefined && sameState(predicted.result, live))
       return { change: { ...ref, action: 'unchanged' }, result: live };
-    return options.dryRun ? predicted : await orRecreate(false);
+    if (options.dryRun) return predicted;
+    const written = await orRecreate(false);
+    return remember(written.result, written);
   } catch (err) {
     throw describeFailure(obj, err);
   }

@@ -150,8 +150,13 @@ export class Engine {
     this.#cacheDir = parts.cacheDir;
   }
 
-  /** @param options.policy the agent policy; the local stack's permissive one by default */
-  static async open(options: { policy?: AgentPolicy } = {}): Promise<Engine> {
+  /**
+   * @param options.policy the agent policy; the local stack's permissive one by default
+   * @param options.onRequest told of each Kubernetes API request the activities make (verb, code)
+   */
+  static async open(
+    options: { policy?: AgentPolicy; onRequest?: (verb: string, code: number) => void } = {},
+  ): Promise<Engine> {
     const cacheDir = mkdtempSync(join(tmpdir(), 'mooring-engine-cache-'));
     const store = new ManifestStore({ dir: join(cacheDir, 'manifests') });
     const policy = options.policy ?? localPolicy();
@@ -162,6 +167,12 @@ export class Engine {
       repoCache: new RepoCache({
         cacheDir: join(cacheDir, 'git'),
         allowedSchemes: policy.settings.allowedRepoSchemes,
+      }),
+      ...(options.onRequest && {
+        metrics: {
+          k8sRequests: { inc: ({ verb, code }) => options.onRequest?.(verb, Number(code)) },
+          gitRequestDuration: { observe: () => undefined },
+        },
       }),
     });
     return new Engine({ ...created, store, cacheDir });
