@@ -4,7 +4,7 @@
  * the guestbook example in a real local Git repository, with autoscaling and a metric analysis on
  * the stack's Prometheus: one healthy sync (analysed), one autoscale decision, then a crash-looping
  * commit that is rolled back, then one drift-scan over the recorder's queue. Writes the application
- * workflow's, both sync children's and the drift-scan's histories, with a manifest naming the commit, into a NEW folder
+ * workflow's, both sync children's, the drift-scan's and a hand-started git-poll's histories, with a manifest naming the commit, into a NEW folder
  * test/fixtures/histories/<package.json version>-<short HEAD SHA>/. Recordings of earlier releases
  * are never overwritten: the script refuses when the folder exists, and when the workflow code
  * (workflows/, contract/, config/) differs from HEAD, since the folder would then name the wrong code.
@@ -31,7 +31,7 @@ import {
   syncWorkflowId,
   WORKFLOW_TYPES,
 } from '../contract/ids.js';
-import type { DriftScanResult } from '../contract/workflows.js';
+import type { DriftScanResult, GitPollResult } from '../contract/workflows.js';
 import type { AppStatus } from '../contract/messages.js';
 import { historyToJson } from '../test/workflows/harness/history-json.js';
 import {
@@ -136,6 +136,28 @@ async function recordDriftScan(): Promise<string> {
   }
 }
 
+/**
+ * Runs git-poll by hand on the recorder's queue (every app, listed in pages) until it lists the
+ * app; the app's head has not moved, so nothing is refreshed. Returns the run's workflow id.
+ */
+async function recordGitPoll(): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const workflowId = `git-poll-${suffix}-${attempt}`;
+    const result = await client.workflow.execute<() => Promise<GitPollResult>>(WORKFLOW_TYPES.gitPoll, {
+      taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '2m',
+    });
+    if (result.apps === 1) {
+      if (result.errors.length > 0 || result.refreshed.length > 0)
+        throw new Error(`The recorded git-poll should refresh nothing: ${JSON.stringify(result)}`);
+      return workflowId;
+    }
+    if (attempt === 10) throw new Error(`git-poll did not list the app: ${JSON.stringify(result)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 try {
   await cp(join(projectRoot, 'config/examples/guestbook'), join(repo, 'guestbook'), { recursive: true });
   await git(repo, 'init', '-q', '-b', 'main');
@@ -217,6 +239,13 @@ try {
     `${historyToJson(await client.workflow.getHandle(scanId).fetchHistory())}\n`,
   );
   console.log('drift-scan recorded');
+  const pollId = await recordGitPoll();
+  histories.push(['git-poll.json', pollId, 'one git-poll started by hand, listing in pages, nothing moved']);
+  await writeFile(
+    join(partial, 'git-poll.json'),
+    `${historyToJson(await client.workflow.getHandle(pollId).fetchHistory())}\n`,
+  );
+  console.log('git-poll recorded');
   const recording: RecordingManifest = {
     version,
     commit,
