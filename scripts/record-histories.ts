@@ -115,45 +115,28 @@ async function waitStatus(what: string, done: (s: AppStatus) => boolean): Promis
 }
 
 /**
- * Runs drift-scan on the recorder's queue, as its schedule would, until visibility lists the app
- * (a scan of no app is not worth recording); returns the workflow id of the scan that checked it.
+ * Runs a fleet workflow on the recorder's queue, as its schedule would (git-poll by hand: every app,
+ * listed in pages), until visibility lists the app (a run over no app is not worth recording), and
+ * checks that it found nothing to do; returns the workflow id of the run that listed the app.
  */
-async function recordDriftScan(): Promise<string> {
+async function recordFleetRun<R extends { errors: string[] }>(
+  type: string,
+  idPrefix: string,
+  run: { listedTheApp: (r: R) => boolean; acted: (r: R) => boolean },
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
-    const workflowId = `drift-scan-${suffix}-${attempt}`;
-    const result = await client.workflow.execute<() => Promise<DriftScanResult>>(WORKFLOW_TYPES.driftScan, {
+    const workflowId = `${idPrefix}-${suffix}-${attempt}`;
+    const result = await client.workflow.execute<() => Promise<R>>(type, {
       taskQueue,
       workflowId,
       workflowExecutionTimeout: '2m',
     });
-    if (result.scanned === 1) {
-      if (result.errors.length > 0 || result.drifted.length > 0)
-        throw new Error(`The recorded drift-scan should find nothing: ${JSON.stringify(result)}`);
+    if (run.listedTheApp(result)) {
+      if (result.errors.length > 0 || run.acted(result))
+        throw new Error(`The recorded ${idPrefix} should find nothing to do: ${JSON.stringify(result)}`);
       return workflowId;
     }
-    if (attempt === 10) throw new Error(`drift-scan did not list the app: ${JSON.stringify(result)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-/**
- * Runs git-poll by hand on the recorder's queue (every app, listed in pages) until it lists the
- * app; the app's head has not moved, so nothing is refreshed. Returns the run's workflow id.
- */
-async function recordGitPoll(): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const workflowId = `git-poll-${suffix}-${attempt}`;
-    const result = await client.workflow.execute<() => Promise<GitPollResult>>(WORKFLOW_TYPES.gitPoll, {
-      taskQueue,
-      workflowId,
-      workflowExecutionTimeout: '2m',
-    });
-    if (result.apps === 1) {
-      if (result.errors.length > 0 || result.refreshed.length > 0)
-        throw new Error(`The recorded git-poll should refresh nothing: ${JSON.stringify(result)}`);
-      return workflowId;
-    }
-    if (attempt === 10) throw new Error(`git-poll did not list the app: ${JSON.stringify(result)}`);
+    if (attempt === 10) throw new Error(`${idPrefix} did not list the app: ${JSON.stringify(result)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -232,14 +215,20 @@ try {
     await writeFile(join(partial, file), `${historyToJson(history)}\n`);
   }
   // After the app's histories are taken, so that the scan cannot add to them.
-  const scanId = await recordDriftScan();
+  const scanId = await recordFleetRun<DriftScanResult>(WORKFLOW_TYPES.driftScan, 'drift-scan', {
+    listedTheApp: (r) => r.scanned === 1,
+    acted: (r) => r.drifted.length > 0,
+  });
   histories.push(['drift-scan.json', scanId, 'one drift-scan over the app, with nothing drifted']);
   await writeFile(
     join(partial, 'drift-scan.json'),
     `${historyToJson(await client.workflow.getHandle(scanId).fetchHistory())}\n`,
   );
   console.log('drift-scan recorded');
-  const pollId = await recordGitPoll();
+  const pollId = await recordFleetRun<GitPollResult>(WORKFLOW_TYPES.gitPoll, 'git-poll', {
+    listedTheApp: (r) => r.apps === 1,
+    acted: (r) => r.refreshed.length > 0,
+  });
   histories.push(['git-poll.json', pollId, 'one git-poll started by hand, listing in pages, nothing moved']);
   await writeFile(
     join(partial, 'git-poll.json'),

@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApplicationSummary } from '../../../../contract/activities.js';
+import { appSummary } from '../../../support/app-summary.js';
 import { keptByFilter } from '../../../../core/fleet/application-filter.js';
 import { pollDue, tickEnd } from '../../../../core/poll/poll-due.js';
 
-const app = (name: string, extra: Partial<ApplicationSummary> = {}): ApplicationSummary => ({
-  name,
-  workflowId: `app/${name}`,
-  cluster: 'local',
-  repoURL: 'https://git.example/mono',
-  targetRevision: 'main',
-  namespace: name,
-  syncOptions: [],
-  ignoreDifferences: [],
-  ...extra,
-});
+const app = appSummary;
 
 test('keptByFilter keeps every app without a filter, the autoscaled ones when asked', () => {
   const scaled = app('web', {

@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApplicationSummary } from '../../../../contract/activities.js';
+import { appSummary } from '../../../support/app-summary.js';
 import { firstPage, namesAfter, summaryBytes } from '../../../../core/fleet/application-page.js';
 
-const app = (name: string, extra: Partial<ApplicationSummary> = {}): ApplicationSummary => ({
-  name,
-  workflowId: `app/${name}`,
-  cluster: 'local',
-  repoURL: 'https://git.example/mono',
-  targetRevision: 'main',
-  namespace: name,
-  syncOptions: [],
-  ignoreDifferences: [],
-  ...extra,
-});
+const app = appSummary;
 
 test('a selection that fits is one page, with no cursor', () => {
   const apps = [app('a'), app('b'), app('c')];
