@@ -114,10 +114,13 @@ export async function applyObject(
       const created = await orRecreate(false);
       return remember(created.result, created);
     }
-    const predicted = remember(live, await orRecreate(true));
-    if (live && predicted.change.reason === undefined && sameState(predicted.result, live))
+    // A dry run is remembered only when nothing is written after it: the write moves the live object.
+    const predicted = await orRecreate(true);
+    if (live && predicted.change.reason === undefined && sameState(predicted.result, live)) {
+      remember(live, predicted);
       return { change: { ...ref, action: 'unchanged' }, result: live };
-    if (options.dryRun) return predicted;
+    }
+    if (options.dryRun) return remember(live, predicted);
     const written = await orRecreate(false);
     return remember(written.result, written);
   } catch (err) {

@@ -31,7 +31,7 @@ import {
 import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import type { ApplicationListing } from '../../client/list-applications.js';
 import { checkShard, keptByFilter } from '../../core/fleet/application-filter.js';
-import { compareNames, firstPage, namesAfter, summaryBytes } from '../../core/fleet/application-page.js';
+import { namesAfter, pageAfter, summaryBytes } from '../../core/fleet/application-page.js';
 
 export interface FleetIndexOptions {
   taskQueue: string;
@@ -107,8 +107,7 @@ export class FleetIndex {
       apps.push(...chunk);
       bytes += chunk.reduce((sum, app) => sum + summaryBytes(app), 0);
     }
-    apps.sort((a, b) => compareNames(a.name, b.name));
-    return firstPage(apps, maxBytes, fetched < names.length);
+    return pageAfter(apps, after, maxBytes, fetched < names.length);
   }
 
   /** The names of the apps `filter` keeps, from an index no older than its max age nor its app count. */

@@ -44,3 +44,16 @@ export function firstPage(
     ? { apps: taken, next: last.name }
     : { apps: taken };
 }
+
+/** The first page of the apps after the cursor `after`, in name order (`firstPage` of those). */
+export function pageAfter(
+  apps: readonly ApplicationSummary[],
+  after: string | undefined,
+  maxBytes: number,
+  more = false,
+): ApplicationPage {
+  const ordered = apps
+    .filter((app) => after === undefined || app.name > after)
+    .sort((a, b) => compareNames(a.name, b.name));
+  return firstPage(ordered, maxBytes, more);
+}

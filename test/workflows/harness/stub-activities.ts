@@ -5,7 +5,7 @@
  * no Git.
  */
 import { keptByFilter } from '../../../core/fleet/application-filter.js';
-import { compareNames, firstPage, namesAfter } from '../../../core/fleet/application-page.js';
+import { pageAfter } from '../../../core/fleet/application-page.js';
 import { MAX_LISTING_PAGE_BYTES } from '../../../contract/activities.js';
 import { Context } from '@temporalio/activity';
 import type { DeliverNotificationInput, NotifyActivities } from '../../../core/notify/index.js';
@@ -335,13 +335,14 @@ export function stubClusterActivities(
   };
 }
 
-/** Control activities driven by `script`. */
+/** The apps of `script` that `filter` selects, as the fleet index would. */
 function selected(script: ActivityScript, filter: ApplicationFilter | undefined): ApplicationSummary[] {
   return script.applications.filter(
     (a) => (filter?.names === undefined || filter.names.includes(a.name)) && keptByFilter(a, filter),
   );
 }
 
+/** Control activities driven by `script`. */
 export function stubControlActivities(script: ActivityScript): ControlActivities & NotifyActivities {
   return {
     async listApplications(filter) {
@@ -360,15 +361,7 @@ export function stubControlActivities(script: ActivityScript): ControlActivities
         attempt: Context.current().info.attempt,
         taskQueue: Context.current().info.taskQueue,
       });
-      const apps = selected(script, input.filter);
-      const after = new Set(
-        namesAfter(
-          apps.map((a) => a.name),
-          input.after,
-        ),
-      );
-      const ordered = apps.filter((a) => after.has(a.name)).sort((a, b) => compareNames(a.name, b.name));
-      return firstPage(ordered, MAX_LISTING_PAGE_BYTES);
+      return pageAfter(selected(script, input.filter), input.after, MAX_LISTING_PAGE_BYTES);
     },
     async deliverNotification(input: DeliverNotificationInput) {
       script.notifications.push(input);

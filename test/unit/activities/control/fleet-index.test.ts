@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FleetIndex } from '../../../../activities/control/fleet-index.js';
 import type { ApplicationSummary } from '../../../../contract/activities.js';
+import { appSummary } from '../../../support/app-summary.js';
 
 /** A queue's apps as visibility holds them; answers the index's list and count queries, and records them. */
 function fakeVisibility(apps: ApplicationSummary[]) {
@@ -32,20 +33,9 @@ function fakeVisibility(apps: ApplicationSummary[]) {
   };
 }
 
-function app(name: string, extra: Partial<ApplicationSummary> = {}): ApplicationSummary {
-  return {
-    name,
-    workflowId: `app/${name}`,
-    cluster: 'local',
-    repoURL: 'https://git.example/fleet.git',
-    targetRevision: 'main',
-    namespace: name,
-    syncOptions: [],
-    ignoreDifferences: [],
-    interval: '10s', // not longer than the tick: due at every run
-    ...extra,
-  };
-}
+/** Due at every run: the interval is not longer than the tick. */
+const app = (name: string, extra: Partial<ApplicationSummary> = {}): ApplicationSummary =>
+  appSummary(name, { interval: '10s', ...extra });
 
 const names = async (index: FleetIndex): Promise<string[]> =>
   (await index.select({ pollDue: TICK })).map((a) => a.name);
