@@ -9,7 +9,9 @@
  *     visibility (search attributes, one count per poll), not by querying each app;
  *  2. one push touching one app's path → a git-poll run over all apps: how many apps it refreshed
  *     and how many sync workflows (`app/<name>/op-N`) started after the push (goal: exactly one);
- *  3. steady state, idle for `--idle` (10m): worker CPU (% of one core) and RSS, the Temporal dev
+ *  3. the fleet's first drift-scan, triggered by hand (unless `--no-idle-after-scan`): the one scan
+ *     that dry-runs what registration wrote, so it is reported apart and kept out of the window;
+ *  4. steady state, idle for `--idle` (10m): worker CPU (% of one core) and RSS, the Temporal dev
  *     server's CPU and RSS, sampled from /proc/<pid>/stat every 5 s; the scheduled workflows that
  *     ran meanwhile and how long they took; `/metrics` scraped every `--scrape-every` as
  *     Prometheus would.
@@ -21,8 +23,12 @@
  *     MOORING_TEMPORAL_METRICS_PORT=27234 MOORING_PROMETHEUS_PORT=29091 MOORING_TEST_EXPORTER_PORT=29475 \
  *     MOORING_CLUSTER_NAME=fleet
  *   scripts/stack up && eval "$(scripts/stack env)"
- *   npm run bench:fleet -- [--apps 1000] [--idle 10m] [--cpu-prof] [--workflow-cache N] [--keep]
+ *   npm run bench:fleet -- [--apps 1000] [--idle 10m] [--no-idle-after-scan] [--cpu-prof [--cpu-prof-interval µs]]
+ *       [--workflow-cache N] [--keep]
  *   scripts/stack down --reset
+ *
+ * With `--cpu-prof` the worker runs under V8's profiler and each phase's CPU is summarized apart
+ * (self time by function and file, the project's functions by inclusive time).
  *
  * Prints one JSON line, then lines for humans; appends the run to bench/results/fleet-<date>.json.
  */
@@ -42,11 +48,12 @@ import {
   applicationWorkflowId,
   DEFAULT_TASK_QUEUE,
   driftWatchWorkflowId,
+  SCHEDULE_IDS,
   WORKFLOW_TYPES,
 } from '../contract/ids.js';
 import type { GitPollResult } from '../contract/workflows.js';
-import { summarizeProfiles } from './fleet/cpu-profile.js';
-import type { ProfileSummary } from './fleet/cpu-profile.js';
+import { monotonicMicros, summarizeProfiles } from './fleet/cpu-profile.js';
+import type { Phase, ProfileSummary } from './fleet/cpu-profile.js';
 import { createMonorepo, OBJECTS_PER_APP } from './fleet/monorepo.js';
 import { ProcSampler } from './fleet/proc-sampler.js';
 import type { ProcWindow } from './fleet/proc-sampler.js';
@@ -69,6 +76,8 @@ const { values } = parseArgs({
     register: { type: 'string', default: 'parallel' },
     'register-concurrency': { type: 'string', default: '16' },
     'cpu-prof': { type: 'boolean', default: false },
+    'cpu-prof-interval': { type: 'string' },
+    'idle-after-scan': { type: 'boolean', default: true },
     'workflow-cache': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
@@ -142,20 +151,37 @@ const worker = await startWorkerProcess({
   logFile: join(work, 'worker.log'),
   cacheDir: join(work, 'cache'),
   cpuProfDir: values['cpu-prof'] ? profDir : undefined,
+  cpuProfIntervalUs:
+    values['cpu-prof-interval'] === undefined ? undefined : Number(values['cpu-prof-interval']),
   workflowCache: values['workflow-cache'],
 });
 const pids = { worker: worker.pid, ...(await stackPids()) };
 const sampler = new ProcSampler(pids);
 
+/** The run's phases for the CPU profile's summary, in the monotonic clock. */
+const phases: Phase[] = [];
+async function phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const fromUs = monotonicMicros();
+  try {
+    return await body();
+  } finally {
+    phases.push({ name, fromUs, toUs: monotonicMicros() });
+  }
+}
+
 try {
-  const registration = await register();
-  await waitNoSyncRunning();
-  const push = await pushOneApp();
-  const idle = await idleWindow();
+  const registration = await phase('registration', async () => {
+    const r = await register();
+    await waitNoSyncRunning();
+    return r;
+  });
+  const push = await phase('one push', pushOneApp);
+  const firstScan = values['idle-after-scan'] ? await phase('first drift-scan', firstDriftScan) : undefined;
+  const idle = await phase('idle', idleWindow);
   sampler.stop();
   await worker.stop();
-  const profiles = values['cpu-prof'] ? await summarizeProfiles(profDir, ROOT) : [];
-  await report({ registration, push, idle, profiles });
+  const profiles = values['cpu-prof'] ? await summarizeProfiles(profDir, ROOT, phases) : [];
+  await report({ registration, push, firstScan, idle, profiles });
 } finally {
   sampler.stop();
   await worker.stop();
@@ -474,6 +500,30 @@ function memoryAtEnd(scraped: Map<string, number>): Record<keyof typeof MEMORY_G
   >;
 }
 
+/**
+ * The fleet's first drift-scan, started by hand and waited for: it dry-runs each object that
+ * changed since its sync (a Deployment's status moves once its pods run), which later scans of an
+ * unchanged fleet do not. Without it the idle window would hold this one-off.
+ */
+async function firstDriftScan() {
+  const t0 = Date.now();
+  say('first drift-scan: triggering the schedule and waiting for the run to close');
+  await client.schedule.getHandle(SCHEDULE_IDS.driftScan).trigger();
+  const scans = `WorkflowType = '${WORKFLOW_TYPES.driftScan}'`;
+  const deadline = t0 + 10 * 60_000;
+  for (;;) {
+    assertWorker();
+    const closed = await count(`${scans} AND ExecutionStatus != 'Running' AND CloseTime >= '${iso(t0)}'`);
+    if (closed > 0 && (await count(`${scans} AND ExecutionStatus = 'Running'`)) === 0) break;
+    if (Date.now() > deadline) throw new Error('the first drift-scan did not close within 10 minutes');
+    await sleep(1000);
+  }
+  const t1 = Date.now();
+  const runs = await runsIn(WORKFLOW_TYPES.driftScan, t0 - 60_000, t1);
+  say(`first drift-scan closed after ${seconds(t1 - t0)} s`);
+  return { seconds: seconds(t1 - t0), runs, processes: sampler.window(t0, t1) };
+}
+
 async function idleWindow() {
   say(`steady state: idle for ${seconds(idleMs)} s (sampling /proc every 5 s)`);
   const t0 = Date.now();
@@ -534,6 +584,7 @@ async function idleWindow() {
 async function report(r: {
   registration: Awaited<ReturnType<typeof register>>;
   push: Awaited<ReturnType<typeof pushOneApp>>;
+  firstScan: Awaited<ReturnType<typeof firstDriftScan>> | undefined;
   idle: Awaited<ReturnType<typeof idleWindow>>;
   profiles: ProfileSummary[];
 }): Promise<void> {
@@ -551,8 +602,15 @@ async function report(r: {
     repoCreateS: seconds(repoMs),
     registration: r.registration,
     onePush: r.push,
-    idle: r.idle,
-    cpuProfiles: r.profiles.length ? { dir: profDir, top: r.profiles.slice(0, 3) } : undefined,
+    firstDriftScan: r.firstScan,
+    idle: { ...r.idle, after: r.firstScan ? 'the first drift-scan' : 'the one push' },
+    cpuProfiles: r.profiles.length
+      ? {
+          dir: profDir,
+          intervalUs: values['cpu-prof-interval'] ?? 'node default (1000)',
+          top: r.profiles.slice(0, 3),
+        }
+      : undefined,
   };
   console.log(JSON.stringify(result));
   await mkdir(resultsDir, { recursive: true });
@@ -579,12 +637,23 @@ async function report(r: {
           `${k} ${v.started}${v.medianMs !== null ? ` (median ${v.medianMs} ms, max ${v.maxMs} ms)` : ''}`,
       )
       .join('; ')}`,
-    ...r.profiles.slice(0, 2).flatMap((p) => [
-      `cpu profile ${p.file}: ${p.totalMs} ms on CPU; top files: ${p.byFile
-        .slice(0, 8)
-        .map((f) => `${f.file} ${f.percent} %`)
-        .join(', ')}`,
-    ]),
+    ...(r.firstScan
+      ? [
+          `first drift-scan (before the window): ${r.firstScan.seconds} s; worker ${w(r.firstScan.processes.worker)}; kube-apiserver ${w(r.firstScan.processes['kube-apiserver'])}`,
+        ]
+      : []),
+    ...r.profiles.slice(0, 2).flatMap((p) =>
+      p.phases.map(
+        (ph) =>
+          `cpu profile ${p.file}, ${ph.phase}: ${ph.totalMs} ms on CPU; project functions (inclusive): ${ph.projectInclusive
+            .slice(0, 6)
+            .map((f) => `${f.name} ${f.percent} %`)
+            .join(', ')}; top files (self): ${ph.byFile
+            .slice(0, 6)
+            .map((f) => `${f.file} ${f.percent} %`)
+            .join(', ')}`,
+      ),
+    ),
   ];
   for (const line of lines) console.log(line);
 }

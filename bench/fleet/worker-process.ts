@@ -12,6 +12,8 @@ export async function startWorkerProcess(options: {
   logFile: string;
   cacheDir: string;
   cpuProfDir?: string;
+  /** V8's sampling interval in microseconds (Node's default: 1000). */
+  cpuProfIntervalUs?: number;
   /** `mooring worker --workflow-cache`; the worker's default when unset. */
   workflowCache?: string;
 }): Promise<Proc> {
@@ -20,6 +22,9 @@ export async function startWorkerProcess(options: {
     '--import',
     `file://${join(options.root, 'node_modules/tsx/dist/loader.mjs')}`,
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(options.cpuProfDir && options.cpuProfIntervalUs
+      ? [`--cpu-prof-interval=${options.cpuProfIntervalUs}`]
+      : []),
     join(options.root, 'cli/main.ts'),
     'worker',
     '--metrics-port',
