@@ -282,6 +282,7 @@ async function register() {
       : `registering: the ApplicationSet's apps through applySpec, ${registerConcurrency} at a time`,
   );
   const t0 = Date.now();
+  const countersBefore = await scrape();
   // Progress is polled while the apps are applied too: the first ones sync meanwhile.
   let applyMs: number | undefined;
   let applyError: unknown;
@@ -336,6 +337,7 @@ async function register() {
     progress,
     processes: sampler.window(t0),
     loadAverageAtEnd: load(),
+    counterDeltas: counterDeltas(countersBefore, await scrape()),
   };
 }
 
@@ -479,17 +481,29 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
   };
 }
 
-/** Counters (summed over labels) and the memory gauges of one `/metrics` scrape. */
+/** Counters (summed over labels; Kubernetes requests by verb) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
   const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
   const gauges: readonly string[] = Object.values(MEMORY_GAUGES);
   const sums = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line);
+    const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line);
     if (!m?.[1] || !(m[1].endsWith('_total') || m[1].endsWith('_count') || gauges.includes(m[1]))) continue;
-    sums.set(m[1], (sums.get(m[1]) ?? 0) + Number(m[2]));
+    const verb = m[1] === 'mooring_k8s_request_total' ? /verb="([^"]*)"/.exec(m[2] ?? '')?.[1] : undefined;
+    const key = verb === undefined ? m[1] : `${m[1]}{verb="${verb}"}`;
+    sums.set(key, (sums.get(key) ?? 0) + Number(m[3]));
   }
   return sums;
+}
+
+/** What the counters of two scrapes grew by (the memory gauges left out). */
+function counterDeltas(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const deltas: Record<string, number> = {};
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? 0);
+    if (d > 0 && !k.startsWith('mooring_process_')) deltas[k] = Math.round(d);
+  }
+  return deltas;
 }
 
 function memoryAtEnd(scraped: Map<string, number>): Record<keyof typeof MEMORY_GAUGES, number> {
@@ -508,6 +522,7 @@ function memoryAtEnd(scraped: Map<string, number>): Record<keyof typeof MEMORY_G
 async function firstDriftScan() {
   const t0 = Date.now();
   say('first drift-scan: triggering the schedule and waiting for the run to close');
+  const before = await scrape();
   await client.schedule.getHandle(SCHEDULE_IDS.driftScan).trigger();
   const scans = `WorkflowType = '${WORKFLOW_TYPES.driftScan}'`;
   const deadline = t0 + 10 * 60_000;
@@ -521,7 +536,12 @@ async function firstDriftScan() {
   const t1 = Date.now();
   const runs = await runsIn(WORKFLOW_TYPES.driftScan, t0 - 60_000, t1);
   say(`first drift-scan closed after ${seconds(t1 - t0)} s`);
-  return { seconds: seconds(t1 - t0), runs, processes: sampler.window(t0, t1) };
+  return {
+    seconds: seconds(t1 - t0),
+    runs,
+    processes: sampler.window(t0, t1),
+    counterDeltas: counterDeltas(before, await scrape()),
+  };
 }
 
 async function idleWindow() {
@@ -545,11 +565,7 @@ async function idleWindow() {
   const t1 = Date.now();
   const processes = sampler.window(t0, t1);
   if (scrapeMs === 0 || scrapeTimes.length === 0) after = await scrape();
-  const counters: Record<string, number> = {};
-  for (const [k, v] of after) {
-    const d = v - (before.get(k) ?? 0);
-    if (d > 0 && !k.startsWith('mooring_process_')) counters[k] = Math.round(d);
-  }
+  const counters = counterDeltas(before, after);
   const types = [
     WORKFLOW_TYPES.gitPoll,
     WORKFLOW_TYPES.driftScan,
