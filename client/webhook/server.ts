@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Registry } from 'prom-client';
 import { matchApps } from '../../core/webhook/match.js';
-import type { AppIndex, WebhookApp } from '../../core/webhook/match.js';
+import type { WebhookApp } from '../../core/webhook/match.js';
 import { detectProvider, parseWebhookEvent, PayloadError, printable } from '../../core/webhook/payload.js';
 import type { Provider, PushEvent } from '../../core/webhook/payload.js';
 import { DEFAULT_WEBHOOK_PORT } from '../../core/webhook/listen.js';
@@ -18,6 +18,7 @@ import { verifyHmacSignature, verifyToken } from '../../core/webhook/signature.j
 import type { AuthResult } from '../../core/webhook/signature.js';
 import type { PushDecision } from '../../core/webhook/coalescer.js';
 import type { RefreshNote } from './refresher.js';
+import type { AppsView } from './app-directory.js';
 import { listen } from '../listen.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -39,8 +40,8 @@ export interface WebhookLog {
 
 export interface WebhookServerOptions {
   secrets: WebhookSecrets;
-  /** The apps to match pushes against. */
-  apps: () => Promise<AppIndex<WebhookApp>>;
+  /** The apps to match pushes against: the last listing, and a new one when it is stale. */
+  apps: () => AppsView;
   /** Signals (or merges) a refresh for one app workflow. */
   refresh: (workflowId: string, note: RefreshNote) => Promise<PushDecision>;
   /** @default '127.0.0.1' */
@@ -215,44 +216,59 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   }
 
   async function refreshMatching(push: PushEvent): Promise<Record<string, unknown>> {
-    let index: AppIndex<WebhookApp>;
-    try {
-      index = await options.apps();
-    } catch (err) {
-      log?.warn({ err: errorText(err) }, 'cannot list applications');
-      throw new HttpError(
-        503,
-        'unavailable',
-        'Cannot list the applications from Temporal now; the push was not acted on: redeliver it later',
-      );
-    }
-    const matched = matchApps(push, index);
+    const view = options.apps();
     const note: RefreshNote = {
       reason: printable(`webhook push by ${push.sender ?? 'unknown'} (${push.provider})`, MAX_REASON),
       initiator: printable(`webhook:${push.provider}:${push.sender ?? 'unknown'}`, MAX_REASON),
     };
+    const matched = new Map<string, WebhookApp>();
     const signaled: string[] = [];
     const merged: string[] = [];
-    const failed: string[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let app = matched[next++]; app !== undefined; app = matched[next++]) {
-        try {
-          const decision = await options.refresh(app.workflowId, note);
-          (decision === 'merged' ? merged : signaled).push(app.name);
-        } catch (err) {
-          failed.push(app.name);
-          log?.warn({ app: app.name, err: errorText(err) }, 'cannot signal refresh');
+    const failed = new Set<string>();
+    const act = async (apps: WebhookApp[]): Promise<void> => {
+      const todo = apps.filter((app) => !matched.has(app.workflowId));
+      for (const app of todo) matched.set(app.workflowId, app);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        for (let app = todo[next++]; app !== undefined; app = todo[next++]) {
+          try {
+            const decision = await options.refresh(app.workflowId, note);
+            (decision === 'merged' ? merged : signaled).push(app.name);
+          } catch (err) {
+            failed.add(app.name);
+            log?.warn({ app: app.name, err: errorText(err) }, 'cannot signal refresh');
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(SIGNAL_CONCURRENCY, todo.length) }, worker));
     };
-    await Promise.all(Array.from({ length: Math.min(SIGNAL_CONCURRENCY, matched.length) }, worker));
+
+    // The apps of the last listing are signalled at once; a new listing then adds the apps
+    // registered (or moved to this repository) since.
+    if (view.cached) await act(matchApps(push, view.cached));
+    if (view.fresh) {
+      try {
+        const current = matchApps(push, await view.fresh);
+        // An app the last listing matched that the new one does not was deleted or moved meanwhile.
+        const names = new Set(current.map((a) => a.name));
+        for (const name of failed) if (!names.has(name)) failed.delete(name);
+        await act(current);
+      } catch (err) {
+        log?.warn({ err: errorText(err), listingAgeMs: view.ageMs }, 'cannot list applications');
+        if (!view.cached)
+          throw new HttpError(
+            503,
+            'unavailable',
+            'Cannot list the applications from Temporal now; the push was not acted on: redeliver it later',
+          );
+      }
+    }
     log?.info(
       {
         provider: push.provider,
         ref: push.ref,
         sender: push.sender,
-        matched: matched.length,
+        matched: matched.size,
         signaled: signaled.length,
         merged: merged.length,
       },
@@ -260,10 +276,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     );
     return {
       result: 'accepted',
-      matched: matched.map((a) => a.name),
+      matched: [...matched.values()].map((a) => a.name),
       signaled,
       merged,
-      ...(failed.length > 0 && { failed }),
+      ...(failed.size > 0 && { failed: [...failed] }),
     };
   }
 

@@ -15,7 +15,7 @@ export interface WebhookServiceOptions extends Omit<WebhookServerOptions, 'apps'
   client: Client;
   /** Only the apps of this workflow task queue; every app of the namespace when absent. */
   taskQueue?: string;
-  /** How long an app listing serves pushes. @default 2000 */
+  /** How long an app listing answers pushes alone; an older one answers at once while a new one is listed. @default 2000 */
   listTtlMs?: number;
   /** How often apps with a signal in flight are checked for settling. @default 200 */
   pollMs?: number;
@@ -39,7 +39,18 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
     registers: [registry],
   });
   const query = taskQueue === undefined ? undefined : applicationsOnQueue(taskQueue);
-  const directory = new AppDirectory(() => listApplications(sdkWorkflowReader(client), query), listTtlMs);
+  const directory = new AppDirectory(() => listApplications(sdkWorkflowReader(client), query), {
+    ttlMs: listTtlMs,
+  });
+  // Listed once at start, so the first push does not wait for it (a failure is the first push's to report).
+  directory
+    .warm()
+    .catch((err: unknown) =>
+      options.log?.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'cannot list applications at start',
+      ),
+    );
   const refresher = new Refresher(temporalTarget(client), {
     pollMs,
     settleTimeoutMs,
@@ -50,7 +61,7 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
   const server = await startWebhookServer({
     ...serverOptions,
     registry,
-    apps: () => directory.index(),
+    apps: () => directory.view(),
     refresh: (workflowId, reason) => refresher.push(workflowId, reason),
   });
   return {
