@@ -9,9 +9,11 @@
  *     visibility (search attributes, one count per poll), not by querying each app;
  *  2. one push touching one app's path → a git-poll run over all apps: how many apps it refreshed
  *     and how many sync workflows (`app/<name>/op-N`) started after the push (goal: exactly one);
- *  3. the fleet's first drift-scan, triggered by hand (unless `--no-idle-after-scan`): the one scan
+ *  3. pushes announced by a signed webhook (`--webhook-pushes`, 3), each found by `mooring webhook`
+ *     against an app listing older than its TTL: from the POST to the app Synced, and Healthy;
+ *  4. the fleet's first drift-scan, triggered by hand (unless `--no-idle-after-scan`): the one scan
  *     that dry-runs what registration wrote, so it is reported apart and kept out of the window;
- *  4. steady state, idle for `--idle` (10m): worker CPU (% of one core) and RSS, the Temporal dev
+ *  5. steady state, idle for `--idle` (10m): worker CPU (% of one core) and RSS, the Temporal dev
  *     server's CPU and RSS, sampled from /proc/<pid>/stat every 5 s; the scheduled workflows that
  *     ran meanwhile and how long they took; `/metrics` scraped every `--scrape-every` as
  *     Prometheus would.
@@ -40,6 +42,11 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { applySpec } from '../client/apply-spec.js';
+import { applicationsOnQueue, listApplications } from '../client/list-applications.js';
+import { sdkWorkflowReader } from '../client/sdk-workflow-reader.js';
+import { GENERIC_SIGNATURE_HEADER } from '../client/webhook/server.js';
+import { startWebhookService } from '../client/webhook/service.js';
+import { signBody } from '../core/webhook/signature.js';
 import { loadSpecs } from '../cli/load-specs.js';
 import { repoDirectoryLister } from '../cli/repo-directories.js';
 import { parseDuration } from '../config/duration.js';
@@ -53,8 +60,9 @@ import {
 } from '../contract/ids.js';
 import type { GitPollResult } from '../contract/workflows.js';
 import { monotonicMicros, summarizeProfiles } from './fleet/cpu-profile.js';
+import { summarize } from './support/stats.js';
 import type { Phase, ProfileSummary } from './fleet/cpu-profile.js';
-import { createMonorepo, OBJECTS_PER_APP } from './fleet/monorepo.js';
+import { appDir, createMonorepo, OBJECTS_PER_APP } from './fleet/monorepo.js';
 import { ProcSampler } from './fleet/proc-sampler.js';
 import type { ProcWindow } from './fleet/proc-sampler.js';
 import { startWorkerProcess } from './fleet/worker-process.js';
@@ -78,6 +86,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'cpu-prof-interval': { type: 'string' },
     'idle-after-scan': { type: 'boolean', default: true },
+    'webhook-pushes': { type: 'string', default: '3' },
     'workflow-cache': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
@@ -176,12 +185,13 @@ try {
     return r;
   });
   const push = await phase('one push', pushOneApp);
+  const webhook = await phase('webhook pushes', webhookPushes);
   const firstScan = values['idle-after-scan'] ? await phase('first drift-scan', firstDriftScan) : undefined;
   const idle = await phase('idle', idleWindow);
   sampler.stop();
   await worker.stop();
   const profiles = values['cpu-prof'] ? await summarizeProfiles(profDir, ROOT, phases) : [];
-  await report({ registration, push, firstScan, idle, profiles });
+  await report({ registration, push, webhook, firstScan, idle, profiles });
 } finally {
   sampler.stop();
   await worker.stop();
@@ -515,6 +525,78 @@ function memoryAtEnd(scraped: Map<string, number>): Record<keyof typeof MEMORY_G
 }
 
 /**
+ * Pushes announced by a signed webhook (`mooring webhook`'s service, in this process: its CPU is not
+ * counted), each touching one app and sent once the webhook's app listing is older than its TTL, as
+ * pushes minutes apart find it: from the POST to the app Synced at the new commit, and Healthy. Also
+ * times one listing of the fleet, the work a push used to wait for.
+ */
+async function webhookPushes() {
+  const runs = Number(values['webhook-pushes']);
+  if (!(runs > 0)) return undefined;
+  const secret = randomBytes(32).toString('hex');
+  const listTtlMs = 2000;
+  const tList = Date.now();
+  const listed = await listApplications(sdkWorkflowReader(client), applicationsOnQueue(TASK_QUEUE));
+  const listingMs = Date.now() - tList;
+  const service = await startWebhookService({
+    client,
+    taskQueue: TASK_QUEUE,
+    port: 0,
+    secrets: { generic: [secret] },
+    listTtlMs,
+  });
+  const samples: { app: string; status: number; syncedMs: number | null; healthyMs: number | null }[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const index = Math.min(8 + i, apps - 1);
+      const name = appName(index);
+      const sha = await repo.touchApp(index, 3 + i);
+      await sleep(listTtlMs + 500); // the listing is stale, as for pushes minutes apart
+      const body = JSON.stringify({
+        repository: repo.url,
+        ref: `refs/heads/${repo.branch}`,
+        after: sha,
+        paths: [`${appDir(index)}/configmap-0.yaml`],
+        sender: 'fleet-bench',
+      });
+      const t0 = Date.now();
+      const res = await fetch(`${service.url}/api/webhook`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          [GENERIC_SIGNATURE_HEADER]: signBody(Buffer.from(body), secret),
+        },
+        body,
+      });
+      await res.text();
+      const app = `WorkflowId = '${applicationWorkflowId(name)}' AND MooringRevision = '${sha}' AND MooringSyncStatus = 'Synced'`;
+      let syncedMs: number | null = null;
+      let healthyMs: number | null = null;
+      while (Date.now() - t0 < 60_000 && healthyMs === null) {
+        assertWorker();
+        if (syncedMs === null && (await count(app)) === 1) syncedMs = Date.now() - t0;
+        if (syncedMs !== null && (await count(`${app} AND MooringHealth = 'Healthy'`)) === 1)
+          healthyMs = Date.now() - t0;
+        else await sleep(50);
+      }
+      samples.push({ app: name, status: res.status, syncedMs, healthyMs });
+      say(
+        `webhook push ${i + 1}/${runs} (${name}): HTTP ${res.status}; Synced ${syncedMs ?? 'never'} ms, Healthy ${healthyMs ?? 'never'} ms`,
+      );
+    }
+  } finally {
+    await service.close();
+  }
+  const ok = (k: 'syncedMs' | 'healthyMs') => samples.map((x) => x[k]).filter((v): v is number => v !== null);
+  return {
+    listingOfTheFleet: { apps: listed.length, ms: listingMs },
+    runs: samples,
+    syncedMs: summarize(ok('syncedMs')),
+    healthyMs: summarize(ok('healthyMs')),
+  };
+}
+
+/**
  * The fleet's first drift-scan, started by hand and waited for: it dry-runs each object that
  * changed since its sync (a Deployment's status moves once its pods run), which later scans of an
  * unchanged fleet do not. Without it the idle window would hold this one-off.
@@ -600,6 +682,7 @@ async function idleWindow() {
 async function report(r: {
   registration: Awaited<ReturnType<typeof register>>;
   push: Awaited<ReturnType<typeof pushOneApp>>;
+  webhook: Awaited<ReturnType<typeof webhookPushes>>;
   firstScan: Awaited<ReturnType<typeof firstDriftScan>> | undefined;
   idle: Awaited<ReturnType<typeof idleWindow>>;
   profiles: ProfileSummary[];
@@ -618,6 +701,7 @@ async function report(r: {
     repoCreateS: seconds(repoMs),
     registration: r.registration,
     onePush: r.push,
+    webhookPushes: r.webhook,
     firstDriftScan: r.firstScan,
     idle: { ...r.idle, after: r.firstScan ? 'the first drift-scan' : 'the one push' },
     cpuProfiles: r.profiles.length
@@ -653,6 +737,11 @@ async function report(r: {
           `${k} ${v.started}${v.medianMs !== null ? ` (median ${v.medianMs} ms, max ${v.maxMs} ms)` : ''}`,
       )
       .join('; ')}`,
+    ...(r.webhook
+      ? [
+          `webhook pushes (signed, generic; the app listing stale each time): Synced median ${r.webhook.syncedMs.medianMs} ms (max ${r.webhook.syncedMs.maxMs}), Healthy median ${r.webhook.healthyMs.medianMs} ms (max ${r.webhook.healthyMs.maxMs}) over ${r.webhook.healthyMs.runs} of ${r.webhook.runs.length}; one listing of the fleet (${r.webhook.listingOfTheFleet.apps} apps): ${r.webhook.listingOfTheFleet.ms} ms`,
+        ]
+      : []),
     ...(r.firstScan
       ? [
           `first drift-scan (before the window): ${r.firstScan.seconds} s; worker ${w(r.firstScan.processes.worker)}; kube-apiserver ${w(r.firstScan.processes['kube-apiserver'])}`,
