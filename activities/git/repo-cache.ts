@@ -26,7 +26,7 @@
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { RevisionNotFound } from '../../contract/errors.js';
 import type { GitScheme } from '../../config/git-url.js';
@@ -103,6 +103,8 @@ export class RepoCache {
       name: 'git',
       dirs: [join(this.cacheDir, 'repos'), join(this.cacheDir, 'trees')],
       isEntry: (name) => ENTRY.test(name),
+      // A tree at a commit is written aside and renamed into place whole; a mirror grows with fetches.
+      isImmutable: (path) => dirname(path) === join(this.cacheDir, 'trees'),
       limits: options.cacheLimits,
       sweepIntervalMs: options.sweepIntervalMs,
     });

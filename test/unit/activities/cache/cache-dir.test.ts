@@ -39,6 +39,36 @@ describe('CacheDir', () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
+  it('measures an immutable entry once while it stays, a mutable one at every sweep', async () => {
+    const dir = join(root, `c${(n += 1)}`);
+    await mkdir(join(dir, 'tree.json'), { recursive: true });
+    await mkdir(join(dir, 'mirror.json'));
+    const cache = new CacheDir({
+      name: 'git',
+      dirs: [dir],
+      isEntry: (name) => name.endsWith('.json'),
+      isImmutable: (path) => path.endsWith('tree.json'),
+      limits: { maxBytes: 1e9, maxEntries: 1e6, graceMs: MINUTE },
+      sweepIntervalMs: 0,
+    });
+    const dirBytes = (await stat(join(dir, 'tree.json'))).size;
+    await writeFile(join(dir, 'tree.json', 'a'), 'x'.repeat(100));
+    await writeFile(join(dir, 'mirror.json', 'a'), 'x'.repeat(100));
+    assert.equal((await cache.sweep()).bytes, 2 * dirBytes + 200);
+
+    // A tree is never written in place; were it, the sweep would not notice: it is not read again.
+    await writeFile(join(dir, 'tree.json', 'b'), 'x'.repeat(1000));
+    await writeFile(join(dir, 'mirror.json', 'b'), 'x'.repeat(10));
+    assert.equal((await cache.sweep()).bytes, 2 * dirBytes + 100 + 110);
+
+    // Gone and written again under the same name: measured anew.
+    await rm(join(dir, 'tree.json'), { recursive: true });
+    assert.equal((await cache.sweep()).bytes, dirBytes + 110);
+    await mkdir(join(dir, 'tree.json'));
+    await writeFile(join(dir, 'tree.json', 'c'), 'x'.repeat(5));
+    assert.equal((await cache.sweep()).bytes, 2 * dirBytes + 110 + 5);
+  });
+
   it('evicts the least recently used entries until the byte limit holds', async () => {
     const { dir, cache } = await fresh({ maxBytes: 250 });
     await entry(join(dir, 'old.json'), 100, 30 * MINUTE);
