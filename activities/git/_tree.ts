@@ -1,8 +1,10 @@
 /** Read-only trees at a commit: written through a temporary directory and a rename, never edited. */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { GitRunner } from './_git-runner.js';
 
 /** What {@link writeTree} writes. */
@@ -33,7 +35,7 @@ export async function writeTree(git: GitRunner, request: TreeRequest): Promise<v
       signal,
       extraEnv: { GIT_INDEX_FILE: index, GIT_WORK_TREE: temp },
     });
-    await makeReadOnly(temp);
+    await makeReadOnly(temp, signal);
     await rename(temp, target).catch((error: unknown) => {
       if (!existsSync(target)) throw error;
     });
@@ -43,14 +45,15 @@ export async function writeTree(git: GitRunner, request: TreeRequest): Promise<v
   }
 }
 
-/** Removes the write bits of every file and directory under `dir` (symlinks are left as they are). */
-async function makeReadOnly(dir: string): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await makeReadOnly(path);
-    else if (entry.isFile()) await chmod(path, (await stat(path)).mode & 0o555);
-  }
-  await chmod(dir, 0o555);
+const run = promisify(execFile);
+
+/**
+ * Removes the write bits of every file and directory under `dir`. One `chmod -R` (it never follows
+ * a symlink, nor changes one): a monorepo of 10,000 files took 1.5 s as a stat and a chmod per file
+ * from Node, and every new commit of it needs a tree.
+ */
+async function makeReadOnly(dir: string, signal?: AbortSignal): Promise<void> {
+  await run('chmod', ['-R', 'a-w', '--', dir], { signal });
 }
 
 /** Deletes a tree made by {@link makeReadOnly}: directories get their write bit back first. */
