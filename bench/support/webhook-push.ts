@@ -9,6 +9,15 @@ export async function webhookSettled(webhook: WebhookService): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
 }
 
+/** The headers GitHub sends with a push event, signed with `secret`. */
+export function githubPushHeaders(body: string, secret: string): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'X-GitHub-Event': 'push',
+    'X-Hub-Signature-256': signBody(Buffer.from(body), secret),
+  };
+}
+
 /**
  * Waits (at most 30 s) until the receiver holds no earlier push (it keeps one per app until the app
  * has taken the previous), then posts `payload` signed with `secret` and checks that `app` was
@@ -24,11 +33,7 @@ export async function pushToWebhook(
   const body = JSON.stringify(payload);
   const res = await fetch(`${webhook.url}/api/webhook`, {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-GitHub-Event': 'push',
-      'X-Hub-Signature-256': signBody(Buffer.from(body), secret),
-    },
+    headers: githubPushHeaders(body, secret),
     body,
   });
   const answer = (await res.json()) as { signaled?: string[] };

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { AppDirectory } from '../../../client/webhook/app-directory.js';
 import { startWebhookServer } from '../../../client/webhook/server.js';
 import type { WebhookApp } from '../../../core/webhook/match.js';
-import { signBody } from '../../../core/webhook/signature.js';
+import { githubPushHeaders } from '../../../bench/support/webhook-push.js';
 import { githubPush } from '../core/webhook-fixtures.js';
 
 const app = (name: string, repoURL = 'https://github.com/Acme/guestbook.git'): WebhookApp => ({
@@ -113,11 +113,7 @@ test('a push signals the apps of a stale listing at once, then those the new lis
   const body = JSON.stringify(githubPush());
   const res = await fetch(`${server.url}/api/webhook`, {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-GitHub-Event': 'push',
-      'X-Hub-Signature-256': signBody(Buffer.from(body), secret),
-    },
+    headers: githubPushHeaders(body, secret),
     body,
   });
   clearTimeout(fallback);
