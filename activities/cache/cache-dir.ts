@@ -23,7 +23,7 @@ export interface CacheDirOptions {
   /**
    * Whether the entry at a path never changes once in place (a tree checked out at a commit): its
    * size is measured once, not at every sweep. A 10,000-file tree took 10,000 `lstat`s per sweep,
-   * and sweeps follow writes: an eighth of a registering fleet's worker CPU.
+   * and sweeps follow writes: an eighth of a registering fleet's main-thread CPU.
    */
   isImmutable?: (path: string) => boolean;
   /** @default cacheSettings().limits[name] */

@@ -246,22 +246,22 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     // The apps of the last listing are signalled at once; a new listing then adds the apps
     // registered (or moved to this repository) since.
     if (view.cached) await act(matchApps(push, view.cached));
-    if (view.fresh) {
-      try {
-        const current = matchApps(push, await view.fresh);
-        // An app the last listing matched that the new one does not was deleted or moved meanwhile.
-        const names = new Set(current.map((a) => a.name));
-        for (const name of failed) if (!names.has(name)) failed.delete(name);
-        await act(current);
-      } catch (err) {
-        log?.warn({ err: errorText(err), listingAgeMs: view.ageMs }, 'cannot list applications');
-        if (!view.cached)
-          throw new HttpError(
-            503,
-            'unavailable',
-            'Cannot list the applications from Temporal now; the push was not acted on: redeliver it later',
-          );
-      }
+    const listed = await view.fresh?.catch((err: unknown) => {
+      log?.warn({ err: errorText(err), listingAgeMs: view.ageMs }, 'cannot list applications');
+      if (!view.cached)
+        throw new HttpError(
+          503,
+          'unavailable',
+          'Cannot list the applications from Temporal now; the push was not acted on: redeliver it later',
+        );
+      return undefined;
+    });
+    if (listed) {
+      const current = matchApps(push, listed);
+      // An app the last listing matched that the new one does not was deleted or moved meanwhile.
+      const names = new Set(current.map((a) => a.name));
+      for (const name of failed) if (!names.has(name)) failed.delete(name);
+      await act(current);
     }
     log?.info(
       {
