@@ -6,10 +6,11 @@
  *
  *   node --import tsx bench/git-checkout.ts [--apps 1000] [--runs 5]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { removeEntry } from '../activities/cache/cache-dir.js';
 import { GitCredentials, RepoCache } from '../activities/git/index.js';
 import { createMonorepo } from './fleet/monorepo.js';
 import { summarize } from './support/stats.js';
@@ -57,6 +58,6 @@ try {
     `${apps} apps (${apps * 10} files): first checkout ${result.firstCheckoutMs} ms; after a commit touching one app: resolve median ${result.afterOneAppChanged.resolve.medianMs} ms, checkout median ${result.afterOneAppChanged.checkout.medianMs} ms (max ${result.afterOneAppChanged.checkout.maxMs})`,
   );
 } finally {
-  await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  await removeEntry(work); // the trees are read-only
   await repo.remove();
 }
