@@ -43,9 +43,16 @@ import { formatRef, refOf, refKey } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import { isHook } from '../../core/sync/hooks.js';
 import { KubeClient } from './kube-client.js';
-import { appliedPlanOf, forgetAppliedPlan, loadPlan, recordAppliedPlan } from './load-plan.js';
+import {
+  appliedPlanOf,
+  forgetAppliedPlan,
+  labelledObjects,
+  loadPlan,
+  recordAppliedPlan,
+} from './load-plan.js';
 import type { LoadedPlan } from './load-plan.js';
-import { applyAll, defaultApplyOptions, FIELD_MANAGER } from './manager-apply.js';
+import { applyAll, defaultApplyOptions, FIELD_MANAGER, type AppliedObject } from './manager-apply.js';
+import { SettledWrites } from './settled-writes.js';
 import { createLiveWatchActivities } from './live-watch-activity.js';
 import { AUTOSCALER_FIELD_MANAGER } from '../../core/autoscale/target.js';
 import { deleteAll, waitForDeletion } from './manager-delete.js';
@@ -56,8 +63,8 @@ import { waitEstablished } from './manager-crds.js';
 import { countActions, diffApp, diffAppWithLive, diffObjectsOf } from './manager-diff.js';
 import { detectDriftBatch } from './drift-batch.js';
 import { assertNotShared } from './manager-shared.js';
-import { onceReader, type LiveReader } from './live-reader.js';
-import { dryRunPlan } from './manager-dry-run.js';
+import { onceReader, syncNamespacesReader, type LiveReader } from './live-reader.js';
+import { dryRunPlan, namespacesInSync } from './manager-dry-run.js';
 import { PredictionCache } from './prediction-cache.js';
 import { diffDir, formatDiffCapped, MAX_DIFF_TEXT_BYTES, storeDiff } from './diff-store.js';
 import type { DiffAction } from '../../core/diff/diff.js';
@@ -156,6 +163,12 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   const repoCache = options.repoCache ?? new RepoCache({ allowedSchemes });
   const store = options.store ?? new ManifestStore();
   const predictions = new PredictionCache();
+  const settledWrites = new SettledWrites();
+  const observed = (obj: KubeObject) => settledWrites.observed(obj);
+  const noteWritten = (applied: readonly AppliedObject[]) => {
+    for (const { result } of applied) settledWrites.note(result);
+    return applied;
+  };
   const guard = new PolicyGuard(options.policy, {
     name: options.cluster,
     server: client.server.href.replace(/\/$/, ''),
@@ -296,7 +309,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   /** Tracked live objects that are no longer desired (the kinds listed: see ListTrackedOptions). */
   async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
     const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
-    const likelyKinds = likelyKindsOf(loaded.objects);
+    const likelyKinds = likelyKindsOf(labelledObjects(loaded));
     return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
   }
 
@@ -420,7 +433,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         input,
         loaded.objects.filter((o) => !isHook(o) && o !== loaded.plan.createNamespace),
         signal,
-        read,
+        syncNamespacesReader(read, namespacesInSync(loaded)).read,
       );
       const changes = await dryRunPlan(client, loaded, { signal, syncOptions: opts, read });
       const orphans = await orphansOf(input, loaded, signal);
@@ -465,7 +478,11 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         signal,
       };
       heartbeat({ step: `${input.phase}/${input.wave}`, objects: objects.length });
-      noteWrittenKinds(client, input.app, objects);
+      noteWrittenKinds(
+        client,
+        input.app,
+        objects.filter((o) => o !== loaded.plan.createNamespace),
+      );
       await assertOwnership(
         input,
         [...crds, ...resources].filter((o) => o !== loaded.plan.createNamespace),
@@ -483,16 +500,16 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const toApply = leftToAutoscaler.objects;
       const applyCrds = toApply.filter((o) => o.kind === 'CustomResourceDefinition');
       if (applyCrds.length > 0) {
-        changes.push(...(await applyAll(client, applyCrds, applyOptions)).map((a) => a.change));
+        changes.push(...noteWritten(await applyAll(client, applyCrds, applyOptions)).map((a) => a.change));
       }
       if (crds.length > 0) await waitEstablished(client, crds, { timeoutMs: 60_000, signal });
       changes.push(
-        ...(
+        ...noteWritten(
           await applyAll(
             client,
             toApply.filter((o) => !applyCrds.includes(o)),
             applyOptions,
-          )
+          ),
         ).map((a) => a.change),
       );
       await leftToAutoscaler.claim();
@@ -510,6 +527,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         const waited = await waitForSet(client, resources, {
           timeoutMs: input.waitTimeoutMs,
           signal,
+          observed,
           onProgress: (h) => heartbeat({ health: h }),
         });
         if (waited.health !== 'Healthy' && waited.health !== 'Suspended') {
@@ -604,6 +622,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const waited = await waitForSet(client, loaded.resources, {
         timeoutMs: input.timeoutMs,
         signal,
+        observed,
         onProgress: (health, resources) =>
           heartbeat({ health, notHealthy: resources.filter((r) => r.health !== 'Healthy').length }),
       });

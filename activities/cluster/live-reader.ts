@@ -40,3 +40,31 @@ export function onceReader(client: KubeClient, signal?: AbortSignal): LiveReader
     return await answer;
   };
 }
+
+/** A reader that also tells whether a namespace the sync creates is still absent. */
+export interface SyncNamespacesReader {
+  read: LiveReader;
+  /** True when `namespace` is one the sync creates and it does not exist yet (read once). */
+  isAbsent(namespace: string | undefined): Promise<boolean>;
+}
+
+/**
+ * For a sync that creates namespaces (CreateNamespace, or Namespace objects in its manifests): an
+ * object in such a namespace cannot exist while the namespace does not, so it is answered absent
+ * without a request. A fleet's first syncs saved one GET per object this way. `read` should
+ * remember its answers (`onceReader`): the namespace is read through it, as its own dry run does.
+ * Only for reads before anything is written: once the namespace is created, objects may appear.
+ */
+export function syncNamespacesReader(
+  read: LiveReader,
+  namespaces: ReadonlySet<string>,
+): SyncNamespacesReader {
+  const isAbsent = async (namespace: string | undefined): Promise<boolean> =>
+    namespace !== undefined &&
+    namespaces.has(namespace) &&
+    (await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })) === undefined;
+  return {
+    isAbsent,
+    read: async (obj) => ((await isAbsent(obj.metadata.namespace)) ? undefined : await read(obj)),
+  };
+}

@@ -33,6 +33,14 @@ export interface LoadedPlan {
   resources: KubeObject[];
 }
 
+/**
+ * The plan's objects that may carry the app's label: every one but the namespace CreateNamespace
+ * makes (never labelled), so that finding the app's live objects does not list every Namespace.
+ */
+export function labelledObjects(loaded: LoadedPlan): KubeObject[] {
+  return loaded.objects.filter((o) => o !== loaded.plan.createNamespace);
+}
+
 export async function loadPlan(
   client: KubeClient,
   store: ManifestStore,

@@ -19,7 +19,7 @@ import { diffObjects } from '../../core/diff/diff.js';
 import type { DiffAction } from '../../core/diff/diff.js';
 import type { KubeClient } from './kube-client.js';
 import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
-import type { LoadedPlan } from './load-plan.js';
+import { labelledObjects, type LoadedPlan } from './load-plan.js';
 import { describeFailure, FIELD_MANAGER } from './manager-apply.js';
 import { likelyKindsOf, listTracked } from './manager-inventory.js';
 import { PredictionCache } from './prediction-cache.js';
@@ -130,7 +130,7 @@ export async function diffAppWithLive(
   options: DiffAppOptions = {},
 ): Promise<{ diffs: AppObjectDiff[]; live: (KubeObject | undefined)[] }> {
   const limit = pLimit(options.concurrency ?? 16);
-  const likelyKinds = likelyKindsOf(loaded.objects);
+  const likelyKinds = likelyKindsOf(labelledObjects(loaded));
   const tracked = await listTracked(client, app, { signal: options.signal, likelyKinds });
   const liveByKey = new Map(tracked.map((o) => [refKey(refOf(o)), o]));
   const ctx = {

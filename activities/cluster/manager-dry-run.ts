@@ -19,7 +19,12 @@ import { ApplyFailed, ApplyRejected } from '../../contract/errors.js';
 import { refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
-import type { LiveReader } from './live-reader.js';
+import {
+  onceReader,
+  syncNamespacesReader,
+  type LiveReader,
+  type SyncNamespacesReader,
+} from './live-reader.js';
 import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { isHook } from '../../core/sync/hooks.js';
@@ -37,8 +42,17 @@ interface Context {
   options: AppSyncOptions;
   crdKinds: ReadonlySet<string>;
   namespacesInSync: ReadonlySet<string>;
-  read?: LiveReader;
+  live: SyncNamespacesReader;
   signal?: AbortSignal;
+}
+
+/** The namespaces a plan creates: CreateNamespace's and the Namespace objects among its manifests. */
+export function namespacesInSync(loaded: LoadedPlan): Set<string> {
+  return new Set(
+    loaded.objects
+      .filter((o) => o.kind === 'Namespace' && refOf(o).group === '')
+      .map((o) => o.metadata.name ?? ''),
+  );
 }
 
 function missingNamespace(err: unknown, obj: KubeObject, ctx: Context): boolean {
@@ -80,13 +94,19 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
     metadata: { ...obj.metadata, namespace: STAND_IN_NAMESPACE },
   });
   try {
+    // Nothing in a namespace still to be created can exist, and a dry run in it would only be
+    // refused (NamespaceNotFound): validate the object elsewhere straight away.
+    if (await ctx.live.isAbsent(obj.metadata.namespace)) {
+      await createDryRun(elsewhere(), ctx);
+      return 'created';
+    }
     if (obj.metadata.name && !isHook(obj))
       return (
         await applyObject(ctx.client, obj, {
           ...defaultApplyOptions(),
           strategy: applyStrategy(obj, ctx.options),
           dryRun: true,
-          read: ctx.read,
+          read: ctx.live.read,
           signal: ctx.signal,
         })
       ).change.action as PredictedAction;
@@ -126,16 +146,13 @@ export async function dryRunPlan(
     read?: LiveReader;
   } = {},
 ): Promise<Record<PredictedAction, number>> {
+  const namespaces = namespacesInSync(loaded);
   const ctx: Context = {
     client,
     options: options.syncOptions ?? appSyncOptions([]),
     crdKinds: new Set(loaded.plan.crdKinds),
-    namespacesInSync: new Set(
-      loaded.objects
-        .filter((o) => o.kind === 'Namespace' && refOf(o).group === '')
-        .map((o) => o.metadata.name ?? ''),
-    ),
-    read: options.read,
+    namespacesInSync: namespaces,
+    live: syncNamespacesReader(options.read ?? onceReader(client, options.signal), namespaces),
     signal: options.signal,
   };
   const limit = pLimit(options.concurrency ?? 16);

@@ -22,6 +22,8 @@ export interface WaitOptions {
   onProgress?: (health: HealthStatusCode, resources: ResourceHealth[]) => void;
   /** Pods of a workload crash-looping end the wait at once. @default true */
   failFast?: boolean;
+  /** Objects already observed with a health that cannot change (SettledWrites): not read. */
+  observed?: (obj: KubeObject) => Observation | undefined;
 }
 
 export interface WaitResult {
@@ -91,6 +93,10 @@ export async function waitForSet(
     options.intervalMs ??
     Math.max(now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250, waitsInFlight * SHARED_POLL_MS);
   const settled = new Map<number, Observation>();
+  objects.forEach((obj, i) => {
+    const known = options.observed?.(obj);
+    if (known) settled.set(i, known);
+  });
   waitsInFlight += 1;
   try {
     for (;;) {

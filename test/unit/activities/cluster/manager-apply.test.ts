@@ -26,21 +26,34 @@ const configMap = (name: string, ns = 'shop'): KubeObject => ({
   data: { x: '1' },
 });
 
-/** Namespaces that exist, and failures by object name for writes (apply, create). */
-function fakeClient(options: { namespaces?: string[]; failures?: Record<string, Error> } = {}): KubeClient {
+/**
+ * Namespaces that exist (the only objects it reads back), and failures by object name for writes
+ * (apply, create); `calls` collects each read and write as `verb Kind namespace/name`.
+ */
+function fakeClient(
+  options: { namespaces?: string[]; failures?: Record<string, Error>; calls?: string[] } = {},
+): KubeClient {
   const namespaces = new Set(options.namespaces ?? ['shop', 'default']);
-  const write = async (obj: KubeObject): Promise<KubeObject> => {
-    const failure = options.failures?.[obj.metadata.name ?? ''];
-    if (failure) throw failure;
-    const ns = obj.metadata.namespace;
-    if (ns !== undefined && !namespaces.has(ns))
-      throw new KubeApiError(404, 'NotFound', `namespaces "${ns}" not found`);
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: '1' } };
-  };
+  const note = (verb: string, obj: { kind: string; namespace?: string; name?: string }) =>
+    options.calls?.push(`${verb} ${obj.kind} ${obj.namespace ?? ''}/${obj.name ?? ''}`);
+  const writer =
+    (verb: string) =>
+    async (obj: KubeObject): Promise<KubeObject> => {
+      note(verb, { kind: obj.kind, ...obj.metadata });
+      const failure = options.failures?.[obj.metadata.name ?? ''];
+      if (failure) throw failure;
+      const ns = obj.metadata.namespace;
+      if (ns !== undefined && !namespaces.has(ns))
+        throw new KubeApiError(404, 'NotFound', `namespaces "${ns}" not found`);
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: '1' } };
+    };
   const fake = {
-    get: async () => undefined,
-    apply: write,
-    create: write,
+    get: async (ref: { kind: string; namespace?: string; name: string }) => {
+      note('get', ref);
+      return ref.kind === 'Namespace' && namespaces.has(ref.name) ? namespace(ref.name) : undefined;
+    },
+    apply: writer('apply'),
+    create: writer('create'),
     list: async () => [],
     request: async (_method: string, path: string) => (path === '/apis' ? { groups: [] } : { resources: [] }),
   };
@@ -133,6 +146,43 @@ describe('dryRunPlan', () => {
       configured: 0,
       unchanged: 0,
     });
+  });
+
+  it('validates an object in a namespace still to be created elsewhere, without reading or applying it there', async () => {
+    const calls: string[] = [];
+    await dryRunPlan(
+      fakeClient({ namespaces: ['default'], calls }),
+      loaded([namespace('fresh'), configMap('a', 'fresh')]),
+    );
+    assert.deepEqual(
+      calls.filter((c) => c.includes('ConfigMap')),
+      ['create ConfigMap default/a'],
+    );
+    assert.equal(calls.filter((c) => c === 'get Namespace /fresh').length, 1, calls.join('\n'));
+  });
+
+  it('dry-runs an object in place once the namespace the sync would create exists', async () => {
+    const calls: string[] = [];
+    await dryRunPlan(
+      fakeClient({ namespaces: ['default', 'fresh'], calls }),
+      loaded([namespace('fresh'), configMap('a', 'fresh')]),
+    );
+    assert.deepEqual(
+      calls.filter((c) => c.includes('ConfigMap')),
+      ['get ConfigMap fresh/a', 'apply ConfigMap fresh/a'],
+    );
+  });
+
+  it('rejects an invalid object in a namespace still to be created, naming it where it was meant to go', async () => {
+    const client = fakeClient({ namespaces: ['default'], failures: { bad: invalid() } });
+    await assert.rejects(
+      dryRunPlan(client, loaded([namespace('fresh'), configMap('bad', 'fresh')])),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplyRejected);
+        assert.match(err.message, /ConfigMap\/fresh\/bad was rejected \(Invalid\) \(field data\.x\)/);
+        return true;
+      },
+    );
   });
 
   it('rejects with ApplyRejected when every problem is a rejection', async () => {
