@@ -307,10 +307,19 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
   }
 
   /** Tracked live objects that are no longer desired (the kinds listed: see ListTrackedOptions). */
-  async function orphansOf(input: PlanInput, loaded: LoadedPlan, signal?: AbortSignal) {
+  async function orphansOf(
+    input: PlanInput,
+    loaded: LoadedPlan,
+    signal?: AbortSignal,
+    absentNamespaces?: ReadonlySet<string>,
+  ) {
     const desired = new Set(loaded.objects.map((o) => refKey(refOf(o))));
     const likelyKinds = likelyKindsOf(labelledObjects(loaded));
-    return selectPrunable(input.app, await listTracked(client, input.app, { signal, likelyKinds }), desired);
+    return selectPrunable(
+      input.app,
+      await listTracked(client, input.app, { signal, likelyKinds, absentNamespaces }),
+      desired,
+    );
   }
 
   /**
@@ -429,14 +438,18 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const loaded = await planFor(input);
       const opts = appSyncOptions(input.syncOptions);
       const read = onceReader(client, signal);
+      const created = namespacesInSync(loaded);
+      const live = syncNamespacesReader(read, created);
       await assertOwnership(
         input,
         loaded.objects.filter((o) => !isHook(o) && o !== loaded.plan.createNamespace),
         signal,
-        syncNamespacesReader(read, namespacesInSync(loaded)).read,
+        live.read,
       );
       const changes = await dryRunPlan(client, loaded, { signal, syncOptions: opts, read });
-      const orphans = await orphansOf(input, loaded, signal);
+      const absent = new Set<string>();
+      for (const ns of created) if (await live.isAbsent(ns)) absent.add(ns);
+      const orphans = await orphansOf(input, loaded, signal, absent);
       const deleteHooks = [...loaded.plan.deleteHooks.PreDelete, ...loaded.plan.deleteHooks.PostDelete];
       const warnings = [
         ...unrecognizedOptionWarnings([...loaded.objects, ...loaded.plan.syncFailHooks, ...deleteHooks]),
@@ -470,10 +483,16 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       const resources = objects.filter((o) => !isHook(o) && !crds.includes(o));
       const changes: ChangeEntry[] = [];
       const read = onceReader(client, signal);
+      // Read as the step found things before writing: nothing exists yet in a namespace it creates.
+      // A server-side apply then creates without reading first (an object a controller made in the
+      // new namespace meanwhile, its `default` ServiceAccount, is applied onto all the same); the
+      // other strategies create or patch by what they read, so they read after the namespace exists.
+      const beforeWrites = syncNamespacesReader(read, namespacesInSync(loaded));
       const applyOptions = {
         ...defaultApplyOptions(),
         strategyOf: (o: KubeObject) => applyStrategy(o, opts),
-        read,
+        read: (o: KubeObject) =>
+          applyStrategy(o, opts).mode === 'server-side' ? beforeWrites.read(o) : read(o),
         predictions,
         signal,
       };
@@ -487,7 +506,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         input,
         [...crds, ...resources].filter((o) => o !== loaded.plan.createNamespace),
         signal,
-        read,
+        beforeWrites.read,
       );
       const { apply, inSync } = await outOfSyncOnly(input, loaded, [...crds, ...resources], signal);
       changes.push(...inSync);

@@ -51,9 +51,11 @@ export interface SyncNamespacesReader {
 /**
  * For a sync that creates namespaces (CreateNamespace, or Namespace objects in its manifests): an
  * object in such a namespace cannot exist while the namespace does not, so it is answered absent
- * without a request. A fleet's first syncs saved one GET per object this way. `read` should
- * remember its answers (`onceReader`): the namespace is read through it, as its own dry run does.
- * Only for reads before anything is written: once the namespace is created, objects may appear.
+ * without a request. A fleet's first syncs saved two GETs per object this way. `read` must
+ * remember its answers (`onceReader`): the namespace is read through it once, so the answers stay
+ * those of before the namespace was created, as long as it is read before it is written (an apply
+ * reads its object first). Once the namespace exists, objects may appear in it (a controller's):
+ * only a caller for whom "absent" is still right may use this reader then (a server-side apply).
  */
 export function syncNamespacesReader(
   read: LiveReader,

@@ -142,6 +142,8 @@ export interface ListTrackedOptions {
    * is, in every namespace (deleting an app).
    */
   likelyKinds?: ObjectPlaces;
+  /** Namespaces known not to exist (a sync's namespaces before it creates them): nothing is listed in them. */
+  absentNamespaces?: ReadonlySet<string>;
 }
 
 /**
@@ -189,7 +191,9 @@ export async function listTracked(
     const sources = [likelyKinds, (await kindIndex(client)).byApp.get(app), written.get(client)?.get(app)];
     lists = all.flatMap((kind) => {
       const key = kindOf(kind);
-      const namespaces = sources.flatMap((places) => [...(places?.get(key) ?? [])]);
+      const namespaces = sources
+        .flatMap((places) => [...(places?.get(key) ?? [])])
+        .filter((ns) => !options.absentNamespaces?.has(ns));
       if (namespaces.length === 0) return [];
       return listScopes(kind, new Set(namespaces)).map((namespace) => ({ kind, namespace }));
     });
