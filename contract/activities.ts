@@ -308,6 +308,11 @@ export interface PrepareSyncResult {
   changes: Record<'created' | 'configured' | 'unchanged', number>;
   /** Tracked live objects that are no longer desired (prune candidates). */
   orphans: number;
+  /**
+   * Tracked live objects no longer desired that prune would keep and report (Prune=false and the
+   * like). Always set by current workers; absent in results recorded by older ones.
+   */
+  keptOrphans?: number;
   hasSyncFailHooks: boolean;
   /**
    * Options the sync cannot honour, one message per object and option, naming both (unknown items

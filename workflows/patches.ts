@@ -64,4 +64,10 @@ export const PATCHES = {
    * started by hand lists the whole fleet, which past about 3,700 apps outgrew Temporal's 2 MB.
    */
   pagedFleetListing: 'paged-fleet-listing',
+  /**
+   * A sync whose dry run found no tracked object left to prune or to report kept runs no prune
+   * beside its health wait: one activity, one workflow task and an inventory listing fewer for a
+   * first sync and for most routine ones.
+   */
+  skipPruneWithoutOrphans: 'skip-prune-without-orphans',
 } as const;

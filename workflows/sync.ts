@@ -192,7 +192,7 @@ class SyncOperation {
       pass.touchedCluster = true;
       await this.#applyWaves(pass, plan, prepared);
       pass.applied = true;
-      const waited = await this.#waitHealthyBesidePrune(pass, plan);
+      const waited = await this.#waitHealthyBesidePrune(pass, plan, prepared);
       if (waited.health !== 'Healthy' && prepared.hasSyncFailHooks) await this.#runSyncFailHooks(pass, plan);
       return {
         ...waitedDeployment(waited, rendered.manifestKey, this.#input.spec.rollback.healthTimeout),
@@ -456,8 +456,16 @@ class SyncOperation {
    * Prune runs while the desired objects roll out: it only touches objects no longer desired.
    * Objects marked PruneLast (every orphan, with the app option) wait until the rest is healthy.
    */
-  async #waitHealthyBesidePrune(pass: Pass, plan: PlanInput): Promise<WaitHealthyResult> {
-    const prunes = this.#input.prune || pass.purpose === 'rollback';
+  async #waitHealthyBesidePrune(
+    pass: Pass,
+    plan: PlanInput,
+    prepared: PrepareSyncResult,
+  ): Promise<WaitHealthyResult> {
+    // The dry run listed the app's live objects a moment ago; with none left over, prune has
+    // nothing to delete or report (an agent older than 0.12.0 does not say what it would keep).
+    const nothingLeftOver =
+      prepared.orphans === 0 && prepared.keptOrphans === 0 && patched(PATCHES.skipPruneWithoutOrphans);
+    const prunes = (this.#input.prune || pass.purpose === 'rollback') && !nothingLeftOver;
     this.#step = `wait healthy${prunes ? ' and prune' : ''}${pass.label}`;
     const pruning: Promise<PruneResult> | undefined = prunes
       ? this.#clusterStep(pass, () =>

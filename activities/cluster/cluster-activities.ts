@@ -468,6 +468,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         ),
         changes,
         orphans: orphans.prune.length,
+        keptOrphans: orphans.skipped.length,
         hasSyncFailHooks: loaded.plan.syncFailHooks.length > 0,
         warnings: [...new Set(warnings)],
       };

@@ -76,6 +76,7 @@ describe('application workflow: operator and fleet messages', () => {
     const [c1, c2, c3] = [sha('step-1'), sha('step-2'), sha('step-3')];
     const spec = await syncedApp('wf-step', c1);
     env.script.health.set(c2, 'block');
+    env.script.orphans.set(c2, 1);
     await pushCommit(spec, c2);
     const op = await env
       .waitStatus(spec.name, 'the sync of the second commit', (x) => x.operation !== undefined)

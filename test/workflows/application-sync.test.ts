@@ -56,6 +56,17 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     );
   });
 
+  it('prunes beside the health wait only when the dry run found objects left over', async () => {
+    const [c1, c2] = [sha('leftover-1'), sha('leftover-2')];
+    env.script.orphans.set(c2, 2);
+    const spec = await syncedApp('wf-leftover', c1);
+    const prunedRevisions = () => env.script.callsOf('pruneOrphans', spec.name).map((c) => c.revision);
+    assert.deepEqual(prunedRevisions(), [], 'nothing was left over from the first sync');
+    await pushCommit(spec, c2);
+    await env.waitStatus(spec.name, 'the second commit', (x) => x.deployedRevision === c2 && !x.operation);
+    assert.deepEqual(prunedRevisions(), [c2]);
+  });
+
   it('rolls a degraded commit back, never auto-deploys it again, and deploys newer or explicitly requested commits', async () => {
     const [c1, c2, c3] = [sha('rb-1'), sha('rb-2'), sha('rb-3')];
     const spec = await syncedApp('wf-rollback', c1);

@@ -83,6 +83,8 @@ export class ActivityScript {
   readonly heads = new Map<string, string>();
   /** Commit → how its health wait ends; `Healthy` when absent. */
   readonly health = new Map<string, HealthScript>();
+  /** Commit → the prune candidates its dry run counts (none when absent). */
+  readonly orphans = new Map<string, number>();
   /** App name → what detectDrift reports. */
   readonly drift = new Map<string, DetectDriftResult>();
   /** repoURL → what listRepoDirectories returns (no directories when absent). */
@@ -235,7 +237,8 @@ export function stubClusterActivities(
       return {
         steps: [{ phase: 'Sync', wave: 0, objects: 1, hooks: 0 }],
         changes: { created: 0, configured: 1, unchanged: 0 },
-        orphans: 0,
+        orphans: script.orphans.get(fromKey(input.manifestKey).revision) ?? 0,
+        keptOrphans: 0,
         hasSyncFailHooks: false,
         warnings: [],
       };
