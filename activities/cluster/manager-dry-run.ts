@@ -19,12 +19,7 @@ import { ApplyFailed, ApplyRejected } from '../../contract/errors.js';
 import { refOf } from '../../contract/object-ref.js';
 import type { KubeObject } from '../../contract/kube-object.js';
 import type { KubeClient } from './kube-client.js';
-import {
-  onceReader,
-  syncNamespacesReader,
-  type LiveReader,
-  type SyncNamespacesReader,
-} from './live-reader.js';
+import { onceReader, syncNamespacesReader, type LiveReader } from './live-reader.js';
 import { isNamespaceNotFound, KubeApiError } from './kube-errors.js';
 import type { LoadedPlan } from './load-plan.js';
 import { isHook } from '../../core/sync/hooks.js';
@@ -42,7 +37,7 @@ interface Context {
   options: AppSyncOptions;
   crdKinds: ReadonlySet<string>;
   namespacesInSync: ReadonlySet<string>;
-  live: SyncNamespacesReader;
+  read: LiveReader;
   signal?: AbortSignal;
 }
 
@@ -94,19 +89,17 @@ async function predictOne(obj: KubeObject, ctx: Context): Promise<PredictedActio
     metadata: { ...obj.metadata, namespace: STAND_IN_NAMESPACE },
   });
   try {
-    // Nothing in a namespace still to be created can exist, and a dry run in it would only be
-    // refused (NamespaceNotFound): validate the object elsewhere straight away.
-    if (await ctx.live.isAbsent(obj.metadata.namespace)) {
-      await createDryRun(elsewhere(), ctx);
-      return 'created';
-    }
     if (obj.metadata.name && !isHook(obj))
       return (
         await applyObject(ctx.client, obj, {
           ...defaultApplyOptions(),
           strategy: applyStrategy(obj, ctx.options),
           dryRun: true,
-          read: ctx.live.read,
+          // Nothing is read in a namespace still to be created. The apply dry run is still sent
+          // there, though the server refuses it (NamespaceNotFound) when the object is valid: it
+          // checks the apply patch first and names the field of a type error, which the create
+          // dry run elsewhere below does not.
+          read: ctx.read,
           signal: ctx.signal,
         })
       ).change.action as PredictedAction;
@@ -152,7 +145,7 @@ export async function dryRunPlan(
     options: options.syncOptions ?? appSyncOptions([]),
     crdKinds: new Set(loaded.plan.crdKinds),
     namespacesInSync: namespaces,
-    live: syncNamespacesReader(options.read ?? onceReader(client, options.signal), namespaces),
+    read: syncNamespacesReader(options.read ?? onceReader(client, options.signal), namespaces).read,
     signal: options.signal,
   };
   const limit = pLimit(options.concurrency ?? 16);

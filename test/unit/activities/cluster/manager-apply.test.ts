@@ -148,7 +148,7 @@ describe('dryRunPlan', () => {
     });
   });
 
-  it('validates an object in a namespace still to be created elsewhere, without reading or applying it there', async () => {
+  it('reads nothing in a namespace still to be created: the apply dry run there, refused, then a create dry run elsewhere', async () => {
     const calls: string[] = [];
     await dryRunPlan(
       fakeClient({ namespaces: ['default'], calls }),
@@ -156,7 +156,7 @@ describe('dryRunPlan', () => {
     );
     assert.deepEqual(
       calls.filter((c) => c.includes('ConfigMap')),
-      ['create ConfigMap default/a'],
+      ['apply ConfigMap fresh/a', 'create ConfigMap default/a'],
     );
     assert.equal(calls.filter((c) => c === 'get Namespace /fresh').length, 1, calls.join('\n'));
   });
