@@ -8,6 +8,7 @@
  * in clear and inside every base64 string (payloads are base64 in the exported JSON): no hit,
  * with and without the payload codec. The markers do reach the cluster, so the search is not vacuous.
  */
+import { freePort } from '../support/free-port.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -204,7 +205,7 @@ describe('secrets never reach Temporal history, logs or metrics', () => {
         `--from-literal=values.yaml=password: ${markers.values}\n`,
       ]);
 
-      const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+      const metricsPort = await freePort();
       const logFile = join(root, 'worker.log');
       const worker = spawnWorker(taskQueue, cluster, logFile, { metricsPort, env });
       cleanups.push(() => worker.kill('SIGTERM'));

@@ -5,6 +5,7 @@
  * (metrics port registered as a scrape target) makes the events the queries count happen: a sync,
  * an automatic rollback, drift repaired by self-heal, Kubernetes API errors.
  */
+import { freePort } from '../support/free-port.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -135,7 +136,7 @@ describe('KEDA and Grafana queries on the local Prometheus', () => {
   const taskQueue = `test-obsq-${suffix}`;
   const name = `gb-obs-${suffix}`;
   const appNamespace = `e2e-obsq-${suffix}`;
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  let port: number;
   let connection: Connection | undefined;
   let client: Client;
   let repo: TestGitRepo | undefined;
@@ -169,6 +170,7 @@ describe('KEDA and Grafana queries on the local Prometheus', () => {
 
   before(async () => {
     await requireStages('mooring-pod-crashloop');
+    port = await freePort();
     const stop = new Promise<void>((resolve) => {
       release = resolve;
     });

@@ -3,6 +3,7 @@
  * application workflow through its metrics sink), the per-app info series from visibility, and
  * Temporal Core's own metrics are all served on one endpoint.
  */
+import { freePort } from '../support/free-port.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
@@ -20,7 +21,7 @@ const suffix = uniqueSuffix();
 const name = `metrics-${suffix}`;
 const namespace = `e2e-metrics-${suffix}`;
 const taskQueue = `test-metrics-${suffix}`;
-const port = 20_000 + Math.floor(Math.random() * 20_000);
+const port = await freePort();
 let repo: TestGitRepo;
 let connection: Connection;
 let client: Client;

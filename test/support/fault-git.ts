@@ -4,10 +4,11 @@
  * through, holds them (a fetch hangs in flight until `pass`), or refuses them (the port is closed
  * and open connections are cut, as when the Git host is unreachable).
  */
+import { freePort } from './free-port.js';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { waitFor } from './wait.js';
 
 export type GitMode = 'pass' | 'hold' | 'refuse';
@@ -22,14 +23,6 @@ export interface FaultGitServer {
   /** Connections waiting in `hold` mode right now. */
   held(): number;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** Serves the bare repositories under `baseDir` (their paths are relative to it in URLs). */
