@@ -489,11 +489,11 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       // new namespace meanwhile, its `default` ServiceAccount, is applied onto all the same); the
       // other strategies create or patch by what they read, so they read after the namespace exists.
       const beforeWrites = syncNamespacesReader(read, namespacesInSync(loaded));
+      const strategyOf = (o: KubeObject) => applyStrategy(o, opts);
       const applyOptions = {
         ...defaultApplyOptions(),
-        strategyOf: (o: KubeObject) => applyStrategy(o, opts),
-        read: (o: KubeObject) =>
-          applyStrategy(o, opts).mode === 'server-side' ? beforeWrites.read(o) : read(o),
+        strategyOf,
+        read: (o: KubeObject) => (strategyOf(o).mode === 'server-side' ? beforeWrites.read(o) : read(o)),
         predictions,
         signal,
       };
