@@ -16,6 +16,7 @@ import { createRenderActivities } from '../../../../activities/render/render-act
 import { diffCache, diffDir, readStoredDiff, storeDiff } from '../../../../activities/cluster/diff-store.js';
 import { recordRenderedFor, assertRenderedFor } from '../../../../activities/cluster/render-provenance.js';
 import { RepoCache } from '../../../../activities/git/repo-cache.js';
+import { lease } from '../../../../activities/cache/cache-dir.js';
 import { GitCredentials } from '../../../../activities/git/credentials.js';
 
 const HOUR = 3_600_000;
@@ -205,11 +206,16 @@ describe('agent caches', () => {
     it('evicts cold trees first and checks an evicted tree out again', async () => {
       const cache = repoCache('g1', { maxEntries: 2 });
       const [one, two, three] = shas as [string, string, string];
+      // Held while the ages are set: the sweeps the checkouts ask for must not evict before that.
       const t1 = await cache.checkout(origin, one);
+      const holds = [lease(t1), lease(cache.mirrorPath(origin))];
       const t2 = await cache.checkout(origin, two);
+      holds.push(lease(t2));
+      await cache.cache.settled();
       await makeOld(t1, 3 * HOUR);
       await makeOld(t2, 2 * HOUR);
       await makeOld(cache.mirrorPath(origin), HOUR);
+      for (const release of holds) release();
       await cache.withCheckout(origin, three, async (t3) => {
         await makeOld(t3, 4 * HOUR); // the oldest, but in use
         await cache.cache.sweep();
@@ -238,12 +244,14 @@ describe('agent caches', () => {
     });
 
     it('an evicted mirror is fetched again', async () => {
-      const cache = repoCache('g2', { maxEntries: 0 });
+      // A grace period keeps the sweep that follows the fetch from evicting the mirror on its own
+      // (with none, it does so whenever the fetch's lease is gone before that sweep runs).
+      const cache = repoCache('g2', { maxEntries: 0, graceMs: HOUR });
       const [one, two] = shas as [string, string];
       await cache.resolve(origin, 'main');
       await cache.cache.settled();
-      await makeOld(cache.mirrorPath(origin));
-      const { evicted } = await cache.cache.sweep();
+      assert.ok(existsSync(cache.mirrorPath(origin)), 'a mirror used within the grace period stays');
+      const { evicted } = await cache.cache.sweep(Date.now() + 2 * HOUR);
       assert.ok(evicted.includes(cache.mirrorPath(origin)), evicted.join(', '));
       assert.equal((await cache.resolve(origin, one)).sha, one);
       const tree = await cache.checkout(origin, two);
