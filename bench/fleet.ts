@@ -65,7 +65,7 @@ import type { Phase, ProfileSummary } from './fleet/cpu-profile.js';
 import { appDir, createMonorepo, OBJECTS_PER_APP } from './fleet/monorepo.js';
 import { ProcSampler } from './fleet/proc-sampler.js';
 import type { ProcWindow } from './fleet/proc-sampler.js';
-import { startWorkerProcess } from './fleet/worker-process.js';
+import { ensureBuild, startWorkerProcess } from './fleet/worker-process.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -154,6 +154,7 @@ const repoMs = Date.now() - t;
 say(
   `starting mooring worker (metrics on 127.0.0.1:${metricsPort}${values['cpu-prof'] ? ', --cpu-prof' : ''})`,
 );
+const workerCode = await ensureBuild(ROOT, say);
 const worker = await startWorkerProcess({
   root: ROOT,
   metricsPort,
@@ -491,6 +492,13 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
   };
 }
 
+/**
+ * Counters, the workflow cache's hits and misses, and the sums of the queue latencies (the time a
+ * task waited for the worker: a task that waited past the sticky queue's timeout is replayed from
+ * its whole history).
+ */
+const COUNTER = /_total$|_count$|sticky_cache|schedule_to_start_latency_sum$/;
+
 /** Counters (summed over labels; Kubernetes requests by verb) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
   const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
@@ -498,7 +506,7 @@ async function scrape(): Promise<Map<string, number>> {
   const sums = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line);
-    if (!m?.[1] || !(m[1].endsWith('_total') || m[1].endsWith('_count') || gauges.includes(m[1]))) continue;
+    if (!m?.[1] || !(COUNTER.test(m[1]) || gauges.includes(m[1]))) continue;
     const verb = m[1] === 'mooring_k8s_request_total' ? /verb="([^"]*)"/.exec(m[2] ?? '')?.[1] : undefined;
     const key = verb === undefined ? m[1] : `${m[1]}{verb="${verb}"}`;
     sums.set(key, (sums.get(key) ?? 0) + Number(m[3]));
@@ -694,6 +702,7 @@ async function report(r: {
     apps,
     objectsPerApp: OBJECTS_PER_APP,
     worker: {
+      code: workerCode,
       workflowCache: values['workflow-cache'] ?? 'default',
       mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '2',
     },
