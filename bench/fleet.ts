@@ -36,7 +36,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, homedir, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -60,6 +60,8 @@ import {
 } from '../contract/ids.js';
 import type { GitPollResult } from '../contract/workflows.js';
 import { monotonicMicros, summarizeProfiles } from './fleet/cpu-profile.js';
+import { summarizeHeapSnapshot } from './fleet/heap-snapshot.js';
+import type { HeapSummary } from './fleet/heap-snapshot.js';
 import { summarize } from './support/stats.js';
 import type { Phase, ProfileSummary } from './fleet/cpu-profile.js';
 import { appDir, createMonorepo, OBJECTS_PER_APP } from './fleet/monorepo.js';
@@ -84,6 +86,7 @@ const { values } = parseArgs({
     register: { type: 'string', default: 'parallel' },
     'register-concurrency': { type: 'string', default: '16' },
     'cpu-prof': { type: 'boolean', default: false },
+    'heap-snapshot': { type: 'boolean', default: false },
     'cpu-prof-interval': { type: 'string' },
     'idle-after-scan': { type: 'boolean', default: true },
     'webhook-pushes': { type: 'string', default: '3' },
@@ -143,7 +146,7 @@ const applyFailures: string[] = [];
 const work = await mkdtemp(join(tmpdir(), 'mooring-fleet-'));
 const resultsDir = join(ROOT, 'bench/results');
 const profDir = join(resultsDir, `fleet-prof-${suffix}`);
-if (values['cpu-prof']) await mkdir(profDir, { recursive: true });
+if (values['cpu-prof'] || values['heap-snapshot']) await mkdir(profDir, { recursive: true });
 
 await ensurePodCapacity(apps);
 say(`creating the monorepo: ${apps} apps × ${OBJECTS_PER_APP} objects`);
@@ -164,6 +167,7 @@ const worker = await startWorkerProcess({
   cpuProfIntervalUs:
     values['cpu-prof-interval'] === undefined ? undefined : Number(values['cpu-prof-interval']),
   workflowCache: values['workflow-cache'],
+  heapSnapshotDir: values['heap-snapshot'] ? profDir : undefined,
 });
 const pids = { worker: worker.pid, ...(await stackPids()) };
 const sampler = new ProcSampler(pids);
@@ -189,10 +193,11 @@ try {
   const webhook = await phase('webhook pushes', webhookPushes);
   const firstScan = values['idle-after-scan'] ? await phase('first drift-scan', firstDriftScan) : undefined;
   const idle = await phase('idle', idleWindow);
+  const heapSnapshot = values['heap-snapshot'] ? await writeHeapSnapshot() : undefined;
   sampler.stop();
   await worker.stop();
   const profiles = values['cpu-prof'] ? await summarizeProfiles(profDir, ROOT, phases) : [];
-  await report({ registration, push, webhook, firstScan, idle, profiles });
+  await report({ registration, push, webhook, firstScan, idle, profiles, heapSnapshot });
 } finally {
   sampler.stop();
   await worker.stop();
@@ -634,6 +639,28 @@ async function firstDriftScan() {
   };
 }
 
+/** The worker's main-thread heap after the idle window (`--heapsnapshot-signal`), summarized by constructor. */
+async function writeHeapSnapshot() {
+  const listed = async () => (await readdir(profDir)).filter((f) => f.endsWith('.heapsnapshot'));
+  const before = new Set(await listed());
+  say('writing a heap snapshot of the worker (SIGUSR2)');
+  process.kill(worker.pid, 'SIGUSR2');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const file = (await listed()).find((f) => !before.has(f));
+    // V8 writes the file in one go and renames nothing: done once its size stops growing.
+    if (file) {
+      const size = async () => (await stat(join(profDir, file))).size;
+      const first = await size();
+      await sleep(2000);
+      if ((await size()) === first && first > 0) return summarizeHeapSnapshot(join(profDir, file));
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the worker wrote no heap snapshot in ${profDir} within 300 s`);
+    await sleep(1000);
+  }
+}
+
 async function idleWindow() {
   say(`steady state: idle for ${seconds(idleMs)} s (sampling /proc every 5 s)`);
   const t0 = Date.now();
@@ -694,6 +721,7 @@ async function report(r: {
   firstScan: Awaited<ReturnType<typeof firstDriftScan>> | undefined;
   idle: Awaited<ReturnType<typeof idleWindow>>;
   profiles: ProfileSummary[];
+  heapSnapshot: HeapSummary | undefined;
 }): Promise<void> {
   const result = {
     bench: 'fleet',
@@ -720,6 +748,7 @@ async function report(r: {
           top: r.profiles.slice(0, 3),
         }
       : undefined,
+    heapSnapshotAfterIdle: r.heapSnapshot,
   };
   console.log(JSON.stringify(result));
   await mkdir(resultsDir, { recursive: true });

@@ -44,8 +44,13 @@ export async function startWorkerProcess(options: {
   cpuProfIntervalUs?: number;
   /** `mooring worker --workflow-cache`; the worker's default when unset. */
   workflowCache?: string;
+  /** Where the worker writes a heap snapshot of its main thread when sent SIGUSR2. */
+  heapSnapshotDir?: string;
 }): Promise<Proc> {
   const nodeArgs = [
+    ...(options.heapSnapshotDir
+      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`]
+      : []),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
     ...(options.cpuProfDir && options.cpuProfIntervalUs
       ? [`--cpu-prof-interval=${options.cpuProfIntervalUs}`]
