@@ -28,7 +28,7 @@ import type { Visibility } from './application-visibility.js';
 import { workflowNow } from './clock.js';
 import { PATCHES } from './patches.js';
 import type { Notifier } from './notifier.js';
-import type { SyncWindowGate } from './sync-window-gate.js';
+import type { SyncWindowGate, WindowCheck } from './sync-window-gate.js';
 import type { NotificationTrigger } from '../core/notify/index.js';
 import { PERIODIC_CHECK } from './application-state.js';
 import { agentMissingMessage, isAgentMissing } from './agent-wait.js';
@@ -85,10 +85,14 @@ export class OperationRunner {
     if (pending.refresh) {
       const refresh = pending.refresh;
       pending.refresh = undefined;
+      // A first deployment of an auto-synced app will ask its windows: asked beside the resolve.
+      const firstAutoSync = this.#app.state.deployedRevision === undefined && this.#app.autoSyncEnabled();
+      const windowCheck = firstAutoSync ? this.#windows.checkAhead() : undefined;
       const head = await this.#resolveHead(refresh.sha);
       if (head && refresh.reason === PERIODIC_CHECK && !(await this.#sourcesChanged(head))) return;
       const op = head ? this.#app.onHeadResolved(head, refresh.reason, refresh.initiator) : undefined;
-      if (op) await this.#run(op); // run() publishes the new state with the operation; the main loop otherwise
+      // run() publishes the new state with the operation; the main loop otherwise
+      if (op) await this.#run(op, undefined, windowCheck);
       return;
     }
     if (pending.drift) {
@@ -150,10 +154,10 @@ export class OperationRunner {
   }
 
   /** Runs one operation as a sync child, then records its outcome, publishes it and counts it. */
-  async #run(request: OperationRequest, id?: number): Promise<void> {
+  async #run(request: OperationRequest, id?: number, windowCheck?: WindowCheck): Promise<void> {
     const app = this.#app;
     const automatic = request.initiatedBy === 'auto-sync' || request.initiatedBy === 'self-heal';
-    if (automatic && !(await this.#windows.allowsAutomatic())) return;
+    if (automatic && !(await this.#windows.allowsAutomatic(windowCheck))) return;
     id ??= app.nextOperationId();
     const workflowId = syncWorkflowId(app.spec.name, id);
     const op: OperationState = {

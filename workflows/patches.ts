@@ -70,4 +70,9 @@ export const PATCHES = {
    * first sync and for most routine ones.
    */
   skipPruneWithoutOrphans: 'skip-prune-without-orphans',
+  /**
+   * An app's first auto-sync asks its sync windows beside the resolve of its head, not after it:
+   * one workflow task fewer per registering app, and its first sync starts one round trip sooner.
+   */
+  windowCheckBesideResolve: 'window-check-beside-resolve',
 } as const;

@@ -31,6 +31,15 @@ export interface SyncWindowState {
   openAt?: string;
 }
 
+/** What the agent answered, or why it could not be asked. */
+interface Asked {
+  answer?: CheckSyncWindowResult;
+  failure?: string;
+}
+
+/** An automatic check started ahead of its operation (`checkAhead`). */
+export type WindowCheck = Promise<Asked>;
+
 export class SyncWindowGate {
   readonly #app: ApplicationEntity;
   #wakeArmed = false;
@@ -39,14 +48,26 @@ export class SyncWindowGate {
     this.#app = app;
   }
 
+  /**
+   * Starts the automatic check now, beside the resolve of an app's first sync, so both answers come
+   * back to one workflow task instead of two in a row; undefined when the last answer still holds.
+   * The patch is asked first: a history from before it must not see `sync-windows` asked early.
+   */
+  checkAhead(): WindowCheck | undefined {
+    const state = this.#app.state.syncWindow;
+    if (state && parseIsoTime(state.validUntil) > workflowNow()) return undefined;
+    if (!patched(PATCHES.windowCheckBesideResolve) || !patched(PATCHES.syncWindows)) return undefined;
+    return this.#call('automatic');
+  }
+
   /** Whether an automatic operation may start now; when not, the app waits durably. */
-  async allowsAutomatic(): Promise<boolean> {
+  async allowsAutomatic(ahead?: WindowCheck): Promise<boolean> {
     if (!patched(PATCHES.syncWindows)) return true;
     const app = this.#app;
     const now = workflowNow();
     let state = app.state.syncWindow;
     if (!state || parseIsoTime(state.validUntil) <= now) {
-      const answer = await this.#ask('automatic');
+      const answer = this.#answered(await (ahead ?? this.#call('automatic')));
       if (!answer) return true;
       state = remembered(answer, now);
       app.state.syncWindow = state;
@@ -64,30 +85,40 @@ export class SyncWindowGate {
   /** For an operator's sync or rollback: undefined when allowed, else why not. */
   async refusesManual(): Promise<string | undefined> {
     if (!patched(PATCHES.syncWindows)) return undefined;
-    const answer = await this.#ask('manual');
+    const answer = this.#answered(await this.#call('manual'));
     if (!answer || answer.allowed) return undefined;
     const opens = answer.openAt ? `; it opens at ${answer.openAt}` : '';
     return `${answer.message}${opens}. An emergency sync may override the windows: mooring app sync --override-sync-windows`;
   }
 
-  async #ask(trigger: 'automatic' | 'manual'): Promise<CheckSyncWindowResult | undefined> {
+  /** Asks the agent; never throws (a check started ahead may end before anyone waits for it). */
+  async #call(trigger: 'automatic' | 'manual'): Promise<Asked> {
     const app = this.#app;
     const agent = proxyActivities<SyncWindowActivities>(syncWindowProfile(app.spec.destination.cluster));
     try {
-      return await agent.checkSyncWindow({
-        app: app.spec.name,
-        namespace: app.spec.destination.namespace,
-        trigger,
-      });
+      return {
+        answer: await agent.checkSyncWindow({
+          app: app.spec.name,
+          namespace: app.spec.destination.namespace,
+          trigger,
+        }),
+      };
     } catch (err) {
-      const cause =
-        err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      app.setCondition(
-        'SyncWarning',
-        `sync windows could not be checked, the sync was not held back: ${cause}`,
-      );
-      return undefined;
+      return {
+        failure:
+          err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err),
+      };
     }
+  }
+
+  /** The answer of a check an operation waits for; a failed check lets it through with a warning. */
+  #answered({ answer, failure }: Asked): CheckSyncWindowResult | undefined {
+    if (failure !== undefined)
+      this.#app.setCondition(
+        'SyncWarning',
+        `sync windows could not be checked, the sync was not held back: ${failure}`,
+      );
+    return answer;
   }
 
   /** One timer at a time: when it fires, the app looks again (a refresh; a drift it holds). */

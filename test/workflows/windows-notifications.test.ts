@@ -60,6 +60,19 @@ describe('sync windows and notifications', () => {
     assert.equal(env.script.callsOf('checkSyncWindow', spec.name).length, 1);
   });
 
+  it("asks an app's windows for its first auto-sync beside the resolve of its head, in one workflow task", async () => {
+    const spec = await env.syncedApp('sw-ahead', sha('sw-ahead-1'));
+    const events = (await env.handle(spec.name).fetchHistory()).events ?? [];
+    const scheduledBy = (activity: string) =>
+      events.flatMap((e) => {
+        const a = e.activityTaskScheduledEventAttributes;
+        return a?.activityType?.name === activity ? [Number(a.workflowTaskCompletedEventId)] : [];
+      });
+    const [window] = scheduledBy('checkSyncWindow');
+    assert.equal(scheduledBy('checkSyncWindow').length, 1);
+    assert.equal(window, scheduledBy('resolveRevision')[0], 'both asked by the same workflow task');
+  });
+
   it('blocks an auto-sync durably until the window opens, then deploys', async () => {
     const [c1, c2] = [sha('sw-block-1'), sha('sw-block-2')];
     const answer = blocked(3_000);
