@@ -75,6 +75,13 @@ const CLUSTER = 'local';
 const TASK_QUEUE = DEFAULT_TASK_QUEUE;
 const GOALS = { allHealthyS: 240, idleCpuPercent: 5, idleRssMB: 500, syncsAfterOnePush: 1 };
 
+/**
+ * Counters, the workflow cache's hits and misses, and the sums of the queue latencies (the time a
+ * task waited for the worker: a task that waited past the sticky queue's timeout is replayed from
+ * its whole history).
+ */
+const COUNTER = /_total$|_count$|sticky_cache|schedule_to_start_latency_sum$/;
+
 const { values } = parseArgs({
   options: {
     apps: { type: 'string', default: '1000' },
@@ -496,13 +503,6 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
     maxMs: durations.at(-1) ?? null,
   };
 }
-
-/**
- * Counters, the workflow cache's hits and misses, and the sums of the queue latencies (the time a
- * task waited for the worker: a task that waited past the sticky queue's timeout is replayed from
- * its whole history).
- */
-const COUNTER = /_total$|_count$|sticky_cache|schedule_to_start_latency_sum$/;
 
 /** Counters (summed over labels; Kubernetes requests by verb) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
