@@ -67,7 +67,8 @@ import type { Phase, ProfileSummary } from './fleet/cpu-profile.js';
 import { appDir, createMonorepo, OBJECTS_PER_APP } from './fleet/monorepo.js';
 import { ProcSampler } from './fleet/proc-sampler.js';
 import type { ProcWindow } from './fleet/proc-sampler.js';
-import { ensureBuild, startWorkerProcess } from './fleet/worker-process.js';
+import { startWorkerProcess } from './fleet/worker-process.js';
+import { ensureBuild } from './support/build.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');

@@ -2,37 +2,11 @@
  * `mooring worker` as its own process, as a user runs it: the bundled JavaScript of
  * `dist/bin/mooring.js` (built first when a source is newer than the build), started with Node
  * directly so that `--cpu-prof` can be added; stopped with SIGTERM, which lets it shut down and
- * write its profile. The TypeScript sources through tsx cost the worker more memory (the loader's
- * transforms and source maps), which no installed worker pays.
+ * write its profile.
  */
-import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startProc } from '../support/proc.js';
 import type { Proc } from '../support/proc.js';
-
-const SOURCE_DIRS = ['cli', 'client', 'config', 'contract', 'core', 'workers', 'activities', 'workflows'];
-
-/** The newest modification time of a TypeScript source under `dir`. */
-async function newestSource(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
-    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds `dist/` (scripts/build) unless its stamp is newer than every source, as `bin/mooring` decides. */
-export async function ensureBuild(root: string, say: (line: string) => void): Promise<string> {
-  const stamp = await stat(join(root, 'dist/.build-stamp')).catch(() => undefined);
-  const newest = Math.max(...(await Promise.all(SOURCE_DIRS.map((d) => newestSource(join(root, d))))));
-  if (stamp && stamp.mtimeMs >= newest) return 'dist/bin/mooring.js (current build)';
-  say('building dist/ (npm run build): a source is newer than the build');
-  await promisify(execFile)(join(root, 'scripts/build'), [], { cwd: root, maxBuffer: 16 * 2 ** 20 });
-  return 'dist/bin/mooring.js (built by the bench)';
-}
 
 export async function startWorkerProcess(options: {
   root: string;

@@ -28,6 +28,7 @@ import type { PeersRepo } from './monorepo.js';
 import { startProc } from './proc.js';
 import type { Proc } from './proc.js';
 import { pushToWebhook } from '../support/webhook-push.js';
+import { ensureBuild } from '../support/build.js';
 
 export type Setting = 'default' | 'tuned';
 
@@ -482,6 +483,7 @@ export const mooring: Peer = {
         { urlPrefix: ctx.repo.baseUrl, username: ctx.repo.username, token: ctx.repo.password },
       ]),
     );
+    await ensureBuild(ctx.root, (line) => console.log(`[peers] ${line}`));
     // The local policy with http:// allowed: the benchmark's Git server is plain HTTP on loopback.
     const policy = join(ctx.work, 'policy.yaml');
     const local = await readFile(join(ctx.root, 'config/examples/policy-local.yaml'), 'utf8');
@@ -492,15 +494,7 @@ export const mooring: Peer = {
     const worker = startProc(
       'mooring-worker',
       process.execPath,
-      [
-        '--no-warnings=ExperimentalWarning',
-        '--import',
-        `file://${join(ctx.root, 'node_modules/tsx/dist/loader.mjs')}`,
-        join(ctx.root, 'cli/main.ts'),
-        'worker',
-        '--metrics-port',
-        String(ports.mooringMetrics),
-      ],
+      [join(ctx.root, 'dist/bin/mooring.js'), 'worker', '--metrics-port', String(ports.mooringMetrics)],
       {
         env: {
           MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', // as bin/mooring sets it
