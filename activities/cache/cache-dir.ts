@@ -7,7 +7,11 @@
  *   evicted: a running activity keeps what it reads. The cache may stay over its limit meanwhile.
  * - Eviction renames the entry away first, then deletes it: a reader sees the whole entry or none,
  *   never part of it, and a missing entry only costs a fetch or a render.
- * - Sweeps run soon after writes (`noteWrite`), on a timer, and on demand (`sweep`).
+ * - Sweeps run on a timer and on demand (`sweep`), and soon after writes (`noteWrite`) when the
+ *   writes took the cache past a limit. Between sweeps the cache keeps the size of each entry it
+ *   saw and measures only what was written since, so a write that leaves the cache within its
+ *   limits costs one `lstat`, not one per entry: a registering fleet writes thousands of manifests,
+ *   and listing the directories after each write was a sixth of the worker's main-thread CPU.
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, lstat, readdir, rename, rm, utimes } from 'node:fs/promises';
@@ -141,6 +145,10 @@ export class CacheDir {
   #lastSweep = 0;
   /** Sizes of immutable entries, by path. */
   readonly #sizes = new Map<string, number>();
+  /** Bytes of every entry as of the last sweep, with the writes measured since; none before a sweep. */
+  #index: Map<string, number> | undefined;
+  /** Entries written since they were last measured. */
+  readonly #written = new Set<string>();
 
   constructor(options: CacheDirOptions) {
     this.#options = options;
@@ -149,20 +157,47 @@ export class CacheDir {
     const settings = cacheSettings();
     this.limits = { ...settings.limits[options.name], ...options.limits };
     const interval = options.sweepIntervalMs ?? settings.sweepIntervalMs;
-    if (interval > 0) setInterval(() => this.#background(), interval).unref();
+    if (interval > 0) setInterval(() => void this.#background(() => this.sweep()), interval).unref();
   }
 
-  /** Asks for a sweep soon (after a write); returns at once. */
-  noteWrite(): void {
+  /**
+   * Notes that the entry at `path` was written: soon after, it is measured, and the cache swept if
+   * that took it past a limit. Returns at once.
+   */
+  noteWrite(path: string): void {
+    this.#written.add(path);
     if (this.#scheduled) return;
     const wait = Math.max(0, this.#lastSweep + WRITE_SWEEP_GAP_MS - Date.now());
     this.#scheduled = new Promise<void>((resolve) => {
       this.#timer = setTimeout(() => {
         this.#scheduled = undefined;
         this.#timer = undefined;
-        void this.#background().finally(resolve);
+        void this.#background(() => this.#afterWrites()).finally(resolve);
       }, wait).unref();
     });
+  }
+
+  /** Measures what was written; sweeps when the cache is over a limit, or was never swept. */
+  async #afterWrites(): Promise<void> {
+    await this.#running?.catch(() => undefined); // a sweep that listed the directories before the writes
+    const index = this.#index;
+    if (!index) {
+      this.#written.clear();
+      await this.sweep();
+      return;
+    }
+    const written = [...this.#written];
+    this.#written.clear();
+    for (const path of written) {
+      const info = await lstat(path).catch(() => undefined);
+      if (info) index.set(path, await this.#sizeOf(path));
+      else index.delete(path);
+    }
+    const { maxBytes, maxEntries } = this.limits;
+    let bytes = 0;
+    for (const size of index.values()) bytes += size;
+    if (bytes > maxBytes || index.size > maxEntries) await this.sweep();
+    else this.#lastSweep = Date.now();
   }
 
   /** Resolves when no sweep is scheduled or running. */
@@ -197,8 +232,8 @@ export class CacheDir {
     return await this.#running;
   }
 
-  async #background(): Promise<void> {
-    await this.sweep().catch((error: unknown) => {
+  async #background(work: () => Promise<unknown>): Promise<void> {
+    await work().catch((error: unknown) => {
       process.emitWarning(
         `Cannot clean the ${this.name} cache in ${this.dirs.join(', ')}: ${(error as Error).message}; ` +
           'it may grow past its limit until the next sweep (check the directory permissions and free space)',
@@ -236,6 +271,7 @@ export class CacheDir {
     }
     const present = new Set(entries.map((e) => e.path));
     for (const path of this.#sizes.keys()) if (!present.has(path)) this.#sizes.delete(path);
+    const index = new Map(entries.map((e) => [e.path, e.bytes]));
     entries.sort((a, b) => a.usedAt - b.usedAt);
     let bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
     let count = entries.length;
@@ -244,10 +280,12 @@ export class CacheDir {
       if (bytes <= maxBytes && count <= maxEntries) break;
       if (await this.#evict(entry.path, now)) {
         evicted.push(entry.path);
+        index.delete(entry.path);
         bytes -= entry.bytes;
         count -= 1;
       }
     }
+    this.#index = index;
     await this.#options.afterSweep?.(now);
     return { entries: count, bytes, evicted, overLimit: bytes > maxBytes || count > maxEntries };
   }

@@ -54,8 +54,9 @@ export function diffCache(
 export async function storeDiff(dir: string, diff: StoredDiff): Promise<string> {
   const content = JSON.stringify(diff);
   const key = createHash('sha256').update(content).digest('hex');
-  await writeFileAtomic(join(dir, `${key}.json`), content);
-  diffCache(dir).noteWrite();
+  const file = join(dir, `${key}.json`);
+  await writeFileAtomic(file, content);
+  diffCache(dir).noteWrite(file);
   return key;
 }
 

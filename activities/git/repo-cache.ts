@@ -263,7 +263,7 @@ export class RepoCache {
           await this.#ensureCommit(url, { sha: commit, ref: commit }, commit, signal);
           this.#stats.checkouts += 1;
           await writeTree(this.#git, { url, mirror: this.mirrorPath(url), sha: commit, target, signal });
-          this.cache.noteWrite();
+          this.cache.noteWrite(target);
           return target;
         }),
       options.signal,
@@ -413,7 +413,7 @@ export class RepoCache {
         signal,
       },
     );
-    this.cache.noteWrite();
+    this.cache.noteWrite(mirror);
   }
 
   async #listRefs(url: string, revision: ParsedRevision, signal?: AbortSignal): Promise<Map<string, string>> {

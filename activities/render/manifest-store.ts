@@ -91,7 +91,7 @@ export class ManifestStore {
     const key = sha256(content);
     if (!(await this.has(key))) {
       await writeFileAtomic(this.#file(key), content);
-      this.cache.noteWrite();
+      this.cache.noteWrite(this.#file(key));
     }
     return key;
   }

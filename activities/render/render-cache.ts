@@ -113,6 +113,6 @@ export class RenderCache {
   ): Promise<void> {
     const file = join(this.dir, `${renderCacheKey(input, context)}.json`);
     await writeFileAtomic(file, JSON.stringify(summary));
-    this.cache.noteWrite();
+    this.cache.noteWrite(file);
   }
 }

@@ -100,7 +100,7 @@ export class ChartCache {
           // Another process installed the same key first: its content is the same chart.
           if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
         }
-        this.cache.noteWrite();
+        this.cache.noteWrite(entry);
         const installed = await this.lookup(ref);
         if (!installed)
           throw new Error(`Chart cache entry ${entry} vanished right after it was written; retry`);

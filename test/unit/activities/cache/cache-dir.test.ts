@@ -141,9 +141,82 @@ describe('CacheDir', () => {
     const { dir, cache } = await fresh({ maxEntries: 1 });
     await entry(join(dir, 'a.json'), 10, 30 * MINUTE);
     await entry(join(dir, 'b.json'), 10, 20 * MINUTE);
-    cache.noteWrite();
+    cache.noteWrite(join(dir, 'b.json'));
     await cache.settled();
     assert.deepEqual(await readdir(dir), ['b.json']);
+  });
+
+  describe('after a sweep, a noted write is measured alone', () => {
+    /** A cache whose sweeps are counted by the directory listings they make. */
+    const counted = async (limits: { maxBytes?: number; maxEntries?: number }) => {
+      const dir = join(root, `c${(n += 1)}`);
+      await mkdir(dir);
+      let listed = 0;
+      const cache = new CacheDir({
+        name: 'manifests',
+        dirs: [dir],
+        isEntry: (name) => {
+          listed += 1;
+          return name.endsWith('.json');
+        },
+        limits: { maxBytes: 1e9, maxEntries: 1e6, graceMs: 0, ...limits },
+        sweepIntervalMs: 0,
+      });
+      return { dir, cache, listings: () => listed };
+    };
+
+    it('lists nothing while the writes leave the cache within its limits', async () => {
+      const { dir, cache, listings } = await counted({ maxEntries: 3 });
+      await entry(join(dir, 'a.json'), 10, 30 * MINUTE);
+      await cache.sweep();
+      const afterSweep = listings();
+      for (const name of ['b.json', 'c.json']) {
+        await entry(join(dir, name), 10, 0);
+        cache.noteWrite(join(dir, name));
+        await cache.settled();
+      }
+      assert.equal(listings(), afterSweep, 'no directory was listed for writes within the limits');
+      assert.deepEqual((await readdir(dir)).sort(), ['a.json', 'b.json', 'c.json']);
+    });
+
+    it('sweeps once the writes take the cache past its entries or its bytes', async () => {
+      const byCount = await counted({ maxEntries: 2 });
+      await entry(join(byCount.dir, 'a.json'), 10, 30 * MINUTE);
+      await entry(join(byCount.dir, 'b.json'), 10, 20 * MINUTE);
+      await byCount.cache.sweep();
+      await entry(join(byCount.dir, 'c.json'), 10, 0);
+      byCount.cache.noteWrite(join(byCount.dir, 'c.json'));
+      await byCount.cache.settled();
+      assert.deepEqual((await readdir(byCount.dir)).sort(), ['b.json', 'c.json']);
+
+      const byBytes = await counted({ maxBytes: 250 });
+      await entry(join(byBytes.dir, 'a.json'), 100, 30 * MINUTE);
+      await byBytes.cache.sweep();
+      await entry(join(byBytes.dir, 'b.json'), 100, 0);
+      byBytes.cache.noteWrite(join(byBytes.dir, 'b.json'));
+      await byBytes.cache.settled();
+      assert.equal((await readdir(byBytes.dir)).length, 2, 'within 250 bytes: kept');
+      await entry(join(byBytes.dir, 'c.json'), 100, 0);
+      byBytes.cache.noteWrite(join(byBytes.dir, 'c.json'));
+      await byBytes.cache.settled();
+      assert.deepEqual((await readdir(byBytes.dir)).sort(), ['b.json', 'c.json']);
+    });
+
+    it('counts an entry written again once, and a noted entry that is gone not at all', async () => {
+      const { dir, cache, listings } = await counted({ maxEntries: 2 });
+      await entry(join(dir, 'a.json'), 10, 30 * MINUTE);
+      await cache.sweep();
+      const afterSweep = listings();
+      for (let i = 0; i < 3; i++) {
+        await entry(join(dir, 'b.json'), 10, 0);
+        cache.noteWrite(join(dir, 'b.json'));
+        await cache.settled();
+      }
+      cache.noteWrite(join(dir, 'never-written.json'));
+      await cache.settled();
+      assert.equal(listings(), afterSweep);
+      assert.deepEqual((await readdir(dir)).sort(), ['a.json', 'b.json']);
+    });
   });
 
   it('touch leaves a missing entry missing', async () => {
