@@ -1,6 +1,8 @@
 /**
  * End-to-end figures on the real local stack (Temporal dev server + kwok), with the guestbook
- * example in a local bare Git repository and an in-process worker on its own task queue:
+ * example in a local bare Git repository and a worker on its own task queue: `mooring worker` of
+ * the shipped bundle in a process of its own (`--worker in-process` runs it in this process, from
+ * the TypeScript sources, as the tests do):
  *
  *  - commit → Synced (the live Deployment shows the new image) and → Healthy after the trigger
  *    (goals: median ≤ 0.7 s and ≤ 1 s), as probes see them (the status query every `--probe-ms`,
@@ -18,11 +20,13 @@
  * The trigger is a signed GitHub push event to an in-process `mooring webhook` receiver
  * (`--trigger refresh` signals `refresh` directly instead).
  *
- *   eval "$(scripts/stack env)"; node --import tsx bench/e2e-latency.ts [--runs 7] [--poll-runs 5] [--trigger webhook|refresh] [--probe-ms 25]
+ *   eval "$(scripts/stack env)"; node --import tsx bench/e2e-latency.ts [--runs 7] [--poll-runs 5] [--trigger webhook|refresh] [--probe-ms 25] [--worker process|in-process]
  *
  * Prints one JSON line, then lines for humans.
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startWebhookService } from '../client/webhook/service.js';
 import { pushToWebhook, webhookSettled } from './support/webhook-push.js';
@@ -45,17 +49,24 @@ import { guestbookDeployment, settledAt, startE2e } from '../test/support/e2e.js
 import type { E2eApp, E2eEnv } from '../test/support/e2e.js';
 import { countEvents, waitQuiescent } from '../test/support/workflow-history.js';
 import { summarize } from './support/stats.js';
+import { ensureBuild } from './support/build.js';
+import { startProc } from './support/proc.js';
+import type { Proc } from './support/proc.js';
 import type { Summary } from './support/stats.js';
 
 process.env.MOORING_LOG_LEVEL ??= 'warn';
+const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     'poll-runs': { type: 'string', default: '5' },
     trigger: { type: 'string', default: 'webhook' },
     'probe-ms': { type: 'string', default: '25' },
+    worker: { type: 'string', default: 'process' },
   },
 });
+if (values.worker !== 'process' && values.worker !== 'in-process')
+  throw new Error(`--worker must be "process" or "in-process", not ${JSON.stringify(values.worker)}`);
 const runs = Math.max(5, Number(values.runs) || 7);
 const pollRuns = Math.max(0, Number(values['poll-runs']) || 0);
 const HEALTH_TIMEOUT_MS = 5000;
@@ -362,7 +373,37 @@ async function gitPollRuns(env: E2eEnv, app: E2eApp): Promise<Summary | undefine
 }
 
 const kube = await KubeClient.fromKubeconfig();
-const env = await startE2e('bench');
+const env = await startE2e('bench', { worker: values.worker === 'in-process' });
+const workerCode =
+  values.worker === 'in-process'
+    ? 'in this process, from the TypeScript sources (tsx)'
+    : await ensureBuild(ROOT, (l) => console.error(`[bench] ${l}`));
+const workerProc = values.worker === 'process' ? startWorkerProcess(env) : undefined;
+
+/** `mooring worker` of the shipped bundle, on the harness's task queue and cluster, until the bench ends. */
+function startWorkerProcess(e: E2eEnv): Proc {
+  const proc = startProc(
+    'mooring worker',
+    process.execPath,
+    [
+      join(ROOT, 'dist/bin/mooring.js'),
+      'worker',
+      '--task-queue',
+      e.taskQueue,
+      '--cluster',
+      e.cluster,
+      '--no-schedules',
+      '--metrics-port',
+      '0',
+    ],
+    {
+      env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+      logFile: join(tmpdir(), `mooring-e2e-bench-worker-${e.taskQueue}.log`),
+    },
+  );
+  e.watchWorker(proc);
+  return proc;
+}
 const secret = randomBytes(32).toString('hex');
 const webhook =
   values.trigger === 'webhook'
@@ -456,6 +497,7 @@ try {
       beyondTimeoutMedianMs: neverReady.medianMs - HEALTH_TIMEOUT_MS,
     },
     commitToHealthyByGitPoll: gitPoll ?? 'not measured (--poll-runs 0)',
+    worker: workerCode,
     node: process.version,
   };
   console.log(JSON.stringify(report));
@@ -488,5 +530,6 @@ try {
 } finally {
   await webhook?.close();
   await env.close();
+  await workerProc?.stop();
   kube.close();
 }
