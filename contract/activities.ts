@@ -322,6 +322,20 @@ export interface PrepareSyncResult {
   warnings?: string[];
 }
 
+/**
+ * Input of `renderAndPrepare`: a plan whose manifests are not rendered yet. `source` is required
+ * (it is what gets rendered); the manifest key is the render's.
+ */
+export type RenderAndPrepareInput = Omit<PlanInput, 'manifestKey' | 'source'> & {
+  source: RenderManifestsInput;
+};
+
+/** Result of `renderAndPrepare`: what `renderManifests` and then `prepareSync` would have returned. */
+export interface RenderAndPrepareResult {
+  rendered: RenderManifestsResult;
+  prepared: PrepareSyncResult;
+}
+
 export interface ApplyStepInput extends PlanInput {
   phase: SyncPhaseName;
   wave: number;
@@ -427,6 +441,11 @@ export interface ClusterActivities {
   affectedAppPaths(input: AffectedAppPathsInput): Promise<AffectedAppPathsResult>;
   renderManifests(input: RenderManifestsInput): Promise<RenderManifestsResult>;
   prepareSync(input: PlanInput): Promise<PrepareSyncResult>;
+  /**
+   * `renderManifests` then `prepareSync` in one call: a sync's first step, one activity and one
+   * workflow task fewer. Agents older than 0.14.0 lack it; the sync workflow then makes the two calls.
+   */
+  renderAndPrepare(input: RenderAndPrepareInput): Promise<RenderAndPrepareResult>;
   applyStep(input: ApplyStepInput): Promise<ApplyStepResult>;
   pruneOrphans(input: PruneInput): Promise<PruneResult>;
   waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyResult>;

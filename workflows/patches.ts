@@ -75,4 +75,9 @@ export const PATCHES = {
    * one workflow task fewer per registering app, and its first sync starts one round trip sooner.
    */
   windowCheckBesideResolve: 'window-check-beside-resolve',
+  /**
+   * A sync renders and dry-runs in one call to the agent (`renderAndPrepare`), before an app of
+   * apps' children are registered: one activity and one workflow task fewer per sync.
+   */
+  renderWithDryRun: 'render-with-dry-run',
 } as const;

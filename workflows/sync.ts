@@ -29,6 +29,8 @@ import type {
   PrepareSyncResult,
   PruneInput,
   PruneResult,
+  RenderAndPrepareInput,
+  RenderAndPrepareResult,
   RenderManifestsInput,
   RenderManifestsResult,
   WaitHealthyResult,
@@ -127,6 +129,17 @@ function isManifestsMissing(err: unknown): boolean {
   );
 }
 
+/** The failure type of a call the agent's worker does not know (the Temporal SDK's). */
+const UNKNOWN_ACTIVITY = 'NotFoundError';
+
+function isUnknownActivity(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === UNKNOWN_ACTIVITY
+  );
+}
+
 /** App of apps: child Applications become Mooring apps of their own instead of cluster objects. */
 function hasChildApplications(rendered: RenderManifestsResult): boolean {
   return (rendered.kinds.Application ?? 0) + (rendered.kinds.ApplicationSet ?? 0) > 0;
@@ -181,12 +194,10 @@ class SyncOperation {
     let plan: PlanInput | undefined;
     let prepared: PrepareSyncResult | undefined;
     try {
-      const rendered = await this.#render(pass);
-      if (hasChildApplications(rendered) && !this.#input.dryRun)
-        await this.#registerChildApplications(pass, rendered);
+      const { rendered, prepared: checked } = await this.#renderAndDryRun(pass);
+      prepared = checked;
       pass.manifestKey = rendered.manifestKey;
       plan = this.#plan(rendered.manifestKey, pass.revision);
-      prepared = await this.#dryRun(pass, plan, rendered);
       if (this.#input.dryRun) return dryRunDeployment(prepared, rendered.manifestKey);
       this.#refuseEmptyPrune(rendered, prepared);
       pass.touchedCluster = true;
@@ -315,6 +326,51 @@ class SyncOperation {
     return result;
   }
 
+  /**
+   * Render, register an app of apps' children (not in a dry run), and dry-run every object. Since
+   * 0.14.0 the agent renders and dry-runs in one call, before any child is registered; an agent
+   * older than that lacks the call, and then the sync makes the calls one by one as before.
+   */
+  async #renderAndDryRun(pass: Pass): Promise<RenderAndPrepareResult> {
+    const together = patched(PATCHES.renderWithDryRun) ? await this.#renderWithDryRun(pass) : undefined;
+    if (together) {
+      if (hasChildApplications(together.rendered) && !this.#input.dryRun)
+        await this.#registerChildApplications(pass, together.rendered);
+      return together;
+    }
+    const rendered = await this.#render(pass);
+    if (hasChildApplications(rendered) && !this.#input.dryRun)
+      await this.#registerChildApplications(pass, rendered);
+    pass.manifestKey = rendered.manifestKey;
+    const prepared = await this.#dryRun(pass, this.#plan(rendered.manifestKey, pass.revision), rendered);
+    return { rendered, prepared };
+  }
+
+  /** The agent's `renderAndPrepare`; undefined when the agent does not have it (older than 0.14.0). */
+  async #renderWithDryRun(pass: Pass): Promise<RenderAndPrepareResult | undefined> {
+    const { spec } = this.#input;
+    const { quick } = this.#profiles;
+    this.#step = `render and dry-run${pass.label}`;
+    try {
+      return await this.#onAgent(() =>
+        this.#quick.renderAndPrepare.executeWithOptions(
+          {
+            ...quick,
+            retry: {
+              ...quick.retry,
+              nonRetryableErrorTypes: [...(quick.retry?.nonRetryableErrorTypes ?? []), UNKNOWN_ACTIVITY],
+            },
+            summary: `render and dry-run ${spec.source.path}@${short(pass.revision)}`,
+          },
+          [this.#unrenderedPlan(pass.revision)],
+        ),
+      );
+    } catch (err) {
+      if (isUnknownActivity(err)) return undefined;
+      throw err;
+    }
+  }
+
   async #render(pass: Pass): Promise<RenderManifestsResult> {
     const { spec } = this.#input;
     this.#step = `render${pass.label}`;
@@ -403,10 +459,14 @@ class SyncOperation {
 
   /** What every cluster-side step gets to rebuild the same plan from the rendered manifests. */
   #plan(manifestKey: string, revision: string): PlanInput {
+    return { ...this.#unrenderedPlan(revision), manifestKey };
+  }
+
+  /** The plan before its render: what `renderAndPrepare` renders and checks. */
+  #unrenderedPlan(revision: string): RenderAndPrepareInput {
     const { app, spec } = this.#input;
     return {
       app,
-      manifestKey,
       namespace: spec.destination.namespace,
       syncOptions: spec.syncPolicy.syncOptions,
       ignoreDifferences: spec.ignoreDifferences,

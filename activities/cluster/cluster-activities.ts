@@ -17,6 +17,7 @@ import type {
   DiffApplicationResult,
   PlanInput,
   PrepareSyncResult,
+  RenderAndPrepareResult,
   PruneInput,
   RenderManifestsInput,
   RenderManifestsResult,
@@ -432,6 +433,12 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
       return await timed('list-directories', () => git.listRepoDirectories(input));
     },
     renderManifests,
+
+    async renderAndPrepare(input): Promise<RenderAndPrepareResult> {
+      const rendered = await renderManifests(input.source);
+      const prepared = await activities.prepareSync({ ...input, manifestKey: rendered.manifestKey });
+      return { rendered, prepared };
+    },
 
     async prepareSync(input): Promise<PrepareSyncResult> {
       const { signal } = activityContext();

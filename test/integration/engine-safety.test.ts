@@ -46,6 +46,7 @@ describe('dry run before the first write, on the real stack', () => {
           '          imagePullPolicy: Sometimes',
           '',
         ].join('\n'),
+        'fine/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  ok: "yes"\n`,
         'own-namespace/namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: eng-own-${suffix}\n`,
         'own-namespace/good.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n  namespace: eng-own-${suffix}\ndata:\n  ok: "yes"\n`,
         'own-namespace/bad.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\n  namespace: eng-own-${suffix}\nspec:\n  ports:\n    - port: 99999\n`,
@@ -92,6 +93,38 @@ describe('dry run before the first write, on the real stack', () => {
       assert.match(err.message, /Sometimes/);
       return true;
     });
+    assert.equal(await exists(['deployment', 'api', '-n', namespace]), false);
+  });
+
+  it('renders and dry-runs in one call with the answer of the two calls, and rejects as the dry run does', async () => {
+    const namespace = `eng-joint-${suffix}`;
+    namespaces.push(namespace);
+    await kubectl(['create', 'namespace', namespace]);
+    const { sha } = await engine.activities.resolveRevision({ repoURL: repo.url, targetRevision: 'main' });
+    const unrendered = (app: string, path: string) => ({
+      app,
+      namespace,
+      syncOptions: [],
+      ignoreDifferences: [],
+      source: { appName: app, repoURL: repo.url, revision: sha, path, namespace },
+    });
+
+    const joint = await engine.activities.renderAndPrepare(unrendered(`fine-${suffix}`, 'fine'));
+    const plan = await engine.render(repo, { app: `fine-${suffix}`, path: 'fine', namespace });
+    assert.equal(joint.rendered.manifestKey, plan.manifestKey);
+    assert.deepEqual(joint.rendered.kinds, { ConfigMap: 1 });
+    assert.deepEqual(joint.prepared, await engine.activities.prepareSync(plan));
+    assert.deepEqual(joint.prepared.changes, { created: 1, configured: 0, unchanged: 0 });
+
+    await assert.rejects(
+      engine.activities.renderAndPrepare(unrendered(`joint-${suffix}`, 'field')),
+      (err: Error) => {
+        assert.ok(err instanceof ApplyRejected, `${err.name}: ${err.message}`);
+        assert.match(err.message, /spec\.template\.spec\.containers\[0\]\.imagePullPolicy/);
+        return true;
+      },
+    );
+    assert.equal(await exists(['configmap', 'fine', '-n', namespace]), false, 'a dry run writes nothing');
     assert.equal(await exists(['deployment', 'api', '-n', namespace]), false);
   });
 

@@ -56,6 +56,46 @@ describe('application workflow: auto-sync and automatic rollback', () => {
     );
   });
 
+  it('renders and dry-runs a commit in one call to the agent', async () => {
+    const spec = await syncedApp('wf-together', sha('together-1'));
+    const s = await env.status(spec.name);
+    const history = await env.client.workflow
+      .getHandle(syncWorkflowId(spec.name, s.history[0]?.id ?? 0))
+      .fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+    assert.deepEqual(scheduled, ['renderAndPrepare', 'applyStep', 'waitHealthy']);
+  });
+
+  it('renders and dry-runs in two calls on an agent older than 0.14.0, which lacks the joint call', async () => {
+    const older = await startWorkflowEnv({ agentWithout: ['renderAndPrepare'] });
+    try {
+      const c1 = sha('older-agent-1');
+      const spec = await older.syncedApp('wf-older-agent', c1);
+      const s = await older.status(spec.name);
+      assert.deepEqual([s.deployedRevision, s.health, s.history[0]?.outcome], [c1, 'Healthy', 'Succeeded']);
+      const events =
+        (
+          await older.client.workflow
+            .getHandle(syncWorkflowId(spec.name, s.history[0]?.id ?? 0))
+            .fetchHistory()
+        ).events ?? [];
+      const failed = events.flatMap((e) => (e.activityTaskFailedEventAttributes ? [e] : []));
+      const attempts = events.flatMap((e) => {
+        const started = e.activityTaskStartedEventAttributes;
+        return started ? [started.attempt] : [];
+      });
+      assert.equal(failed.length, 1, 'the joint call fails, then the two calls follow');
+      assert.deepEqual(new Set(attempts), new Set([1]), 'no call was retried');
+      assert.deepEqual(older.script.rendered(spec.name), [c1]);
+      assert.equal(older.script.callsOf('prepareSync', spec.name).length, 1);
+    } finally {
+      await older.close();
+    }
+  });
+
   it('prunes beside the health wait only when the dry run found objects left over', async () => {
     const [c1, c2] = [sha('leftover-1'), sha('leftover-2')];
     env.script.orphans.set(c2, 2);

@@ -187,7 +187,7 @@ export function stubClusterActivities(
     if (!commit) throw new Error(`No scripted head for ${repoURL}@${targetRevision}`);
     return commit;
   };
-  return {
+  const activities: ClusterActivities & AppOfAppsActivities & SyncWindowActivities = {
     async checkSyncWindow(input) {
       log('checkSyncWindow', input, input.app);
       return script.syncWindow(input);
@@ -231,6 +231,13 @@ export function stubClusterActivities(
     async childApplications(input) {
       log('childApplications', input, input.app, fromKey(input.manifestKey).revision);
       return { specs: script.children.get(input.app) ?? [], warnings: [] };
+    },
+    // As the agent does: each half is logged (and fails as scripted) as its own call would be.
+    async renderAndPrepare(input) {
+      log('renderAndPrepare', input, input.app, input.source.revision);
+      const rendered = await activities.renderManifests(input.source);
+      const prepared = await activities.prepareSync({ ...input, manifestKey: rendered.manifestKey });
+      return { rendered, prepared };
     },
     async prepareSync(input) {
       log('prepareSync', input, input.app, fromKey(input.manifestKey).revision);
@@ -336,6 +343,7 @@ export function stubClusterActivities(
       };
     },
   };
+  return activities;
 }
 
 /** The apps of `script` that `filter` selects, as the fleet index would. */

@@ -108,6 +108,8 @@ export interface WorkflowEnvOptions {
    * starts the child app workflows on this environment's queue) instead of the stub. @default false
    */
   realChildRegistration?: boolean;
+  /** Activities the cluster's agent does not serve, as an agent of an older release. @default [] */
+  agentWithout?: readonly string[];
 }
 
 /** Starts a workflow worker (stub control activities) and a cluster worker (stub cluster activities). */
@@ -138,7 +140,9 @@ export async function startWorkflowEnv(options: WorkflowEnvOptions = {}): Promis
   const clusterWorker = await Worker.create({
     connection,
     taskQueue: clusterTaskQueue(cluster),
-    activities: stubClusterActivities(script),
+    activities: Object.fromEntries(
+      Object.entries(stubClusterActivities(script)).filter(([name]) => !options.agentWithout?.includes(name)),
+    ),
   });
   const running = Promise.all([workflowWorker.run(), clusterWorker.run()]);
   const apps = new Set<string>();
