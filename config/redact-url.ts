@@ -8,10 +8,15 @@
 export const REDACTED = '***';
 
 /** `scheme://userinfo@` anywhere in a text. */
-export const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
 const SCP_LIKE = /^([^\s/@]+)@([^\s/:]+):(?!\/\/)/;
 /** `?name=value` / `&name=value` pairs anywhere in a text; the value stops at a separator or quote. */
 const QUERY_PARAM = /([?&;])([^=&;?#\s'"<>]+)=([^&;#\s'"<>]*)/g;
+
+/** `text` without the userinfo of any `scheme://` URL in it. */
+export function stripUserinfo(text: string): string {
+  return text.replace(URL_USERINFO, '$1');
+}
 
 /**
  * True when a query parameter of this name holds a credential: any name containing `token`,

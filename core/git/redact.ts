@@ -3,7 +3,7 @@
  * logs) passes through `redactText`, and the CLI names repositories with `redactUrl`, so a token
  * typed into a repo URL (as userinfo or as a query parameter) or handed to git never shows up.
  */
-import { REDACTED, URL_USERINFO, maskSecretParams } from '../../config/redact-url.js';
+import { REDACTED, maskSecretParams, stripUserinfo } from '../../config/redact-url.js';
 
 export { REDACTED, isSecretParam, redactUrl } from '../../config/redact-url.js';
 
@@ -19,7 +19,7 @@ export interface RedactOptions {
  * characters are ignored (they would mask ordinary words).
  */
 export function redactText(text: string, options: RedactOptions = {}): string {
-  let out = maskSecretParams(text.replace(URL_USERINFO, '$1'));
+  let out = maskSecretParams(stripUserinfo(text));
   const secrets = [...(options.secrets ?? [])]
     .filter((s) => s.length >= 4)
     .sort((a, b) => b.length - a.length);

@@ -14,7 +14,7 @@ import { statusQuery } from '../../../contract/messages.js';
 import { applicationWorkflowId, clusterTaskQueue } from '../../../contract/ids.js';
 import type { AppStatus } from '../../../contract/messages.js';
 import type { MooringSinks } from '../../../contract/sinks.js';
-import { WORKFLOWS_ENTRY } from '../../../workers/workflow-bundle.js';
+import { workflowBundleOptions } from '../../../workers/workflow-bundle.js';
 import { uniqueSuffix } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 import { eventTypes } from './history-json.js';
@@ -36,7 +36,7 @@ export function workflowBundle(
   let bundle = bundles.get(key);
   if (!bundle) {
     bundle = bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_ENTRY,
+      ...workflowBundleOptions(),
       workflowInterceptorModules: [...interceptorModules],
       logger: quietLogger,
     });
