@@ -10,7 +10,7 @@
  * pushed each other out, and they expired before the next scan), so each scan made 10,000 dry runs.
  * Entries now live an hour (the sixth scan after a dry run makes it again) and the cache is bounded
  * by the size of what it holds as well as by count; an entry does not keep the prediction's
- * status, which a diff never compares.
+ * status or managedFields, which a diff never reads from it.
  */
 import { createHash } from 'node:crypto';
 import { refOf, refKey } from '../../contract/object-ref.js';
@@ -92,8 +92,13 @@ export class PredictionCache {
   }
 }
 
-/** A prediction without its status, which a diff never compares. */
+/**
+ * A prediction without what a diff never reads from it: its status, and its managedFields (a diff
+ * takes field ownership from the live object, whose uid and resourceVersion key the entry). The
+ * managedFields are about 40 % of a typical object applied by Mooring.
+ */
 function slimPrediction(predicted: KubeObject): KubeObject {
-  const { status: _status, ...rest } = predicted;
-  return rest as KubeObject;
+  const { status: _status, metadata, ...rest } = predicted;
+  const { managedFields: _managedFields, ...slimMetadata } = metadata;
+  return { ...rest, metadata: slimMetadata } as KubeObject;
 }

@@ -55,6 +55,22 @@ describe('PredictionCache', () => {
     assert.equal(cache.size, 2, 'a prediction larger than the whole budget is not kept');
   });
 
+  it('keeps neither the managedFields nor the status of a prediction, and the rest whole', () => {
+    const cache = new PredictionCache();
+    const key = PredictionCache.refOf(desired, live('7'));
+    const managedFields = [{ manager: 'mooring', operation: 'Apply', fieldsV1: { 'f:data': { 'f:x': {} } } }];
+    const predicted: KubeObject = {
+      ...live('7'),
+      metadata: { ...live('7').metadata, labels: { app: 'a' }, managedFields },
+      status: { s: 1 },
+    };
+    cache.set(key, predicted);
+    const { status: _status, ...rest } = predicted;
+    const { managedFields: _managedFields, ...metadata } = predicted.metadata;
+    assert.deepEqual(cache.get(key), { ...rest, metadata });
+    assert.equal(predicted.metadata.managedFields, managedFields, 'the caller’s object is left as it was');
+  });
+
   it('forgets entries after the TTL and beyond the size limit', () => {
     const cache = new PredictionCache({ ttlMs: 1000, maxEntries: 2 });
     const keys = ['1', '2', '3'].map((v) => PredictionCache.refOf(desired, live(v)));

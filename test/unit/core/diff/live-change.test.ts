@@ -73,4 +73,13 @@ describe('live change', () => {
     // Nothing changed that can be attributed: not provably ours.
     assert.equal(writtenOnlyBy(before, before, ['mooring']), false);
   });
+
+  it('tells entries apart by their fields as well as their time, and keeps a digest, not the fields', () => {
+    const fields = (key: string) => ({ ...entry('kubectl-edit', 't1'), fieldsV1: { [`f:${key}`]: {} } });
+    const before = managerEntries(deployment({ managers: [fields('replicas'.repeat(100))] }));
+    const after = managerEntries(deployment({ managers: [fields('paused')] }));
+    assert.equal(writtenOnlyBy(before, after, ['mooring']), false, 'a change of fields alone is seen');
+    assert.equal(writtenOnlyBy(before, after, ['kubectl-edit']), true);
+    for (const digest of [...before.values(), ...after.values()]) assert.ok(digest.length <= 64, digest);
+  });
 });
