@@ -81,8 +81,9 @@ export interface WorkerOptions {
 const CLUSTER_ACTIVITY_SLOTS = 128;
 
 /**
- * Workflows kept in memory between their tasks, about 1.1 MB each (bench/fleet.ts: 200 cached
- * apps took 230 MB). The SDK's default grows with the heap limit (about 2,300 here), so a fleet of
+ * Workflows kept in memory between their tasks: 1.1 MB each before 0.14.0 (bench/fleet.ts: 200
+ * cached apps took 230 MB), 0.3–0.4 MB for an idle app since its modules are shared
+ * (workflow-bundle.ts). The SDK's default grows with the heap limit (about 2,300 here), so a fleet of
  * 1,000 apps kept every one and the worker stayed at 1.4 GB. An app is busy only while it syncs:
  * 250 held what a registering fleet of 1,000 had in flight (registration took as long), and an app
  * evicted since replays its history when it next wakes (a commit, a drift, its hourly refresh).
