@@ -303,7 +303,7 @@ describe('fault matrix', { concurrency: 3 }, () => {
               sha,
               generationBefore: generation,
               generations: 1,
-              step: label === 'dry run' ? /^dry-run/ : /^apply /,
+              step: label === 'dry run' ? /dry-run/ : /^apply /, // "render and dry-run" since 0.14.0
             },
           );
         }),

@@ -96,10 +96,10 @@ describe('Temporal Web UI: a metric-gated rollback', { skip: chromiumMissing() }
     const start = body.indexOf('Event History');
     assert.ok(start >= 0, 'the page has an event history');
     const timeline = body.slice(start, body.indexOf('Event ID', start));
-    const rollbackRender = positionOf(timeline, `render guestbook@${good.slice(0, 7)}`);
+    const rollbackRender = positionOf(timeline, `render and dry-run guestbook@${good.slice(0, 7)}`);
     const measured = positionOf(timeline, 'queryMetric • analysis error-ratio 1/3');
     const baked = positionOf(timeline, `analysis bake time ${BAKE}`);
-    const badRender = positionOf(timeline, `render guestbook@${bad.slice(0, 7)}`);
+    const badRender = positionOf(timeline, `render and dry-run guestbook@${bad.slice(0, 7)}`);
     const healthWait = timeline.indexOf('waitHealthy', baked);
     assert.ok(
       rollbackRender < measured && measured < baked && baked < healthWait && healthWait < badRender,
