@@ -67,6 +67,8 @@ describe('watch-based drift detection', () => {
   });
 
   test("Mooring's own sync of a new commit nominates nothing; the next hand edit is caught", async () => {
+    // Counted once the watcher waits again: a check still running for the previous test counts there.
+    await waitWatching(env.client, watcher);
     const before = await driftChecks(env.client, watcher);
     const sha = await app.repo.commit('new image', {
       'guestbook/deployment.yaml': await guestbookDeployment({
