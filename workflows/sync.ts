@@ -334,13 +334,11 @@ class SyncOperation {
   async #renderAndDryRun(pass: Pass): Promise<RenderAndPrepareResult> {
     const together = patched(PATCHES.renderWithDryRun) ? await this.#renderWithDryRun(pass) : undefined;
     if (together) {
-      if (hasChildApplications(together.rendered) && !this.#input.dryRun)
-        await this.#registerChildApplications(pass, together.rendered);
+      await this.#registerChildApplications(pass, together.rendered);
       return together;
     }
     const rendered = await this.#render(pass);
-    if (hasChildApplications(rendered) && !this.#input.dryRun)
-      await this.#registerChildApplications(pass, rendered);
+    await this.#registerChildApplications(pass, rendered);
     pass.manifestKey = rendered.manifestKey;
     const prepared = await this.#dryRun(pass, this.#plan(rendered.manifestKey, pass.revision), rendered);
     return { rendered, prepared };
@@ -437,9 +435,11 @@ class SyncOperation {
 
   /**
    * The agent reads and checks the child specs (it has the manifests and the policy); the control
-   * plane registers them (an agent's credential may not start workflows).
+   * plane registers them (an agent's credential may not start workflows). Nothing to do for an app
+   * without child Applications, or in a dry run.
    */
   async #registerChildApplications(pass: Pass, rendered: RenderManifestsResult): Promise<void> {
+    if (!hasChildApplications(rendered) || this.#input.dryRun) return;
     this.#step = `register child applications${pass.label}`;
     const input = { app: this.#input.app, manifestKey: rendered.manifestKey, revision: pass.revision };
     if (!patched(PATCHES.childAppsOnControlPlane)) {
