@@ -49,7 +49,7 @@ import { guestbookDeployment, settledAt, startE2e } from '../test/support/e2e.js
 import type { E2eApp, E2eEnv } from '../test/support/e2e.js';
 import { countEvents, waitQuiescent } from '../test/support/workflow-history.js';
 import { summarize } from './support/stats.js';
-import { ensureBuild } from './support/build.js';
+import { ensureBuild, shippedWorker } from './support/build.js';
 import { startProc } from './support/proc.js';
 import type { Proc } from './support/proc.js';
 import type { Summary } from './support/stats.js';
@@ -382,25 +382,19 @@ const workerProc = values.worker === 'process' ? startWorkerProcess(env) : undef
 
 /** `mooring worker` of the shipped bundle, on the harness's task queue and cluster, until the bench ends. */
 function startWorkerProcess(e: E2eEnv): Proc {
-  const proc = startProc(
-    'mooring worker',
-    process.execPath,
-    [
-      join(ROOT, 'dist/bin/mooring.js'),
-      'worker',
-      '--task-queue',
-      e.taskQueue,
-      '--cluster',
-      e.cluster,
-      '--no-schedules',
-      '--metrics-port',
-      '0',
-    ],
-    {
-      env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
-      logFile: join(tmpdir(), `mooring-e2e-bench-worker-${e.taskQueue}.log`),
-    },
-  );
+  const worker = shippedWorker(ROOT, [
+    '--task-queue',
+    e.taskQueue,
+    '--cluster',
+    e.cluster,
+    '--no-schedules',
+    '--metrics-port',
+    '0',
+  ]);
+  const proc = startProc('mooring worker', worker.command, worker.args, {
+    env: worker.env,
+    logFile: join(tmpdir(), `mooring-e2e-bench-worker-${e.taskQueue}.log`),
+  });
   e.watchWorker(proc);
   return proc;
 }

@@ -4,7 +4,7 @@
  * directly so that `--cpu-prof` can be added; stopped with SIGTERM, which lets it shut down and
  * write its profile.
  */
-import { join } from 'node:path';
+import { shippedWorker } from '../support/build.js';
 import { startProc } from '../support/proc.js';
 import type { Proc } from '../support/proc.js';
 
@@ -21,24 +21,27 @@ export async function startWorkerProcess(options: {
   /** Where the worker writes a heap snapshot of its main thread when sent SIGUSR2. */
   heapSnapshotDir?: string;
 }): Promise<Proc> {
-  const nodeArgs = [
-    ...(options.heapSnapshotDir
-      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`]
-      : []),
-    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
-    ...(options.cpuProfDir && options.cpuProfIntervalUs
-      ? [`--cpu-prof-interval=${options.cpuProfIntervalUs}`]
-      : []),
-    join(options.root, 'dist/bin/mooring.js'),
-    'worker',
-    '--metrics-port',
-    String(options.metricsPort),
-    ...(options.workflowCache ? ['--workflow-cache', options.workflowCache] : []),
-  ];
-  const proc = startProc('the worker process', process.execPath, nodeArgs, {
+  const worker = shippedWorker(
+    options.root,
+    [
+      '--metrics-port',
+      String(options.metricsPort),
+      ...(options.workflowCache ? ['--workflow-cache', options.workflowCache] : []),
+    ],
+    [
+      ...(options.heapSnapshotDir
+        ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`]
+        : []),
+      ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+      ...(options.cpuProfDir && options.cpuProfIntervalUs
+        ? [`--cpu-prof-interval=${options.cpuProfIntervalUs}`]
+        : []),
+    ],
+  );
+  const proc = startProc('the worker process', worker.command, worker.args, {
     cwd: options.root,
     env: {
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...worker.env,
       MOORING_CACHE: options.cacheDir,
       MOORING_LOG_LEVEL: process.env.MOORING_LOG_LEVEL ?? 'warn',
     },

@@ -28,7 +28,7 @@ import type { PeersRepo } from './monorepo.js';
 import { startProc } from './proc.js';
 import type { Proc } from './proc.js';
 import { pushToWebhook } from '../support/webhook-push.js';
-import { ensureBuild } from '../support/build.js';
+import { ensureBuild, shippedWorker } from '../support/build.js';
 
 export type Setting = 'default' | 'tuned';
 
@@ -491,22 +491,18 @@ export const mooring: Peer = {
       policy,
       local.replace('allowedSchemes: [https, ssh, file, git]', 'allowedSchemes: [https, ssh, http]'),
     );
-    const worker = startProc(
-      'mooring-worker',
-      process.execPath,
-      [join(ctx.root, 'dist/bin/mooring.js'), 'worker', '--metrics-port', String(ports.mooringMetrics)],
-      {
-        env: {
-          MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', // as bin/mooring sets it
-          MOORING_CACHE: join(ctx.work, 'mooring-cache'),
-          MOORING_GIT_CREDENTIALS_FILE: credentials,
-          MOORING_POLICY_FILE: policy,
-          MOORING_LOG_LEVEL: process.env.MOORING_LOG_LEVEL ?? 'warn',
-        },
-        logFile: join(ctx.work, 'mooring-worker.log'),
-        cwd: ctx.root,
+    const command = shippedWorker(ctx.root, ['--metrics-port', String(ports.mooringMetrics)]);
+    const worker = startProc('mooring-worker', command.command, command.args, {
+      env: {
+        ...command.env,
+        MOORING_CACHE: join(ctx.work, 'mooring-cache'),
+        MOORING_GIT_CREDENTIALS_FILE: credentials,
+        MOORING_POLICY_FILE: policy,
+        MOORING_LOG_LEVEL: process.env.MOORING_LOG_LEVEL ?? 'warn',
       },
-    );
+      logFile: join(ctx.work, 'mooring-worker.log'),
+      cwd: ctx.root,
+    });
     const procs = [worker];
     await untilOk(`http://127.0.0.1:${ports.mooringMetrics}/metrics`, procs, 'mooring worker');
     // Mooring needs a Temporal server as Argo CD needs redis: the stack's dev server is measured too

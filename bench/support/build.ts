@@ -30,3 +30,26 @@ export async function ensureBuild(root: string, say: (line: string) => void): Pr
   await promisify(execFile)(join(root, 'scripts/build'), [], { cwd: root, maxBuffer: 16 * 2 ** 20 });
   return 'dist/bin/mooring.js (built by the bench)';
 }
+
+/** The command line of `mooring worker` from the build, as a bench starts it. */
+export interface WorkerCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * `mooring worker <workerArgs>` of the build, run by Node directly (so `nodeArgs` such as
+ * `--cpu-prof` can be added), with glibc's malloc arenas limited as `bin/mooring` limits them.
+ */
+export function shippedWorker(
+  root: string,
+  workerArgs: readonly string[],
+  nodeArgs: readonly string[] = [],
+): WorkerCommand {
+  return {
+    command: process.execPath,
+    args: [...nodeArgs, join(root, 'dist/bin/mooring.js'), 'worker', ...workerArgs],
+    env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+  };
+}
