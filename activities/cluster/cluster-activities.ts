@@ -555,6 +555,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
           timeoutMs: input.waitTimeoutMs,
           signal,
           observed,
+          changes: live.changes,
           onProgress: (h) => heartbeat({ health: h }),
         });
         if (waited.health !== 'Healthy' && waited.health !== 'Suspended') {
@@ -650,6 +651,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
         timeoutMs: input.timeoutMs,
         signal,
         observed,
+        changes: live.changes,
         onProgress: (health, resources) =>
           heartbeat({ health, notHealthy: resources.filter((r) => r.health !== 'Healthy').length }),
       });

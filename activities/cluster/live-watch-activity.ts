@@ -9,6 +9,7 @@ import { groupOf } from '../../contract/object-ref.js';
 import type { ManifestStore } from '../render/manifest-store.js';
 import type { KubeClient } from './kube-client.js';
 import { LiveWatch, type WatchedKind } from './live-watch.js';
+import type { ChangeFeed } from './manager-wait.js';
 
 /** Kinds Mooring registers instead of applying: never live objects of an app. */
 const NOT_APPLIED = new Set([
@@ -31,6 +32,8 @@ export interface LiveWatchActivityOptions {
 
 export function createLiveWatchActivities(options: LiveWatchActivityOptions): {
   awaitLiveChanges(input: AwaitLiveChangesInput): Promise<AwaitLiveChangesResult>;
+  /** Change notices for the health waits, from the same watch. */
+  changes: ChangeFeed;
   close(): void;
 } {
   const watch = new LiveWatch(options.client, { ownManagers: options.ownManagers, onError: options.onError });
@@ -69,6 +72,13 @@ export function createLiveWatchActivities(options: LiveWatchActivityOptions): {
       } finally {
         clearInterval(beat);
       }
+    },
+    changes: {
+      async follow(objects, onChange) {
+        const applied = objects.filter((o) => !NOT_APPLIED.has(`${groupOf(o.apiVersion)}/${o.kind}`));
+        const followed = await watch.follow(applied, onChange);
+        return { ...followed, covered: followed.covered && applied.length === objects.length };
+      },
     },
     close: () => watch.close(),
   };

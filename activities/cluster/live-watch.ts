@@ -10,6 +10,9 @@
  * recovers from it (a crash-looping Deployment after its rollout), nominates its app too, so the
  * app's health follows within a second instead of at the next drift-scan. Other health moves
  * (Progressing while Mooring's own sync rolls out) nominate nothing.
+ *
+ * The same events wake the health waits that `follow` the objects (status changes included), so a
+ * wait learns of a rollout's progress without polling for it.
  */
 import { MOORING_APP_LABEL } from '../../core/manifests/annotations.js';
 import { contentFingerprint, managerEntries, writtenOnlyBy } from '../../core/diff/live-change.js';
@@ -55,6 +58,9 @@ export class LiveWatch {
   readonly #kinds = new Map<string, AbortController>();
   readonly #objects = new Map<string, Known>();
   readonly #pending = new Map<string, Pending>();
+  /** Kinds whose listing succeeded and whose watch has not failed since. */
+  readonly #live = new Set<string>();
+  readonly #followers = new Map<string, Set<() => void>>();
   /** The waiting `next` call, and how to wake it. */
   #current: symbol | undefined;
   #wake: (() => void) | undefined;
@@ -122,13 +128,46 @@ export class LiveWatch {
     }
   }
 
+  /**
+   * Calls `onChange` on every event of one of `objects` (a status update too), until `stop`. Their
+   * kinds are watched first (a new kind is listed once). `covered` says whether every kind's watch
+   * is running: when it is not, a caller must not count on being told.
+   */
+  async follow(
+    objects: readonly Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[],
+    onChange: () => void,
+  ): Promise<{ covered: boolean; stop: () => void }> {
+    const kinds = new Map(
+      objects.map(({ apiVersion, kind }) => [`${apiVersion}/${kind}`, { apiVersion, kind }]),
+    );
+    await this.watch([...kinds.values()]);
+    const keys = objects.map(objectKey);
+    for (const key of keys) {
+      const set = this.#followers.get(key) ?? new Set();
+      set.add(onChange);
+      this.#followers.set(key, set);
+    }
+    return {
+      covered: [...kinds.keys()].every((id) => this.#live.has(id)),
+      stop: () => {
+        for (const key of keys) {
+          const set = this.#followers.get(key);
+          set?.delete(onChange);
+          if (set?.size === 0) this.#followers.delete(key);
+        }
+      },
+    };
+  }
+
   close(): void {
     for (const abort of this.#kinds.values()) abort.abort();
     this.#kinds.clear();
+    this.#live.clear();
     this.#wake?.();
   }
 
   async #run(apiVersion: string, kind: string, signal: AbortSignal, listed: () => void): Promise<void> {
+    const id = `${apiVersion}/${kind}`;
     let resourceVersion: string | undefined;
     let first = true;
     while (!signal.aborted) {
@@ -140,8 +179,12 @@ export class LiveWatch {
           });
           this.#relisted(apiVersion, kind, list.items, first);
           resourceVersion = list.resourceVersion;
+          this.#live.add(id);
           if (first) listed();
           first = false;
+        } else {
+          // Resumed where it stopped: the events missed meanwhile come first.
+          this.#live.add(id);
         }
         for await (const event of this.#client.watch(apiVersion, kind, {
           labelSelector: MOORING_APP_LABEL,
@@ -163,6 +206,7 @@ export class LiveWatch {
           this.#observe({ ...event.object, apiVersion, kind }, event.type === 'DELETED');
         }
       } catch (error) {
+        this.#live.delete(id);
         if (signal.aborted) break;
         if (error instanceof KubeApiError && error.status === 410) resourceVersion = undefined;
         else if (!(error instanceof KubeApiError && error.reason === 'WatchError'))
@@ -188,6 +232,7 @@ export class LiveWatch {
     for (const [key, known] of this.#objects) {
       if (key.startsWith(prefix) && !seen.has(key)) {
         this.#objects.delete(key);
+        this.#notify(key);
         if (!first) this.#nominate(known.app);
       }
     }
@@ -208,6 +253,7 @@ export class LiveWatch {
 
   #observe(obj: KubeObject, deleted: boolean): void {
     const key = objectKey(obj);
+    this.#notify(key);
     const before = this.#objects.get(key);
     if (deleted) {
       this.#objects.delete(key);
@@ -237,6 +283,10 @@ export class LiveWatch {
     if (before.app !== after.app) this.#nominate(before.app);
   }
 
+  #notify(key: string): void {
+    for (const onChange of this.#followers.get(key) ?? []) onChange();
+  }
+
   #nominate(app: string): void {
     const now = Date.now();
     const pending = this.#pending.get(app);
@@ -250,7 +300,7 @@ function degradedOrRecovered(before: HealthStatusCode, after: HealthStatusCode):
   return before !== after && (before === 'Degraded' || after === 'Degraded');
 }
 
-function objectKey(obj: KubeObject): string {
+function objectKey(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 }
 

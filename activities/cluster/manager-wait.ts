@@ -2,9 +2,9 @@
  * Waits for a set of objects to become healthy: polls them, assesses each with the health rules,
  * reports progress through a callback (the activity heartbeats from it), fails fast when an object
  * is definitively failed (Degraded rollout, failed Job, crash-looping Pod), and gives up at a
- * deadline. Never throws for health; the result says how the wait ended.
+ * deadline. Never throws for health; the result says how the wait ended. When the agent's watch
+ * follows the objects, each change wakes the wait at once and the polls become a safety net.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ResourceHealth } from '../../contract/activities.js';
 import { aggregateHealth, assessHealth, isSettledHealth, rolloutFailure } from '../../core/health/index.js';
 import { currentPodsSelector } from '../../core/health/current-pods.js';
@@ -24,6 +24,17 @@ export interface WaitOptions {
   failFast?: boolean;
   /** Objects already observed with a health that cannot change (SettledWrites): not read. */
   observed?: (obj: KubeObject) => Observation | undefined;
+  /** Tells the wait when one of its objects changes (the agent's watch), so that it polls less. */
+  changes?: ChangeFeed;
+}
+
+/** A source of change notices for live objects: the agent's watch of managed objects (LiveWatch). */
+export interface ChangeFeed {
+  /** `covered`: every object's kind is watched, so no change goes unnoticed. */
+  follow(
+    objects: readonly KubeObject[],
+    onChange: () => void,
+  ): Promise<{ covered: boolean; stop: () => void }>;
 }
 
 export interface WaitResult {
@@ -79,6 +90,12 @@ const FAST_POLL_FOR_MS = 2_000;
  * crowd out the applies sharing the client's connections.
  */
 const SHARED_POLL_MS = 10;
+/**
+ * The same for waits the watch follows: a change wakes them, so their polls only look for what the
+ * watch does not see (pods crash-looping) and stand in for a watch that stalled. A registering
+ * fleet's waits polled 100 times a second without it, a GET and a pod LIST each.
+ */
+const FOLLOWED_SHARED_POLL_MS = 50;
 let waitsInFlight = 0;
 
 export async function waitForSet(
@@ -88,18 +105,25 @@ export async function waitForSet(
 ): Promise<WaitResult> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
-  // A rollout that goes well is done within a second or two: look closely then, less often later.
-  const intervalAt = (now: number): number =>
-    options.intervalMs ??
-    Math.max(now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250, waitsInFlight * SHARED_POLL_MS);
   const settled = new Map<number, Observation>();
   objects.forEach((obj, i) => {
     const known = options.observed?.(obj);
     if (known) settled.set(i, known);
   });
+  const wake = new Wake();
+  const followed = await options.changes?.follow(
+    objects.filter((_, i) => !settled.has(i)),
+    () => wake.ring(),
+  );
+  const share = followed?.covered ? FOLLOWED_SHARED_POLL_MS : SHARED_POLL_MS;
+  // A rollout that goes well is done within a second or two: look closely then, less often later.
+  const intervalAt = (now: number): number =>
+    options.intervalMs ??
+    Math.max(now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250, waitsInFlight * share);
   waitsInFlight += 1;
   try {
     for (;;) {
+      wake.reset(); // a change from now on may not be in what this poll reads
       const { resources, live, results } = await observeHealth(client, objects, options.signal, settled);
       live.forEach((obj, i) => {
         if (obj && isSettledHealth(obj, results[i]!)) settled.set(i, { live: obj, result: results[i]! });
@@ -125,12 +149,45 @@ export async function waitForSet(
           .map((r) => `${formatRef(r)} ${r.health}${r.message ? ` (${r.message})` : ''}`);
         return { health, message: `still waiting for ${waiting.join('; ')}`, resources, timedOut: true };
       }
-      await delay(Math.min(intervalAt(Date.now()), Math.max(0, deadline - Date.now())), undefined, {
-        signal: options.signal,
-      });
+      await wake.after(Math.min(intervalAt(Date.now()), Math.max(0, deadline - Date.now())), options.signal);
     }
   } finally {
     waitsInFlight -= 1;
+    followed?.stop();
+  }
+}
+
+/** A sleep that a change notice cuts short; one rung while nobody sleeps is kept for the next. */
+class Wake {
+  #rung = false;
+  #resolve: (() => void) | undefined;
+
+  ring(): void {
+    this.#rung = true;
+    this.#resolve?.();
+  }
+
+  reset(): void {
+    this.#rung = false;
+  }
+
+  /** Resolves after `ms`, or at once when rung; rejects when `signal` aborts. */
+  after(ms: number, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.#rung) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: unknown): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', aborted);
+        this.#resolve = undefined;
+        if (error === undefined) resolve();
+        else reject(error as Error);
+      };
+      const aborted = (): void => finish(signal?.reason ?? new Error('aborted'));
+      const timer = setTimeout(finish, ms);
+      signal?.addEventListener('abort', aborted, { once: true });
+      this.#resolve = () => finish();
+    });
   }
 }
 
