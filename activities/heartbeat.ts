@@ -3,13 +3,30 @@
  * latest heartbeat, and the worker adds liveness heartbeats of its own (workers/liveness.ts); were
  * those sent without details, the Web UI and `describe` would show an activity's progress only
  * now and then. So each heartbeat repeats the latest details the activity reported.
+ *
+ * Progress reported in an activity's first seconds is only recorded: the first liveness heartbeat
+ * carries it. Each heartbeat sent is a write to the workflow's state on the server, and most calls
+ * end within those seconds: a registering fleet's activities sent one heartbeat for every two
+ * they completed, most of them right at their start.
  */
 import type { Context } from '@temporalio/activity';
 
 const latest = new WeakMap<Context, unknown>();
+const quietUntil = new WeakMap<Context, number>();
 
-/** Heartbeats `ctx`, with `details` when given, else with the latest details reported. */
+/** Progress of `ctx` reported before `at` waits for its liveness heartbeat (workers/liveness.ts). */
+export function holdProgressUntil(ctx: Context, at: number): void {
+  quietUntil.set(ctx, at);
+}
+
+/**
+ * Heartbeats `ctx`, with `details` when given, else with the latest details reported. Progress
+ * (`details` given) is only recorded while `ctx` is held (holdProgressUntil).
+ */
 export function heartbeatWithProgress(ctx: Context, details?: unknown): void {
-  if (details !== undefined) latest.set(ctx, details);
+  if (details !== undefined) {
+    latest.set(ctx, details);
+    if (Date.now() < (quietUntil.get(ctx) ?? 0)) return;
+  }
   ctx.heartbeat(latest.get(ctx));
 }

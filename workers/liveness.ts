@@ -5,10 +5,11 @@
  * when its caller set a heartbeat timeout; progress details the activity reports itself still go
  * out with its own heartbeats, and liveness heartbeats repeat the latest of them
  * (activities/heartbeat.ts). Heartbeats also deliver cancellation to activities that never
- * heartbeat on their own.
+ * heartbeat on their own. Progress reported before the first liveness heartbeat waits for it, so a
+ * call that ends within `everyMs` sends none.
  */
 import { Context } from '@temporalio/activity';
-import { heartbeatWithProgress } from '../activities/heartbeat.js';
+import { heartbeatWithProgress, holdProgressUntil } from '../activities/heartbeat.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- activity functions take any payloads
 type ActivityFunction = (...args: any[]) => Promise<unknown>;
@@ -19,6 +20,7 @@ export function withLivenessHeartbeats<T extends object>(activities: T, everyMs 
     wrapped[name] = async (...args: unknown[]) => {
       const ctx = Context.current();
       if (ctx.info.heartbeatTimeoutMs === undefined) return await fn(...args);
+      holdProgressUntil(ctx, Date.now() + everyMs);
       const timer = setInterval(() => heartbeatWithProgress(ctx), everyMs);
       try {
         return await fn(...args);

@@ -154,8 +154,42 @@ describe('withLivenessHeartbeats', () => {
     assert.deepEqual(heartbeats, [
       { phase: 'watching', kinds: 3 },
       { phase: 'watching', kinds: 3 },
-      { phase: 'watching', kinds: 3 },
     ]);
+    finish.resolve('done');
+    assert.equal(await running, 'done');
+  });
+
+  it('holds progress reported in the first period for the liveness heartbeat; later progress goes at once', async () => {
+    mock.timers.reset();
+    mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000_000 });
+    const report = deferred<(details: unknown) => void>();
+    const finish = deferred<string>();
+    const wrapped = withLivenessHeartbeats(
+      {
+        async wait(): Promise<string> {
+          const ctx = Context.current();
+          report.resolve((details) => heartbeatWithProgress(ctx, details));
+          return await finish.promise;
+        },
+      },
+      2_000,
+    );
+    const { env, heartbeats } = environment(8_000);
+    const running = env.run(wrapped.wait);
+    const progress = await report.promise;
+    progress({ health: 'Progressing', notHealthy: 2 });
+    mock.timers.tick(1_000);
+    progress({ health: 'Progressing', notHealthy: 1 });
+    assert.deepEqual(heartbeats, [], 'nothing sent in the first period');
+    mock.timers.tick(1_000);
+    assert.deepEqual(
+      heartbeats,
+      [{ health: 'Progressing', notHealthy: 1 }],
+      'the latest, with the liveness beat',
+    );
+    progress({ health: 'Healthy', notHealthy: 0 });
+    assert.deepEqual(heartbeats.at(-1), { health: 'Healthy', notHealthy: 0 });
+    assert.equal(heartbeats.length, 2);
     finish.resolve('done');
     assert.equal(await running, 'done');
   });
