@@ -703,6 +703,7 @@ async function idleWindow() {
         Math.round((processes.worker.cpuPercentOfCore + processes.worker.childCpuPercentOfCore) * 10) / 10,
       rssMaxMB: processes.worker.rssMaxMB,
       rssLastMB: processes.worker.rssLastMB,
+      rssMaxByMinuteMB: processes.worker.rssMaxByMinuteMB,
       mainThreadMemoryAtEnd: memoryAtEnd(after),
     },
     workflowsStarted: workflows,
@@ -768,7 +769,7 @@ async function report(r: {
     `registration (${reg.path}): apply ${reg.applyS} s; all Synced and Healthy ${reg.allSyncedHealthyS ?? `NOT reached (${reg.readyAtEnd}/${apps})`} s (first ${reg.firstS} s, half ${reg.halfS} s, 90 % ${reg.ninetyPercentS} s) — ${verdict(reg.allSyncedHealthyS !== null && reg.allSyncedHealthyS <= GOALS.allHealthyS)} the ${GOALS.allHealthyS} s goal`,
     `  during registration: worker ${w(reg.processes.worker)}; Temporal ${w(reg.processes.temporal)}; kube-apiserver ${w(reg.processes['kube-apiserver'])}`,
     `one push touching ${r.push.touchedApp}: git-poll over ${r.push.gitPoll.apps} apps took ${r.push.gitPoll.ms} ms, refreshed ${r.push.gitPoll.refreshed.length} (${r.push.gitPoll.refreshed.slice(0, 5).join(', ')}), left ${r.push.gitPoll.unchanged ?? 'n/a'} unchanged; Synced and Healthy ${r.push.pushToSyncedHealthyS ?? 'never'} s after the push; ${r.push.syncWorkflowsStarted} sync workflow(s) started in ${r.push.watchedS} s — ${verdict(r.push.syncWorkflowsStarted === GOALS.syncsAfterOnePush)} the goal of ${GOALS.syncsAfterOnePush}`,
-    `idle ${r.idle.seconds} s: worker (+agent, one process) ${w(r.idle.processes.worker)}, its git/kustomize children ${r.idle.processes.worker?.childCpuPercentOfCore ?? '?'} %; at the end RSS ${r.idle.workerPlusAgent?.rssLastMB ?? '?'} MB, main-thread heap ${r.idle.workerPlusAgent?.mainThreadMemoryAtEnd.heapUsedMB ?? '?'} MB used of ${r.idle.workerPlusAgent?.mainThreadMemoryAtEnd.heapTotalMB ?? '?'} — ${verdict(!!r.idle.workerPlusAgent && r.idle.workerPlusAgent.withChildrenPercentOfCore <= GOALS.idleCpuPercent && r.idle.workerPlusAgent.rssMaxMB <= GOALS.idleRssMB)} the ≤ ${GOALS.idleCpuPercent} % / ≤ ${GOALS.idleRssMB} MB goal`,
+    `idle ${r.idle.seconds} s: worker (+agent, one process) ${w(r.idle.processes.worker)}, its git/kustomize children ${r.idle.processes.worker?.childCpuPercentOfCore ?? '?'} %; at the end RSS ${r.idle.workerPlusAgent?.rssLastMB ?? '?'} MB (each minute's largest: ${r.idle.workerPlusAgent?.rssMaxByMinuteMB.join(', ') ?? '?'}), main-thread heap ${r.idle.workerPlusAgent?.mainThreadMemoryAtEnd.heapUsedMB ?? '?'} MB used of ${r.idle.workerPlusAgent?.mainThreadMemoryAtEnd.heapTotalMB ?? '?'} — ${verdict(!!r.idle.workerPlusAgent && r.idle.workerPlusAgent.withChildrenPercentOfCore <= GOALS.idleCpuPercent && r.idle.workerPlusAgent.rssMaxMB <= GOALS.idleRssMB)} the ≤ ${GOALS.idleCpuPercent} % / ≤ ${GOALS.idleRssMB} MB goal`,
     `  Temporal dev server ${w(r.idle.processes.temporal)}; kube-apiserver ${w(r.idle.processes['kube-apiserver'])}; etcd ${w(r.idle.processes.etcd)}`,
     `  scheduled runs: ${Object.entries(r.idle.workflowsStarted)
       .map(

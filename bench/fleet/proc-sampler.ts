@@ -30,6 +30,8 @@ export interface ProcWindow {
   childCpuPercentOfCore: number;
   rssMaxMB: number;
   rssLastMB: number;
+  /** The largest RSS sample of each minute of the window, in order: how memory settles after a burst. */
+  rssMaxByMinuteMB: number[];
   samples: number;
 }
 
@@ -53,6 +55,15 @@ export function readProc(pid: number): Sample | undefined {
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+function maxByMinute(samples: readonly Sample[], fromMs: number): number[] {
+  const minutes: number[] = [];
+  for (const s of samples) {
+    const i = Math.floor((s.atMs - fromMs) / 60_000);
+    minutes[i] = Math.max(minutes[i] ?? 0, Math.round(s.rssBytes / 2 ** 20));
+  }
+  return Array.from(minutes, (mb) => mb ?? 0);
+}
 
 /** Samples named processes every `everyMs`; `window` summarises the samples between two marks. */
 export class ProcSampler {
@@ -104,6 +115,7 @@ export class ProcSampler {
         childCpuPercentOfCore: round1(((last.childCpuS - first.childCpuS) / seconds) * 100),
         rssMaxMB: Math.round(Math.max(...inWindow.map((s) => s.rssBytes)) / 2 ** 20),
         rssLastMB: Math.round(last.rssBytes / 2 ** 20),
+        rssMaxByMinuteMB: maxByMinute(inWindow, first.atMs),
         samples: inWindow.length,
       };
     }
