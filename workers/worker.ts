@@ -91,18 +91,6 @@ const CLUSTER_ACTIVITY_SLOTS = 128;
 const DEFAULT_WORKFLOW_CACHE = 250;
 
 /**
- * Workflow task polls kept open, and the share of them on the task queue itself rather than on
- * this worker's sticky queue. A new workflow's first task (an app being registered, each sync's
- * child workflow) and a task of an evicted workflow go to the task queue, which a Temporal server
- * splits into 4 partitions by default. The SDK's defaults (10 polls, 2 of them on the task queue)
- * left partitions without a poller: in a registering fleet of 1,000 apps the tasks of three of
- * them waited 4.3–5.0 s on average for one (the server's `asyncmatch_latency`), against 0.4 s on
- * the sticky queue; each app's registration waits for its first task.
- */
-const WORKFLOW_TASK_POLLS = 16;
-const TASK_QUEUE_POLL_SHARE = 0.5;
-
-/**
  * `mooring_app_info` is served from the fleet index while it is this young: a scrape every 15 s
  * lists the fleet every other time, and an app's status shows at most this late.
  */
@@ -197,8 +185,6 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         taskQueue,
         workflowBundle: { codePath: await ensureWorkflowBundle() },
         maxCachedWorkflows: options.workflowCacheSize ?? DEFAULT_WORKFLOW_CACHE,
-        maxConcurrentWorkflowTaskPolls: WORKFLOW_TASK_POLLS,
-        nonStickyToStickyPollRatio: TASK_QUEUE_POLL_SHARE,
         activities: withLivenessHeartbeats({
           ...createControlActivities({ client, taskQueue, fleet }),
           ...createNotifyActivities({ config: notifications?.config, log }),
