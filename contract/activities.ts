@@ -37,13 +37,6 @@ export interface ResolveRevisionInput {
    * `repoURL` and `chart` above are the first source's.
    */
   sources?: SourceLocation[];
-  /**
-   * A listing of the remote's refs made this recently may answer (capped by the agent at 5 s). An
-   * app's first resolve after it was registered gives one: a fleet registering at once then lists
-   * its repository a few times a second instead of once per app. A refresh (a webhook, git-poll, an
-   * operator) never does, so a push it announces is always seen.
-   */
-  maxListingAgeMs?: number;
 }
 
 /** Where one source of an app with several lives. */

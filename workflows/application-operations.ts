@@ -30,16 +30,10 @@ import { PATCHES } from './patches.js';
 import type { Notifier } from './notifier.js';
 import type { SyncWindowGate, WindowCheck } from './sync-window-gate.js';
 import type { NotificationTrigger } from '../core/notify/index.js';
-import { FIRST_START, PERIODIC_CHECK } from './application-state.js';
+import { PERIODIC_CHECK } from './application-state.js';
 import { agentMissingMessage, isAgentMissing } from './agent-wait.js';
 import { missingResult, short } from './sync-results.js';
 import { syncWorkflow } from './sync.js';
-
-/**
- * An app's first resolve may be answered by a listing of its repository this recent: apps
- * registered together (an ApplicationSet, `mooring app apply -f` of many) list it once between them.
- */
-const REGISTRATION_LISTING_AGE_MS = 2_000;
 
 /** The trigger each recorded outcome fires (`on-rolled-back` also reaches `on-sync-failed` subscribers). */
 const OUTCOME_TRIGGERS: Partial<Record<SyncWorkflowResult['outcome'], NotificationTrigger>> = {
@@ -94,10 +88,7 @@ export class OperationRunner {
       // A first deployment of an auto-synced app will ask its windows: asked beside the resolve.
       const firstAutoSync = this.#app.state.deployedRevision === undefined && this.#app.autoSyncEnabled();
       const windowCheck = firstAutoSync ? this.#windows.checkAhead() : undefined;
-      const head = await this.#resolveHead(
-        refresh.sha,
-        refresh.reason === FIRST_START ? REGISTRATION_LISTING_AGE_MS : undefined,
-      );
+      const head = await this.#resolveHead(refresh.sha);
       if (head && refresh.reason === PERIODIC_CHECK && !(await this.#sourcesChanged(head))) return;
       const op = head ? this.#app.onHeadResolved(head, refresh.reason, refresh.initiator) : undefined;
       // run() publishes the new state with the operation; the main loop otherwise
@@ -354,20 +345,14 @@ export class OperationRunner {
     });
   }
 
-  /**
-   * The commit the target revision points to (`sha` when a signal already told); undefined when Git
-   * fails. `maxListingAgeMs`: how old a listing of the repository may answer (ResolveRevisionInput).
-   */
-  async #resolveHead(sha?: string, maxListingAgeMs?: number): Promise<string | undefined> {
+  /** The commit the target revision points to (`sha` when a signal already told); undefined when Git fails. */
+  async #resolveHead(sha?: string): Promise<string | undefined> {
     const app = this.#app;
     // A webhook names no revision, git-poll the app's whole one; a commit of one of several sources is not one.
     if (sha && splitRevisions(sha).length === (app.spec.sources?.length ?? 1)) return sha;
     const calledAt = workflowNow();
     try {
-      const resolved = await this.#resolver().resolveRevision({
-        ...revisionQueryOf(app.spec),
-        ...(maxListingAgeMs !== undefined && { maxListingAgeMs }),
-      });
+      const resolved = await this.#resolver().resolveRevision(revisionQueryOf(app.spec));
       app.clearCondition('AgentUnavailable');
       return resolved.sha;
     } catch (err) {

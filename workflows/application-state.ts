@@ -106,14 +106,11 @@ export function initialState(initiator?: InitiatorIdentity): CarriedState {
     resources: [],
     pending: {
       manual: [],
-      refresh: { reason: FIRST_START, ...(initiator !== undefined && { initiator }) },
+      refresh: { reason: 'first start', ...(initiator !== undefined && { initiator }) },
     },
     conditions: [],
   };
 }
-
-/** The reason of the refresh an app starts with (a newer refresh before it is handled replaces it). */
-export const FIRST_START = 'first start';
 
 /** The reason of the app's own safety refresh (every 10 minutes). */
 export const PERIODIC_CHECK = 'periodic check';
@@ -250,7 +247,7 @@ export class ApplicationEntity {
       ...(initiator !== undefined && { initiator }),
       prune: this.spec.syncPolicy.automated?.prune ?? false,
       dryRun: false,
-      reason: reason === FIRST_START ? 'initial sync' : 'new commit',
+      reason: reason === 'first start' ? 'initial sync' : 'new commit',
     };
   }
 

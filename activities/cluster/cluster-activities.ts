@@ -206,7 +206,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
    */
   async function eachSource<T>(
     input: ResolveRevisionInput,
-    resolve: (source: ResolveRevisionInput & { sources?: undefined }) => Promise<T>,
+    resolve: (source: { repoURL: string; targetRevision: string; chart?: string }) => Promise<T>,
   ): Promise<T[]> {
     const sources = input.sources ?? [input];
     const targets = input.sources ? splitRevisions(input.targetRevision) : [input.targetRevision];
@@ -222,7 +222,6 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
           repoURL: source.repoURL,
           targetRevision: targets[i] ?? '',
           ...(source.chart !== undefined && { chart: source.chart }),
-          ...(input.maxListingAgeMs !== undefined && { maxListingAgeMs: input.maxListingAgeMs }),
         }),
       );
     return results;

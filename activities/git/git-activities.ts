@@ -58,12 +58,9 @@ export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps):
      * Resolves a revision to a commit and makes sure the mirror has it (fetching when needed), then
      * starts checking that commit out for the render that comes next.
      */
-    async resolveRevision({ repoURL, targetRevision, maxListingAgeMs }) {
+    async resolveRevision({ repoURL, targetRevision }) {
       checkRepoUrl(repoURL, policy);
-      const { sha, ref } = await cache.resolve(repoURL, targetRevision, {
-        signal: cancellationSignal(),
-        maxListingAgeMs,
-      });
+      const { sha, ref } = await cache.resolve(repoURL, targetRevision, { signal: cancellationSignal() });
       // The checkout (about 60 ms of git) then runs while Temporal hands this result to the workflow
       // and the workflow asks for the render, whose own checkout joins it or finds the tree. A
       // failure here is the render's to report, with its retries.

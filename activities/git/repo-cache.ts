@@ -63,10 +63,6 @@ import { lease, pinFor, sharedCacheDir, touch, type CacheDir } from '../cache/ca
 import type { CacheLimits } from '../cache/limits.js';
 
 const ENTRY = /^[0-9a-f]{24}(?:\.git|-[0-9a-f]{40}|-[0-9a-f]{64})$/;
-/** The oldest listing a caller may be answered with, whatever it asks (`maxListingAgeMs`). */
-export const MAX_LISTING_AGE_MS = 5_000;
-/** Listings kept for reuse: one per repository and ref patterns. */
-const RECENT_LISTINGS = 256;
 
 /** {@link RepoCacheOptions} and the limits of the `git` cache. */
 export interface RepoCacheCacheOptions extends RepoCacheOptions {
@@ -85,8 +81,6 @@ export class RepoCache {
   readonly #stats: RepoCacheStats = { fetchCalls: 0, fetches: 0, lsRemotes: 0, checkouts: 0 };
   readonly #fetches = new SingleFlight<void>();
   readonly #listings = new SingleFlight<Map<string, string>>();
-  /** The latest listing of each repository and ref patterns, with when it started. */
-  readonly #recentListings = new Map<string, { startedAt: number; refs: Map<string, string> }>();
   readonly #checkouts = new SingleFlight<string>();
   readonly #urlPolicy: RepoUrlPolicy;
   /** The size limit and eviction of mirrors (`repos/`) and trees (`trees/`). */
@@ -158,7 +152,7 @@ export class RepoCache {
   async #resolve(url: string, targetRevision: string, options: GitCallOptions): Promise<ResolvedRef> {
     const { signal } = options;
     const constraint = semverConstraintOf(targetRevision);
-    const tags = constraint && (await this.#listTags(url, constraint, options));
+    const tags = constraint && (await this.#listTags(url, constraint, signal));
     if (constraint && tags) {
       const choice = pickSemverTag(constraint, tags);
       if (choice) {
@@ -174,7 +168,7 @@ export class RepoCache {
       await this.#ensureCommit(url, { sha: revision.text, ref: revision.text }, targetRevision, signal);
       return { sha: revision.text, ref: revision.text };
     }
-    const remote = pickRef(revision, await this.#listRefs(url, revision, options));
+    const remote = pickRef(revision, await this.#listRefs(url, revision, signal));
     if (remote) {
       await this.#ensureCommit(url, remote, targetRevision, signal);
       return remote;
@@ -209,12 +203,13 @@ export class RepoCache {
   ): Promise<string | undefined> {
     this.#checkUrl(url);
     const constraint = semverConstraintOf(targetRevision);
-    const choice = constraint && pickSemverTag(constraint, await this.#listTags(url, constraint, options));
+    const choice =
+      constraint && pickSemverTag(constraint, await this.#listTags(url, constraint, options.signal));
     if (choice) return choice.sha;
     if (constraint && !parseRevision(targetRevision)) return undefined;
     const revision = this.#parse(url, targetRevision);
     if (revision.kind === 'sha') return revision.text;
-    const remote = pickRef(revision, await this.#listRefs(url, revision, options));
+    const remote = pickRef(revision, await this.#listRefs(url, revision, options.signal));
     if (remote) return remote.sha;
     if (revision.kind !== 'short-sha') return undefined;
     return await this.#usingMirror(url, () => this.#revParse(url, revision.text, options.signal));
@@ -421,20 +416,12 @@ export class RepoCache {
     this.cache.noteWrite(mirror);
   }
 
-  async #listRefs(
-    url: string,
-    revision: ParsedRevision,
-    options: GitCallOptions = {},
-  ): Promise<Map<string, string>> {
+  async #listRefs(url: string, revision: ParsedRevision, signal?: AbortSignal): Promise<Map<string, string>> {
     const key = `${repoHash(url)}\n${revision.patterns.join('\n')}`;
-    const recent = this.#recentListings.get(key);
-    const maxAgeMs = Math.min(options.maxListingAgeMs ?? 0, MAX_LISTING_AGE_MS);
-    if (recent && maxAgeMs > 0 && Date.now() - recent.startedAt <= maxAgeMs) return recent.refs;
     return this.#listings.run(
       key,
       async (shared) => {
         this.#stats.lsRemotes += 1;
-        const startedAt = Date.now();
         const output = await this.#git.run(['ls-remote', remoteUrl(url), ...revision.patterns], {
           url,
           action: 'list refs of',
@@ -443,26 +430,15 @@ export class RepoCache {
           timeoutMs: this.#git.timeouts.lsRemote,
           signal: shared,
         });
-        const refs = parseRefLines(output);
-        this.#recentListings.delete(key);
-        this.#recentListings.set(key, { startedAt, refs });
-        for (const oldest of this.#recentListings.keys()) {
-          if (this.#recentListings.size <= RECENT_LISTINGS) break;
-          this.#recentListings.delete(oldest);
-        }
-        return refs;
+        return parseRefLines(output);
       },
-      options.signal,
+      signal,
     );
   }
 
   /** Every tag of `url` (`git ls-remote <url> refs/tags/*`), for a semver constraint. */
-  #listTags(
-    url: string,
-    constraint: SemverConstraint,
-    options: GitCallOptions,
-  ): Promise<Map<string, string>> {
-    return this.#listRefs(url, { kind: 'name', text: constraint.text, patterns: TAG_REF_PATTERNS }, options);
+  #listTags(url: string, constraint: SemverConstraint, signal?: AbortSignal): Promise<Map<string, string>> {
+    return this.#listRefs(url, { kind: 'name', text: constraint.text, patterns: TAG_REF_PATTERNS }, signal);
   }
 
   /** Makes sure the mirror has `ref.sha`, fetching once (and the ref itself if it is no branch or tag). */

@@ -40,11 +40,6 @@ export interface RepoCacheOptions {
 export interface GitCallOptions {
   /** Stops waiting, and stops the git command unless other callers share it. */
   signal?: AbortSignal;
-  /**
-   * A listing of the remote's refs (`git ls-remote`) started at most this long ago may answer
-   * instead of a new one. @default 0: a listing of its own, or one still running.
-   */
-  maxListingAgeMs?: number;
 }
 
 /** Counters of the git work actually done; joined single-flight calls are not counted twice. */

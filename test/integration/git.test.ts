@@ -122,32 +122,6 @@ describe('RepoCache', () => {
     assert.equal(cache.stats.fetches, 1, 'one fetch serves every later revision');
   });
 
-  test('resolve() reuses a listing only as recent as its caller allows; a push is seen without', async () => {
-    const repo = join(root, 'listed.git');
-    const clone = join(root, 'listed-work');
-    git(root, 'init', '-q', '--bare', '-b', 'main', repo);
-    git(root, 'init', '-q', '-b', 'main', clone);
-    const push = (text: string): string => {
-      writeFileSync(join(clone, 'app.yaml'), text);
-      git(clone, 'add', '-A');
-      git(clone, 'commit', '-q', '-m', text);
-      git(clone, 'push', '-q', repo, 'main');
-      return git(clone, 'rev-parse', 'HEAD').trim();
-    };
-    const c1 = push('replicas: 1\n');
-    const cache = newCache();
-    const recent = { maxListingAgeMs: 60_000 };
-    assert.equal((await cache.resolve(repo, 'main', recent)).sha, c1);
-    assert.equal((await cache.resolve(repo, 'main', recent)).sha, c1);
-    assert.equal(cache.stats.lsRemotes, 1, "the second resolve took the first one's listing");
-
-    const c2 = push('replicas: 2\n');
-    assert.equal((await cache.resolve(repo, 'main', recent)).sha, c1, 'a listing within the age answers');
-    assert.equal((await cache.resolve(repo, 'main')).sha, c2, 'a resolve that allows no age lists again');
-    assert.equal((await cache.resolve(repo, 'main', recent)).sha, c2, 'and leaves the newer listing');
-    assert.equal(cache.stats.lsRemotes, 2);
-  });
-
   test('resolve() of a missing branch or an invalid name is RevisionNotFound', async () => {
     const cache = newCache();
     const missing = await rejectsWith(cache.resolve(remote, 'no-such-branch'), RevisionNotFound);

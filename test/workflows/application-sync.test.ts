@@ -9,7 +9,6 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { refreshSignal, syncUpdate } from '../../contract/messages.js';
 import { syncWorkflowId } from '../../contract/ids.js';
 import type { AppSpec } from '../../config/types.js';
-import type { ResolveRevisionInput } from '../../contract/activities.js';
 import { sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
@@ -55,19 +54,6 @@ describe('application workflow: auto-sync and automatic rollback', () => {
       events.length <= SYNC_CHILD_EVENT_BUDGET,
       `a routine sync child took ${events.length} history events (budget ${SYNC_CHILD_EVENT_BUDGET}): ${events.join(', ')}`,
     );
-  });
-
-  it("lets a recent listing of the repository answer the app's first resolve, never a refresh's", async () => {
-    const [c1, c2] = [sha('listing-1'), sha('listing-2')];
-    const spec = await syncedApp('wf-listing', c1);
-    await pushCommit(spec, c2);
-    await env.waitStatus(spec.name, 'the pushed commit', (x) => x.deployedRevision === c2 && !x.operation);
-    const ages = env.script
-      .callsOf('resolveRevision')
-      .map((c) => c.input as ResolveRevisionInput)
-      .filter((input) => input.repoURL === spec.source.repoURL)
-      .map((input) => input.maxListingAgeMs);
-    assert.deepEqual(ages, [2_000, undefined]);
   });
 
   it('renders and dry-runs a commit in one call to the agent', async () => {
