@@ -5,9 +5,9 @@
  * now and then. So each heartbeat repeats the latest details the activity reported.
  *
  * Progress reported in an activity's first seconds is only recorded: the first liveness heartbeat
- * carries it. Each heartbeat sent is a write to the workflow's state on the server, and most calls
- * end within those seconds: a registering fleet's activities sent one heartbeat for every two
- * they completed, most of them right at their start.
+ * carries it. Each heartbeat sent is a write to the workflow's state on the server, and a routine
+ * sync's calls end within those seconds. (A registering fleet's health waits last longer: its
+ * count of heartbeats, about one for every two completed activities, did not fall.)
  */
 import type { Context } from '@temporalio/activity';
 
