@@ -197,6 +197,12 @@ export interface DriftInput extends Initiated {
    * app's current ones is stale (a drift-scan that listed the app before its last sync): ignored.
    */
   manifestKey?: string;
+  /**
+   * The checker's workflow time (ms) just before it asked the agent (from 0.15.0): the live objects
+   * were read after it. A report asked for before the app's last operation ended may have read the
+   * operation's own rollout half-way: ignored.
+   */
+  checkedAfter?: number;
   drifted: boolean;
   changedObjects: number;
   health?: HealthStatusCode;

@@ -100,11 +100,18 @@ export class OperationRunner {
       pending.drift = undefined;
       const stale = drift.manifestKey !== undefined && drift.manifestKey !== this.#app.state.manifestKey;
       if (stale && patched(PATCHES.ignoreStaleDrift)) return;
+      if (this.#checkedBeforeLastOperationEnded(drift) && patched(PATCHES.ignoreDriftBeforeOperationEnd))
+        return;
       const before = { drifted: this.#app.state.drifted, health: this.#app.state.health };
       const op = this.#app.onDrift(drift);
       this.#notifyDrift(before, drift);
       if (op) await this.#run(op);
     }
+  }
+
+  #checkedBeforeLastOperationEnded(drift: DriftInput): boolean {
+    const ended = this.#app.state.operationEndedAt;
+    return drift.checkedAfter !== undefined && ended !== undefined && drift.checkedAfter < ended;
   }
 
   /** An operator's rollback or sync, with the operation id its update already returned. */

@@ -54,6 +54,8 @@ export interface CarriedState {
   healthMessage?: string;
   resources: ResourceState[];
   lastOperation?: OperationState;
+  /** Workflow time (ms) the last operation that could touch the cluster ended; absent before 0.15.0. */
+  operationEndedAt?: number;
   pending: PendingWork;
   /** Absent in state carried by older workflow code. */
   conditions?: AppCondition[];
@@ -288,6 +290,7 @@ export class ApplicationEntity {
     s.lastOperation = { ...op, phase: result.phase, step: 'done', message: result.message };
     this.clearCondition('AgentUnavailable');
     if (request.dryRun) return;
+    s.operationEndedAt = workflowNow();
     this.#recordConditions(result);
     if (result.outcome !== 'Superseded') {
       s.history.push({

@@ -14,6 +14,7 @@ import type {
 import { driftDetectedSignal } from '../contract/messages.js';
 import type { InitiatorIdentity } from '../contract/messages.js';
 import { driftCheckProfile } from './activity-profiles.js';
+import { workflowNow } from './clock.js';
 
 export interface DriftCheckOutcome {
   drifted: boolean;
@@ -28,7 +29,8 @@ export async function checkDrift(
   initiator: InitiatorIdentity,
 ): Promise<DriftCheckOutcome> {
   const cluster = proxyActivities<ClusterActivities>(driftCheckProfile(app.cluster));
-  return await reportDrift(app, await cluster.detectDrift(driftCheckInput(app)), initiator);
+  const checkedAfter = workflowNow();
+  return await reportDrift(app, await cluster.detectDrift(driftCheckInput(app)), initiator, checkedAfter);
 }
 
 /** What the agent needs to check `app`, from its listing. */
@@ -55,11 +57,15 @@ export function driftCheckInput(app: ApplicationSummary): PlanInput {
   };
 }
 
-/** Signals `driftDetected` to `app` when its drift or health differs from what it recorded. */
+/**
+ * Signals `driftDetected` to `app` when its drift or health differs from what it recorded.
+ * `checkedAfter`: the workflow time just before the agent was asked (see `DriftInput`).
+ */
 export async function reportDrift(
   app: ApplicationSummary,
   drift: DriftSummary,
   initiator: InitiatorIdentity,
+  checkedAfter: number,
 ): Promise<DriftCheckOutcome> {
   const healthChanged = drift.health !== app.health;
   if (drift.drifted === (app.drifted ?? false) && !drift.drifted && !healthChanged)
@@ -70,6 +76,7 @@ export async function reportDrift(
     health: drift.health,
     healthMessage: drift.healthMessage,
     initiator,
+    checkedAfter,
     ...(app.manifestKey !== undefined && { manifestKey: app.manifestKey }),
   });
   return { drifted: drift.drifted, healthChanged, signalled: true };

@@ -18,6 +18,7 @@ import { listInShards, mapBounded } from './fleet.js';
 import { checkDrift, driftCheckInput, reportDrift } from './drift-check.js';
 import type { DriftCheckOutcome } from './drift-check.js';
 import { PATCHES } from './patches.js';
+import { workflowNow } from './clock.js';
 import { failureMessage } from './sync-results.js';
 import { MOORING_INITIATORS } from '../contract/messages.js';
 
@@ -45,6 +46,7 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
     await mapBounded(batchesByCluster(apps), BATCHES_IN_FLIGHT, async (batch) => {
       const cluster = proxyActivities<ClusterActivities>(driftBatchProfile(batch.cluster));
       let results: DriftBatchEntry[];
+      const checkedAfter = workflowNow();
       try {
         ({ results } = await cluster.detectDriftBatch({ apps: batch.apps.map(driftCheckInput) }));
       } catch (err) {
@@ -56,7 +58,7 @@ export async function driftScanWorkflow(): Promise<DriftScanResult> {
         if (!entry) failed(app, 'the agent returned no result for this app');
         else if ('error' in entry) failed(app, entry.error);
         else
-          await reportDrift(app, entry.drift, MOORING_INITIATORS.driftScan).then(
+          await reportDrift(app, entry.drift, MOORING_INITIATORS.driftScan, checkedAfter).then(
             (outcome) => note(app, outcome),
             (err: unknown) => failed(app, failureMessage(err)),
           );

@@ -52,6 +52,12 @@ export const PATCHES = {
   notifications: 'notifications',
   /** A drift report on other manifests than the app's current ones (listed before its last sync) is ignored. */
   ignoreStaleDrift: 'ignore-stale-drift',
+  /**
+   * A drift report asked for before the app's last operation ended is ignored too: it may have read
+   * that operation's rollout half-way, and its health (Progressing) would outlive the operation's
+   * Healthy until the next drift-scan.
+   */
+  ignoreDriftBeforeOperationEnd: 'ignore-drift-before-operation-end',
   /** drift-scan checks each cluster's apps in batches (`detectDriftBatch`), not with one activity per app. */
   driftScanBatches: 'drift-scan-batches',
   /**
