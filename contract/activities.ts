@@ -548,6 +548,12 @@ export interface ApplicationFilter {
    * each activity result far under Temporal's payload limit (2 MB; 1,000 apps are about 540 KB).
    */
   shard?: { index: number; count: number };
+  /**
+   * List the fleet again instead of trusting the worker's index (drift-watch, which lists every
+   * few minutes and pauses a minute when it finds no deployed app: an index listed while an app's
+   * workflow had not described itself yet hid that app for up to 10 s).
+   */
+  fresh?: boolean;
 }
 
 /** Most parts a listing may be split into. */

@@ -35,7 +35,7 @@ export async function driftWatchWorkflow(input: DriftWatchInput): Promise<void> 
   let listedAt = -Infinity;
   for (let batch = 0; batch < BATCHES_PER_RUN && !workflowInfo().continueAsNewSuggested; batch++) {
     if (workflowNow() - listedAt >= WATCH_PERIOD_MS) {
-      const filter = { cluster: input.cluster };
+      const filter = { cluster: input.cluster, fresh: true };
       const listed = patched(PATCHES.fleetListingShards)
         ? await listInShards(control, filter)
         : await control.listApplications(filter);

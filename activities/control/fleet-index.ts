@@ -113,7 +113,7 @@ export class FleetIndex {
   /** The names of the apps `filter` keeps, from an index no older than its max age nor its app count. */
   async #indexedNames(filter: ApplicationFilter): Promise<string[]> {
     const held = this.#snapshot;
-    let snapshot = await this.#within(this.#maxAgeMs);
+    let snapshot = await this.#within(filter.fresh ? 0 : this.#maxAgeMs);
     // A snapshot listed just now needs no count.
     if (
       snapshot === held &&

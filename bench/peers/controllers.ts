@@ -16,12 +16,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { applySpec } from '../../client/apply-spec.js';
+import { applicationsOnQueue, listApplications } from '../../client/list-applications.js';
+import { sdkWorkflowReader } from '../../client/sdk-workflow-reader.js';
 import { startWebhookService } from '../../client/webhook/service.js';
 import type { WebhookService } from '../../client/webhook/service.js';
 import { parseApplications } from '../../config/parse-application.js';
 import { ensureDriftWatches } from '../../activities/control/control-activities.js';
 import { DEFAULT_TASK_QUEUE, driftWatchWorkflowId, WORKFLOW_TYPES } from '../../contract/ids.js';
 import { waitWatching } from '../../test/support/drift-watch.js';
+import { waitFor } from '../../test/support/wait.js';
 import { annotate, applyCrds, applyObjects, kubectl, list } from './kube.js';
 import { appName } from './monorepo.js';
 import type { PeersRepo } from './monorepo.js';
@@ -545,6 +548,20 @@ export const mooring: Peer = {
           'restarted after registration so that it lists the new apps (steady state; by itself it re-lists every 5 min, after a 1 m pause when it had no apps)',
       },
       async prepareDrift() {
+        // The watcher finds its apps through visibility, which shows a sync's manifest key a moment
+        // after the app reports Synced. Restarted before that, it finds no deployed app and pauses a
+        // minute (drift-watch's IDLE_PAUSE), as long as waitWatching waits: the N=1 and N=10 tuned
+        // runs failed so once each.
+        const reader = sdkWorkflowReader(client);
+        await waitFor(
+          'visibility to show every app deployed',
+          async () => {
+            const listed = await listApplications(reader, applicationsOnQueue(DEFAULT_TASK_QUEUE));
+            const deployed = new Set(listed.filter((a) => a.manifestKey).map((a) => a.name));
+            return names.every((name) => deployed.has(name)) || undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 250 },
+        );
         const id = driftWatchWorkflowId('local', DEFAULT_TASK_QUEUE);
         await client.workflow
           .getHandle(id)

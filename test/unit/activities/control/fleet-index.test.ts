@@ -221,6 +221,28 @@ describe('fleet index', () => {
     assert.equal(v.fullListings(), 2, 'a complete index lives its full max age');
   });
 
+  it('lists again for a caller that asks for a fresh listing, however young the index', async () => {
+    const v = fakeVisibility([app('web')]);
+    let starting = 1;
+    const index = new FleetIndex({
+      taskQueue: 'q',
+      list: async (q) => {
+        const listing = await v.list(q);
+        return q.includes('WorkflowId IN') ? listing : { ...listing, listed: listing.listed + starting };
+      },
+      count: async (q) => (await v.count(q)) + starting,
+      now: () => 0,
+    });
+    assert.deepEqual(await names(index), ['web']);
+    v.apps.push(app('new'));
+    starting = 0;
+    assert.deepEqual(await names(index), ['web'], 'the index is young and its count unchanged');
+    const shard = async (index_: number) =>
+      (await index.select({ shard: { index: index_, count: 2 }, fresh: true })).map((a) => a.name);
+    assert.deepEqual([...(await shard(0)), ...(await shard(1))].sort(), ['new', 'web']);
+    assert.equal(v.fullListings(), 3);
+  });
+
   it('shares one listing between concurrent callers', async () => {
     const v = fakeVisibility([app('web')]);
     const index = new FleetIndex({ taskQueue: 'q', list: v.list, count: v.count, now: () => 0 });
