@@ -96,6 +96,12 @@ const SHARED_POLL_MS = 10;
  * fleet's waits polled 100 times a second without it, a GET and a pod LIST each.
  */
 const FOLLOWED_SHARED_POLL_MS = 50;
+/**
+ * How long a wait gives the watch to start following its objects (a kind not watched yet is listed
+ * first) before its first poll. A follow that starts later is taken up then; one that fails leaves
+ * the wait polling at the unfollowed pace.
+ */
+const FOLLOW_START_MS = 1_000;
 let waitsInFlight = 0;
 
 export async function waitForSet(
@@ -111,15 +117,20 @@ export async function waitForSet(
     if (known) settled.set(i, known);
   });
   const wake = new Wake();
-  const followed = await options.changes?.follow(
+  const follow = await startFollowing(
+    options.changes,
     objects.filter((_, i) => !settled.has(i)),
     () => wake.ring(),
+    Math.max(0, Math.min(FOLLOW_START_MS, deadline - Date.now())),
+    options.signal,
   );
-  const share = followed?.covered ? FOLLOWED_SHARED_POLL_MS : SHARED_POLL_MS;
   // A rollout that goes well is done within a second or two: look closely then, less often later.
   const intervalAt = (now: number): number =>
     options.intervalMs ??
-    Math.max(now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250, waitsInFlight * share);
+    Math.max(
+      now - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : 250,
+      waitsInFlight * (follow.covered() ? FOLLOWED_SHARED_POLL_MS : SHARED_POLL_MS),
+    );
   waitsInFlight += 1;
   try {
     for (;;) {
@@ -153,8 +164,65 @@ export async function waitForSet(
     }
   } finally {
     waitsInFlight -= 1;
-    followed?.stop();
+    follow.stop();
   }
+}
+
+interface Following {
+  covered: () => boolean;
+  stop: () => void;
+}
+
+async function startFollowing(
+  changes: ChangeFeed | undefined,
+  objects: readonly KubeObject[],
+  onChange: () => void,
+  withinMs: number,
+  signal?: AbortSignal,
+): Promise<Following> {
+  if (!changes) return { covered: () => false, stop: () => undefined };
+  let followed: { covered: boolean; stop: () => void } | undefined;
+  let late = false;
+  let stopped = false;
+  const started = changes.follow(objects, onChange).then(
+    (f) => {
+      if (stopped) return f.stop();
+      followed = f;
+      if (late) onChange(); // a change between the polls so far and now was told to nobody
+    },
+    () => undefined, // not followed: the wait polls as if there were no watch
+  );
+  try {
+    late = !(await settlesWithin(started, withinMs, signal));
+  } catch (err) {
+    stopped = true;
+    followed?.stop();
+    throw err;
+  }
+  return {
+    covered: () => followed?.covered === true,
+    stop: () => {
+      stopped = true;
+      followed?.stop();
+    },
+  };
+}
+
+/** Whether `promise` settles within `ms`; rejects when `signal` aborts first. */
+function settlesWithin(promise: Promise<void>, ms: number, signal?: AbortSignal): Promise<boolean> {
+  signal?.throwIfAborted();
+  return new Promise<boolean>((resolve, reject) => {
+    const finish = (settled: boolean, error?: unknown): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      if (error === undefined) resolve(settled);
+      else reject(error as Error);
+    };
+    const aborted = (): void => finish(false, signal?.reason ?? new Error('aborted'));
+    const timer = setTimeout(() => finish(false), ms);
+    signal?.addEventListener('abort', aborted, { once: true });
+    void promise.then(() => finish(true));
+  });
 }
 
 /** A sleep that a change notice cuts short; one rung while nobody sleeps is kept for the next. */

@@ -2,6 +2,8 @@
  * A health wait that the agent's watch follows: a change notice ends its sleep at once, so a
  * rollout that finishes between two polls is seen then, not at the next poll; a notice that comes
  * while the wait is reading is not lost; the deadline and cancellation still hold while it sleeps.
+ * A follow slow to start (a kind's first listing) does not hold the polls; one that fails is
+ * not needed.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -135,4 +137,67 @@ describe('waitForSet followed by the watch', () => {
     abort.abort(new Error('cancelled by the test'));
     await assert.rejects(waiting, /cancelled by the test/);
   });
+
+  it(
+    'does not hold its polls for a follow that is slow to start, and takes it up when it starts',
+    { timeout: 20_000 },
+    async () => {
+      const { client, rollOut, reads, firstRead } = cluster();
+      let start: () => void = () => undefined;
+      let onChange: (() => void) | undefined;
+      let stopped = false;
+      const changes: ChangeFeed = {
+        follow: (_objects, callback) =>
+          new Promise((resolve) => {
+            start = () => {
+              onChange = callback;
+              resolve({ covered: true, stop: () => (stopped = true) });
+            };
+          }),
+      };
+      const started = Date.now();
+      const waiting = waitForSet(client, [desired], { timeoutMs: 60_000, intervalMs: 30_000, changes });
+      await firstRead; // read although the kind's first listing has not ended
+      rollOut(); // changed before anyone was following: told to nobody
+      start();
+      const waited = await waiting;
+      assert.equal(waited.health, 'Healthy', 'the late follow woke the wait');
+      assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms with polls 30 s apart`);
+      assert.equal(reads(), 2);
+      assert.ok(onChange, 'the wait followed');
+      assert.ok(stopped, 'and stopped following when it ended');
+    },
+  );
+
+  it('polls at its own pace when the follow fails', async () => {
+    const { client, rollOut, firstRead } = cluster();
+    const changes: ChangeFeed = { follow: async () => Promise.reject(new Error('watch refused')) };
+    const waiting = waitForSet(client, [desired], { timeoutMs: 10_000, intervalMs: 20, changes });
+    await firstRead;
+    rollOut();
+    assert.equal((await waiting).health, 'Healthy');
+  });
+
+  it(
+    'is cancelled while its follow is starting, and stops that follow when it starts',
+    { timeout: 20_000 },
+    async () => {
+      const { client } = cluster();
+      let start: () => void = () => undefined;
+      let stopped = false;
+      const changes: ChangeFeed = {
+        follow: () =>
+          new Promise((resolve) => {
+            start = () => resolve({ covered: true, stop: () => (stopped = true) });
+          }),
+      };
+      const abort = new AbortController();
+      const waiting = waitForSet(client, [desired], { timeoutMs: 60_000, changes, signal: abort.signal });
+      abort.abort(new Error('cancelled by the test'));
+      await assert.rejects(waiting, /cancelled by the test/);
+      start();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(stopped, 'a follow that started after the cancel is stopped');
+    },
+  );
 });
