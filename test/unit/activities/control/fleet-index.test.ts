@@ -196,21 +196,10 @@ describe('fleet index', () => {
   });
 
   it('lists again within 10 s when it listed an app whose workflow had not described itself yet', async () => {
-    const v = fakeVisibility([app('web')]);
-    let starting = 1; // started, memo not set yet: counted, but not an app the index can hold
     let now = 0;
-    const index = new FleetIndex({
-      taskQueue: 'q',
-      list: async (q) => {
-        const listing = await v.list(q);
-        return q.includes('WorkflowId IN') ? listing : { ...listing, listed: listing.listed + starting };
-      },
-      count: async (q) => (await v.count(q)) + starting,
-      now: () => now,
-    });
+    const { v, index, described } = withStartingApp(() => now);
     assert.deepEqual(await names(index), ['web']);
-    v.apps.push(app('new'));
-    starting = 0; // `new` described itself: the count is the same as before
+    described(); // `new` described itself: the count is the same as before
     now = 5_000;
     assert.deepEqual(await names(index), ['web'], 'a young index is kept');
     now = 10_000;
@@ -222,20 +211,9 @@ describe('fleet index', () => {
   });
 
   it('lists again for a caller that asks for a fresh listing, however young the index', async () => {
-    const v = fakeVisibility([app('web')]);
-    let starting = 1;
-    const index = new FleetIndex({
-      taskQueue: 'q',
-      list: async (q) => {
-        const listing = await v.list(q);
-        return q.includes('WorkflowId IN') ? listing : { ...listing, listed: listing.listed + starting };
-      },
-      count: async (q) => (await v.count(q)) + starting,
-      now: () => 0,
-    });
+    const { v, index, described } = withStartingApp(() => 0);
     assert.deepEqual(await names(index), ['web']);
-    v.apps.push(app('new'));
-    starting = 0;
+    described();
     assert.deepEqual(await names(index), ['web'], 'the index is young and its count unchanged');
     const shard = async (index_: number) =>
       (await index.select({ shard: { index: index_, count: 2 }, fresh: true })).map((a) => a.name);
@@ -272,3 +250,30 @@ describe('fleet index', () => {
     assert.equal((await index.all()).length, 1);
   });
 });
+
+/**
+ * An index over `web` and one app whose workflow has started but not set its memo yet: counted and
+ * listed, but not an app the index can hold, until `described()` adds it as `new`.
+ */
+function withStartingApp(now: () => number): {
+  v: ReturnType<typeof fakeVisibility>;
+  index: FleetIndex;
+  described: () => void;
+} {
+  const v = fakeVisibility([app('web')]);
+  let starting = 1;
+  const index = new FleetIndex({
+    taskQueue: 'q',
+    list: async (q) => {
+      const listing = await v.list(q);
+      return q.includes('WorkflowId IN') ? listing : { ...listing, listed: listing.listed + starting };
+    },
+    count: async (q) => (await v.count(q)) + starting,
+    now,
+  });
+  const described = (): void => {
+    v.apps.push(app('new'));
+    starting = 0;
+  };
+  return { v, index, described };
+}
