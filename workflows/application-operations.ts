@@ -111,7 +111,8 @@ export class OperationRunner {
 
   #checkedBeforeLastOperationEnded(drift: DriftInput): boolean {
     const ended = this.#app.state.operationEndedAt;
-    return drift.checkedAfter !== undefined && ended !== undefined && drift.checkedAfter < ended;
+    // A signal is input from outside: a checkedAfter that is not a number is not a time.
+    return typeof drift.checkedAfter === 'number' && ended !== undefined && drift.checkedAfter < ended;
   }
 
   /** An operator's rollback or sync, with the operation id its update already returned. */
