@@ -182,23 +182,28 @@ async function startFollowing(
 ): Promise<Following> {
   if (!changes) return { covered: () => false, stop: () => undefined };
   let followed: { covered: boolean; stop: () => void } | undefined;
-  let late = false;
+  let waiting = true;
   let stopped = false;
-  const started = changes.follow(objects, onChange).then(
-    (f) => {
-      if (stopped) return f.stop();
-      followed = f;
-      if (late) onChange(); // a change between the polls so far and now was told to nobody
-    },
-    () => undefined, // not followed: the wait polls as if there were no watch
-  );
+  const started = new Wake();
+  void changes
+    .follow(objects, onChange)
+    .then(
+      (f) => {
+        if (stopped) return f.stop();
+        followed = f;
+        if (!waiting) onChange(); // a change between the polls so far and now was told to nobody
+      },
+      () => undefined, // not followed: the wait polls as if there were no watch
+    )
+    .then(() => started.ring());
   try {
-    late = !(await settlesWithin(started, withinMs, signal));
+    await started.after(withinMs, signal);
   } catch (err) {
     stopped = true;
     followed?.stop();
     throw err;
   }
+  waiting = false;
   return {
     covered: () => followed?.covered === true,
     stop: () => {
@@ -206,23 +211,6 @@ async function startFollowing(
       followed?.stop();
     },
   };
-}
-
-/** Whether `promise` settles within `ms`; rejects when `signal` aborts first. */
-function settlesWithin(promise: Promise<void>, ms: number, signal?: AbortSignal): Promise<boolean> {
-  signal?.throwIfAborted();
-  return new Promise<boolean>((resolve, reject) => {
-    const finish = (settled: boolean, error?: unknown): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', aborted);
-      if (error === undefined) resolve(settled);
-      else reject(error as Error);
-    };
-    const aborted = (): void => finish(false, signal?.reason ?? new Error('aborted'));
-    const timer = setTimeout(() => finish(false), ms);
-    signal?.addEventListener('abort', aborted, { once: true });
-    void promise.then(() => finish(true));
-  });
 }
 
 /** A sleep that a change notice cuts short; one rung while nobody sleeps is kept for the next. */
