@@ -37,6 +37,12 @@ export interface ResolveRevisionInput {
    * `repoURL` and `chart` above are the first source's.
    */
   sources?: SourceLocation[];
+  /**
+   * Also answer the app's sync windows, as `checkSyncWindow` would (since 0.16.0): an app's first
+   * auto-sync needs both, and one call is one activity and one workflow task fewer. An older agent
+   * ignores it and its result has no `syncWindow`; the workflow then asks `checkSyncWindow`.
+   */
+  syncWindow?: CheckSyncWindowInput;
 }
 
 /** Where one source of an app with several lives. */
@@ -54,6 +60,8 @@ export interface ResolveRevisionResult {
   sha: string;
   /** When `targetRevision` is a semver constraint (`^1.2.0`): the tag it chose, e.g. `v1.2.3`. */
   tag?: string;
+  /** The sync windows' answer, when the input asked for it. */
+  syncWindow?: SyncWindowAnswer;
 }
 
 /** Input of `checkRemote`. */
@@ -714,6 +722,15 @@ export interface CheckSyncWindowResult {
   blockedAtLeastUntil?: string;
   /** When `allowed` next flips, if within a year. */
   nextChangeAt?: string;
+}
+
+/**
+ * `checkSyncWindow`'s answer given inside another call: the verdict, or why there is none (a
+ * failed check lets a sync through with a warning, so it does not fail the call it rides on).
+ */
+export interface SyncWindowAnswer {
+  answer?: CheckSyncWindowResult;
+  failure?: string;
 }
 
 /** The sync-window activities of an agent. */

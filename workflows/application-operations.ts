@@ -14,7 +14,8 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
-import { revisionQueryOf, type ClusterActivities } from '../contract/activities.js';
+import { revisionQueryOf } from '../contract/activities.js';
+import type { CheckSyncWindowInput, ClusterActivities, SyncWindowAnswer } from '../contract/activities.js';
 import { splitRevisions } from '../contract/revision.js';
 import { syncWorkflowId } from '../contract/ids.js';
 import { MOORING_INITIATORS, supersedeSignal } from '../contract/messages.js';
@@ -85,10 +86,13 @@ export class OperationRunner {
     if (pending.refresh) {
       const refresh = pending.refresh;
       pending.refresh = undefined;
-      // A first deployment of an auto-synced app will ask its windows: asked beside the resolve.
+      // A first deployment of an auto-synced app will ask its windows: the resolve answers them too.
       const firstAutoSync = this.#app.state.deployedRevision === undefined && this.#app.autoSyncEnabled();
-      const windowCheck = firstAutoSync ? this.#windows.checkAhead() : undefined;
-      const head = await this.#resolveHead(refresh.sha);
+      const askWithResolve =
+        firstAutoSync && this.#resolves(refresh.sha) ? this.#windows.askWithResolve() : undefined;
+      let windowCheck = firstAutoSync && !askWithResolve ? this.#windows.checkAhead() : undefined;
+      const { head, syncWindow } = await this.#resolveHead(refresh.sha, askWithResolve);
+      windowCheck ??= this.#windows.answeredWithResolve(syncWindow);
       if (head && refresh.reason === PERIODIC_CHECK && !(await this.#sourcesChanged(head))) return;
       const op = head ? this.#app.onHeadResolved(head, refresh.reason, refresh.initiator) : undefined;
       // run() publishes the new state with the operation; the main loop otherwise
@@ -143,7 +147,7 @@ export class OperationRunner {
     }
     const head = manual.request.revision
       ? await this.#resolveRevisionOrRecord(manual.request.revision, manual.id)
-      : await this.#resolveHead();
+      : (await this.#resolveHead()).head;
     if (!head) return;
     if (!manual.request.revision) app.noteHead(head); // a sync to the target revision also refreshes it
     if (!manual.request.dryRun) app.forgive(head);
@@ -256,7 +260,7 @@ export class OperationRunner {
       if (done || superseded) continue;
       // A refresh while an auto-sync runs: if the branch moved, the running revision is obsolete.
       const refresh = app.state.pending.refresh;
-      const head = await this.#resolveHead(refresh?.sha);
+      const { head } = await this.#resolveHead(refresh?.sha);
       if (done) continue; // the operation ended meanwhile: the main loop handles the refresh
       if (
         head &&
@@ -353,23 +357,37 @@ export class OperationRunner {
     });
   }
 
-  /** The commit the target revision points to (`sha` when a signal already told); undefined when Git fails. */
-  async #resolveHead(sha?: string): Promise<string | undefined> {
+  /**
+   * Whether the head must be asked of the agent: a webhook names no revision, git-poll the app's
+   * whole one, and a commit of one of several sources is not one.
+   */
+  #resolves(sha: string | undefined): boolean {
+    return !sha || splitRevisions(sha).length !== (this.#app.spec.sources?.length ?? 1);
+  }
+
+  /**
+   * The commit the target revision points to (`sha` when a signal already told), and the sync
+   * windows' answer when asked with it; no head when Git fails.
+   */
+  async #resolveHead(
+    sha?: string,
+    syncWindow?: CheckSyncWindowInput,
+  ): Promise<{ head?: string; syncWindow?: SyncWindowAnswer }> {
     const app = this.#app;
-    // A webhook names no revision, git-poll the app's whole one; a commit of one of several sources is not one.
-    if (sha && splitRevisions(sha).length === (app.spec.sources?.length ?? 1)) return sha;
+    if (sha && !this.#resolves(sha)) return { head: sha };
     const calledAt = workflowNow();
     try {
-      const resolved = await this.#resolver().resolveRevision(revisionQueryOf(app.spec));
+      const query = revisionQueryOf(app.spec);
+      const resolved = await this.#resolver().resolveRevision(syncWindow ? { ...query, syncWindow } : query);
       app.clearCondition('AgentUnavailable');
-      return resolved.sha;
+      return { head: resolved.sha, ...(resolved.syncWindow && { syncWindow: resolved.syncWindow }) };
     } catch (err) {
       if (isAgentMissing(err)) {
         app.setCondition('AgentUnavailable', agentMissingMessage(app.spec.destination.cluster, calledAt));
-        return undefined;
+        return {};
       }
       app.state.healthMessage = `cannot resolve ${app.spec.source.targetRevision}: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`;
-      return undefined;
+      return {};
     }
   }
 

@@ -86,4 +86,11 @@ export const PATCHES = {
    * apps' children are registered: one activity and one workflow task fewer per sync.
    */
   renderWithDryRun: 'render-with-dry-run',
+  /**
+   * An app's first auto-sync has its sync windows answered by the resolve of its head (one
+   * `resolveRevision` call), not by a `checkSyncWindow` beside it: one activity and one workflow
+   * task fewer per registering app. An agent older than 0.16.0 ignores the question, and the
+   * windows are then asked apart.
+   */
+  windowCheckInResolve: 'window-check-in-resolve',
 } as const;

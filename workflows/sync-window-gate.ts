@@ -10,7 +10,12 @@
  * `SyncWarning`: windows are a change freeze, not a security boundary (the agent's policy is).
  */
 import { patched, proxyActivities, sleep } from '@temporalio/workflow';
-import type { CheckSyncWindowResult, SyncWindowActivities } from '../contract/activities.js';
+import type {
+  CheckSyncWindowInput,
+  CheckSyncWindowResult,
+  SyncWindowActivities,
+  SyncWindowAnswer,
+} from '../contract/activities.js';
 import type { ApplicationEntity } from './application-state.js';
 import { syncWindowProfile } from './activity-profiles.js';
 import { isoTime, parseIsoTime, workflowNow } from './clock.js';
@@ -32,12 +37,9 @@ export interface SyncWindowState {
 }
 
 /** What the agent answered, or why it could not be asked. */
-interface Asked {
-  answer?: CheckSyncWindowResult;
-  failure?: string;
-}
+type Asked = SyncWindowAnswer;
 
-/** An automatic check started ahead of its operation (`checkAhead`). */
+/** An automatic check started ahead of its operation (`checkAhead`), or answered with the resolve. */
 export type WindowCheck = Promise<Asked>;
 
 export class SyncWindowGate {
@@ -49,15 +51,36 @@ export class SyncWindowGate {
   }
 
   /**
+   * The automatic check for the resolve of an app's first sync to answer in the same call (since
+   * 0.16.0): one activity and one workflow task instead of two. Undefined when the last answer
+   * still holds. The patch is asked first: a history from before it must not see `sync-windows`
+   * asked early.
+   */
+  askWithResolve(): CheckSyncWindowInput | undefined {
+    if (this.#answerHolds()) return undefined;
+    if (!patched(PATCHES.windowCheckInResolve) || !patched(PATCHES.syncWindows)) return undefined;
+    return this.#input('automatic');
+  }
+
+  /** What the resolve answered; undefined from an agent older than 0.16.0, which then is asked apart. */
+  answeredWithResolve(answer: SyncWindowAnswer | undefined): WindowCheck | undefined {
+    return answer && Promise.resolve(answer);
+  }
+
+  /**
    * Starts the automatic check now, beside the resolve of an app's first sync, so both answers come
    * back to one workflow task instead of two in a row; undefined when the last answer still holds.
-   * The patch is asked first: a history from before it must not see `sync-windows` asked early.
+   * Histories from 0.13.0 to 0.15.0 asked this way; `askWithResolve` replaced it.
    */
   checkAhead(): WindowCheck | undefined {
-    const state = this.#app.state.syncWindow;
-    if (state && parseIsoTime(state.validUntil) > workflowNow()) return undefined;
+    if (this.#answerHolds()) return undefined;
     if (!patched(PATCHES.windowCheckBesideResolve) || !patched(PATCHES.syncWindows)) return undefined;
     return this.#call('automatic');
+  }
+
+  #answerHolds(): boolean {
+    const state = this.#app.state.syncWindow;
+    return state !== undefined && parseIsoTime(state.validUntil) > workflowNow();
   }
 
   /** Whether an automatic operation may start now; when not, the app waits durably. */
@@ -96,19 +119,17 @@ export class SyncWindowGate {
     const app = this.#app;
     const agent = proxyActivities<SyncWindowActivities>(syncWindowProfile(app.spec.destination.cluster));
     try {
-      return {
-        answer: await agent.checkSyncWindow({
-          app: app.spec.name,
-          namespace: app.spec.destination.namespace,
-          trigger,
-        }),
-      };
+      return { answer: await agent.checkSyncWindow(this.#input(trigger)) };
     } catch (err) {
       return {
         failure:
           err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err),
       };
     }
+  }
+
+  #input(trigger: 'automatic' | 'manual'): CheckSyncWindowInput {
+    return { app: this.#app.spec.name, namespace: this.#app.spec.destination.namespace, trigger };
   }
 
   /** The answer of a check an operation waits for; a failed check lets it through with a warning. */

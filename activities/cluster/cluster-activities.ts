@@ -76,6 +76,7 @@ import { appSyncOptions } from '../../core/sync/app-sync-options.js';
 import { respectIgnoredFields } from '../../core/sync/respect-ignore.js';
 import type { AgentPolicy } from '../../core/policy/project.js';
 import { PolicyGuard } from './policy-guard.js';
+import { answerSyncWindow, createSyncWindowActivities } from '../control/sync-window-activity.js';
 import { assertRenderedFor, recordRenderedFor } from './render-provenance.js';
 import { createMetricsActivities, ignoreRulesOf, leaveReplicasToAutoscaler } from './autoscale-activities.js';
 import type { PrometheusClient } from '../metrics/prometheus-client.js';
@@ -175,6 +176,7 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
     server: client.server.href.replace(/\/$/, ''),
   });
   const git = createGitActivities({ cache: repoCache, allowedSchemes });
+  const syncWindows = createSyncWindowActivities({ guard });
   const charts = options.charts ?? defaultChartSource();
   const render = createRenderActivities({
     store,
@@ -414,7 +416,9 @@ export async function createClusterActivities(options: ClusterActivitiesOptions)
           : { sha: await resolveChart({ ...source, chart: source.chart }) },
       );
       const [only] = resolved;
-      return only && !input.sources ? only : { sha: joinRevisions(resolved.map((r) => r.sha)) };
+      const result = only && !input.sources ? only : { sha: joinRevisions(resolved.map((r) => r.sha)) };
+      if (!input.syncWindow) return result;
+      return { ...result, syncWindow: await answerSyncWindow(syncWindows, input.syncWindow) };
     },
     checkRemote: async (input) => {
       const shas = await eachSource(input, async (source) => {

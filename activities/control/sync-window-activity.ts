@@ -6,7 +6,12 @@
  * records the answer in its history and sleeps on a durable timer until `openAt`.
  */
 import { syncWindowVerdict } from '../../core/policy/sync-windows.js';
-import type { CheckSyncWindowResult, SyncWindowActivities } from '../../contract/activities.js';
+import type {
+  CheckSyncWindowInput,
+  CheckSyncWindowResult,
+  SyncWindowActivities,
+  SyncWindowAnswer,
+} from '../../contract/activities.js';
 import type { PolicyGuard } from '../cluster/policy-guard.js';
 
 export interface SyncWindowDeps {
@@ -42,4 +47,19 @@ export function createSyncWindowActivities(deps: SyncWindowDeps): SyncWindowActi
       return result;
     },
   };
+}
+
+/**
+ * The windows' answer given inside another call (`resolveRevision`): a check that fails says why
+ * instead of failing that call, as a failed `checkSyncWindow` lets the sync through with a warning.
+ */
+export async function answerSyncWindow(
+  windows: SyncWindowActivities,
+  input: CheckSyncWindowInput,
+): Promise<SyncWindowAnswer> {
+  try {
+    return { answer: await windows.checkSyncWindow(input) };
+  } catch (err) {
+    return { failure: err instanceof Error ? err.message : String(err) };
+  }
 }

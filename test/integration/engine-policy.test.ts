@@ -131,6 +131,29 @@ describe('the agent enforces its own projects and object ownership, on the real 
     );
   });
 
+  it("a resolve asked for an app's sync windows answers them from the agent's policy, whatever it claims", async () => {
+    const asked = (app: string) =>
+      engine.activities.resolveRevision({
+        repoURL: repo.url,
+        targetRevision: 'main',
+        syncWindow: { app, namespace: teamNs, trigger: 'automatic' },
+      });
+    const plain = await engine.activities.resolveRevision({ repoURL: repo.url, targetRevision: 'main' });
+    const allowed = await asked('team-a-ok');
+    assert.equal(allowed.sha, plain.sha);
+    assert.equal(plain.syncWindow, undefined, 'not asked, not answered');
+    assert.deepEqual(
+      [allowed.syncWindow?.answer?.allowed, allowed.syncWindow?.answer?.project, allowed.syncWindow?.failure],
+      [true, 'team-a', undefined],
+    );
+    // A failed check does not fail the resolve: the workflow lets the sync through with a warning,
+    // and the render refuses the app anyway.
+    const intruder = await asked('intruder');
+    assert.equal(intruder.sha, plain.sha);
+    assert.equal(intruder.syncWindow?.answer, undefined);
+    assert.match(intruder.syncWindow?.failure ?? '', /app "intruder" is bound to no project/);
+  });
+
   it('a source outside the project is refused at render, naming the rule', async () => {
     const { sha } = await engine.activities.resolveRevision({ repoURL: foreign.url, targetRevision: 'main' });
     await rejectsWith(

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { AppSpec } from '../../config/types.js';
 import { driftDetectedSignal, pauseUpdate, refreshSignal, syncUpdate } from '../../contract/messages.js';
-import type { CheckSyncWindowResult } from '../../contract/activities.js';
+import type { CheckSyncWindowResult, ResolveRevisionInput } from '../../contract/activities.js';
 import { allowedSyncWindow, sha } from './harness/stub-activities.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
@@ -53,24 +53,47 @@ describe('sync windows and notifications', () => {
   it('asks the agent once, then trusts an answer without windows for an hour (not once per sync)', async () => {
     const [c1, c2] = [sha('sw-cache-1'), sha('sw-cache-2')];
     const spec = await env.syncedApp('sw-cache', c1);
-    assert.equal(env.script.callsOf('checkSyncWindow', spec.name).length, 1);
+    assert.equal(env.script.windowChecksOf(spec.name).length, 1);
     env.script.setHead(spec.source.repoURL, c2);
     await env.handle(spec.name).signal(refreshSignal, { reason: 'test push' });
     await env.waitStatus(spec.name, 'c2 deployed', (s) => s.deployedRevision === c2 && !s.operation);
-    assert.equal(env.script.callsOf('checkSyncWindow', spec.name).length, 1);
+    assert.equal(env.script.windowChecksOf(spec.name).length, 1);
   });
 
-  it("asks an app's windows for its first auto-sync beside the resolve of its head, in one workflow task", async () => {
+  it("has an app's windows for its first auto-sync answered by the resolve of its head, in one activity", async () => {
     const spec = await env.syncedApp('sw-ahead', sha('sw-ahead-1'));
     const events = (await env.handle(spec.name).fetchHistory()).events ?? [];
-    const scheduledBy = (activity: string) =>
-      events.flatMap((e) => {
-        const a = e.activityTaskScheduledEventAttributes;
-        return a?.activityType?.name === activity ? [Number(a.workflowTaskCompletedEventId)] : [];
-      });
-    const [window] = scheduledBy('checkSyncWindow');
-    assert.equal(scheduledBy('checkSyncWindow').length, 1);
-    assert.equal(window, scheduledBy('resolveRevision')[0], 'both asked by the same workflow task');
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    assert.deepEqual(scheduled, ['resolveRevision']);
+    const [resolve] = env.script.callsOf('resolveRevision', spec.name);
+    assert.deepEqual((resolve?.input as ResolveRevisionInput).syncWindow, {
+      app: spec.name,
+      namespace: spec.destination.namespace,
+      trigger: 'automatic',
+    });
+  });
+
+  it('asks the windows apart when the agent is older than 0.16.0 (its resolve does not answer them)', async () => {
+    const [c1, c2] = [sha('sw-old-1'), sha('sw-old-2')];
+    env.script.windowsInResolve = false;
+    env.script.syncWindow = (input) => (input.app.startsWith('sw-old') ? blocked(4_000) : allowedSyncWindow());
+    try {
+      const spec = env.spec('sw-old');
+      env.script.setHead(spec.source.repoURL, c1);
+      await env.apply(spec);
+      await env.waitStatus(spec.name, 'the first sync held back', (s) =>
+        s.conditions.some((c) => c.type === 'SyncWindowBlocked'),
+      );
+      assert.equal(env.script.callsOf('checkSyncWindow', spec.name).length, 1);
+      assert.equal(env.script.rendered(spec.name).length, 0, 'nothing was rendered while blocked');
+      env.script.syncWindow = () => allowedSyncWindow();
+      env.script.setHead(spec.source.repoURL, c2);
+      await env.waitStatus(spec.name, 'deployed once the window opened', (s) => s.deployedRevision === c2);
+      assert.ok(env.script.callsOf('checkSyncWindow', spec.name).length >= 2, 'asked apart again when it opened');
+    } finally {
+      env.script.windowsInResolve = true;
+      env.script.syncWindow = () => allowedSyncWindow();
+    }
   });
 
   it('blocks an auto-sync durably until the window opens, then deploys', async () => {

@@ -95,6 +95,8 @@ export class ActivityScript {
   applications: ApplicationSummary[] = [];
   /** What checkSyncWindow answers (every sync allowed, no window, unless a test says otherwise). */
   syncWindow: (input: CheckSyncWindowInput) => CheckSyncWindowResult = () => allowedSyncWindow();
+  /** Whether `resolveRevision` answers the sync windows it is asked (false: an agent older than 0.16.0). */
+  windowsInResolve = true;
   /** The notifications delivered (`deliverNotification` on the workflow queue). */
   readonly notifications: DeliverNotificationInput[] = [];
   /** App of apps → the child specs its manifests hold (its render then counts Applications). */
@@ -139,6 +141,11 @@ export class ActivityScript {
     app?: string,
   ): StubCall[] {
     return this.calls.filter((c) => c.activity === activity && (app === undefined || c.app === app));
+  }
+
+  /** The sync-window answers an app got: `checkSyncWindow` calls and resolves that answered them. */
+  windowChecksOf(app: string): StubCall[] {
+    return [...this.callsOf('checkSyncWindow', app), ...this.callsOf('resolveRevision', app)];
   }
 
   /** Revisions an app's pipeline rendered, in order: one entry per deploy or rollback attempt. */
@@ -193,8 +200,12 @@ export function stubClusterActivities(
       return script.syncWindow(input);
     },
     async resolveRevision(input) {
-      log('resolveRevision', input);
-      return { sha: head(input.repoURL, input.targetRevision) };
+      // Logged under the app only when it answers the app's windows too.
+      const answers = input.syncWindow !== undefined && script.windowsInResolve;
+      log('resolveRevision', input, answers ? input.syncWindow?.app : undefined);
+      const sha = head(input.repoURL, input.targetRevision);
+      if (!input.syncWindow || !answers) return { sha };
+      return { sha, syncWindow: { answer: script.syncWindow(input.syncWindow) } };
     },
     async checkRemote(input) {
       log('checkRemote', input);
