@@ -76,7 +76,8 @@ describe('sync windows and notifications', () => {
   it('asks the windows apart when the agent is older than 0.16.0 (its resolve does not answer them)', async () => {
     const [c1, c2] = [sha('sw-old-1'), sha('sw-old-2')];
     env.script.windowsInResolve = false;
-    env.script.syncWindow = (input) => (input.app.startsWith('sw-old') ? blocked(4_000) : allowedSyncWindow());
+    env.script.syncWindow = (input) =>
+      input.app.startsWith('sw-old') ? blocked(4_000) : allowedSyncWindow();
     try {
       const spec = env.spec('sw-old');
       env.script.setHead(spec.source.repoURL, c1);
@@ -89,7 +90,10 @@ describe('sync windows and notifications', () => {
       env.script.syncWindow = () => allowedSyncWindow();
       env.script.setHead(spec.source.repoURL, c2);
       await env.waitStatus(spec.name, 'deployed once the window opened', (s) => s.deployedRevision === c2);
-      assert.ok(env.script.callsOf('checkSyncWindow', spec.name).length >= 2, 'asked apart again when it opened');
+      assert.ok(
+        env.script.callsOf('checkSyncWindow', spec.name).length >= 2,
+        'asked apart again when it opened',
+      );
     } finally {
       env.script.windowsInResolve = true;
       env.script.syncWindow = () => allowedSyncWindow();
