@@ -36,11 +36,8 @@ export interface SyncWindowState {
   openAt?: string;
 }
 
-/** What the agent answered, or why it could not be asked. */
-type Asked = SyncWindowAnswer;
-
 /** An automatic check started ahead of its operation (`checkAhead`), or answered with the resolve. */
-export type WindowCheck = Promise<Asked>;
+export type WindowCheck = Promise<SyncWindowAnswer>;
 
 export class SyncWindowGate {
   readonly #app: ApplicationEntity;
@@ -115,7 +112,7 @@ export class SyncWindowGate {
   }
 
   /** Asks the agent; never throws (a check started ahead may end before anyone waits for it). */
-  async #call(trigger: 'automatic' | 'manual'): Promise<Asked> {
+  async #call(trigger: 'automatic' | 'manual'): Promise<SyncWindowAnswer> {
     const app = this.#app;
     const agent = proxyActivities<SyncWindowActivities>(syncWindowProfile(app.spec.destination.cluster));
     try {
@@ -133,7 +130,7 @@ export class SyncWindowGate {
   }
 
   /** The answer of a check an operation waits for; a failed check lets it through with a warning. */
-  #answered({ answer, failure }: Asked): CheckSyncWindowResult | undefined {
+  #answered({ answer, failure }: SyncWindowAnswer): CheckSyncWindowResult | undefined {
     if (failure !== undefined)
       this.#app.setCondition(
         'SyncWarning',
