@@ -505,7 +505,13 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
   };
 }
 
-/** Counters (summed over labels; Kubernetes requests by verb) and the memory gauges of one `/metrics` scrape. */
+/** The one label a counter is told apart by; others are summed over. */
+const KEPT_LABEL: Readonly<Record<string, string>> = {
+  mooring_k8s_request_total: 'verb',
+  mooring_git_request_duration_seconds_count: 'op',
+};
+
+/** Counters (summed over labels but KEPT_LABEL's) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
   const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
   const gauges: readonly string[] = Object.values(MEMORY_GAUGES);
@@ -513,8 +519,9 @@ async function scrape(): Promise<Map<string, number>> {
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line);
     if (!m?.[1] || !(COUNTER.test(m[1]) || gauges.includes(m[1]))) continue;
-    const verb = m[1] === 'mooring_k8s_request_total' ? /verb="([^"]*)"/.exec(m[2] ?? '')?.[1] : undefined;
-    const key = verb === undefined ? m[1] : `${m[1]}{verb="${verb}"}`;
+    const label = KEPT_LABEL[m[1]];
+    const value = label ? new RegExp(`${label}="([^"]*)"`).exec(m[2] ?? '')?.[1] : undefined;
+    const key = value === undefined ? m[1] : `${m[1]}{${label}="${value}"}`;
     sums.set(key, (sums.get(key) ?? 0) + Number(m[3]));
   }
   return sums;

@@ -5,6 +5,7 @@ import type {
   ControlActivities,
   SourceSummary,
 } from '../contract/activities.js';
+import { pollSourceKey } from '../core/poll/poll-due.js';
 
 /** Parts a whole-fleet listing is split into: 1,000 apps are about 540 KB, the payload limit is 2 MB. */
 export const LISTING_SHARDS = 8;
@@ -74,7 +75,7 @@ export interface RevisionGroup {
 export function groupByRevision(apps: readonly ApplicationSummary[]): RevisionGroup[] {
   const groups = new Map<string, RevisionGroup>();
   for (const app of apps) {
-    const key = JSON.stringify([app.repoURL, app.targetRevision, app.chart ?? '', app.sources ?? []]);
+    const key = pollSourceKey(app);
     let group = groups.get(key);
     if (!group) {
       group = {

@@ -12,6 +12,7 @@ import type { ClusterActivities } from '../../contract/activities.js';
 import type { RepoCache } from './repo-cache.js';
 import { redactUrl } from '../../core/git/redact.js';
 import { affectedPaths, isUnder } from '../../core/git/source-paths.js';
+import { AffectedPathsMemo } from './affected-paths-memo.js';
 import { semverConstraintOf } from '../../core/git/semver-tags.js';
 import { checkRepoUrl, parseAllowedSchemes, type RepoUrlPolicy } from './url-policy.js';
 
@@ -53,6 +54,31 @@ export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps):
         : parseAllowedSchemes(allowedSchemes, 'Git activities option allowedSchemes'),
     forbiddenDirs: [cache.cacheDir],
   };
+  const memo = new AffectedPathsMemo();
+
+  async function compareCommits(
+    repoURL: string,
+    from: string,
+    to: string,
+    paths: readonly string[],
+  ): Promise<{ affected: string[]; changedFiles: number }> {
+    const signal = cancellationSignal();
+    const changed = await cache.changedFiles(repoURL, from, to, { signal });
+    const direct = paths.filter((p) => changed.some((f) => isUnder(f, p)));
+    if (direct.length === paths.length) return { affected: direct, changedFiles: changed.length };
+    const snapshot = await cache.snapshot(repoURL, to, { signal });
+    const reads = new Map<string, Promise<string>>();
+    const repo = {
+      files: snapshot.files,
+      read: (path: string) => {
+        let text = reads.get(path);
+        if (!text) reads.set(path, (text = snapshot.read(path)));
+        return text;
+      },
+    };
+    return { affected: await affectedPaths(changed, paths, repo), changedFiles: changed.length };
+  }
+
   return {
     /**
      * Resolves a revision to a commit and makes sure the mirror has it (fetching when needed), then
@@ -86,7 +112,8 @@ export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps):
 
     /**
      * The app paths whose sources differ between two commits: `git diff --name-only` in the mirror,
-     * then each untouched path's kustomize references and chart dependencies read at `to`.
+     * then each untouched path's kustomize references and chart dependencies read at `to`. Answers
+     * are remembered per commit pair (AffectedPathsMemo): git-poll asks again at every check.
      */
     async affectedAppPaths({ repoURL, from, to, paths }) {
       checkRepoUrl(repoURL, policy);
@@ -94,21 +121,13 @@ export function createGitActivities({ cache, allowedSchemes }: GitActivityDeps):
         throw new TypeError(
           `affectedAppPaths takes at most ${MAX_AFFECTED_PATHS} paths per call, got ${paths.length}`,
         );
-      const signal = cancellationSignal();
-      const changed = await cache.changedFiles(repoURL, from, to, { signal });
-      const direct = paths.filter((p) => changed.some((f) => isUnder(f, p)));
-      if (direct.length === paths.length) return { affected: direct, changedFiles: changed.length };
-      const snapshot = await cache.snapshot(repoURL, to, { signal });
-      const reads = new Map<string, Promise<string>>();
-      const repo = {
-        files: snapshot.files,
-        read: (path: string) => {
-          let text = reads.get(path);
-          if (!text) reads.set(path, (text = snapshot.read(path)));
-          return text;
-        },
-      };
-      return { affected: await affectedPaths(changed, paths, repo), changedFiles: changed.length };
+      const known = memo.lookup(repoURL, from, to, paths);
+      if (known.unknown.length === 0)
+        return { affected: known.affected, changedFiles: known.changedFiles ?? 0 };
+      const { affected, changedFiles } = await compareCommits(repoURL, from, to, known.unknown);
+      memo.record(repoURL, from, to, known.unknown, affected, changedFiles);
+      const touched = new Set([...known.affected, ...affected]);
+      return { affected: paths.filter((p) => touched.has(p)), changedFiles };
     },
 
     /** Resolves the revision, checks it out (read-only tree) and lists its directories. */

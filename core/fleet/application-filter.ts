@@ -5,7 +5,7 @@
  */
 import { MAX_LISTING_SHARDS } from '../../contract/activities.js';
 import type { ApplicationFilter, ApplicationSummary } from '../../contract/activities.js';
-import { fnv1a, intervalMs, pollDue } from '../poll/poll-due.js';
+import { fnv1a, intervalMs, pollDue, pollSourceKey } from '../poll/poll-due.js';
 
 /** Throws when `filter.shard` is not a part of a split the activity takes. */
 export function checkShard(filter: ApplicationFilter | undefined): void {
@@ -28,6 +28,6 @@ export function keptByFilter(app: ApplicationSummary, filter: ApplicationFilter 
   const shard = filter?.shard;
   if (shard && fnv1a(app.name) % shard.count !== shard.index) return false;
   const due = filter?.pollDue;
-  if (due && !pollDue(app.name, intervalMs(app.interval), due.tickEndMs, due.tickMs)) return false;
+  if (due && !pollDue(pollSourceKey(app), intervalMs(app.interval), due.tickEndMs, due.tickMs)) return false;
   return !filter?.autoscaled || app.autoscaling !== undefined;
 }

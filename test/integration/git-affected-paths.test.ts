@@ -62,6 +62,36 @@ describe('affectedAppPaths on a monorepo', () => {
     );
   });
 
+  it('answers a commit pair it compared before from memory, without git', async () => {
+    const own = await createTestGitRepo(
+      join(import.meta.dirname, '../../config/examples/guestbook'),
+      'apps/web',
+    );
+    const ownCache = await mkdtemp(join(tmpdir(), 'mooring-affected-memo-'));
+    try {
+      const activities = createGitActivities({
+        cache: new RepoCache({
+          cacheDir: ownCache,
+          credentials: new GitCredentials([]),
+          allowedSchemes: ['file'],
+        }),
+      });
+      const from = await own.head();
+      const to = await own.commit('touch api', { 'apps/api/deploy.yaml': 'kind: ConfigMap\n' });
+      const ask = (paths: string[]) => activities.affectedAppPaths({ repoURL: own.url, from, to, paths });
+      const first = await ask(['apps/web', 'apps/api']);
+      assert.deepEqual(first, { affected: ['apps/api'], changedFiles: 1 });
+      // Without the repository and the mirror, git can answer nothing: what is answered is remembered.
+      await own.remove();
+      await rm(ownCache, { recursive: true, force: true });
+      assert.deepEqual(await ask(['apps/api', 'apps/web']), { affected: ['apps/api'], changedFiles: 1 });
+      await assert.rejects(ask(['apps/web', 'apps/other']), 'a path not asked before needs git');
+    } finally {
+      await own.remove();
+      await rm(ownCache, { recursive: true, force: true });
+    }
+  });
+
   it('fails with RevisionNotFound for a commit the repository does not have (git-poll then refreshes)', async () => {
     await assert.rejects(
       git.affectedAppPaths({ repoURL: repo.url, from: 'f'.repeat(40), to: await repo.head(), paths: apps }),

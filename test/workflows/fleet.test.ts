@@ -23,7 +23,7 @@ import type { AppStatus } from '../../contract/messages.js';
 import { waitFor } from '../support/wait.js';
 import { waitQuiescent } from '../support/workflow-history.js';
 import { sha } from './harness/stub-activities.js';
-import { pollDue, tickEnd } from '../../core/poll/poll-due.js';
+import { pollDue, pollSourceKey, tickEnd } from '../../core/poll/poll-due.js';
 import { LISTING_SHARDS } from '../../workflows/fleet.js';
 import { startWorkflowEnv } from './harness/workflow-env.js';
 import type { WorkflowTestEnv } from './harness/workflow-env.js';
@@ -124,7 +124,12 @@ describe('fleet workflows', () => {
     env.script.changedPaths = undefined;
     // A 24 h interval is due on one 10 s tick in 8,640: work out whether this run's tick was it.
     const { startTime } = await env.client.workflow.getHandle(workflowId).describe();
-    const s3Due = pollDue(s3.name, 86_400_000, tickEnd(startTime.getTime(), 10_000), 10_000);
+    const s3Due = pollDue(
+      pollSourceKey(summary(s3, {})),
+      86_400_000,
+      tickEnd(startTime.getTime(), 10_000),
+      10_000,
+    );
     assert.equal(result.due, s3Due ? 3 : 2);
     // The activity filters: the run's history holds the due apps only, never the whole fleet.
     assert.deepEqual(env.script.callsOf('listApplicationPage').at(-1)?.input, {
