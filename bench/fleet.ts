@@ -82,6 +82,11 @@ const GOALS = { allHealthyS: 240, idleCpuPercent: 5, idleRssMB: 500, syncsAfterO
  * its whole history).
  */
 const COUNTER = /_total$|_count$|sticky_cache|schedule_to_start_latency_sum$/;
+/** The one label a counter is told apart by; others are summed over. */
+const KEPT_LABEL: Readonly<Record<string, string>> = {
+  mooring_k8s_request_total: 'verb',
+  mooring_git_request_duration_seconds_count: 'op',
+};
 
 const { values } = parseArgs({
   options: {
@@ -504,12 +509,6 @@ async function runsIn(type: string, fromMs: number, toMs: number) {
     maxMs: durations.at(-1) ?? null,
   };
 }
-
-/** The one label a counter is told apart by; others are summed over. */
-const KEPT_LABEL: Readonly<Record<string, string>> = {
-  mooring_k8s_request_total: 'verb',
-  mooring_git_request_duration_seconds_count: 'op',
-};
 
 /** Counters (summed over labels but KEPT_LABEL's) and the memory gauges of one `/metrics` scrape. */
 async function scrape(): Promise<Map<string, number>> {
