@@ -7,7 +7,8 @@
  *
  * Round trips: one label-selected list per likely kind (ListTrackedOptions.likelyKinds), a GET only
  * for desired objects not among the app's tracked ones, and a dry run only when the desired object
- * or the live one changed since the last (PredictionCache). A prediction made on a newer live
+ * or the live one changed since the last (PredictionCache; an object found unchanged is not even
+ * compared again until one of them changes). A prediction made on a newer live
  * object than the one read (a controller wrote it meanwhile) is compared with a fresh read.
  */
 import pLimit from 'p-limit';
@@ -60,6 +61,8 @@ async function diffOne(
   ctx: Required<Pick<DiffAppOptions, 'predictions'>> & {
     client: KubeClient;
     rules: readonly IgnoreDifference[];
+    /** PredictionCache.rulesKeyOf(rules) */
+    rulesKey: string;
     signal?: AbortSignal;
   },
 ): Promise<{ diff: AppObjectDiff; live: KubeObject | undefined }> {
@@ -72,13 +75,16 @@ async function diffOne(
   };
   let live: KubeObject | undefined;
   let predicted: KubeObject;
+  let key: string | undefined;
   try {
     live = tracked ?? (await client.get(ref, signal));
     for (let attempt = 1; ; attempt++) {
-      const key = PredictionCache.refOf(obj, live);
-      const remembered = ctx.predictions.get(key);
+      key = PredictionCache.refOf(obj, live);
+      const remembered = ctx.predictions.lookup(key, ctx.rulesKey);
+      if (remembered && 'unchanged' in remembered)
+        return { diff: { ref: refOf(obj), action: 'unchanged', diff: '', warnings: [] }, live };
       if (remembered) {
-        predicted = remembered;
+        predicted = remembered.predicted;
         break;
       }
       predicted = await client.apply(obj, { fieldManager: FIELD_MANAGER, force: true, dryRun: true, signal });
@@ -89,15 +95,22 @@ async function diffOne(
         ctx.predictions.set(key, predicted);
         break;
       }
-      if (attempt === 3) break;
+      if (attempt === 3) {
+        key = undefined; // compared with a prediction made on another version: nothing to remember
+        break;
+      }
       live = await client.get(ref, signal);
     }
   } catch (err) {
     if (!notYetPossible(err, obj, plan)) throw describeFailure(obj, err);
     live = undefined;
     predicted = obj;
+    key = undefined;
   }
-  return { diff: { ref: refOf(obj), ...diffObjects(predicted, live, ctx.rules) }, live };
+  const compared = diffObjects(predicted, live, ctx.rules);
+  if (compared.action === 'unchanged' && compared.warnings.length === 0)
+    ctx.predictions.settle(key, ctx.rulesKey);
+  return { diff: { ref: refOf(obj), ...compared }, live };
 }
 
 /**
@@ -136,6 +149,7 @@ export async function diffAppWithLive(
   const ctx = {
     client,
     rules,
+    rulesKey: PredictionCache.rulesKeyOf(rules),
     signal: options.signal,
     predictions: options.predictions ?? new PredictionCache(),
   };
@@ -170,6 +184,7 @@ export async function diffObjectsOf(
   const ctx = {
     client,
     rules,
+    rulesKey: PredictionCache.rulesKeyOf(rules),
     signal: options.signal,
     predictions: options.predictions ?? new PredictionCache(),
   };

@@ -11,6 +11,11 @@
  * Entries now live an hour (the sixth scan after a dry run makes it again) and the cache is bounded
  * by the size of what it holds as well as by count; an entry does not keep the prediction's
  * status or managedFields, which a diff never reads from it.
+ *
+ * An entry whose prediction was compared with its live object and found equal (under some
+ * ignoreDifferences rules) is *settled*: it keeps that verdict instead of the prediction. The key
+ * holds the live object's resourceVersion, so the same comparison can only give the same answer,
+ * and a fleet's steady state, where nearly every object is unchanged, then holds no predictions.
  */
 import { createHash } from 'node:crypto';
 import { refOf, refKey } from '../../contract/object-ref.js';
@@ -27,9 +32,15 @@ export interface PredictionCacheOptions {
 
 interface Entry {
   at: number;
-  predicted: KubeObject;
+  /** Absent once settled. */
+  predicted?: KubeObject;
+  /** The rules (`rulesKey`) under which the prediction equalled the live object. */
+  unchangedUnder?: string;
   bytes: number;
 }
+
+/** What the cache knows of a key: the prediction, or that the object is unchanged under the rules asked about. */
+export type Remembered = { predicted: KubeObject } | { unchanged: true } | undefined;
 
 export class PredictionCache {
   readonly #entries = new Map<string, Entry>();
@@ -52,14 +63,16 @@ export class PredictionCache {
   }
 
   get(key: string | undefined, now = Date.now()): KubeObject | undefined {
-    if (key === undefined) return undefined;
-    const entry = this.#entries.get(key);
+    const entry = this.#live(key, now);
+    return entry?.predicted;
+  }
+
+  /** What is known of `key` when the diff ignores by `rulesKey` (see `rulesKeyOf`). */
+  lookup(key: string | undefined, rulesKey: string, now = Date.now()): Remembered {
+    const entry = this.#live(key, now);
     if (!entry) return undefined;
-    if (now - entry.at > this.#ttlMs) {
-      this.#drop(key, entry);
-      return undefined;
-    }
-    return entry.predicted;
+    if (entry.unchangedUnder === rulesKey) return { unchanged: true };
+    return entry.predicted ? { predicted: entry.predicted } : undefined;
   }
 
   set(key: string | undefined, predicted: KubeObject, now = Date.now()): void {
@@ -77,6 +90,25 @@ export class PredictionCache {
     }
   }
 
+  /**
+   * Records that the prediction of `key` equals its live object under `rulesKey`, and lets the
+   * prediction go. The entry keeps its age: it expires when the prediction would have.
+   */
+  settle(key: string | undefined, rulesKey: string): void {
+    const entry = key === undefined ? undefined : this.#entries.get(key);
+    if (!entry) return;
+    this.#bytes -= entry.bytes;
+    entry.predicted = undefined;
+    entry.unchangedUnder = rulesKey;
+    entry.bytes = rulesKey.length;
+    this.#bytes += entry.bytes;
+  }
+
+  /** The key of a set of ignoreDifferences rules, for `lookup` and `settle`. */
+  static rulesKeyOf(rules: readonly unknown[]): string {
+    return rules.length === 0 ? '' : createHash('sha256').update(JSON.stringify(rules)).digest('hex');
+  }
+
   get size(): number {
     return this.#entries.size;
   }
@@ -84,6 +116,17 @@ export class PredictionCache {
   /** Characters of JSON the entries hold. */
   get bytes(): number {
     return this.#bytes;
+  }
+
+  #live(key: string | undefined, now: number): Entry | undefined {
+    if (key === undefined) return undefined;
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (now - entry.at > this.#ttlMs) {
+      this.#drop(key, entry);
+      return undefined;
+    }
+    return entry;
   }
 
   #drop(key: string, entry: Entry): void {

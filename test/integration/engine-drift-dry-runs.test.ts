@@ -74,4 +74,24 @@ describe('drift checks after a sync', { skip: sharedExamplesMissing() }, () => {
       counting = false;
     }
   });
+
+  it('reports an edit to a field the manifest sets after checks that found everything unchanged', async () => {
+    assert.equal((await engine.activities.detectDrift(plan)).drifted, false);
+    await kubectl([
+      'patch',
+      'service',
+      'guestbook-ui',
+      '-n',
+      namespace,
+      '--type=merge',
+      '-p',
+      '{"spec":{"selector":{"app":"someone-else"}}}',
+    ]);
+    const drift = await engine.activities.detectDrift(plan);
+    assert.equal(drift.drifted, true, 'the selector the manifest sets was changed by hand');
+    assert.deepEqual(
+      drift.changes.map((c) => `${c.kind}/${c.name}`),
+      ['Service/guestbook-ui'],
+    );
+  });
 });

@@ -80,4 +80,32 @@ describe('PredictionCache', () => {
     assert.ok(cache.get(keys[2], 500));
     assert.equal(cache.get(keys[2], 1500), undefined, 'expired');
   });
+
+  it('settles an entry found unchanged: the verdict under those rules, and no prediction kept', () => {
+    const cache = new PredictionCache();
+    const key = PredictionCache.refOf(desired, live('7'));
+    cache.set(key, live('7'), 0);
+    const rules = PredictionCache.rulesKeyOf([{ kind: 'ConfigMap', jsonPointers: ['/data/x'] }]);
+    assert.deepEqual(cache.lookup(key, '', 0), { predicted: live('7') });
+    const before = cache.bytes;
+    cache.settle(key, '');
+    assert.deepEqual(cache.lookup(key, '', 0), { unchanged: true });
+    assert.equal(cache.get(key, 0), undefined, 'the prediction itself is let go');
+    assert.ok(cache.bytes < before, `${cache.bytes} of ${before} bytes`);
+    // Other rules need the comparison again, hence a dry run; another live version knows nothing.
+    assert.equal(cache.lookup(key, rules, 0), undefined);
+    assert.equal(cache.lookup(PredictionCache.refOf(desired, live('8')), '', 0), undefined);
+    // A verdict expires with the prediction it came from.
+    assert.equal(cache.lookup(key, '', 3_600_001), undefined);
+  });
+
+  it('keys rule sets by content, the empty set apart', () => {
+    const a = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
+    assert.equal(PredictionCache.rulesKeyOf([]), '');
+    assert.equal(PredictionCache.rulesKeyOf(a), PredictionCache.rulesKeyOf(structuredClone(a)));
+    assert.notEqual(
+      PredictionCache.rulesKeyOf(a),
+      PredictionCache.rulesKeyOf([{ ...a[0], kind: 'StatefulSet' }]),
+    );
+  });
 });
