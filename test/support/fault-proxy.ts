@@ -138,7 +138,7 @@ export async function startFaultProxy(upstreamKubeconfig: string): Promise<Fault
     failureEnded = undefined;
   }
 
-  function activeFailure(req: { method: string; url: string }): FailureSpec | undefined {
+  function activeFailure(req: { method: string; url: string; body: string }): FailureSpec | undefined {
     if (!failure) return undefined;
     if (failure.until !== undefined && Date.now() >= failure.until) {
       endFailure();
@@ -161,12 +161,13 @@ export async function startFaultProxy(upstreamKubeconfig: string): Promise<Fault
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    if (holdMatch?.({ method, url, body: body.toString('utf8') })) {
+    const text = body.toString('utf8');
+    if (holdMatch?.({ method, url, body: text })) {
       await new Promise<void>((resolve) => waiting.push(resolve));
       // A client that died while its request was held (a killed worker) never sent it for real.
       if (req.socket.destroyed) return;
     }
-    const fault = activeFailure({ method, url });
+    const fault = activeFailure({ method, url, body: text });
     if (fault) {
       const status = fault.status;
       const reason = {
