@@ -26,7 +26,7 @@
  *     MOORING_CLUSTER_NAME=fleet
  *   scripts/stack up && eval "$(scripts/stack env)"
  *   npm run bench:fleet -- [--apps 1000] [--idle 10m] [--no-idle-after-scan] [--cpu-prof [--cpu-prof-interval µs]]
- *       [--workflow-cache N] [--keep]
+ *       [--workflow-cache N] [--node-arg=--flag]... [--keep]
  *   scripts/stack down --reset
  *
  * With `--cpu-prof` the worker runs under V8's profiler and each phase's CPU is summarized apart
@@ -104,6 +104,7 @@ const { values } = parseArgs({
     'idle-after-scan': { type: 'boolean', default: true },
     'webhook-pushes': { type: 'string', default: '3' },
     'workflow-cache': { type: 'string' },
+    'node-arg': { type: 'string', multiple: true, default: [] },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -181,6 +182,7 @@ const worker = await startWorkerProcess({
     values['cpu-prof-interval'] === undefined ? undefined : Number(values['cpu-prof-interval']),
   workflowCache: values['workflow-cache'],
   heapSnapshotDir: values['heap-snapshot'] ? profDir : undefined,
+  nodeArgs: values['node-arg'],
 });
 const pids = { worker: worker.pid, ...(await stackPids()) };
 const sampler = new ProcSampler(pids);
@@ -741,6 +743,7 @@ async function report(r: {
       code: workerCode,
       workflowCache: values['workflow-cache'] ?? 'default',
       mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '2',
+      nodeArgs: values['node-arg'],
     },
     goals: GOALS,
     repoCreateS: seconds(repoMs),

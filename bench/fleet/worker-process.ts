@@ -20,6 +20,8 @@ export async function startWorkerProcess(options: {
   workflowCache?: string;
   /** Where the worker writes a heap snapshot of its main thread when sent SIGUSR2. */
   heapSnapshotDir?: string;
+  /** More options for Node and V8 (`--node-arg`), e.g. to compare heap settings. */
+  nodeArgs?: readonly string[];
 }): Promise<Proc> {
   const worker = shippedWorker(
     options.root,
@@ -29,6 +31,7 @@ export async function startWorkerProcess(options: {
       ...(options.workflowCache ? ['--workflow-cache', options.workflowCache] : []),
     ],
     [
+      ...(options.nodeArgs ?? []),
       ...(options.heapSnapshotDir
         ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`]
         : []),
