@@ -69,6 +69,7 @@ import { ProcSampler } from './fleet/proc-sampler.js';
 import type { ProcWindow } from './fleet/proc-sampler.js';
 import { startWorkerProcess } from './fleet/worker-process.js';
 import { ensureBuild } from './support/build.js';
+import { wrapperSettings } from '../test/support/wrapper-settings.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -742,7 +743,7 @@ async function report(r: {
     worker: {
       code: workerCode,
       workflowCache: values['workflow-cache'] ?? 'default',
-      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '2',
+      processSettings: wrapperSettings(ROOT).env,
       nodeArgs: values['node-arg'],
     },
     goals: GOALS,

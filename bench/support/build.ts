@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { wrapperSettings } from '../../test/support/wrapper-settings.js';
 
 const SOURCE_DIRS = ['cli', 'client', 'config', 'contract', 'core', 'workers', 'activities', 'workflows'];
 
@@ -40,16 +41,18 @@ export interface WorkerCommand {
 
 /**
  * `mooring worker <workerArgs>` of the build, run by Node directly (so `nodeArgs` such as
- * `--cpu-prof` can be added), with glibc's malloc arenas limited as `bin/mooring` limits them.
+ * `--cpu-prof` can be added), with the process settings `bin/mooring` gives it (`bin/mooring.env`:
+ * glibc's malloc, V8's heap).
  */
 export function shippedWorker(
   root: string,
   workerArgs: readonly string[],
   nodeArgs: readonly string[] = [],
 ): WorkerCommand {
+  const settings = wrapperSettings(root);
   return {
     command: process.execPath,
-    args: [...nodeArgs, join(root, 'dist/bin/mooring.js'), 'worker', ...workerArgs],
-    env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    args: [...settings.nodeOptions, ...nodeArgs, join(root, 'dist/bin/mooring.js'), 'worker', ...workerArgs],
+    env: settings.env,
   };
 }

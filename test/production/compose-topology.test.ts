@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { nativePlan } from '../../scripts/compose/native-plan.js';
 import { serviceStep, stackPaths, stackSecrets } from '../../scripts/compose/native-exec.js';
 import { projectRoot } from '../support/stack.js';
+import { wrapperSettings } from '../support/wrapper-settings.js';
 import { composePorts, composeVariables, productionState } from './support.js';
 
 /** What the host adds: PATH and HOME from the stack, the rest from a shell script's exec. */
@@ -30,7 +31,7 @@ function running(service: string): { pid: number; argv: string[]; env: Map<strin
 
 const MOORING_ENTRIES = [join(projectRoot, 'dist/bin/mooring.js'), join(projectRoot, 'cli/main.ts')];
 /** What bin/mooring, the image's entrypoint too, exports itself when the file does not set it. */
-const MOORING_WRAPPER_VARIABLES = new Map([['MALLOC_ARENA_MAX', '2']]);
+const MOORING_WRAPPER_VARIABLES = wrapperSettings(projectRoot).variables;
 
 describe('docker-compose.yml, run natively by the production profile', () => {
   const variables = composeVariables();
@@ -42,12 +43,17 @@ describe('docker-compose.yml, run natively by the production profile', () => {
       const [command = '', ...args] = step.argv;
       // bin/mooring is a script that execs Node on the bundled dist/bin/mooring.js while it is
       // fresh, and on cli/main.ts otherwise; the others are the binaries.
-      if (command.endsWith('/bin/mooring'))
+      if (command.endsWith('/bin/mooring')) {
         assert.ok(
           MOORING_ENTRIES.includes(live.argv[live.argv.length - args.length - 1] ?? ''),
           `${service}: ${live.argv.join(' ')} does not run Mooring's entry point`,
         );
-      else assert.equal(live.argv[0]?.split('/').pop(), command.split('/').pop());
+        for (const option of wrapperSettings(projectRoot, {}).nodeOptions)
+          assert.ok(
+            live.argv.includes(option),
+            `${service}: ${live.argv.join(' ')} lacks ${option} from bin/mooring`,
+          );
+      } else assert.equal(live.argv[0]?.split('/').pop(), command.split('/').pop());
       assert.deepEqual(live.argv.slice(-args.length), args);
       for (const [name, value] of Object.entries(step.env))
         assert.equal(live.env.get(name), value, `${service}: ${name}`);
