@@ -30,8 +30,8 @@ function running(service: string): { pid: number; argv: string[]; env: Map<strin
 }
 
 const MOORING_ENTRIES = [join(projectRoot, 'dist/bin/mooring.js'), join(projectRoot, 'cli/main.ts')];
-/** What bin/mooring, the image's entrypoint too, exports itself when the file does not set it. */
-const MOORING_WRAPPER_VARIABLES = wrapperSettings(projectRoot).variables;
+/** What bin/mooring, the image's entrypoint too, gives Node itself (bin/mooring.env). */
+const MOORING_WRAPPER = wrapperSettings(projectRoot, {});
 
 describe('docker-compose.yml, run natively by the production profile', () => {
   const variables = composeVariables();
@@ -48,7 +48,7 @@ describe('docker-compose.yml, run natively by the production profile', () => {
           MOORING_ENTRIES.includes(live.argv[live.argv.length - args.length - 1] ?? ''),
           `${service}: ${live.argv.join(' ')} does not run Mooring's entry point`,
         );
-        for (const option of wrapperSettings(projectRoot, {}).nodeOptions)
+        for (const option of MOORING_WRAPPER.nodeOptions)
           assert.ok(
             live.argv.includes(option),
             `${service}: ${live.argv.join(' ')} lacks ${option} from bin/mooring`,
@@ -58,7 +58,7 @@ describe('docker-compose.yml, run natively by the production profile', () => {
       for (const [name, value] of Object.entries(step.env))
         assert.equal(live.env.get(name), value, `${service}: ${name}`);
       const wrapper = command.endsWith('/bin/mooring')
-        ? MOORING_WRAPPER_VARIABLES
+        ? MOORING_WRAPPER.variables
         : new Map<string, string>();
       for (const [name, value] of wrapper)
         if (!(name in step.env))
